@@ -1,0 +1,51 @@
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
+import { renderError } from './renderError.js';
+import { commands } from './commands/index.js';
+
+// Command modules import only types at the top and load the library inside their handler,
+// so `hacktree --help` and `--version` stay fast.
+const argv = hideBin(process.argv);
+const verbose = argv.includes('-v') || argv.includes('--verbose');
+const json = argv.includes('--json');
+
+try {
+  let cli = (yargs(argv) as unknown as Argv<GlobalArgs>)
+    .scriptName('hacktree')
+    .usage('$0 <command> [options]\n\nBuild operating-system roots and keep them in git.')
+    .option('repo', {
+      type: 'string',
+      default: process.env.HACKTREE_REPO ?? DEFAULT_REPO,
+      defaultDescription: `$HACKTREE_REPO or ${DEFAULT_REPO}`,
+      describe: 'the hacktree repository',
+      global: true,
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'print data as JSON', global: true })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'say more, with stack traces on errors', global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'say only what was asked for', global: true })
+    .conflicts('verbose', 'quiet')
+    .strict()
+    .demandCommand(1, 'name a command; "hacktree --help" lists them')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw Object.assign(new Error(msg), { usage: true });
+    });
+  for (const command of commands) cli = cli.command(command);
+  await cli.parseAsync();
+} catch (err) {
+  if (err instanceof Error && (err as { usage?: boolean }).usage) {
+    process.stderr.write(`hacktree: error[USAGE]: ${err.message}\n  hint: see "hacktree --help" or "hacktree COMMAND --help"\n`);
+    process.exitCode = 2;
+  } else {
+    const rendered = renderError(err, verbose);
+    if (json) process.stdout.write(`${JSON.stringify(rendered.json, null, 2)}\n`);
+    process.stderr.write(rendered.text);
+    process.exitCode = rendered.exitCode;
+  }
+}

@@ -1,0 +1,69 @@
+import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import type { Repository } from './repository.js';
+
+let counter = 0;
+
+/** A fresh temporary name in the repository's staging directory (same filesystem as its targets). */
+export function tempPath(repo: Repository): string {
+  return join(repo.tmpDir, `${process.pid}-${process.hrtime.bigint()}-${counter++}`);
+}
+
+/**
+ * Writes `chunks` to a temporary file, lets `prepare` set owner/mode/xattrs on it, then renames
+ * it over `target`: readers see the whole file or nothing. ENOSPC becomes NO_SPACE; the
+ * temporary file never stays behind.
+ */
+export function writeFileAtomic(
+  repo: Repository,
+  target: string,
+  chunks: readonly Uint8Array[],
+  prepare?: (tmp: string, fd: number) => void,
+): void {
+  const tmp = tempPath(repo);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+    for (const chunk of chunks) {
+      let off = 0;
+      while (off < chunk.byteLength) off += writeSync(fd, chunk, off);
+    }
+    prepare?.(tmp, fd);
+    closeSync(fd);
+    fd = undefined;
+    renameInto(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch (cleanupErr) {
+      if (errnoOf(cleanupErr) !== 'ENOENT') throw cleanupErr;
+    }
+    throw translateWriteError(err, repo);
+  }
+}
+
+function renameInto(tmp: string, target: string): void {
+  try {
+    renameSync(tmp, target);
+  } catch (err) {
+    // `git gc` removes empty fan-out directories: recreate and retry once.
+    if (errnoOf(err) !== 'ENOENT') throw err;
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(tmp, target);
+  }
+}
+
+export function translateWriteError(err: unknown, repo: Repository): unknown {
+  const errno = errnoOf(err);
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    return new HacktreeError('NO_SPACE', `no space left on the device holding ${repo.dir}`, {
+      hint: 'free some space (or "hacktree prune") and run the command again; nothing was recorded',
+      data: { repo: repo.dir },
+      cause: err,
+    });
+  }
+  return err;
+}
