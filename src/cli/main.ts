@@ -24,7 +24,10 @@ try {
     .option('json', { type: 'boolean', default: false, describe: 'print data as JSON', global: true })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'say more, with stack traces on errors', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'say only what was asked for', global: true })
-    .conflicts('verbose', 'quiet')
+    .check((args) => {
+      if (args.verbose && args.quiet) throw new Error('--verbose and --quiet cannot be used together');
+      return true;
+    })
     .strict()
     .demandCommand(1, 'name a command; "hacktree --help" lists them')
     .recommendCommands()

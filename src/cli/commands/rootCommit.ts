@@ -1,0 +1,38 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+import { progressBar } from '../progressBar.js';
+
+interface Args extends GlobalArgs {
+  branch: string;
+  tree: string[];
+  message?: string;
+  union: boolean;
+}
+
+export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'commit <branch>',
+  describe: 'Commit layered trees (directories, tarballs, artifacts, refs) to a branch',
+  builder: (y) =>
+    y
+      .positional('branch', { type: 'string', demandOption: true, describe: 'branch to commit to, as given (roots use root-NAME)' })
+      .option('tree', { type: 'string', array: true, demandOption: true, describe: 'a layer: dir=DIR, tar=FILE, artifact=FILE or ref=REF; repeat, later layers on top' })
+      .option('message', { alias: 'm', type: 'string', describe: 'commit message' })
+      .option('union', { type: 'boolean', default: false, describe: 'let later layers win where two provide one path differently' })
+      .example('$0 root commit root-w1 --tree dir=/srv/rootfs', 'commit a directory')
+      .example('$0 root commit test --tree ref=root-w1 --tree tar=extra.tar.gz --union', 'layer a tarball over a root'),
+  handler: async (argv) => {
+    const { commitRoot } = await import('../../root/commitRoot.js');
+    const { parseTreeLayerSpec } = await import('../../model/treeLayerSpec.js');
+    const progress = progressBar(argv);
+    const result = await commitRoot({
+      repoDir: argv.repo,
+      branch: argv.branch,
+      layers: argv.tree.map(parseTreeLayerSpec),
+      message: argv.message,
+      union: argv.union,
+      onProgress: progress.report,
+    }).finally(progress.finish);
+    printResult(argv, result, () => `${result.branch} ${result.commit} (${result.entries} entries, tree ${result.tree})`);
+  },
+};

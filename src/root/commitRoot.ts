@@ -1,0 +1,36 @@
+import { serializeManifest } from '../model/manifest.js';
+import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
+import { unionLayers, type Layer } from '../model/unionLayers.js';
+import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.js';
+import { readLayer } from '../store/readLayer.js';
+import { withRepoLock } from '../store/repoLock.js';
+import { openRepository } from '../store/repository.js';
+import type { ProgressCallback } from '../store/storeFilesInParallel.js';
+
+export interface CommitRootOptions {
+  repoDir: string;
+  branch: string;
+  layers: readonly TreeLayerSpec[];
+  message?: string;
+  /** Later layers win where two provide one path differently (else that is a conflict). */
+  union?: boolean;
+  onProgress?: ProgressCallback;
+}
+
+/** `hacktree root commit`: layers, in order, into one commit on BRANCH. */
+export async function commitRoot(options: CommitRootOptions): Promise<CommittedSnapshot & { entries: number }> {
+  const repo = openRepository(options.repoDir);
+  return withRepoLock(repo, async () => {
+    const layers: Layer[] = [];
+    for (const spec of options.layers) layers.push(await readLayer(repo, spec, options.onProgress));
+    const { entries, providers } = unionLayers(layers, { union: options.union === true });
+    const message = options.message ?? `Commit ${layers.map((l) => l.label).join(' + ')}`;
+    const committed = await commitSnapshot(repo, {
+      branch: options.branch,
+      entries,
+      extras: providers.size > 0 ? { manifest: serializeManifest(providers) } : {},
+      message,
+    });
+    return { ...committed, entries: entries.length };
+  });
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lchownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import type { FsEntry } from '../model/fsEntry.js';
+import { TOP } from '../model/repoPath.js';
+import { readObjectOfType } from './objectStore.js';
+import { ensureRawObject, rawObjectPath } from './rawCache.js';
+import { writeXattrs } from './readXattrs.js';
+import type { Repository } from './repository.js';
+import type { ProgressCallback } from './storeFilesInParallel.js';
+import { placeFile } from './linkOrCopy.js';
+
+export interface CheckoutOptions {
+  /** Independent, writable copies instead of hardlinks into the store. */
+  copy?: boolean;
+  onProgress?: ProgressCallback;
+}
+
+export interface CheckoutResult {
+  dest: string;
+  entries: number;
+  linked: number;
+  copied: number;
+}
+
+/**
+ * Materializes a snapshot at `dest` (which must not exist, or be empty). Everything is made in
+ * a temporary sibling directory that is renamed into place at the end, so `dest` is never
+ * half-populated and a failure leaves nothing behind. Entries come parents-first from a
+ * validated snapshot and `dest` is new, so no write ever goes through a symlink.
+ */
+export async function checkoutSnapshot(
+  repo: Repository,
+  entries: readonly FsEntry[],
+  destArg: string,
+  options: CheckoutOptions = {},
+): Promise<CheckoutResult> {
+  const dest = resolve(destArg);
+  const destIsEmptyDir = checkDestination(dest);
+  const staging = join(dirname(dest), `.${basename(dest)}.hacktree-${process.pid}`);
+  mkdirSync(staging, { mode: 0o700 });
+  const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0 };
+  try {
+    await populate(repo, entries, staging, options, result);
+    if (destIsEmptyDir) rmdirSync(dest);
+    renameSync(staging, dest);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  return result;
+}
+
+function checkDestination(dest: string): boolean {
+  try {
+    if (readdirSync(dest).length === 0) return true;
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return false;
+    if (errnoOf(err) !== 'ENOTDIR') throw err;
+  }
+  throw new HacktreeError('DEST_NOT_EMPTY', `checkout destination ${dest} already exists and is not an empty directory`, {
+    hint: 'name a new path, or remove the old checkout first',
+    data: { dest },
+  });
+}
+
+async function populate(
+  repo: Repository,
+  entries: readonly FsEntry[],
+  root: string,
+  options: CheckoutOptions,
+  result: CheckoutResult,
+): Promise<void> {
+  const dirs: Array<{ abs: string; entry: FsEntry }> = [];
+  let done = 0;
+  for (const entry of entries) {
+    const abs = entry.path === TOP ? root : join(root, entry.path);
+    switch (entry.kind) {
+      case 'dir':
+        if (entry.path !== TOP) mkdirSync(abs, { mode: 0o700 });
+        dirs.push({ abs, entry });
+        break;
+      case 'file': {
+        let raw = rawObjectPath(repo, entry.oid, entry);
+        let placed;
+        try {
+          placed = placeFile(raw, abs, entry, options.copy === true);
+        } catch (err) {
+          if (errnoOf(err) !== 'ENOENT') throw err;
+          // The raw cache is derived data: rebuild a missing object from its git blob.
+          raw = ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
+          placed = placeFile(raw, abs, entry, options.copy === true);
+        }
+        result[placed]++;
+        break;
+      }
+      case 'symlink':
+        symlinkSync(entry.target, abs);
+        lchownSync(abs, entry.uid, entry.gid);
+        writeXattrs(abs, entry.xattrs);
+        break;
+      default:
+        makeSpecialFile(entry, abs);
+    }
+    if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
+  }
+  // Directory metadata last and deepest first: a read-only directory must be filled before
+  // its mode is set, and chown before chmod keeps setgid bits.
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    const { abs, entry } = dirs[i]!;
+    lchownSync(abs, entry.uid, entry.gid);
+    chmodSync(abs, entry.mode);
+    writeXattrs(abs, entry.xattrs);
+  }
+  options.onProgress?.('checking out', entries.length, entries.length);
+}
+
+/** Device nodes and fifos: Node has no mknod(2), so coreutils makes them. */
+function makeSpecialFile(entry: Extract<FsEntry, { kind: 'chardev' | 'blockdev' | 'fifo' }>, abs: string): void {
+  const args = entry.kind === 'fifo'
+    ? ['mkfifo', abs]
+    : ['mknod', abs, entry.kind === 'chardev' ? 'c' : 'b', String(entry.major), String(entry.minor)];
+  const run = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  if (run.status !== 0) {
+    throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `${args[0]} failed for ${entry.path}: ${run.stderr?.trim() || run.error?.message}`, {
+      hint: 'device nodes need root (CAP_MKNOD); check out as root or leave /dev out of the root',
+      data: { path: entry.path },
+    });
+  }
+  lchownSync(abs, entry.uid, entry.gid);
+  chmodSync(abs, entry.mode);
+  writeXattrs(abs, entry.xattrs);
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import { parseArtifactName } from '../model/artifactName.js';
+import type { Oid } from '../model/oid.js';
+import { readRef, updateRef } from './refs.js';
+import type { Repository } from './repository.js';
+import { snapshotTarball } from './snapshotTarball.js';
+import type { ProgressCallback } from './storeFilesInParallel.js';
+import { writeCommit } from './writeCommit.js';
+import { writeSnapshot } from './writeSnapshot.js';
+
+export const ARTIFACT_REF_PREFIX = 'refs/hacktree/artifacts/';
+
+export interface ImportedArtifact {
+  fileName: string;
+  sha256: string;
+  size: number;
+  ref: string;
+  commit: Oid;
+  /** False when the same tarball (by sha256) had been imported before: nothing was done. */
+  imported: boolean;
+}
+
+/** What an imported artifact's commit records about its tarball (the "artifact" blob). */
+export interface ArtifactRecord {
+  fileName: string;
+  sha256: string;
+  size: number;
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Imports an artifact tarball once: its tree is recorded under refs/hacktree/artifacts/<sha256>
+ * (a commit, so native git keeps it reachable). The caller holds the repository lock.
+ */
+export async function importArtifact(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<ImportedArtifact> {
+  const fileName = basename(file);
+  parseArtifactName(fileName);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw err;
+    throw new HacktreeError('SOURCE_NOT_FOUND', `artifact ${file} does not exist`, { hint: 'check the path', data: { file } });
+  }
+  const sha256 = await sha256OfFile(file);
+  const ref = `${ARTIFACT_REF_PREFIX}${sha256}`;
+  const existing = await readRef(repo, ref);
+  if (existing) return { fileName, sha256, size, ref, commit: existing, imported: false };
+  const entries = await snapshotTarball(repo, file, onProgress);
+  const record: ArtifactRecord = { fileName, sha256, size };
+  const tree = writeSnapshot(repo, entries, { artifact: `${JSON.stringify(record, null, 2)}\n` });
+  const commit = writeCommit(repo, { tree, parents: [], message: `Import artifact ${fileName}\n\nsha256: ${sha256}\n` });
+  await updateRef(repo, ref, commit, null);
+  return { fileName, sha256, size, ref, commit, imported: true };
+}

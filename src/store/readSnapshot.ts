@@ -1,0 +1,70 @@
+import { HacktreeError } from '../errors/HacktreeError.js';
+import type { FsEntry } from '../model/fsEntry.js';
+import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../model/commitLayout.js';
+import { parseCommit } from '../model/gitCommit.js';
+import { parseTree } from '../model/gitTree.js';
+import { parseMeta } from '../model/metaRecord.js';
+import type { Oid } from '../model/oid.js';
+import { joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
+import { readObject, readObjectOfType } from './objectStore.js';
+import type { Repository } from './repository.js';
+
+export interface StoredSnapshot {
+  /** The commit's top tree. */
+  tree: Oid;
+  entries: FsEntry[];
+  manifest?: string;
+  artifact?: string;
+}
+
+/** The top tree of a commit, or the tree itself when given a tree. */
+export async function topTreeOf(repo: Repository, oid: Oid): Promise<Oid> {
+  const object = await readObject(repo, oid);
+  if (object.type === 'tree') return oid;
+  if (object.type === 'commit') return parseCommit(object.body, oid).tree;
+  throw notSnapshot(oid, `it is a ${object.type}`);
+}
+
+/** Reads a hacktree snapshot (files tree + meta record) from a commit or its top tree. */
+export async function readSnapshot(repo: Repository, commitOrTree: Oid): Promise<StoredSnapshot> {
+  const tree = await topTreeOf(repo, commitOrTree);
+  const top = parseTree(await readObjectOfType(repo, tree, 'tree'), tree);
+  const find = (name: string) => top.find((e) => e.name === name);
+  const files = find(FILES_ENTRY);
+  const meta = find(META_ENTRY);
+  if (!files || files.mode !== '40000' || !meta) throw notSnapshot(tree, 'it has no files/ tree and meta record');
+  const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
+  const oids = new Map<string, Oid>();
+  await collectBlobs(repo, files.oid, TOP, oids);
+  const entries: FsEntry[] = lines.map((line) => {
+    if (line.kind !== 'file' && line.kind !== 'symlink') return line;
+    const oid = oids.get(line.path);
+    if (!oid) throw notSnapshot(tree, `the meta record lists ${line.path} but files/ does not hold it`);
+    oids.delete(line.path);
+    return { ...line, oid };
+  });
+  if (oids.size > 0) throw notSnapshot(tree, `files/ holds ${[...oids.keys()][0]} which the meta record does not list`);
+  const manifestEntry = find(MANIFEST_ENTRY);
+  const artifactEntry = find(ARTIFACT_ENTRY);
+  return {
+    tree,
+    entries,
+    manifest: manifestEntry && (await readObjectOfType(repo, manifestEntry.oid, 'blob')).toString('utf8'),
+    artifact: artifactEntry && (await readObjectOfType(repo, artifactEntry.oid, 'blob')).toString('utf8'),
+  };
+}
+
+async function collectBlobs(repo: Repository, tree: Oid, dir: RepoPath, out: Map<string, Oid>): Promise<void> {
+  for (const entry of parseTree(await readObjectOfType(repo, tree, 'tree'), tree)) {
+    const path = joinRepoPath(dir, entry.name);
+    if (entry.mode === '40000') await collectBlobs(repo, entry.oid, path, out);
+    else out.set(path, entry.oid);
+  }
+}
+
+function notSnapshot(oid: string, why: string): HacktreeError {
+  return new HacktreeError('OBJECT_CORRUPT', `${oid} is not a valid hacktree snapshot: ${why}`, {
+    hint: 'run "hacktree fsck"; if the ref was written by another tool, point hacktree at a hacktree commit',
+    data: { oid },
+  });
+}

@@ -1,0 +1,76 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import type { Repository } from './repository.js';
+
+const POLL_MS = 50;
+
+function lockTimeoutMs(): number {
+  const fromEnv = Number(process.env.HACKTREE_LOCK_TIMEOUT);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv * 1000 : 30_000;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) === 'EPERM';
+  }
+}
+
+/** Takes the lock file, or returns false while a live process holds it; a dead holder's lock is broken. */
+function tryLock(repo: Repository): boolean {
+  try {
+    const fd = openSync(repo.lockPath, 'wx', 0o600);
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) !== 'EEXIST') throw err;
+  }
+  let holder = NaN;
+  try {
+    holder = Number(readFileSync(repo.lockPath, 'utf8').trim());
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return tryLock(repo);
+    throw err;
+  }
+  if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
+    try {
+      unlinkSync(repo.lockPath);
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw err;
+    }
+    return tryLock(repo);
+  }
+  return false;
+}
+
+/**
+ * Runs `fn` holding the repository's write lock; waits up to HACKTREE_LOCK_TIMEOUT seconds
+ * (default 30) for another hacktree process to finish, then fails with REPO_BUSY.
+ */
+export async function withRepoLock<T>(repo: Repository, fn: () => Promise<T> | T): Promise<T> {
+  const deadline = Date.now() + lockTimeoutMs();
+  while (!tryLock(repo)) {
+    if (Date.now() >= deadline) {
+      let holder = '';
+      try {
+        holder = readFileSync(repo.lockPath, 'utf8').trim();
+      } catch {
+        holder = 'unknown';
+      }
+      throw new HacktreeError('REPO_BUSY', `repository ${repo.dir} is busy: process ${holder} is writing to it`, {
+        hint: 'wait for the other hacktree command to finish and try again (HACKTREE_LOCK_TIMEOUT sets how long to wait, in seconds)',
+        data: { repo: repo.dir, holder },
+      });
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  try {
+    return await fn();
+  } finally {
+    unlinkSync(repo.lockPath);
+  }
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { errnoOf } from '../errors/errnoOf.js';
+import type { Oid } from '../model/oid.js';
+import { writeFileAtomic } from './atomicWrite.js';
+import type { Repository } from './repository.js';
+import type { ScannedEntry } from './scanDirectory.js';
+
+/**
+ * Remembers, per source directory, the blob of each file by its stat facts (inode, size, mtime,
+ * ctime), like `ostree commit -I` or git's index: an unchanged file is not read again. ctime
+ * covers chmod, chown and xattr changes.
+ */
+export type StatCache = Map<string, { key: string; oid: Oid }>;
+
+function cachePath(repo: Repository, sourceDir: string): string {
+  return join(repo.statCacheDir, createHash('sha1').update(resolve(sourceDir)).digest('hex'));
+}
+
+export function statKey(entry: ScannedEntry): string {
+  return `${entry.dev}:${entry.ino}:${entry.kind === 'file' ? entry.size : 0}:${entry.mtimeNs}:${entry.ctimeNs}`;
+}
+
+export function loadStatCache(repo: Repository, sourceDir: string): StatCache {
+  try {
+    const rows = JSON.parse(readFileSync(cachePath(repo, sourceDir), 'utf8')) as Array<[string, string, Oid]>;
+    return new Map(rows.map(([path, key, oid]) => [path, { key, oid }]));
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || err instanceof SyntaxError) return new Map();
+    throw err;
+  }
+}
+
+export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCache): void {
+  const rows = [...cache].map(([path, { key, oid }]) => [path, key, oid]);
+  writeFileAtomic(repo, cachePath(repo, sourceDir), [Buffer.from(JSON.stringify(rows))]);
+}

@@ -1,0 +1,27 @@
+import type { GitSignature } from '../model/gitCommit.js';
+import { serializeCommit } from '../model/gitCommit.js';
+import type { Oid } from '../model/oid.js';
+import { writeObject } from './objectStore.js';
+import type { Repository } from './repository.js';
+
+/** Author and committer: git's own environment variables, else "hacktree"; SOURCE_DATE_EPOCH fixes the time. */
+function signature(kind: 'AUTHOR' | 'COMMITTER'): GitSignature {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  return {
+    name: process.env[`GIT_${kind}_NAME`] ?? 'hacktree',
+    email: process.env[`GIT_${kind}_EMAIL`] ?? 'hacktree@localhost',
+    timestamp: Number.isInteger(epoch) && epoch > 0 ? epoch : Math.floor(Date.now() / 1000),
+    timezoneOffset: 0,
+  };
+}
+
+export function writeCommit(repo: Repository, options: { tree: Oid; parents: Oid[]; message: string }): Oid {
+  const body = serializeCommit({
+    tree: options.tree,
+    parents: options.parents,
+    author: signature('AUTHOR'),
+    committer: signature('COMMITTER'),
+    message: options.message,
+  });
+  return writeObject(repo, 'commit', body);
+}
