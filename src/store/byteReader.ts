@@ -18,7 +18,7 @@ export interface ByteReader {
 /** `translateError` turns the source's errors (a damaged gzip stream) into the caller's. */
 export function createByteReader(source: AsyncIterable<Buffer>, translateError: (err: unknown) => unknown): ByteReader {
   const iterator = source[Symbol.asyncIterator]();
-  let chunk = Buffer.alloc(0);
+  let chunk: Buffer = Buffer.alloc(0);
   let pos = 0;
   let consumed = 0;
   let ended = false;

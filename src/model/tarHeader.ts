@@ -1,0 +1,228 @@
+import { HacktreeError } from '../errors/HacktreeError.js';
+
+/**
+ * One 512-byte tar header (POSIX ustar, read leniently: GNU and v7 headers too). Pure: bytes in,
+ * bytes out. hacktree has its own codec because node-tar's pax parser drops SCHILY.xattr.*
+ * records and cuts values at NUL, so binary xattrs such as security.capability could not
+ * round-trip; see paxRecords.ts for the extended records.
+ */
+export const BLOCK_SIZE = 512;
+
+/** What a typeflag means to hacktree; undefined for types it does not support. */
+export type TarEntryType =
+  | 'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo'
+  | 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink';
+
+const TYPE_OF_FLAG: Readonly<Record<string, TarEntryType>> = {
+  '0': 'file', '\0': 'file', '7': 'file', // '7' (contiguous) is a regular file everywhere but on Masscomp
+  '1': 'hardlink', '2': 'symlink', '3': 'chardev', '4': 'blockdev', '5': 'dir', '6': 'fifo',
+  x: 'paxLocal', g: 'paxGlobal', L: 'gnuLongName', K: 'gnuLongLink',
+};
+
+export const TYPEFLAG: Readonly<Record<TarEntryType, string>> = {
+  file: '0', hardlink: '1', symlink: '2', chardev: '3', blockdev: '4', dir: '5', fifo: '6',
+  paxLocal: 'x', paxGlobal: 'g', gnuLongName: 'L', gnuLongLink: 'K',
+};
+
+export function entryTypeOf(typeflag: string): TarEntryType | undefined {
+  return TYPE_OF_FLAG[typeflag];
+}
+
+export interface TarHeader {
+  /** The full name: ustar prefix and name joined. */
+  name: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  /** One character, as stored. */
+  typeflag: string;
+  linkname: string;
+  uname: string;
+  gname: string;
+  devmajor: number;
+  devminor: number;
+}
+
+// [offset, length] of each field.
+const NAME = [0, 100] as const;
+const MODE = [100, 8] as const;
+const UID = [108, 8] as const;
+const GID = [116, 8] as const;
+const SIZE = [124, 12] as const;
+const MTIME = [136, 12] as const;
+const CHKSUM = [148, 8] as const;
+const TYPEFLAG_AT = 156;
+const LINKNAME = [157, 100] as const;
+const MAGIC = [257, 8] as const; // magic (6) + version (2)
+const UNAME = [265, 32] as const;
+const GNAME = [297, 32] as const;
+const DEVMAJOR = [329, 8] as const;
+const DEVMINOR = [337, 8] as const;
+const PREFIX = [345, 155] as const;
+
+const POSIX_MAGIC = Buffer.from('ustar\x0000', 'latin1');
+const ZERO_BLOCK = Buffer.alloc(BLOCK_SIZE);
+
+/** Does `value` fit a numeric field of `width` bytes as octal digits plus a terminating NUL? */
+export function fitsOctal(value: number, width: number): boolean {
+  return value < 8 ** (width - 1);
+}
+
+export function fitsUstarLinkname(linkname: string): boolean {
+  return Buffer.byteLength(linkname) <= LINKNAME[1];
+}
+
+/** Splits a name into ustar prefix and name (at a '/'), or null when it cannot fit. */
+export function splitUstarName(fullName: string): { prefix: string; name: string } | null {
+  const bytes = Buffer.byteLength(fullName);
+  if (bytes <= NAME[1]) return { prefix: '', name: fullName };
+  if (bytes > PREFIX[1] + 1 + NAME[1]) return null;
+  // The name part keeps a directory's trailing '/', so never split at the last character.
+  for (let slash = fullName.lastIndexOf('/', fullName.length - 2); slash > 0; slash = fullName.lastIndexOf('/', slash - 1)) {
+    const prefix = fullName.slice(0, slash);
+    const name = fullName.slice(slash + 1);
+    if (Buffer.byteLength(name) > NAME[1]) return null;
+    if (Buffer.byteLength(prefix) <= PREFIX[1]) return { prefix, name };
+  }
+  return null;
+}
+
+/**
+ * Encodes a header. Never fails: a name or linkname too long is truncated and a number too
+ * large is written in GNU base-256, so the caller adds a pax header whenever
+ * `splitUstarName`, `fitsUstarLinkname` or `fitsOctal` says a field does not fit.
+ */
+export function encodeHeader(header: TarHeader): Buffer {
+  const block = Buffer.alloc(BLOCK_SIZE);
+  const split = splitUstarName(header.name) ?? { prefix: '', name: header.name };
+  writeText(block, NAME, split.name);
+  writeText(block, PREFIX, split.prefix);
+  writeNumber(block, MODE, header.mode);
+  writeNumber(block, UID, header.uid);
+  writeNumber(block, GID, header.gid);
+  writeNumber(block, SIZE, header.size);
+  writeNumber(block, MTIME, header.mtime);
+  block.write(header.typeflag, TYPEFLAG_AT, 1, 'latin1');
+  writeText(block, LINKNAME, header.linkname);
+  POSIX_MAGIC.copy(block, MAGIC[0]);
+  writeText(block, UNAME, header.uname);
+  writeText(block, GNAME, header.gname);
+  if (header.typeflag === TYPEFLAG.chardev || header.typeflag === TYPEFLAG.blockdev) {
+    writeNumber(block, DEVMAJOR, header.devmajor);
+    writeNumber(block, DEVMINOR, header.devminor);
+  }
+  // Six octal digits, NUL, space: what every tar writes.
+  block.write(checksumOf(block).toString(8).padStart(6, '0') + '\0 ', CHKSUM[0], CHKSUM[1], 'latin1');
+  return block;
+}
+
+/** True for the all-zero block that marks the end of an archive. */
+export function isZeroBlock(block: Buffer): boolean {
+  return block.equals(ZERO_BLOCK);
+}
+
+/**
+ * Decodes a non-zero header block. Throws TAR_INVALID (without file context, which the caller
+ * adds) when the checksum or a numeric field is wrong.
+ */
+export function decodeHeader(block: Buffer): TarHeader {
+  const stored = readOctal(block, CHKSUM);
+  if (stored === undefined) throw invalid('the header checksum field is not an octal number');
+  const computed = checksumOf(block);
+  // Some old tars summed signed bytes; GNU tar accepts either, so do we.
+  if (stored !== computed && stored !== signedChecksumOf(block)) {
+    throw invalid(`bad header checksum (stored ${stored.toString(8)}, computed ${computed.toString(8)})`);
+  }
+  const magic = block.toString('latin1', MAGIC[0], MAGIC[0] + 6);
+  const name = readText(block, NAME);
+  // Only POSIX ustar has a prefix; old GNU headers keep atime/ctime in those bytes.
+  const prefix = magic === 'ustar\0' ? readText(block, PREFIX) : '';
+  return {
+    name: prefix === '' ? name : `${prefix}/${name}`,
+    mode: readNumber(block, MODE, 'mode'),
+    uid: readNumber(block, UID, 'uid'),
+    gid: readNumber(block, GID, 'gid'),
+    size: readNumber(block, SIZE, 'size'),
+    mtime: readNumber(block, MTIME, 'mtime'),
+    typeflag: String.fromCharCode(block[TYPEFLAG_AT]!),
+    linkname: readText(block, LINKNAME),
+    uname: readText(block, UNAME),
+    gname: readText(block, GNAME),
+    devmajor: readNumber(block, DEVMAJOR, 'devmajor'),
+    devminor: readNumber(block, DEVMINOR, 'devminor'),
+  };
+}
+
+/** Unsigned sum of the header's bytes with the checksum field counted as spaces. */
+function checksumOf(block: Buffer): number {
+  let sum = 8 * 0x20;
+  for (let i = 0; i < CHKSUM[0]; i++) sum += block[i]!;
+  for (let i = CHKSUM[0] + CHKSUM[1]; i < BLOCK_SIZE; i++) sum += block[i]!;
+  return sum;
+}
+
+function signedChecksumOf(block: Buffer): number {
+  let sum = 8 * 0x20;
+  for (let i = 0; i < BLOCK_SIZE; i++) {
+    if (i === CHKSUM[0]) i += CHKSUM[1];
+    sum += block.readInt8(i);
+  }
+  return sum;
+}
+
+function writeText(block: Buffer, [offset, length]: readonly [number, number], text: string): void {
+  // Buffer.write never writes a partial UTF-8 character, so truncation stays valid UTF-8.
+  block.write(text, offset, length, 'utf8');
+}
+
+function readText(block: Buffer, [offset, length]: readonly [number, number]): string {
+  const nul = block.indexOf(0, offset);
+  const end = nul < 0 || nul > offset + length ? offset + length : nul;
+  return block.toString('utf8', offset, end);
+}
+
+function writeNumber(block: Buffer, [offset, length]: readonly [number, number], value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`tar header number ${value} is not a non-negative integer`);
+  if (fitsOctal(value, length)) {
+    block.write(value.toString(8).padStart(length - 1, '0') + '\0', offset, length, 'latin1');
+    return;
+  }
+  // GNU base-256: high bit of the first byte set, then the value big-endian.
+  let rest = BigInt(value);
+  for (let i = offset + length - 1; i > offset; i--) {
+    block[i] = Number(rest & 0xffn);
+    rest >>= 8n;
+  }
+  block[offset] = 0x80;
+}
+
+function readNumber(block: Buffer, field: readonly [number, number], what: string): number {
+  const [offset, length] = field;
+  const first = block[offset]!;
+  if (first & 0x80) {
+    if (first === 0xff) throw invalid(`the ${what} field is a negative base-256 number`);
+    let value = BigInt(first & 0x7f);
+    for (let i = offset + 1; i < offset + length; i++) value = (value << 8n) | BigInt(block[i]!);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`the ${what} field is too large`);
+    return Number(value);
+  }
+  const value = readOctal(block, field);
+  if (value === undefined) {
+    throw invalid(`the ${what} field ${JSON.stringify(block.toString('latin1', offset, offset + length))} is not an octal number`);
+  }
+  return value;
+}
+
+/** Octal digits with optional leading spaces, ended by NUL or space; empty reads as 0. */
+function readOctal(block: Buffer, [offset, length]: readonly [number, number]): number | undefined {
+  const text = block.toString('latin1', offset, offset + length);
+  const match = /^ *([0-7]*)[ \0]*$/.exec(text);
+  if (!match) return undefined;
+  return match[1] === '' ? 0 : parseInt(match[1]!, 8);
+}
+
+function invalid(why: string): HacktreeError {
+  return new HacktreeError('TAR_INVALID', why, { hint: 'the archive is damaged or not a tar archive' });
+}

@@ -1,0 +1,37 @@
+import { HacktreeError } from '../errors/HacktreeError.js';
+import type { Xattr } from './fsEntry.js';
+import { parseRepoPath, TOP } from './repoPath.js';
+import type { TarEntryType, TarHeader } from './tarHeader.js';
+import type { TarMember } from './tarMember.js';
+
+export type TarMemberType = Exclude<TarEntryType, 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink'>;
+
+/**
+ * The member a header (with its extended headers already applied) describes. Its path and a
+ * hardlink's target go through parseRepoPath, so "../x" and "/etc/x" throw UNSAFE_PATH;
+ * `where` ("FILE: member N") names the member in that error.
+ */
+export function tarMemberOfHeader(header: TarHeader, type: TarMemberType, xattrs: Xattr[], where: string): TarMember {
+  const path = parseRepoPath(header.name, `${where} path`);
+  if (type === 'hardlink') {
+    const target = parseRepoPath(header.linkname, `${where} hardlink target`);
+    if (target === TOP) throw invalid('a hardlink to the top directory');
+    return { kind: 'hardlink', path, target };
+  }
+  if (path === TOP && type !== 'dir') throw invalid(`the top directory "." is a ${type}`);
+  const base = { path, mode: header.mode & 0o7777, uid: header.uid, gid: header.gid, xattrs };
+  switch (type) {
+    case 'file': return { ...base, kind: 'file', size: header.size };
+    case 'symlink':
+      if (header.linkname === '' || header.linkname.includes('\0')) throw invalid('a symlink with an empty target or a NUL byte in it');
+      return { ...base, kind: 'symlink', target: header.linkname };
+    case 'chardev':
+    case 'blockdev': return { ...base, kind: type, major: header.devmajor, minor: header.devminor };
+    case 'dir':
+    case 'fifo': return { ...base, kind: type };
+  }
+}
+
+function invalid(why: string): HacktreeError {
+  return new HacktreeError('TAR_INVALID', why, { hint: 'the archive does not describe a valid tree' });
+}

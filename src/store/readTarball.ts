@@ -1,0 +1,212 @@
+import { constants as bufferConstants } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
+import { decodePaxRecords } from '../model/paxRecords.js';
+import { BLOCK_SIZE, decodeHeader, entryTypeOf, isZeroBlock, type TarHeader } from '../model/tarHeader.js';
+import type { TarMember } from '../model/tarMember.js';
+import { tarMemberOfHeader } from '../model/tarMemberOfHeader.js';
+import { applyOverrides, applyPaxRecords, emptyOverrides, sortedXattrs, type TarOverrides } from '../model/tarOverrides.js';
+import { createByteReader, type ByteReader } from './byteReader.js';
+
+/**
+ * hacktree reads tarballs with its own codec, not node-tar: node-tar's pax parser drops
+ * SCHILY.xattr.* records and truncates values at NUL, so binary xattrs (security.capability)
+ * would not survive an import.
+ */
+export type OnTarMember = (member: TarMember, content: Buffer | null) => void | Promise<void>;
+
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+/** Extended headers hold names and xattrs; anything bigger is damage, not data. */
+const MAX_EXTENDED_HEADER = 16 * 1024 * 1024;
+const TRUNCATED_HINT = 'the file was cut short (an interrupted download or copy?); fetch or build it again';
+const GZIP_HINT = 'the file is damaged or was cut short; fetch or build it again';
+const NOT_TAR_HINT = 'give a .tar.gz or .tar file';
+
+/** Where the reader is, for error messages: the member being read and its header's offset. */
+interface Position {
+  file: string;
+  member: number;
+  name?: string;
+  offset: number;
+}
+
+/**
+ * Streams a tarball (gzip-compressed or plain) and calls `onMember` for each member in order,
+ * with a file's whole content (other members get null), waiting for it before reading on: only
+ * one member's content is in memory at a time and nothing is extracted. Member paths and
+ * hardlink targets go through parseRepoPath (UNSAFE_PATH); any damage is TAR_INVALID naming
+ * the file and the member.
+ */
+export async function readTarball(path: string, onMember: OnTarMember): Promise<void> {
+  const handle = await open(path, 'r');
+  let stream: Readable;
+  let compressed: boolean;
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    compressed = bytesRead === 2 && magic.equals(GZIP_MAGIC);
+    const raw = handle.createReadStream({ start: 0, highWaterMark: 256 * 1024 });
+    // Errors reach us through the last stream's iterator; the callback has nothing left to do.
+    stream = compressed ? pipeline(raw, createGunzip({ chunkSize: 64 * 1024 }), () => {}) : raw;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const at: Position = { file: path, member: 1, offset: 0 };
+  const reader = createByteReader(stream, (err) => translateStreamError(err, at));
+  try {
+    await readMembers(reader, at, compressed, onMember);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function readMembers(reader: ByteReader, at: Position, compressed: boolean, onMember: OnTarMember): Promise<void> {
+  const globals = emptyOverrides();
+  let local = emptyOverrides();
+  let pendingExtended = false;
+  for (;;) {
+    at.offset = reader.position();
+    at.name = undefined;
+    const block = await reader.read(BLOCK_SIZE);
+    if (block.length === 0) {
+      if (at.offset === 0) throw invalid(at, 'the archive is empty', 'give a tarball that holds at least the "." directory');
+      if (pendingExtended) throw invalid(at, 'the archive ends after an extended header', TRUNCATED_HINT);
+      return; // No end-of-archive blocks, but EOF on a header boundary: GNU tar accepts this too.
+    }
+    if (block.length < BLOCK_SIZE && at.offset === 0) throw notTar(at, compressed, `only ${block.length} bytes`);
+    if (block.length < BLOCK_SIZE) throw invalid(at, 'the archive ends in the middle of a header', TRUNCATED_HINT);
+    if (isZeroBlock(block)) {
+      if (pendingExtended) throw invalid(at, 'an extended header is followed by the end of the archive', TRUNCATED_HINT);
+      return checkEnd(reader, at);
+    }
+    const header = decodeWithContext(block, at, compressed);
+    at.name = header.name;
+    const type = entryTypeOf(header.typeflag);
+    if (type === undefined) {
+      throw invalid(at, `unsupported member type ${JSON.stringify(header.typeflag)}`,
+        'hacktree reads regular files, directories, symlinks, hardlinks, devices and fifos; recreate the archive with GNU tar --format=posix');
+    }
+    switch (type) {
+      case 'paxLocal':
+      case 'paxGlobal': {
+        const data = await readExtendedData(reader, header, at);
+        inContext(at, () => applyPaxRecords(decodePaxRecords(data), type === 'paxLocal' ? local : globals, type === 'paxLocal' ? 'local' : 'global'));
+        pendingExtended ||= type === 'paxLocal';
+        continue;
+      }
+      case 'gnuLongName':
+      case 'gnuLongLink': {
+        const data = await readExtendedData(reader, header, at);
+        const nul = data.indexOf(0);
+        const text = data.toString('utf8', 0, nul < 0 ? data.length : nul);
+        // A pax path or linkpath, where both exist, wins: it is the newer convention.
+        if (type === 'gnuLongName') local.path ??= text;
+        else local.linkpath ??= text;
+        pendingExtended = true;
+        continue;
+      }
+    }
+    const effective = applyOverrides(header, mergeOverrides(globals, local));
+    at.name = effective.name;
+    const member = inContext(at, () =>
+      tarMemberOfHeader(effective, type, sortedXattrs(local.xattrs), `${at.file}: member ${at.member}`));
+    let content: Buffer | null = null;
+    if (member.kind === 'file') content = await readContent(reader, effective.size, at);
+    else await skipData(reader, effective.size, at);
+    await onMember(member, content);
+    local = emptyOverrides();
+    pendingExtended = false;
+    at.member++;
+  }
+}
+
+/** Globals first, then this member's own records (uid/gid are the only global keys kept). */
+function mergeOverrides(globals: TarOverrides, local: TarOverrides): TarOverrides {
+  return { ...local, uid: local.uid ?? globals.uid, gid: local.gid ?? globals.gid };
+}
+
+/** After the first zero block: a second one, or EOF, ends the archive; a header would be lost. */
+async function checkEnd(reader: ByteReader, at: Position): Promise<void> {
+  const next = await reader.read(BLOCK_SIZE);
+  if (next.length === BLOCK_SIZE && !isZeroBlock(next)) {
+    at.offset += BLOCK_SIZE;
+    throw invalid(at, 'a header follows a lone end-of-archive block (concatenated archives are not supported)',
+      'recreate the archive as a single tar');
+  }
+}
+
+async function readContent(reader: ByteReader, size: number, at: Position): Promise<Buffer> {
+  if (size > bufferConstants.MAX_LENGTH) {
+    throw invalid(at, `the file is ${size} bytes, more than hacktree can hold in memory`, 'split the file or the artifact');
+  }
+  const content = Buffer.allocUnsafe(size);
+  if ((await reader.readInto(content)) < size) throw invalid(at, 'the archive ends in the middle of the file', TRUNCATED_HINT);
+  await skipPadding(reader, size, at);
+  return content;
+}
+
+async function readExtendedData(reader: ByteReader, header: TarHeader, at: Position): Promise<Buffer> {
+  if (header.size > MAX_EXTENDED_HEADER) {
+    throw invalid(at, `an extended header of ${header.size} bytes is implausibly large`, 'the archive is damaged');
+  }
+  const data = Buffer.from(await reader.read(header.size));
+  if (data.length < header.size) throw invalid(at, 'the archive ends in the middle of an extended header', TRUNCATED_HINT);
+  await skipPadding(reader, header.size, at);
+  return data;
+}
+
+async function skipData(reader: ByteReader, size: number, at: Position): Promise<void> {
+  if ((await reader.skip(size)) < size) throw invalid(at, 'the archive ends in the middle of the member', TRUNCATED_HINT);
+  await skipPadding(reader, size, at);
+}
+
+async function skipPadding(reader: ByteReader, size: number, at: Position): Promise<void> {
+  const padding = (BLOCK_SIZE - (size % BLOCK_SIZE)) % BLOCK_SIZE;
+  if ((await reader.skip(padding)) < padding) throw invalid(at, 'the archive ends in the padding after the member', TRUNCATED_HINT);
+}
+
+function decodeWithContext(block: Buffer, at: Position, compressed: boolean): TarHeader {
+  try {
+    return decodeHeader(block);
+  } catch (err) {
+    if (!isHacktreeError(err, 'TAR_INVALID') || at.offset !== 0) throw err;
+    // A bad first header means the input is not a tar at all: say that rather than "bad checksum".
+    throw notTar(at, compressed, err.message, err);
+  }
+}
+
+function notTar(at: Position, compressed: boolean, detail: string, cause?: unknown): HacktreeError {
+  const what = compressed ? 'is gzip-compressed but does not hold a tar archive' : 'is neither gzip-compressed nor a tar archive';
+  return new HacktreeError('TAR_INVALID', `${at.file} ${what} (${detail})`, { hint: NOT_TAR_HINT, data: { file: at.file }, cause });
+}
+
+/** Runs a pure decoding step, adding the file and member to the TAR_INVALID it may throw. */
+function inContext<T>(at: Position, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (!isHacktreeError(err, 'TAR_INVALID')) throw err;
+    throw invalid(at, err.message, err.hint ?? 'the archive is damaged', err);
+  }
+}
+
+function translateStreamError(err: unknown, at: Position): unknown {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return err;
+  const why = code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `the gzip stream is damaged (${err instanceof Error ? err.message : code})`;
+  return invalid(at, why, GZIP_HINT, err);
+}
+
+function describe(at: Position): string {
+  const name = at.name === undefined ? '' : ` ${JSON.stringify(at.name)}`;
+  return `${at.file}: member ${at.member}${name} (header at byte ${at.offset})`;
+}
+
+function invalid(at: Position, why: string, hint: string, cause?: unknown): HacktreeError {
+  return new HacktreeError('TAR_INVALID', `${describe(at)}: ${why}`, {
+    hint, data: { file: at.file, member: at.member, path: at.name, offset: at.offset }, cause,
+  });
+}
