@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
 
@@ -38,7 +38,8 @@ test('init creates a bare git repository that git fsck --strict accepts', (t) =>
 
   const fsck = spawnSync('git', [`--git-dir=${repo}`, 'fsck', '--strict'], { encoding: 'utf8' });
   assert.equal(fsck.status, 0, fsck.stderr);
-  assert.equal(fsck.stderr.replace(/^Checking .*\n/gm, ''), '', 'git fsck reports nothing');
+  // An empty repository draws notices (unborn HEAD, no refs); anything else is a finding.
+  assert.equal(fsck.stderr.replace(/^(Checking|notice:) .*\n/gm, ''), '', 'git fsck reports nothing wrong');
 
   const again = runHacktree(['init'], { repo });
   assert.equal(again.status, 0, `init of an existing repository is a no-op: ${again.stderr}`);
@@ -79,5 +80,17 @@ test('init --json prints the repository as JSON', (t) => {
   assert.deepEqual(JSON.parse(result.stdout), { repo });
 });
 
-// NOT_A_REPO (a command pointed at a directory that is not a repository) is tested here once a
-// command that opens an existing repository exists, e.g. `hacktree checkout x DEST --repo DIR`.
+test('a command on a directory that is not a repository says so, and writes nothing', (t) => {
+  const tmp = makeTempDir('hacktree-e2e-cli');
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const notRepo = join(tmp, 'notrepo');
+  mkdirSync(notRepo);
+  const dest = join(tmp, 'dest');
+
+  const result = runHacktree(['checkout', 'x', dest], { repo: notRepo });
+  assert.equal(result.status, 3);
+  assert.match(result.stderr, /^hacktree: error\[NOT_A_REPO\]: /m);
+  assert.match(result.stderr, /hint: .*hacktree init/);
+  assert.ok(!existsSync(dest), 'no checkout directory was made');
+  assert.deepEqual(readdirSync(notRepo), [], 'the directory was left empty');
+});

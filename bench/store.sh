@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# The store benchmark of issue 2: hacktree against its anchors (ostree, git, cp -al) on W1,
+# a real Debian rootfs. Machines here are shared and noisy (the same command varies 2x between
+# runs), so hacktree and its anchor run alternately, fresh repository and destination each
+# time, and only medians from one run of this script are compared.
+#
+# usage: bench/store.sh [--runs N] [--anchors-only] [--no-artifacts] [--no-build] [--keep]
+#   --runs N         timed runs of each command (default 3)
+#   --anchors-only   time only ostree, git and cp -al (checks this script while hacktree's
+#                    commands are missing)
+#   --no-artifacts   skip part (d): packing, importing and composing the 156 .deb files
+#   --no-build       use dist/ as it is instead of running `npm run build` first
+#   --keep           keep the work directory (repositories, checkouts, logs)
+# env: HACKTREE_BENCH_DIR (where the work directory goes; default /var/tmp; it must be on one
+#      filesystem with itself, since checkouts are hardlinks), HACKTREE_TEST_CACHE (see
+#      test/fixtures/ensureW1.sh).
+# Prints a markdown table on stdout and writes it to bench/results/store-latest.md.
+# Needs root (W1 holds device nodes), ostree, git, GNU time (/usr/bin/time) and dpkg-deb.
+set -euo pipefail
+
+runs=3
+anchors_only=false
+with_artifacts=true
+keep=false
+build=true
+while (($#)); do
+  case $1 in
+    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+    --anchors-only) anchors_only=true; shift ;;
+    --no-artifacts) with_artifacts=false; shift ;;
+    --keep) keep=true; shift ;;
+    --no-build) build=false; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/store.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/store.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+results_file=$top/bench/results/store-latest.md
+
+for tool in /usr/bin/time ostree git dpkg-deb; do
+  command -v "$tool" >/dev/null || { echo "bench/store.sh: $tool is missing (bash .ci/run installs it)" >&2; exit 1; }
+done
+
+say() { echo "bench: $*" >&2; }
+
+hacktree=(node "$top/bin/hacktree.js")
+if $build && ! $anchors_only; then
+  say "building hacktree"
+  (cd "$top" && npm run --silent build) >&2 || { say "npm run build failed: nothing was measured"; exit 1; }
+fi
+
+say "ensuring W1 (the first time takes minutes)"
+w1=$(bash "$top/test/fixtures/ensureW1.sh")
+w1_nodev=$(dirname "$w1")/rootfs-nodev
+w1_debs=$(dirname "$w1")/debs
+
+work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench.XXXXXX")
+mkdir -p "$work/samples" "$work/logs"
+cleanup() {
+  if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+notes=()
+note() { notes+=("$*"); say "note: $*"; }
+
+# ---- measuring -----------------------------------------------------------------------------
+
+# timed KEY CMD...: runs CMD once, appends "seconds max_rss_kb" to samples/KEY. Dirty pages
+# from the previous run are flushed first so one run's writeback is not billed to the next.
+timed() {
+  local key=$1; shift
+  local n=1 log t0 t1 status=0
+  [[ ! -e $work/samples/$key ]] || n=$(($(wc -l <"$work/samples/$key") + 1))
+  log=$work/logs/$key.$n.log
+  sync
+  t0=$(date +%s.%N)
+  /usr/bin/time -f %M -o "$work/rss" "$@" >"$log" 2>&1 || status=$?
+  t1=$(date +%s.%N)
+  if ((status != 0)); then
+    say "FAILED (exit $status): $*"
+    tail -n 20 "$log" | sed 's/^/  | /' >&2
+    note "**$key failed** (exit $status): \`$*\` (last line: $(tail -n 1 "$log" | tr '|' '/'))"
+    report
+    exit 1
+  fi
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(tail -n 1 "$work/rss")" >>"$work/samples/$key"
+  say "$key run $n: $(tail -n 1 "$work/samples/$key" | awk '{ printf "%s s, %.0f MB", $1, $2 / 1024 }')"
+}
+
+# untimed CMD...: setup and teardown steps; a failure stops the benchmark just as clearly.
+untimed() {
+  local log=$work/logs/untimed.log status=0
+  "$@" >"$log" 2>&1 || status=$?
+  if ((status != 0)); then
+    say "FAILED (exit $status): $*"
+    tail -n 20 "$log" | sed 's/^/  | /' >&2
+    note "**setup step failed** (exit $status): \`$*\`"
+    report
+    exit 1
+  fi
+}
+
+median() { # KEY -> median seconds, or nothing when there are no samples
+  [[ -s $work/samples/$1 ]] || return 0
+  awk '{ print $1 }' "$work/samples/$1" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+max_rss_mb() { # KEY -> the largest max RSS of its runs, in MB
+  [[ -s $work/samples/$1 ]] || return 0
+  awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.0f", m / 1024 }' "$work/samples/$1"
+}
+
+# ---- the table -----------------------------------------------------------------------------
+
+rows=()
+# row OPERATION HACKTREE_KEY ANCHOR_LABEL ANCHOR_KEY TARGET_KIND LIMIT AIM
+#   TARGET_KIND: ratio (hacktree/anchor must be below LIMIT) or seconds (hacktree median must
+#   be below LIMIT) or none. AIM is shown next to the limit when not "-".
+row() {
+  local op=$1 hkey=$2 alabel=$3 akey=$4 kind=$5 limit=$6 aim=$7
+  local h a ratio="—" target="—" value=""
+  h=$(median "$hkey")
+  a=$([[ $akey == - ]] || median "$akey")
+  [[ -n $h && -n $a ]] && ratio=$(awk -v h="$h" -v a="$a" 'BEGIN { printf "%.2f", h / a }')
+  case $kind in
+    ratio) target="ratio < $limit"; value=$([[ $ratio == — ]] || echo "$ratio") ;;
+    seconds) target="< $limit s"; value=$h ;;
+  esac
+  [[ $aim == - ]] || target+=" (aim $aim)"
+  if [[ -n $value ]]; then
+    target+=$(awk -v v="$value" -v l="$limit" 'BEGIN { print (v < l) ? ": met" : ": **missed**" }')
+  fi
+  rows+=("| $op | ${h:-—} | $alabel | ${a:-—} | $ratio | $target |")
+}
+
+memory_rows=()
+memory_row() { # OPERATION KEY
+  local mb
+  mb=$(max_rss_mb "$2")
+  [[ -n $mb ]] || return 0
+  memory_rows+=("| $1 | $mb | < 400 MB$(awk -v m="$mb" 'BEGIN { print (m < 400) ? ": met" : ": **missed**" }') |")
+}
+
+report() {
+  rows=()
+  memory_rows=()
+  row "commit W1 into an empty repo" commit "ostree commit (bare, W1 without /dev)" ostree-commit ratio 1.0 0.75
+  row "commit W1 into an empty repo" commit "git add -A && git commit" git-commit ratio 0.3 -
+  row "checkout of that commit" checkout "cp -al of a checkout" cp-al ratio 1.5 1.25
+  row "checkout of that commit" checkout "ostree checkout" ostree-checkout ratio 1.0 -
+  row "second commit of the unchanged tree" commit-again "the first commit (hacktree)" commit ratio 0.15 -
+  row "import the 156 .deb artifacts" import "—" - none - -
+  row "compose a root from them" compose "—" - seconds 1 -
+  row "hacktree --version" version "node -e '' (startup floor)" node-startup seconds 0.3 -
+  row "hacktree --help" help "node -e '' (startup floor)" node-startup seconds 0.3 -
+  memory_row "commit W1 into an empty repo" commit
+  memory_row "second commit of the unchanged tree" commit-again
+  memory_row "checkout" checkout
+  memory_row "import the 156 .deb artifacts" import
+  memory_row "compose" compose
+  memory_row "--version" version
+  memory_row "--help" help
+  {
+    echo "# hacktree store benchmark"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), hacktree $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')," \
+      "$(nproc) cores, $(uname -r), work dir on $(stat -f -c %T "$work"); W1: $w1_entries entries, $w1_size." \
+      "Median of $runs alternating runs each, page cache warm; \`bash bench/store.sh\`."
+    echo
+    echo "| operation | hacktree median (s) | anchor | anchor median (s) | ratio | target |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    if ((${#memory_rows[@]})); then
+      echo "| hacktree operation | peak memory, max RSS over runs (MB) | target |"
+      echo "|---|---|---|"
+      printf '%s\n' "${memory_rows[@]}"
+      echo
+    fi
+    if ((${#notes[@]})); then
+      echo "Notes:"
+      printf -- '- %s\n' "${notes[@]}"
+    fi
+  } | tee "$results_file.new"
+  mv "$results_file.new" "$results_file"
+}
+
+# ---- the runs ------------------------------------------------------------------------------
+
+mkdir -p "$(dirname "$results_file")"
+w1_entries=$(find "$w1" -xdev | wc -l)
+w1_size=$(du -sh "$w1" | cut -f1)
+if $anchors_only; then note "anchors only (--anchors-only): hacktree was not run"; fi
+
+say "warm-up: reading W1 once, untimed"
+# Through cat: GNU tar reads nothing when its output is /dev/null.
+tar -C "$w1" -cf - . | cat >/dev/null
+tar -C "$w1_nodev" -cf - . | cat >/dev/null
+
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+
+# (a) commit, and (c) the same tree again; the last round's repositories serve (b).
+for ((i = 1; i <= runs; i++)); do
+  round=$work/commit.$i
+  mkdir -p "$round"
+  # Repositories are created untimed for every tool alike: the comparison is the commit.
+  if ! $anchors_only; then
+    untimed "${hacktree[@]}" init --repo "$round/hacktree"
+    timed commit "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
+    timed commit-again "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
+  fi
+  untimed ostree --repo="$round/ostree" init --mode=bare
+  timed ostree-commit ostree commit --repo="$round/ostree" -b w1 --tree=dir="$w1_nodev"
+  untimed git init -q --bare "$round/git"
+  # gc.auto=0: git's automatic gc would otherwise pack in the background, during the next run.
+  timed git-commit env GIT_DIR="$round/git" GIT_WORK_TREE="$w1" \
+    bash -c 'git -c gc.auto=0 add -A && git -c gc.auto=0 commit -q -m w1'
+  ((i == runs)) || untimed rm -rf "$round"
+done
+last=$work/commit.$runs
+
+# (b) checkout
+for ((i = 1; i <= runs; i++)); do
+  round=$work/checkout.$i
+  mkdir -p "$round"
+  if ! $anchors_only; then
+    timed checkout "${hacktree[@]}" checkout root-w1 "$round/hacktree" --repo "$last/hacktree"
+    cp_source=$round/hacktree
+  fi
+  timed ostree-checkout ostree checkout --repo="$last/ostree" w1 "$round/ostree"
+  if $anchors_only; then
+    cp_source=$round/ostree
+    if ((i == 1)); then note "cp -al copied the ostree checkout (W1 without /dev), not a hacktree checkout"; fi
+  fi
+  timed cp-al cp -al "$cp_source" "$round/cp"
+  untimed rm -rf "$round"
+done
+
+# (e) start-up time, against node's own start-up
+for ((i = 1; i <= runs; i++)); do
+  if ! $anchors_only; then
+    timed version "${hacktree[@]}" --version
+    timed help "${hacktree[@]}" --help
+  fi
+  timed node-startup node -e ''
+done
+
+# (d) the 156 real packages as artifacts; last, since it needs the most of hacktree.
+# `--help` of a missing subcommand still exits 0 (yargs shows the parent's help), so look for
+# the command's own usage line.
+has_command() { "${hacktree[@]}" "$@" --help 2>/dev/null | grep "^hacktree $* " >/dev/null; }
+if ! $with_artifacts; then
+  note "part (d), artifacts, skipped (--no-artifacts)"
+elif $anchors_only; then
+  :
+elif ! has_command artifact pack || ! has_command artifact import; then
+  note "part (d), artifacts, skipped: this hacktree has no \`artifact pack\`/\`artifact import\` yet"
+else
+  say "packing the .deb files as artifacts (untimed)"
+  artifacts=$work/artifacts
+  mkdir -p "$artifacts"
+  for deb in "$w1_debs"/*.deb; do
+    pkg=$(dpkg-deb -f "$deb" Package)
+    version=$(dpkg-deb -f "$deb" Version)
+    tree=$work/debs/$pkg
+    mkdir -p "$tree"
+    # As root, tar keeps the packages' owners and modes, as dpkg would install them.
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree"
+    # Artifact versions carry no Debian epoch, like .deb file names.
+    untimed "${hacktree[@]}" artifact pack "$tree" --name "$pkg" --version "${version#*:}" \
+      --root 12-bench-opt-x86_64 --flavor opt --arch x86_64 --out "$artifacts"
+  done
+  rm -rf "$work/debs"
+  shopt -s nullglob
+  tarballs=("$artifacts"/*.tar.gz)
+  shopt -u nullglob
+  ((${#tarballs[@]})) || { note "**artifact pack made no .tar.gz files in $artifacts**"; report; exit 1; }
+  # Composition is a union of the imported trees. `root compose` needs a root definition in
+  # roots/ naming every component; until the bench writes one, a root commit with one
+  # artifact layer per tarball does the same union.
+  layers=()
+  for tarball in "${tarballs[@]}"; do layers+=(--tree "artifact=$tarball"); done
+  note "compose = \`root commit root-debs\` with ${#tarballs[@]} \`--tree artifact=\` layers, after the import"
+  for ((i = 1; i <= runs; i++)); do
+    repo=$work/artifacts-repo.$i
+    untimed "${hacktree[@]}" init --repo "$repo"
+    timed import "${hacktree[@]}" artifact import "${tarballs[@]}" --repo "$repo"
+    timed compose "${hacktree[@]}" root commit root-debs "${layers[@]}" --repo "$repo"
+    untimed rm -rf "$repo"
+  done
+fi
+
+report

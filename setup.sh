@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The one command that sets hacktree up on a fresh Debian (bookworm) machine, as root:
+# system packages, npm dependencies, the build, `hacktree` on the PATH, then the main job.
+#
+# usage: bash setup.sh               everything
+#        bash setup.sh --deps-only   system packages and npm dependencies only (what .ci/run
+#                                    needs before the tests)
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+deps_only=false
+case ${1:-} in
+  '') ;;
+  --deps-only) deps_only=true ;;
+  *) echo "setup.sh: unknown argument: $1 (usage: bash setup.sh [--deps-only])" >&2; exit 2 ;;
+esac
+
+# What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
+# attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
+# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock.
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg)
+
+install_system_packages() {
+  local missing=() pkg
+  for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  [[ $(id -u) == 0 ]] || { echo "setup.sh: missing ${missing[*]}; run as root to install them" >&2; exit 1; }
+  echo "setup.sh: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+check_node() {
+  local major
+  command -v node >/dev/null || { echo "setup.sh: node is missing: hacktree needs Node.js 20 or newer" >&2; exit 1; }
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  ((major >= 20)) || { echo "setup.sh: node $(node --version) is too old: hacktree needs Node.js 20 or newer" >&2; exit 1; }
+}
+
+install_npm_dependencies() {
+  # npm writes node_modules/.package-lock.json on every install; a package-lock.json newer
+  # than it means the dependencies changed since.
+  if [[ ! -e $top/node_modules/.package-lock.json || $top/package-lock.json -nt $top/node_modules/.package-lock.json ]]; then
+    (cd "$top" && npm ci --no-audit --no-fund)
+  fi
+}
+
+install_system_packages
+check_node
+install_npm_dependencies
+$deps_only && exit 0
+
+(cd "$top" && npm run --silent build)
+chmod +x "$top/bin/hacktree.js"
+ln -sfn "$top/bin/hacktree.js" /usr/local/bin/hacktree
+hacktree --help
+hacktree init
+echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"
+
+# ---- the main job ---------------------------------------------------------------------------
+# PLACEHOLDER (issue 4): build the roots from recipes/ and deploy them, e.g. `hacktree build`.
+echo "setup.sh: the main job (hacktree build) is not written yet"
