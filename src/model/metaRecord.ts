@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry, Xattr } from './fsEntry.js';
-import { compareRepoPaths, parseRepoPath, TOP, type RepoPath } from './repoPath.js';
+import { compareRepoPaths, parseCanonicalRepoPath, TOP, type RepoPath } from './repoPath.js';
 
 /**
  * The meta record: one line per entry, sorted by path, holding what git trees cannot
@@ -89,7 +89,7 @@ export function parseMeta(text: string): MetaLine[] {
       string, string, string, string, string, string, string,
     ];
     const unescaped = unescapeField(rawPath);
-    const path = unescaped === '.' ? TOP : parseRepoPath(unescaped, `meta line ${i + 1}`);
+    const path = unescaped === '.' ? TOP : parseCanonicalRepoPath(unescaped, `meta line ${i + 1}`);
     if (previous !== undefined && compareRepoPaths(previous, path) >= 0) throw invalid(i + 1, 'paths are not sorted');
     previous = path;
     const kind = KIND_OF_CHAR[typeChar];
@@ -136,8 +136,4 @@ function invalid(line: number, why: string): HacktreeError {
     hint: 'the commit\'s meta record is damaged; run "hacktree fsck"',
     data: { line },
   });
-}
-
-export function metaPaths(lines: readonly MetaLine[]): RepoPath[] {
-  return lines.map((l) => l.path);
 }

@@ -7,6 +7,7 @@ import { storeFileBlob } from './storeBlob.js';
 
 export interface BlobJob {
   absPath: string;
+  size: number;
   meta: EntryMeta;
 }
 export interface BlobBatch {
@@ -22,7 +23,7 @@ const repo = repositoryAt((workerData as { repoDir: string }).repoDir);
 parentPort!.on('message', (batch: BlobBatch) => {
   try {
     const oids = batch.jobs.map((job) =>
-      storeFileBlob(repo, job.absPath, { ...job.meta, xattrs: job.meta.xattrs.map((x) => ({ name: x.name, value: Buffer.from(x.value) })) }),
+      storeFileBlob(repo, job.absPath, { ...job.meta, xattrs: job.meta.xattrs.map((x) => ({ name: x.name, value: Buffer.from(x.value) })) }, job.size),
     );
     parentPort!.postMessage({ id: batch.id, oids } satisfies BlobBatchResult);
   } catch (err) {

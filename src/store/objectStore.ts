@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import git from 'isomorphic-git';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { hashObject, objectHeader, unframeObject, type GitObjectType } from '../model/gitObject.js';
@@ -12,7 +11,7 @@ import type { Repository } from './repository.js';
 
 // Loose objects are written here with node:crypto + zlib level 1 rather than isomorphic-git:
 // measured 6.5 s vs 40.2 s for 38.6k files (../shared/notes/measurements.md).
-const DEFLATE_LEVEL = 1;
+const DEFLATE_LEVEL = Number(process.env.HACKTREE_LOOSE_COMPRESSION ?? 1);
 
 export function looseObjectPath(repo: Repository, oid: Oid): string {
   return join(repo.objectsDir, oid.slice(0, 2), oid.slice(2));
@@ -23,9 +22,14 @@ export function writeObject(repo: Repository, type: GitObjectType, body: Buffer,
   const oid = knownOid ?? hashObject(type, body);
   const path = looseObjectPath(repo, oid);
   if (existsSync(path)) return oid;
-  const deflated = deflateSync(Buffer.concat([objectHeader(type, body.length), body]), { level: DEFLATE_LEVEL });
-  writeFileAtomic(repo, path, [deflated], (_tmp, fd) => fs.fchmodSync(fd, 0o444));
+  writeFramedObject(repo, path, Buffer.concat([objectHeader(type, body.length), body]));
   return oid;
+}
+
+/** Writes an already framed object ("<type> <size>\0<body>") to its loose path. */
+export function writeFramedObject(repo: Repository, path: string, framed: Buffer): void {
+  const deflated = deflateSync(framed, { level: DEFLATE_LEVEL });
+  writeFileAtomic(repo, path, [deflated], (_tmp, fd) => fs.fchmodSync(fd, 0o444));
 }
 
 export interface GitObject {
@@ -41,6 +45,8 @@ export async function readObject(repo: Repository, oid: Oid): Promise<GitObject>
   const loose = readLooseObject(repo, oid);
   if (loose) return loose;
   try {
+    // Packed objects only (after a native `git gc`): isomorphic-git is loaded when needed.
+    const { default: git } = await import('isomorphic-git');
     const result = await git.readObject({ fs, gitdir: repo.dir, oid, format: 'content', cache: packCache });
     const body = Buffer.from(result.object as Uint8Array);
     const type = result.type as GitObjectType;

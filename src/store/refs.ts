@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import git from 'isomorphic-git';
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
 import { isOid, type Oid } from '../model/oid.js';
+import { parsePackedRefs } from '../model/packedRefs.js';
 import { validateRefName } from '../model/refName.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import type { Repository } from './repository.js';
@@ -13,14 +13,32 @@ export function branchRef(branch: string): string {
   return branch.startsWith('refs/') ? validateRefName(branch) : `refs/heads/${validateRefName(branch)}`;
 }
 
-/** The commit a ref points to, or null when there is no such ref (loose or packed). */
-export async function readRef(repo: Repository, ref: string): Promise<Oid | null> {
+// Refs are read here rather than through isomorphic-git: loading it costs ~90 ms, a third of a
+// checkout's budget, and loose refs plus packed-refs are all a bare repository has.
+
+function readTextIfExists(path: string): string | null {
   try {
-    return (await git.resolveRef({ fs, gitdir: repo.dir, ref })) as Oid;
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as { code?: string }).code === 'NotFoundError') return null;
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'EISDIR' || errnoOf(err) === 'ENOTDIR') return null;
     throw err;
   }
+}
+
+function packedRefs(repo: Repository): Map<string, Oid> {
+  const text = readTextIfExists(join(repo.dir, 'packed-refs'));
+  return text === null ? new Map() : parsePackedRefs(text);
+}
+
+/** The commit a ref points to (loose, else packed; symbolic refs followed), or null. */
+export async function readRef(repo: Repository, ref: string, depth = 0): Promise<Oid | null> {
+  const loose = readTextIfExists(join(repo.dir, ref))?.trim();
+  if (loose !== undefined) {
+    if (isOid(loose)) return loose;
+    if (loose.startsWith('ref: ') && depth < 5) return readRef(repo, loose.slice(5), depth + 1);
+    return null;
+  }
+  return packedRefs(repo).get(ref) ?? null;
 }
 
 /**
@@ -60,14 +78,35 @@ export async function updateRef(repo: Repository, ref: string, oid: Oid, expecte
   writeFileAtomic(repo, path, [Buffer.from(`${oid}\n`)]);
 }
 
-/** Refs under a prefix ("refs/heads/") with their commits, sorted by name. */
+/** Refs under a prefix ("refs/heads/"), loose and packed, with their commits, sorted by name. */
 export async function listRefs(repo: Repository, prefix: string): Promise<Array<{ ref: string; oid: Oid }>> {
-  const names = await git.listRefs({ fs, gitdir: repo.dir, filepath: prefix.replace(/\/$/, '') });
-  const out: Array<{ ref: string; oid: Oid }> = [];
-  for (const name of names.sort()) {
-    const ref = `${prefix.replace(/\/$/, '')}/${name}`;
-    const oid = await readRef(repo, ref);
-    if (oid) out.push({ ref, oid });
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const found = new Map<string, Oid>();
+  for (const [ref, oid] of packedRefs(repo)) if (ref.startsWith(base)) found.set(ref, oid);
+  const walk = (dir: string, refDir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') return;
+      throw err;
+    }
+    for (const name of names) {
+      const text = readTextIfExists(join(dir, name));
+      if (text === null) walk(join(dir, name), `${refDir}${name}/`);
+      else if (isOid(text.trim())) found.set(`${refDir}${name}`, text.trim() as Oid);
+    }
+  };
+  walk(join(repo.dir, base), base);
+  return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ref, oid]) => ({ ref, oid }));
+}
+
+/** Deletes a ref (loose and packed). The caller holds the repository lock. */
+export async function deleteRef(repo: Repository, ref: string): Promise<void> {
+  rmSync(join(repo.dir, ref), { force: true });
+  const packed = packedRefs(repo);
+  if (packed.delete(ref)) {
+    const body = [...packed].map(([name, oid]) => `${oid} ${name}`).join('\n');
+    writeFileAtomic(repo, join(repo.dir, 'packed-refs'), [Buffer.from(`${body}\n`)]);
   }
-  return out;
 }

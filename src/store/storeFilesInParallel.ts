@@ -21,14 +21,14 @@ const INLINE_LIMIT_BYTES = 8 << 20;
  */
 export async function storeFilesInParallel(
   repo: Repository,
-  jobs: ReadonlyArray<BlobJob & { size: number }>,
+  jobs: readonly BlobJob[],
   onProgress?: ProgressCallback,
 ): Promise<Oid[]> {
   const totalBytes = jobs.reduce((sum, j) => sum + j.size, 0);
   if (totalBytes < INLINE_LIMIT_BYTES) {
     return jobs.map((job, i) => {
       onProgress?.('storing files', i + 1, jobs.length);
-      return storeFileBlob(repo, job.absPath, job.meta);
+      return storeFileBlob(repo, job.absPath, job.meta, job.size);
     });
   }
   const batches: Array<{ start: number; jobs: BlobJob[] }> = [];
@@ -42,7 +42,7 @@ export async function storeFilesInParallel(
       bytes = 0;
       start = i;
     }
-    current.push({ absPath: job.absPath, meta: job.meta });
+    current.push({ absPath: job.absPath, size: job.size, meta: job.meta });
     bytes += job.size;
   });
   if (current.length > 0) batches.push({ start, jobs: current });
