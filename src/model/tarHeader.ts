@@ -1,4 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { readNumber, readOctal, writeNumber } from './tarNumber.js';
+
+export { fitsOctal } from './tarNumber.js';
 
 /**
  * One 512-byte tar header (POSIX ustar, read leniently: GNU and v7 headers too). Pure: bytes in,
@@ -64,11 +67,6 @@ const PREFIX = [345, 155] as const;
 
 const POSIX_MAGIC = Buffer.from('ustar\x0000', 'latin1');
 const ZERO_BLOCK = Buffer.alloc(BLOCK_SIZE);
-
-/** Does `value` fit a numeric field of `width` bytes as octal digits plus a terminating NUL? */
-export function fitsOctal(value: number, width: number): boolean {
-  return value < 8 ** (width - 1);
-}
 
 export function fitsUstarLinkname(linkname: string): boolean {
   return Buffer.byteLength(linkname) <= LINKNAME[1];
@@ -181,46 +179,6 @@ function readText(block: Buffer, [offset, length]: readonly [number, number]): s
   const nul = block.indexOf(0, offset);
   const end = nul < 0 || nul > offset + length ? offset + length : nul;
   return block.toString('utf8', offset, end);
-}
-
-function writeNumber(block: Buffer, [offset, length]: readonly [number, number], value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`tar header number ${value} is not a non-negative integer`);
-  if (fitsOctal(value, length)) {
-    block.write(value.toString(8).padStart(length - 1, '0') + '\0', offset, length, 'latin1');
-    return;
-  }
-  // GNU base-256: high bit of the first byte set, then the value big-endian.
-  let rest = BigInt(value);
-  for (let i = offset + length - 1; i > offset; i--) {
-    block[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  block[offset] = 0x80;
-}
-
-function readNumber(block: Buffer, field: readonly [number, number], what: string): number {
-  const [offset, length] = field;
-  const first = block[offset]!;
-  if (first & 0x80) {
-    if (first === 0xff) throw invalid(`the ${what} field is a negative base-256 number`);
-    let value = BigInt(first & 0x7f);
-    for (let i = offset + 1; i < offset + length; i++) value = (value << 8n) | BigInt(block[i]!);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`the ${what} field is too large`);
-    return Number(value);
-  }
-  const value = readOctal(block, field);
-  if (value === undefined) {
-    throw invalid(`the ${what} field ${JSON.stringify(block.toString('latin1', offset, offset + length))} is not an octal number`);
-  }
-  return value;
-}
-
-/** Octal digits with optional leading spaces, ended by NUL or space; empty reads as 0. */
-function readOctal(block: Buffer, [offset, length]: readonly [number, number]): number | undefined {
-  const text = block.toString('latin1', offset, offset + length);
-  const match = /^ *([0-7]*)[ \0]*$/.exec(text);
-  if (!match) return undefined;
-  return match[1] === '' ? 0 : parseInt(match[1]!, 8);
 }
 
 function invalid(why: string): HacktreeError {

@@ -83,9 +83,9 @@ async function readMembers(reader: ByteReader, at: Position, compressed: boolean
       return checkEnd(reader, at);
     }
     const header = decodeWithContext(block, at, compressed);
-    at.name = header.name;
     const type = entryTypeOf(header.typeflag);
     if (type === undefined) {
+      at.name = header.name;
       throw invalid(at, `unsupported member type ${JSON.stringify(header.typeflag)}`,
         'hacktree reads regular files, directories, symlinks, hardlinks, devices and fifos; recreate the archive with GNU tar --format=posix');
     }
@@ -172,9 +172,10 @@ function decodeWithContext(block: Buffer, at: Position, compressed: boolean): Ta
   try {
     return decodeHeader(block);
   } catch (err) {
-    if (!isHacktreeError(err, 'TAR_INVALID') || at.offset !== 0) throw err;
+    if (!isHacktreeError(err, 'TAR_INVALID')) throw err;
     // A bad first header means the input is not a tar at all: say that rather than "bad checksum".
-    throw notTar(at, compressed, err.message, err);
+    if (at.offset === 0) throw notTar(at, compressed, err.message, err);
+    throw invalid(at, err.message, err.hint ?? 'the archive is damaged', err);
   }
 }
 
