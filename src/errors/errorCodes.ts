@@ -25,6 +25,7 @@ export const errorCodes = {
   ARTIFACT_NOT_FOUND: 4,
   EXTERNAL_COMMAND_FAILED: 10,
   FSCK_FAILED: 11,
+  NOT_A_FILE: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

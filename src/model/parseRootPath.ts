@@ -1,0 +1,14 @@
+import { parseRepoPath, type RepoPath } from './repoPath.js';
+
+/**
+ * A path inside a root as a user types it: "/usr/bin/su", "usr/bin/su" and "/" all work, since
+ * people think of a root's paths as absolute. Unsafe paths are still rejected.
+ */
+export function parseRootPath(raw: string): RepoPath {
+  return parseRepoPath(raw.replace(/^\/+/, ''), 'path');
+}
+
+/** How a root's path is shown to the user: "/usr/bin/su", "/" for the top. */
+export function displayRootPath(path: string): string {
+  return path === '.' ? '/' : `/${path}`;
+}

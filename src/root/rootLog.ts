@@ -1,0 +1,24 @@
+import { summarizeCommit, type CommitSummary } from '../model/commitSummary.js';
+import { readCommit } from '../store/readCommit.js';
+import { openRepository } from '../store/repository.js';
+import { resolveRoot } from './resolveRoot.js';
+
+export interface RootLog {
+  ref: string | null;
+  commits: CommitSummary[];
+}
+
+/** `hacktree root log NAME`: the root's commits, newest first, following first parents. */
+export async function rootLog(options: { repoDir: string; name: string; maxCount?: number }): Promise<RootLog> {
+  const repo = openRepository(options.repoDir);
+  const { commit, ref } = await resolveRoot(repo, options.name);
+  const commits: CommitSummary[] = [];
+  const limit = options.maxCount ?? Infinity;
+  let next: typeof commit | undefined = commit;
+  while (next !== undefined && commits.length < limit) {
+    const summary = summarizeCommit(next, await readCommit(repo, next));
+    commits.push(summary);
+    next = summary.parents[0];
+  }
+  return { ref, commits };
+}
