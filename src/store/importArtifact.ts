@@ -5,6 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { parseArtifactName } from '../model/artifactName.js';
 import type { Oid } from '../model/oid.js';
+import type { ArtifactIndex } from './artifactIndex.js';
 import { readRef, updateRef } from './refs.js';
 import type { Repository } from './repository.js';
 import { snapshotTarball } from './snapshotTarball.js';
@@ -41,7 +42,11 @@ export async function sha256OfFile(file: string): Promise<string> {
  * Imports an artifact tarball once: its tree is recorded under refs/hacktree/artifacts/<sha256>
  * (a commit, so native git keeps it reachable). The caller holds the repository lock.
  */
-export async function importArtifact(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<ImportedArtifact> {
+export async function importArtifact(
+  repo: Repository,
+  file: string,
+  options: { index?: ArtifactIndex; onProgress?: ProgressCallback } = {},
+): Promise<ImportedArtifact> {
   const fileName = basename(file);
   parseArtifactName(fileName);
   let size: number;
@@ -51,11 +56,15 @@ export async function importArtifact(repo: Repository, file: string, onProgress?
     if (errnoOf(err) !== 'ENOENT') throw err;
     throw new HacktreeError('SOURCE_NOT_FOUND', `artifact ${file} does not exist`, { hint: 'check the path', data: { file } });
   }
-  const sha256 = await sha256OfFile(file);
+  let sha256 = options.index?.lookup(file);
+  if (sha256 === undefined) {
+    sha256 = await sha256OfFile(file);
+    options.index?.remember(file, sha256);
+  }
   const ref = `${ARTIFACT_REF_PREFIX}${sha256}`;
   const existing = await readRef(repo, ref);
   if (existing) return { fileName, sha256, size, ref, commit: existing, imported: false };
-  const entries = await snapshotTarball(repo, file, onProgress);
+  const entries = await snapshotTarball(repo, file, options.onProgress);
   const record: ArtifactRecord = { fileName, sha256, size };
   const tree = writeSnapshot(repo, entries, { artifact: `${JSON.stringify(record, null, 2)}\n` });
   const commit = writeCommit(repo, { tree, parents: [], message: `Import artifact ${fileName}\n\nsha256: ${sha256}\n` });

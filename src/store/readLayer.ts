@@ -20,7 +20,7 @@ export async function readLayer(repo: Repository, spec: TreeLayerSpec, onProgres
     }
     case 'artifact': {
       const { importArtifact } = await import('./importArtifact.js');
-      const artifact = await importArtifact(repo, resolve(spec.value), onProgress);
+      const artifact = await importArtifact(repo, resolve(spec.value), { onProgress });
       const snapshot = await readSnapshot(repo, artifact.commit);
       return { label, entries: snapshot.entries, provider: artifact.fileName };
     }

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { serializeManifest } from '../model/manifest.js';
+import { parseRootName, rootBranch } from '../model/rootName.js';
+import { unionLayers, type Layer } from '../model/unionLayers.js';
+import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.js';
+import { openArtifactIndex } from '../store/artifactIndex.js';
+import { importArtifact } from '../store/importArtifact.js';
+import { readSnapshot } from '../store/readSnapshot.js';
+import { withRepoLock } from '../store/repoLock.js';
+import { openRepository } from '../store/repository.js';
+import type { ProgressCallback } from '../store/storeFilesInParallel.js';
+import { loadRootDefinition } from './loadRootDefinition.js';
+import { selectArtifacts } from './selectArtifacts.js';
+
+export interface ComposeRootOptions {
+  repoDir: string;
+  /** VERSION-KIND-FLAVOR-ARCH */
+  name: string;
+  rootsDir: string;
+  artifactsDir: string;
+  message?: string;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * `hacktree root compose NAME`: the union of the newest matching artifacts' trees, committed on
+ * root-NAME with a manifest of which artifact provided which path. Artifacts are imported once;
+ * composing reads only trees and meta records, never file content.
+ */
+export async function composeRoot(options: ComposeRootOptions): Promise<CommittedSnapshot & { root: string; artifacts: string[]; entries: number }> {
+  const root = parseRootName(options.name);
+  const def = loadRootDefinition(resolve(options.rootsDir), root.version);
+  if (!def.arches.includes(root.arch)) {
+    throw new HacktreeError('ROOT_NAME_INVALID', `root ${options.name}: version ${root.version} is defined for ${def.arches.join(', ')}, not ${root.arch}`, {
+      hint: `add "${root.arch}" to "arches" in the root definition, or pick one of those`,
+    });
+  }
+  const selected = selectArtifacts(resolve(options.artifactsDir), def, root);
+  const repo = openRepository(options.repoDir);
+  return withRepoLock(repo, async () => {
+    const layers: Layer[] = [];
+    const index = openArtifactIndex(repo);
+    try {
+      for (const [i, artifact] of selected.entries()) {
+        options.onProgress?.('composing', i, selected.length);
+        const imported = await importArtifact(repo, artifact.path, { index });
+        const { entries } = await readSnapshot(repo, imported.commit);
+        layers.push({ label: `artifact ${artifact.fileName}`, entries, provider: artifact.fileName });
+      }
+    } finally {
+      index.save();
+    }
+    const { entries, providers } = unionLayers(layers, { union: false });
+    const names = selected.map((a) => a.fileName);
+    const committed = await commitSnapshot(repo, {
+      branch: rootBranch(options.name),
+      entries,
+      extras: { manifest: serializeManifest(providers) },
+      message: options.message ?? `Compose ${options.name}\n\n${names.map((n) => `artifact: ${n}`).join('\n')}\n`,
+    });
+    options.onProgress?.('composing', selected.length, selected.length);
+    return { ...committed, root: options.name, artifacts: names, entries: entries.length };
+  });
+}
