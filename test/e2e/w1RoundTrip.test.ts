@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ensureW1 } from '../fixtures/w1.js';
+import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { fingerprintDifferences, treeFingerprint } from '../helpers/treeFingerprint.js';
+
+// The real Debian root filesystem (13.5k entries: setuid binaries, /dev nodes, a fifo, empty
+// directories, symlinks, hardlinks, xattrs, odd owners) through commit and checkout.
+let work: string;
+let repo: string;
+let w1: ReturnType<typeof ensureW1>;
+let w1Fingerprint: Map<string, string>;
+let firstTree: string;
+
+function ok(args: string[]): string {
+  const r = runHacktree(args, { repo });
+  assert.equal(r.status, 0, `hacktree ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+before(() => {
+  w1 = ensureW1();
+  work = makeTempDir('hacktree-w1');
+  repo = join(work, 'repo');
+  ok(['init']);
+  w1Fingerprint = treeFingerprint(w1.rootfs);
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('commit of W1 records every entry', () => {
+  const result = JSON.parse(ok(['root', 'commit', 'root-w1', '--tree', `dir=${w1.rootfs}`, '--json'])) as { tree: string; entries: number; commit: string };
+  firstTree = result.tree;
+  assert.equal(result.entries, w1Fingerprint.size);
+  assert.match(execFileSync('git', ['--git-dir', repo, 'log', '--format=%H', 'root-w1'], { encoding: 'utf8' }), new RegExp(result.commit));
+  execFileSync('git', ['--git-dir', repo, 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
+});
+
+test('hardlinked checkout equals W1 in type, mode, owner, size, content, target, xattrs and device numbers', () => {
+  const dest = join(work, 'checkout');
+  ok(['checkout', 'root-w1', dest]);
+  const differences = fingerprintDifferences(w1Fingerprint, treeFingerprint(dest));
+  assert.deepEqual(differences, []);
+  // Hardlinked from the raw object cache, setuid bit and all.
+  const passwd = statSync(join(dest, 'usr/bin/passwd'));
+  assert.ok(passwd.nlink >= 2, 'usr/bin/passwd is a hardlink into the raw cache');
+  assert.equal(passwd.mode & 0o7777, 0o4755);
+});
+
+test('committing the checkout again gives the same tree id', () => {
+  const again = JSON.parse(ok(['root', 'commit', 'root-w1-again', '--tree', `dir=${join(work, 'checkout')}`, '--json'])) as { tree: string };
+  assert.equal(again.tree, firstTree);
+});
+
+test('an unchanged second commit of W1 gives the same tree id', () => {
+  const second = JSON.parse(ok(['root', 'commit', 'root-w1', '--tree', `dir=${w1.rootfs}`, '--json'])) as { tree: string; parent: string };
+  assert.equal(second.tree, firstTree);
+  assert.ok(second.parent, 'the second commit has the first as parent');
+});
+
+test('--copy checkout is independent of the store and still exact', () => {
+  const dest = join(work, 'copy');
+  ok(['checkout', 'root-w1', dest, '--copy']);
+  assert.deepEqual(fingerprintDifferences(w1Fingerprint, treeFingerprint(dest)), []);
+  assert.equal(statSync(join(dest, 'usr/bin/passwd')).nlink, 1);
+});
