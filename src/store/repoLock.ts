@@ -10,7 +10,7 @@ function lockTimeoutMs(): number {
   return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv * 1000 : 30_000;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

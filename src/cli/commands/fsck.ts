@@ -1,0 +1,37 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+import { progressBar } from '../progressBar.js';
+
+interface Args extends GlobalArgs {
+  repair: boolean;
+}
+
+export const fsckCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'fsck',
+  describe: 'Re-hash every object and raw cache file, walk every ref; report corrupt or missing ones by path',
+  builder: (y) =>
+    y
+      .option('repair', { type: 'boolean', default: false, describe: 'delete damaged raw cache files and rebuild raw objects from git' })
+      .example('$0 fsck --repo /srv/hacktree', 'check everything; exit status 11 when problems remain')
+      .example('$0 fsck --repair', 'rebuild the raw object cache from the git objects'),
+  handler: async (argv) => {
+    const { fsckRepository, fsckFailure } = await import('../../store/fsckRepository.js');
+    const progress = progressBar(argv);
+    const report = await fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report }).finally(progress.finish);
+    const c = report.checked;
+    const lines = [
+      ...report.removedTempFiles.map((path) => `removed leftover temporary file ${path}`),
+      ...report.problems.map((p) => `${p.kind}\t${p.path}\t${p.detail}${p.repaired ? `\t[repaired: ${p.repaired}]` : ''}`),
+      `checked ${c.looseObjects} loose objects, ${c.packs} packs, ${c.rawFiles} raw cache files, ` +
+        `${c.refs} refs (${c.commits} commits, ${c.trees} trees, ${c.blobs} blobs): ` +
+        `${report.problems.length} problems, ${report.problems.length - report.remaining} repaired, ${report.remaining} remaining`,
+    ];
+    if (report.remaining > 0) {
+      // The error carries the report: --json prints it once, as the error's data.
+      if (!argv.json) process.stdout.write(`${lines.join('\n')}\n`);
+      throw fsckFailure(report);
+    }
+    printResult(argv, report, () => lines, false);
+  },
+};

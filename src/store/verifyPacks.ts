@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { errnoOf } from '../errors/errnoOf.js';
+import type { FsckProblem } from '../model/fsckProblem.js';
+import type { Repository } from './repository.js';
+
+/**
+ * Packs appear only after a native `git gc`, so native git is there to check them: `git
+ * verify-pack` re-hashes every object of a pack against its index. hacktree does not parse packs
+ * itself beyond reading objects through isomorphic-git, which the reachability pass does.
+ */
+export function verifyPacks(repo: Repository): { packs: number; problems: FsckProblem[] } {
+  const packDir = join(repo.objectsDir, 'pack');
+  let indexes: string[];
+  try {
+    indexes = readdirSync(packDir).filter((name) => name.endsWith('.idx')).sort();
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return { packs: 0, problems: [] };
+    throw err;
+  }
+  const problems: FsckProblem[] = [];
+  for (const index of indexes) {
+    const path = join(packDir, index);
+    const run = spawnSync('git', [`--git-dir=${repo.dir}`, 'verify-pack', path], { encoding: 'utf8' });
+    if (run.error) {
+      problems.push({ kind: 'pack-invalid', path, detail: `could not run "git verify-pack" to check it: ${run.error.message}` });
+    } else if (run.status !== 0) {
+      const why = `${run.stderr}${run.stdout}`.trim().split('\n').slice(-3).join('; ');
+      problems.push({ kind: 'pack-invalid', path, detail: `git verify-pack rejects it: ${why}` });
+    }
+  }
+  return { packs: indexes.length, problems };
+}

@@ -1,0 +1,67 @@
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { FsckProblem } from '../model/fsckProblem.js';
+import { hashFileAsBlob } from './hashFileAsBlob.js';
+import { listFanOut } from './listFanOut.js';
+import { parseRawObjectName, rawObjectKey } from './rawCache.js';
+import { readXattrs } from './readXattrs.js';
+import type { Repository } from './repository.js';
+import type { ProgressCallback } from './storeFilesInParallel.js';
+
+const CONCURRENCY = 8;
+
+export interface RawCacheReport {
+  checked: number;
+  problems: FsckProblem[];
+  /** Raw paths found damaged (and, with repair, deleted): a later pass rebuilds those a ref needs. */
+  damaged: Map<string, FsckProblem>;
+}
+
+/**
+ * Re-hashes every raw cache file and compares its actual mode, owner and xattrs with the key in
+ * its name. With `repair`, damaged and stray files are deleted: the cache is derived from git.
+ */
+export async function verifyRawCache(repo: Repository, options: { repair: boolean; onProgress?: ProgressCallback }): Promise<RawCacheReport> {
+  const report: RawCacheReport = { checked: 0, problems: [], damaged: new Map() };
+  const limit = pLimit(CONCURRENCY);
+  for await (const { fan, names } of listFanOut(repo.rawDir)) {
+    await Promise.all(names.map((name) => limit(async () => {
+      const path = join(repo.rawDir, fan, name);
+      const problem = await checkRawFile(path, fan, name);
+      if (problem) {
+        if (options.repair) {
+          await rm(path, { force: true, recursive: true });
+          problem.repaired = 'deleted';
+        }
+        report.problems.push(problem);
+        if (problem.kind !== 'raw-unexpected') report.damaged.set(path, problem);
+      }
+      if (++report.checked % 1024 === 0) options.onProgress?.('checking raw cache', report.checked, 0);
+    })));
+  }
+  options.onProgress?.('checking raw cache', report.checked, 0);
+  report.problems.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return report;
+}
+
+async function checkRawFile(path: string, fan: string, name: string): Promise<FsckProblem | null> {
+  const parsed = parseRawObjectName(fan, name);
+  if (!parsed) return { kind: 'raw-unexpected', path, detail: `${name} is not a raw object name (<oid>.<mode>.<uid>.<gid>[.<xattr hash>])` };
+  const { oid, key } = parsed;
+  const stat = await lstat(path);
+  if (!stat.isFile()) return { kind: 'raw-corrupt', path, oid, detail: 'it is not a regular file' };
+  const actual = await hashFileAsBlob(path);
+  if (actual !== oid) return { kind: 'raw-corrupt', path, oid, detail: `its content hashes to ${actual}, not ${oid}` };
+  const actualKey = rawObjectKey({ mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, xattrs: readXattrs(path) });
+  if (actualKey !== key) {
+    return { kind: 'raw-metadata', path, oid, detail: `its metadata is ${describeKey(actualKey)}, its name says ${describeKey(key)}` };
+  }
+  return null;
+}
+
+/** "4755.0.0.ab12…" as "mode 4755, owner 0:0, xattrs ab12…". */
+function describeKey(key: string): string {
+  const [mode, uid, gid, xattrs] = key.split('.');
+  return `mode ${mode!.padStart(4, '0')}, owner ${uid}:${gid}, ${xattrs ? `xattrs ${xattrs}` : 'no xattrs'}`;
+}

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { isHacktreeError } from '../errors/HacktreeError.js';
+import type { FsckProblem } from '../model/fsckProblem.js';
+import { readObjectOfType } from './objectStore.js';
+import { ensureRawObject, rawObjectPath } from './rawCache.js';
+import type { StoredSnapshot } from './readSnapshot.js';
+import type { Repository } from './repository.js';
+
+export interface RawCoverage {
+  /** Give each ref tip's snapshot to this. */
+  checkSnapshot: (ref: string, snapshot: StoredSnapshot) => Promise<void>;
+  problems: FsckProblem[];
+}
+
+/**
+ * Checks that every file of a snapshot has its raw object; with `repair`, rebuilds missing ones
+ * (including those the raw pass deleted as damaged, listed in `damaged`) from their git blobs,
+ * one blob in memory at a time.
+ */
+export function verifyRawCoverage(repo: Repository, options: { repair: boolean; damaged: ReadonlyMap<string, FsckProblem> }): RawCoverage {
+  const problems: FsckProblem[] = [];
+  const checked = new Set<string>();
+  const checkSnapshot = async (ref: string, snapshot: StoredSnapshot): Promise<void> => {
+    for (const entry of snapshot.entries) {
+      if (entry.kind !== 'file') continue;
+      const path = rawObjectPath(repo, entry.oid, entry);
+      if (checked.has(path)) continue;
+      checked.add(path);
+      if (existsSync(path)) continue;
+      const damaged = options.damaged.get(path);
+      const needed = `raw object for /${entry.path} of ${ref} is missing`;
+      if (!options.repair) {
+        if (!damaged) problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: needed });
+        continue;
+      }
+      try {
+        ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
+      } catch (err) {
+        if (!isHacktreeError(err, 'OBJECT_MISSING') && !isHacktreeError(err, 'OBJECT_CORRUPT')) throw err;
+        problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: `${needed}; its git blob cannot be read: ${err.message}` });
+        continue;
+      }
+      if (damaged) damaged.repaired = 'deleted and rebuilt from its git blob';
+      else problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: needed, repaired: 'rebuilt from its git blob' });
+    }
+  };
+  return { checkSnapshot, problems };
+}

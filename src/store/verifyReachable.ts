@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { isHacktreeError } from '../errors/HacktreeError.js';
+import { FILES_ENTRY, META_ENTRY } from '../model/commitLayout.js';
+import type { FsckProblem } from '../model/fsckProblem.js';
+import { parseCommit } from '../model/gitCommit.js';
+import type { GitObjectType } from '../model/gitObject.js';
+import { parseTree } from '../model/gitTree.js';
+import type { Oid } from '../model/oid.js';
+import { looseObjectPath, readObject } from './objectStore.js';
+import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
+import { listRefs } from './refs.js';
+import type { Repository } from './repository.js';
+import type { ProgressCallback } from './storeFilesInParallel.js';
+
+export interface ReachableReport {
+  refs: number;
+  commits: number;
+  trees: number;
+  blobs: number;
+  problems: FsckProblem[];
+}
+
+export interface ReachableOptions {
+  /** Loose objects already reported corrupt: not reported again when a ref reaches them. */
+  corrupt: ReadonlySet<Oid>;
+  /** Called with each ref tip's snapshot once it has been found sound. */
+  onTipSnapshot?: (ref: string, snapshot: StoredSnapshot) => Promise<void>;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * Walks every ref: commits (all parents), trees, blobs. Reports what is missing or corrupt, and
+ * checks each commit's snapshot: its meta record parses and files/ holds exactly what it lists.
+ */
+export async function verifyReachable(repo: Repository, options: ReachableOptions): Promise<ReachableReport> {
+  const report: ReachableReport = { refs: 0, commits: 0, trees: 0, blobs: 0, problems: [] };
+  // Commits and blobs visited; trees with whether everything under them was sound.
+  const seen = new Set<Oid>();
+  const soundTrees = new Map<Oid, boolean>();
+  const reported = new Set<Oid>(options.corrupt);
+
+  const problem = (kind: FsckProblem['kind'], oid: Oid, detail: string): void => {
+    if (reported.has(oid)) return;
+    reported.add(oid);
+    report.problems.push({ kind, path: looseObjectPath(repo, oid), oid, detail });
+  };
+
+  /** Reads an object a ref needs; null (with the problem recorded) when it cannot be had. */
+  const load = async (oid: Oid, type: GitObjectType, context: string): Promise<Buffer | null> => {
+    try {
+      const object = await readObject(repo, oid);
+      if (object.type === type) return object.body;
+      problem('object-corrupt', oid, `${context}: expected a ${type}, found a ${object.type}`);
+    } catch (err) {
+      if (isHacktreeError(err, 'OBJECT_MISSING')) problem('object-missing', oid, `${context}: ${type} ${oid} is missing`);
+      else if (isHacktreeError(err, 'OBJECT_CORRUPT')) problem('object-corrupt', oid, `${context}: ${err.message}`);
+      else throw err;
+    }
+    return null;
+  };
+
+  /** Walks a tree; false when something under it is missing or corrupt. */
+  const walkTree = async (tree: Oid, context: string): Promise<boolean> => {
+    const known = soundTrees.get(tree);
+    if (known !== undefined) return known;
+    report.trees++;
+    const sound = await walkTreeOnce(tree, context);
+    soundTrees.set(tree, sound);
+    return sound;
+  };
+
+  const walkTreeOnce = async (tree: Oid, context: string): Promise<boolean> => {
+    const body = await load(tree, 'tree', context);
+    if (body === null) return false;
+    let entries;
+    try {
+      entries = parseTree(body, tree);
+    } catch (err) {
+      if (!isHacktreeError(err, 'OBJECT_CORRUPT')) throw err;
+      problem('object-corrupt', tree, `${context}: ${err.message}`);
+      return false;
+    }
+    let sound = true;
+    for (const entry of entries) {
+      if (entry.mode === '40000') sound = (await walkTree(entry.oid, context)) && sound;
+      else sound = (await checkBlob(entry.oid, context)) && sound;
+    }
+    return sound;
+  };
+
+  const checkBlob = async (oid: Oid, context: string): Promise<boolean> => {
+    if (seen.has(oid)) return !reported.has(oid);
+    seen.add(oid);
+    report.blobs++;
+    if (options.corrupt.has(oid)) return false;
+    // A loose blob's content was re-hashed by the loose pass; only packed ones are read here.
+    if (existsSync(looseObjectPath(repo, oid))) return true;
+    return (await load(oid, 'blob', context)) !== null;
+  };
+
+  const checkSnapshot = async (commit: Oid, tree: Oid, ref: string, isTip: boolean): Promise<void> => {
+    const top = parseTree((await readObject(repo, tree)).body, tree);
+    if (!top.some((e) => e.name === FILES_ENTRY || e.name === META_ENTRY)) return;
+    try {
+      const snapshot = await readSnapshot(repo, tree);
+      if (isTip) await options.onTipSnapshot?.(ref, snapshot);
+    } catch (err) {
+      if (!isHacktreeError(err) || !['OBJECT_CORRUPT', 'OBJECT_MISSING', 'META_INVALID', 'UNSAFE_PATH'].includes(err.code)) throw err;
+      problem('snapshot-invalid', tree, `commit ${commit} (${ref}): ${err.message}`);
+    }
+  };
+
+  for (const { ref, oid: tip } of await listRefs(repo, 'refs/')) {
+    report.refs++;
+    const pending: Oid[] = [tip];
+    while (pending.length > 0) {
+      const commit = pending.pop()!;
+      const isTip = commit === tip;
+      const firstVisit = !seen.has(commit);
+      // A tip reached before from another ref is still looked at: its raw objects need checking.
+      if (!firstVisit && !isTip) continue;
+      seen.add(commit);
+      if (firstVisit) report.commits++;
+      const context = `reached from ${ref}`;
+      const body = await load(commit, 'commit', context);
+      if (body === null) continue;
+      let parsed;
+      try {
+        parsed = parseCommit(body, commit);
+      } catch (err) {
+        if (!isHacktreeError(err, 'OBJECT_CORRUPT')) throw err;
+        problem('object-corrupt', commit, `${context}: ${err.message}`);
+        continue;
+      }
+      if (firstVisit) pending.push(...parsed.parents);
+      const treeSeen = soundTrees.has(parsed.tree);
+      const sound = await walkTree(parsed.tree, `${context} via commit ${commit}`);
+      // A snapshot already checked as another commit's is read again only for a tip's raw objects.
+      if (sound && (!treeSeen || isTip)) await checkSnapshot(commit, parsed.tree, ref, isTip);
+      if (report.commits % 64 === 0) options.onProgress?.('checking refs', report.commits, 0);
+    }
+  }
+  return report;
+}
