@@ -81,12 +81,10 @@ async function checkRepository(repo: Repository, repair: boolean, onProgress?: P
 
 /** The error for a repository with problems left: the report travels in its data. */
 export function fsckFailure(report: FsckReport): HacktreeError {
-  const left = report.problems.filter((p) => p.repaired === undefined);
-  const rawOnly = left.every((p) => p.kind.startsWith('raw-'));
   return new HacktreeError('FSCK_FAILED', `${report.remaining} problem${report.remaining === 1 ? '' : 's'} in ${report.repo}`, {
-    hint: rawOnly && !report.repair
-      ? 'the raw cache is derived from git: "hacktree fsck --repair" rebuilds it'
-      : 'git objects cannot be rebuilt from the raw cache unless an intact copy is there; fetch them again from a clone of the roots, or re-import the artifacts',
+    hint: report.repair
+      ? 'what is left cannot be rebuilt from this repository: fetch the damaged git objects again from a clone of the roots, or re-import the artifacts'
+      : '"hacktree fsck --repair" rebuilds the raw cache from git, and a corrupt blob from an intact raw copy; other git objects must come again from a clone',
     data: { ...report },
   });
 }

@@ -1,26 +1,30 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 
 const CHUNK = 1 << 20;
+let buffer: Buffer | undefined;
 
-/** The git blob id of a file's content, read in 1 MiB chunks so memory stays flat whatever its size. */
-export async function hashFileAsBlob(path: string): Promise<Oid> {
-  const handle = await open(path, 'r');
+/**
+ * The git blob id of a file's content, read in 1 MiB chunks so memory stays flat whatever its
+ * size. Synchronous: on W1's raw cache that measured 0.7 s against 5 s with a promise per read.
+ */
+export function hashFileAsBlob(path: string): Oid {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     const hash = createHash('sha1').update(objectHeader('blob', size));
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
+    buffer ??= Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
     }
     // A file that changed size while being read no longer matches the header: it hashes wrong,
     // which is the truth about it.
     return hash.digest('hex') as Oid;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createInflate } from 'node:zlib';
+import { createInflate, inflateSync } from 'node:zlib';
+import { errnoOf } from '../errors/errnoOf.js';
 import type { GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 
@@ -9,19 +10,55 @@ export type LooseObjectCheck =
   | { ok: true; oid: Oid; type: GitObjectType; size: number }
   | { ok: false; why: string };
 
+// Small objects (nearly all of a root) are read and inflated synchronously: on W1 that measured
+// 4.5 s against 10 s for a stream per object. Larger ones, or ones that inflate past the cap,
+// are streamed so memory stays flat whatever the object size.
+const SYNC_MAX_DEFLATED = 4 << 20;
+const SYNC_MAX_INFLATED = 32 << 20;
 const HEADER = /^(blob|tree|commit|tag) (0|[1-9]\d*)$/;
+const MALFORMED: LooseObjectCheck = { ok: false, why: 'its header is not "<type> <size>"' };
 
-/**
- * Inflates a loose object file as a stream and hashes it, checking the "<type> <size>\0" header
- * and that the body has that size. Memory stays flat whatever the object's size.
- */
+/** Inflates and hashes a loose object file, checking the "<type> <size>\0" header against the body. */
 export async function hashLooseObjectFile(path: string): Promise<LooseObjectCheck> {
+  const deflated = readIfSmall(path);
+  if (deflated === null) return hashStreamed(path);
+  let framed: Buffer;
+  try {
+    framed = inflateSync(deflated, { maxOutputLength: SYNC_MAX_INFLATED });
+  } catch (err) {
+    if (errnoOf(err) === 'ERR_BUFFER_TOO_LARGE') return hashStreamed(path);
+    return { ok: false, why: `it does not inflate (${(err as Error).message})` };
+  }
+  const nul = framed.indexOf(0);
+  const header = nul < 0 || nul > 32 ? null : HEADER.exec(framed.subarray(0, nul).toString('latin1'));
+  if (!header) return nul < 0 && framed.length <= 32 ? { ok: false, why: 'it ends before its header does' } : MALFORMED;
+  return finish(createHash('sha1').update(framed), header, framed.length - nul - 1);
+}
+
+function readIfSmall(path: string): Buffer | null {
+  const fd = openSync(path, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > SYNC_MAX_DEFLATED) return null;
+    const buffer = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buffer, off, size - off, null);
+      if (n === 0) break;
+      off += n;
+    }
+    return buffer.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function hashStreamed(path: string): Promise<LooseObjectCheck> {
   const hash = createHash('sha1');
   let head: Buffer | null = Buffer.alloc(0);
-  let type: GitObjectType | undefined;
-  let declared = 0;
+  let header: RegExpExecArray | null = null;
   let bodyBytes = 0;
-  let why: string | undefined;
+  let malformed = false;
   try {
     await pipeline(createReadStream(path), createInflate(), async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
@@ -32,27 +69,25 @@ export async function hashLooseObjectFile(path: string): Promise<LooseObjectChec
         }
         head = Buffer.concat([head, chunk]);
         const nul = head.indexOf(0);
-        if (nul < 0) {
-          if (head.length > 32) throw new MalformedHeader();
-          continue;
-        }
-        const m = HEADER.exec(head.subarray(0, nul).toString('latin1'));
-        if (!m) throw new MalformedHeader();
-        type = m[1] as GitObjectType;
-        declared = Number(m[2]);
+        if (nul < 0 && head.length <= 32) continue;
+        header = nul < 0 || nul > 32 ? null : HEADER.exec(head.subarray(0, nul).toString('latin1'));
+        // Drained to the end even so: leaving the stream early would fail the pipeline.
+        malformed = header === null;
         bodyBytes = head.length - nul - 1;
         head = null;
       }
     });
   } catch (err) {
-    if (err instanceof MalformedHeader) return { ok: false, why: 'its header is not "<type> <size>"' };
-    if ((err as { code?: string }).code?.startsWith('Z_')) return { ok: false, why: `it does not inflate (${(err as Error).message})` };
-    throw err;
+    if (!(errnoOf(err) ?? '').startsWith('Z_')) throw err;
+    return { ok: false, why: `it does not inflate (${(err as Error).message})` };
   }
-  if (type === undefined) why = 'it ends before its header does';
-  else if (bodyBytes !== declared) why = `its header says ${declared} bytes, the body has ${bodyBytes}`;
-  if (why !== undefined || type === undefined) return { ok: false, why: why ?? 'no header' };
-  return { ok: true, oid: hash.digest('hex') as Oid, type, size: declared };
+  if (malformed) return MALFORMED;
+  if (header === null) return { ok: false, why: 'it ends before its header does' };
+  return finish(hash, header, bodyBytes);
 }
 
-class MalformedHeader extends Error {}
+function finish(hash: ReturnType<typeof createHash>, header: RegExpExecArray, bodyBytes: number): LooseObjectCheck {
+  const declared = Number(header[2]);
+  if (bodyBytes !== declared) return { ok: false, why: `its header says ${declared} bytes, the body has ${bodyBytes}` };
+  return { ok: true, oid: hash.digest('hex') as Oid, type: header[1] as GitObjectType, size: declared };
+}

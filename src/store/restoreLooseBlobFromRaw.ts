@@ -23,7 +23,7 @@ export async function restoreLooseBlobFromRaw(repo: Repository, oid: Oid): Promi
   }
   for (const name of names.filter((n) => n.startsWith(`${oid.slice(2)}.`))) {
     const path = join(fanDir, name);
-    if ((await hashFileAsBlob(path)) !== oid) continue;
+    if (hashFileAsBlob(path) !== oid) continue;
     const content = await readFile(path);
     writeFramedObject(repo, looseObjectPath(repo, oid), Buffer.concat([objectHeader('blob', content.length), content]));
     return path;

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import type { Oid } from '../model/oid.js';
 import { hashLooseObjectFile } from './hashLooseObjectFile.js';
@@ -8,8 +7,6 @@ import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 const LOOSE_NAME = /^[0-9a-f]{38}$/;
-// Inflating runs on libuv's thread pool: a few files in flight keep it busy without piling up buffers.
-const CONCURRENCY = 8;
 
 export interface LooseObjectsReport {
   checked: number;
@@ -21,11 +18,9 @@ export interface LooseObjectsReport {
 /** Re-hashes every loose object and reports those that do not match their name. */
 export async function verifyLooseObjects(repo: Repository, onProgress?: ProgressCallback): Promise<LooseObjectsReport> {
   const report: LooseObjectsReport = { checked: 0, problems: [], corrupt: new Set() };
-  const limit = pLimit(CONCURRENCY);
   for await (const { fan, names } of listFanOut(repo.objectsDir)) {
     // git's own leftovers (tmp_obj_*) are not objects; they are git's to clean up.
-    const objects = names.filter((name) => LOOSE_NAME.test(name));
-    await Promise.all(objects.map((name) => limit(async () => {
+    for (const name of names.filter((n) => LOOSE_NAME.test(n))) {
       const oid = `${fan}${name}` as Oid;
       const path = join(repo.objectsDir, fan, name);
       const check = await hashLooseObjectFile(path);
@@ -35,7 +30,7 @@ export async function verifyLooseObjects(repo: Repository, onProgress?: Progress
         report.problems.push({ kind: 'object-corrupt', path, oid, detail: `loose object ${oid} is corrupt: ${why}` });
       }
       if (++report.checked % 1024 === 0) onProgress?.('checking objects', report.checked, 0);
-    })));
+    }
   }
   onProgress?.('checking objects', report.checked, 0);
   report.problems.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -1,6 +1,5 @@
-import { lstat, rm } from 'node:fs/promises';
+import { lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { hashFileAsBlob } from './hashFileAsBlob.js';
 import { listFanOut } from './listFanOut.js';
@@ -8,8 +7,6 @@ import { parseRawObjectName, rawObjectKey } from './rawCache.js';
 import { readXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
-
-const CONCURRENCY = 8;
 
 export interface RawCacheReport {
   checked: number;
@@ -24,34 +21,33 @@ export interface RawCacheReport {
  */
 export async function verifyRawCache(repo: Repository, options: { repair: boolean; onProgress?: ProgressCallback }): Promise<RawCacheReport> {
   const report: RawCacheReport = { checked: 0, problems: [], damaged: new Map() };
-  const limit = pLimit(CONCURRENCY);
   for await (const { fan, names } of listFanOut(repo.rawDir)) {
-    await Promise.all(names.map((name) => limit(async () => {
+    for (const name of names) {
       const path = join(repo.rawDir, fan, name);
-      const problem = await checkRawFile(path, fan, name);
+      const problem = checkRawFile(path, fan, name);
       if (problem) {
         if (options.repair) {
-          await rm(path, { force: true, recursive: true });
+          rmSync(path, { force: true, recursive: true });
           problem.repaired = 'deleted';
         }
         report.problems.push(problem);
         if (problem.kind !== 'raw-unexpected') report.damaged.set(path, problem);
       }
       if (++report.checked % 1024 === 0) options.onProgress?.('checking raw cache', report.checked, 0);
-    })));
+    }
   }
   options.onProgress?.('checking raw cache', report.checked, 0);
   report.problems.sort((a, b) => (a.path < b.path ? -1 : 1));
   return report;
 }
 
-async function checkRawFile(path: string, fan: string, name: string): Promise<FsckProblem | null> {
+function checkRawFile(path: string, fan: string, name: string): FsckProblem | null {
   const parsed = parseRawObjectName(fan, name);
   if (!parsed) return { kind: 'raw-unexpected', path, detail: `${name} is not a raw object name (<oid>.<mode>.<uid>.<gid>[.<xattr hash>])` };
   const { oid, key } = parsed;
-  const stat = await lstat(path);
+  const stat = lstatSync(path);
   if (!stat.isFile()) return { kind: 'raw-corrupt', path, oid, detail: 'it is not a regular file' };
-  const actual = await hashFileAsBlob(path);
+  const actual = hashFileAsBlob(path);
   if (actual !== oid) return { kind: 'raw-corrupt', path, oid, detail: `its content hashes to ${actual}, not ${oid}` };
   const actualKey = rawObjectKey({ mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, xattrs: readXattrs(path) });
   if (actualKey !== key) {
