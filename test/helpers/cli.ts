@@ -20,7 +20,7 @@ export interface RunOptions {
 }
 
 // Compiled to dist/test/helpers/cli.js; the binary is the repository's bin/hacktree.js.
-const hacktreeBin = join(dirname(fileURLToPath(import.meta.url)), '../../../bin/hacktree.js');
+export const hacktreeBin = join(dirname(fileURLToPath(import.meta.url)), '../../../bin/hacktree.js');
 
 /** Runs the built hacktree binary as a user would, and returns what it printed. */
 export function runHacktree(args: string[], options: RunOptions = {}): RunResult {
