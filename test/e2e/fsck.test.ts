@@ -1,0 +1,133 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { makeSmallTree, run } from '../helpers/smallTree.js';
+
+const tmp = makeTempDir('hacktree-e2e-fsck');
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let template: string | undefined;
+
+/** A fresh copy of a repository holding the small tree as root-demo (made once, copied per test). */
+function freshRepo(name: string): string {
+  if (!template) {
+    template = join(tmp, 'template');
+    const src = join(tmp, 'src');
+    makeSmallTree(src);
+    assert.equal(runHacktree(['init'], { repo: template }).status, 0);
+    const commit = runHacktree(['root', 'commit', 'root-demo', '--tree', `dir=${src}`], { repo: template });
+    assert.equal(commit.status, 0, commit.stderr);
+  }
+  const repo = join(tmp, name);
+  run('cp', '-a', template, repo);
+  return repo;
+}
+
+const looseFile = (repo: string, oid: string) => join(repo, 'objects', oid.slice(0, 2), oid.slice(2));
+const oidOf = (repo: string, rev: string) => run('git', `--git-dir=${repo}`, 'rev-parse', rev).trim();
+
+function rawFileOf(repo: string, oid: string): string {
+  const dir = join(repo, 'hacktree/raw', oid.slice(0, 2));
+  const name = readdirSync(dir).find((n) => n.startsWith(`${oid.slice(2)}.`));
+  assert.ok(name, `a raw object for ${oid}`);
+  return join(dir, name);
+}
+
+function flipBytes(path: string): void {
+  const bytes = readFileSync(path);
+  for (let i = 4; i < Math.min(bytes.length - 2, 12); i++) bytes[i] = bytes[i]! ^ 0xff;
+  chmodSync(path, 0o644);
+  writeFileSync(path, bytes);
+}
+
+function assertFails(repo: string, ...paths: string[]): void {
+  const result = runHacktree(['fsck'], { repo });
+  assert.equal(result.status, 11, result.stderr);
+  assert.match(result.stderr, /^hacktree: error\[FSCK_FAILED\]: /m);
+  for (const path of paths) assert.ok(result.stdout.includes(path), `fsck names ${path}:\n${result.stdout}`);
+}
+
+function assertClean(repo: string): void {
+  const result = runHacktree(['fsck'], { repo });
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  assert.match(result.stdout, /: 0 problems, 0 repaired, 0 remaining$/m);
+}
+
+test('a clean repository passes hacktree fsck and native git fsck --strict', () => {
+  const repo = freshRepo('clean');
+  assertClean(repo);
+  const json = JSON.parse(runHacktree(['fsck', '--json'], { repo }).stdout) as { problems: unknown[]; checked: { refs: number } };
+  assert.deepEqual(json.problems, []);
+  assert.equal(json.checked.refs, 1);
+  const git = spawnSync('git', [`--git-dir=${repo}`, 'fsck', '--strict'], { encoding: 'utf8' });
+  assert.equal(git.status, 0, git.stderr);
+  assert.equal(git.stderr.replace(/^(Checking|notice:) .*\n/gm, ''), '', 'git fsck reports nothing wrong');
+});
+
+test('a corrupted blob is named; --repair rewrites it from its intact raw copy', () => {
+  const repo = freshRepo('blob');
+  const blob = oidOf(repo, 'root-demo:files/etc/greeting');
+  flipBytes(looseFile(repo, blob));
+  assertFails(repo, looseFile(repo, blob));
+  const json = JSON.parse(runHacktree(['fsck', '--json'], { repo }).stdout) as { error: { data: { problems: Array<Record<string, string>> } } };
+  assert.deepEqual(json.error.data.problems.map((p) => [p.kind, p.path, p.oid]), [['object-corrupt', looseFile(repo, blob), blob]]);
+  assert.match(json.error.data.problems[0]!.detail!, /corrupt/);
+  const repair = runHacktree(['fsck', '--repair'], { repo });
+  assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+  assert.match(repair.stdout, /repaired: rewritten from the intact raw cache file/);
+  assertClean(repo);
+});
+
+test('a corrupted tree is named, cannot be repaired, and checkout refuses it leaving no destination', () => {
+  const repo = freshRepo('tree');
+  const tree = oidOf(repo, 'root-demo:files/usr');
+  flipBytes(looseFile(repo, tree));
+  assertFails(repo, looseFile(repo, tree));
+  assert.equal(runHacktree(['fsck', '--repair'], { repo }).status, 11, 'git objects are not rebuilt from nothing');
+  const dest = join(tmp, 'tree-checkout');
+  const checkout = runHacktree(['checkout', 'root-demo', dest], { repo });
+  assert.equal(checkout.status, 5);
+  assert.match(checkout.stderr, /^hacktree: error\[OBJECT_CORRUPT\]: /m);
+  assert.equal(existsSync(dest), false, 'no destination directory');
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.includes('tree-checkout')), [], 'no staging directory either');
+});
+
+for (const [name, damage, kind] of [
+  ['bytes appended to', (path: string) => appendFileSync(path, 'junk'), 'raw-corrupt'],
+  ['a changed mode on', (path: string) => chmodSync(path, 0o755), 'raw-metadata'],
+  ['the deletion of', (path: string) => rmSync(path), 'raw-missing'],
+] as const) {
+  test(`${name} a raw cache file is named; --repair rebuilds it from git and fsck passes again`, () => {
+    const repo = freshRepo(kind);
+    const blob = oidOf(repo, 'root-demo:files/usr/bin/tool');
+    const raw = rawFileOf(repo, blob);
+    damage(raw);
+    assertFails(repo, raw);
+    assert.match(runHacktree(['fsck'], { repo }).stdout, new RegExp(`^${kind}\\t`, 'm'));
+    const repair = runHacktree(['fsck', '--repair'], { repo });
+    assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+    assertClean(repo);
+    assert.equal(readFileSync(raw).length, 8);
+    assert.equal(run('stat', '-c', '%a %u %g', raw).trim(), '4755 0 0');
+  });
+}
+
+test('leftover temporary files of dead processes are removed and listed', () => {
+  const repo = freshRepo('tmpfiles');
+  const stale = join(repo, 'hacktree/tmp/999999999-1-0');
+  writeFileSync(stale, 'half-written');
+  const result = runHacktree(['fsck'], { repo });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`^removed leftover temporary file ${stale}$`, 'm'));
+  assert.equal(existsSync(stale), false);
+});
+
+test('fsck of a repository after a native git gc checks its pack', () => {
+  const repo = freshRepo('packed');
+  run('git', `--git-dir=${repo}`, 'gc', '--quiet');
+  const result = runHacktree(['fsck'], { repo });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /checked 0 loose objects, 1 packs/);
+});
