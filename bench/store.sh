@@ -257,12 +257,13 @@ if ! $with_artifacts; then
   note "part (d), artifacts, skipped (--no-artifacts)"
 elif $anchors_only; then
   :
-elif ! has_command artifact pack || ! has_command artifact import; then
-  note "part (d), artifacts, skipped: this hacktree has no \`artifact pack\`/\`artifact import\` yet"
+elif ! has_command artifact pack || ! has_command artifact import || ! has_command root compose; then
+  note "part (d), artifacts, skipped: this hacktree lacks \`artifact pack\`, \`artifact import\` or \`root compose\`"
 else
   say "packing the .deb files as artifacts (untimed)"
   artifacts=$work/artifacts
-  mkdir -p "$artifacts"
+  mkdir -p "$artifacts" "$work/roots"
+  components=()
   for deb in "$w1_debs"/*.deb; do
     pkg=$(dpkg-deb -f "$deb" Package)
     version=$(dpkg-deb -f "$deb" Version)
@@ -272,24 +273,22 @@ else
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree"
     # Artifact versions carry no Debian epoch, like .deb file names.
     untimed "${hacktree[@]}" artifact pack "$tree" --name "$pkg" --version "${version#*:}" \
-      --root 12-bench-opt-x86_64 --flavor opt --arch x86_64 --out "$artifacts"
+      --root 12-opt-x86_64 --flavor opt --arch x86_64 --out "$artifacts"
+    components+=("\"$pkg\"")
   done
   rm -rf "$work/debs"
   shopt -s nullglob
   tarballs=("$artifacts"/*.tar.gz)
   shopt -u nullglob
   ((${#tarballs[@]})) || { note "**artifact pack made no .tar.gz files in $artifacts**"; report; exit 1; }
-  # Composition is a union of the imported trees. `root compose` needs a root definition in
-  # roots/ naming every component; until the bench writes one, a root commit with one
-  # artifact layer per tarball does the same union.
-  layers=()
-  for tarball in "${tarballs[@]}"; do layers+=(--tree "artifact=$tarball"); done
-  note "compose = \`root commit root-debs\` with ${#tarballs[@]} \`--tree artifact=\` layers, after the import"
+  # A devel root takes every component's -runtime and -devel artifact: all the packed tarballs.
+  printf '{ "version": "12", "arches": ["x86_64"], "runtime": [%s] }\n' "$(IFS=,; echo "${components[*]}")" >"$work/roots/12.json"
+  note "import: ${#tarballs[@]} artifacts from ${#components[@]} packages; compose: \`root compose 12-devel-opt-x86_64\` of all of them, after the import"
   for ((i = 1; i <= runs; i++)); do
     repo=$work/artifacts-repo.$i
     untimed "${hacktree[@]}" init --repo "$repo"
     timed import "${hacktree[@]}" artifact import "${tarballs[@]}" --repo "$repo"
-    timed compose "${hacktree[@]}" root commit root-debs "${layers[@]}" --repo "$repo"
+    timed compose "${hacktree[@]}" root compose 12-devel-opt-x86_64 --roots "$work/roots" --artifacts "$artifacts" --repo "$repo"
     untimed rm -rf "$repo"
   done
 fi

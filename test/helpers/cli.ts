@@ -19,7 +19,10 @@ export interface RunOptions {
   cwd?: string;
 }
 
-// Compiled to dist/test/helpers/cli.js; the binary is the repository's bin/hacktree.js.
+/**
+ * The repository's bin/hacktree.js, for tests that spawn it themselves (several at once, say).
+ * Resolved from dist/test/helpers/cli.js, where this file is compiled to.
+ */
 export const hacktreeBin = join(dirname(fileURLToPath(import.meta.url)), '../../../bin/hacktree.js');
 
 /** Runs the built hacktree binary as a user would, and returns what it printed. */
