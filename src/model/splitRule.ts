@@ -21,7 +21,9 @@ import type { RepoPath } from './repoPath.js';
  * - `.a` and `.la` count at any depth under a lib directory, since we cannot know ${BPN} and
  *   no program needs them at run time;
  * - `*.pc` in any directory named pkgconfig (e.g. a multiarch usr/lib/<triplet>/pkgconfig);
- * - usr/lib/<dir>/include (glib's glibconfig.h) holds headers, so it is -devel.
+ * - usr/lib/<dir>/include (glib's glibconfig.h) holds headers, so it is -devel;
+ * - pkg-config itself (and its <triplet>-pkg-config aliases) is a tool the sdk root carries,
+ *   not a package's configuration script, so it stays -runtime.
  * Everything else (programs, versioned lib*.so.N, plugins, data, docs) is -runtime.
  */
 
@@ -52,7 +54,7 @@ function isDevelPath(path: string): boolean {
   const dir = slash < 0 ? '' : path.slice(0, slash);
   const name = path.slice(slash + 1);
   if (name.endsWith('.gir')) return true;
-  if (BIN_DIRS.has(dir) && name.endsWith('-config') && name !== '-config') return true;
+  if (BIN_DIRS.has(dir) && name.endsWith('-config') && name !== '-config' && !isPkgConfigTool(name)) return true;
   if (dir === 'pkgconfig' || dir.endsWith('/pkgconfig')) {
     if (name.endsWith('.pc')) return true;
   }
@@ -80,4 +82,8 @@ function libDirOf(path: string): string | undefined {
 
 function isUnder(path: string, tree: string): boolean {
   return path === tree || path.startsWith(`${tree}/`);
+}
+
+function isPkgConfigTool(name: string): boolean {
+  return name === 'pkg-config' || name.endsWith('-pkg-config') || name === 'pkgconf';
 }

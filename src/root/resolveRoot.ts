@@ -18,7 +18,8 @@ export async function resolveRoot(repo: Repository, name: string): Promise<{ com
     return { commit, ref: name.startsWith('refs/') ? name : (await readRef(repo, `refs/heads/${name}`)) ? `refs/heads/${name}` : null };
   } catch (err) {
     if (!isHacktreeError(err, 'REF_NOT_FOUND')) throw err;
-    throw new HacktreeError('REF_NOT_FOUND', `no root named "${name}" (no branch root-${name} or ${name}) in ${repo.dir}`, {
+    const tried = name.startsWith('root-') || name.startsWith('refs/') ? name : `root-${name} or ${name}`;
+    throw new HacktreeError('REF_NOT_FOUND', `no root or ref named "${name}" (no branch ${tried}) in ${repo.dir}`, {
       hint: 'list roots with "hacktree root list"; compose one with "hacktree root compose NAME"',
       data: { root: name },
     });

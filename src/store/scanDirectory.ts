@@ -27,13 +27,14 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') {
       throw new HacktreeError('SOURCE_NOT_FOUND', `directory ${rootDir} does not exist`, {
-        hint: 'check the path given to --tree dir=',
+        hint: 'check the directory path you gave',
+        data: { path: rootDir },
       });
     }
     throw err;
   }
   if (!top.isDirectory()) {
-    throw new HacktreeError('SOURCE_NOT_FOUND', `${rootDir} is not a directory`, { hint: 'give a directory' });
+    throw new HacktreeError('SOURCE_NOT_FOUND', `${rootDir} is not a directory`, { hint: 'give a directory', data: { path: rootDir } });
   }
   const out: ScannedEntry[] = [];
   const pending: Array<[RepoPath, string]> = [[TOP, rootDir]];

@@ -64,6 +64,8 @@ describe('splitOf', () => {
     runtime('usr/bin/prog');
     runtime('usr/bin/configure-thing');
     runtime('usr/libexec/foo-config');
+    runtime('usr/bin/pkg-config');
+    runtime('usr/bin/x86_64-linux-gnu-pkg-config');
     runtime('bin/sh', 'symlink');
   });
 
