@@ -1,12 +1,18 @@
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
 import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
 import { renderError } from './renderError.js';
-import { commands } from './commands/index.js';
 
 // Command modules import only types at the top and load the library inside their handler,
-// so `hacktree --help` and `--version` stay fast.
-const argv = hideBin(process.argv);
+// so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms).
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`${pkg.version}\n`);
+  process.exit(0);
+}
+const { default: yargs } = await import('yargs');
+const { commands } = await import('./commands/index.js');
 const verbose = argv.includes('-v') || argv.includes('--verbose');
 const json = argv.includes('--json');
 
