@@ -80,7 +80,12 @@ async function readMembers(reader: ByteReader, at: Position, compressed: boolean
     if (block.length < BLOCK_SIZE) throw invalid(at, 'the archive ends in the middle of a header', TRUNCATED_HINT);
     if (isZeroBlock(block)) {
       if (pendingExtended) throw invalid(at, 'an extended header is followed by the end of the archive', TRUNCATED_HINT);
-      return checkEnd(reader, at);
+      await checkEnd(reader, at);
+      // gzip's CRC-32 and length trailer comes after the archive's zero padding (often KBs, up
+      // to a whole tar record): read to the end, or damage only the trailer reveals, and a cut
+      // within the padding, would go unnoticed and damaged content would be imported.
+      if (compressed) await drain(reader);
+      return;
     }
     const header = decodeWithContext(block, at, compressed);
     const type = entryTypeOf(header.typeflag);
@@ -136,6 +141,10 @@ async function checkEnd(reader: ByteReader, at: Position): Promise<void> {
     throw invalid(at, 'a header follows a lone end-of-archive block (concatenated archives are not supported)',
       'recreate the archive as a single tar');
   }
+}
+
+async function drain(reader: ByteReader): Promise<void> {
+  while ((await reader.skip(1024 * 1024)) > 0);
 }
 
 async function readContent(reader: ByteReader, size: number, at: Position): Promise<Buffer> {
