@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, lchownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, lchownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import { TOP } from '../model/repoPath.js';
-import { readObjectOfType } from './objectStore.js';
-import { ensureRawObject, rawObjectPath } from './rawCache.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
-import { placeFile } from './linkOrCopy.js';
+import { placeEntry } from './linkOrCopy.js';
 
 export interface CheckoutOptions {
   /** Independent, writable copies instead of hardlinks into the store. */
@@ -73,37 +70,19 @@ async function populate(
   options: CheckoutOptions,
   result: CheckoutResult,
 ): Promise<void> {
+  // Two passes: every directory first, then every link. Interleaving mkdir with link made the
+  // mkdirs ~10x slower on ext4 here (W1: 510 ms for 1,375 mkdirs, against 55 ms in one go).
   const dirs: Array<{ abs: string; entry: FsEntry }> = [];
-  let done = 0;
   for (const entry of entries) {
+    if (entry.kind !== 'dir') continue;
     const abs = entry.path === TOP ? root : join(root, entry.path);
-    switch (entry.kind) {
-      case 'dir':
-        if (entry.path !== TOP) mkdirSync(abs, { mode: 0o700 });
-        dirs.push({ abs, entry });
-        break;
-      case 'file': {
-        let raw = rawObjectPath(repo, entry.oid, entry);
-        let placed;
-        try {
-          placed = placeFile(raw, abs, entry, options.copy === true);
-        } catch (err) {
-          if (errnoOf(err) !== 'ENOENT') throw err;
-          // The raw cache is derived data: rebuild a missing object from its git blob.
-          raw = ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
-          placed = placeFile(raw, abs, entry, options.copy === true);
-        }
-        result[placed]++;
-        break;
-      }
-      case 'symlink':
-        symlinkSync(entry.target, abs);
-        lchownSync(abs, entry.uid, entry.gid);
-        writeXattrs(abs, entry.xattrs);
-        break;
-      default:
-        makeSpecialFile(entry, abs);
-    }
+    if (entry.path !== TOP) mkdirSync(abs, { mode: 0o700 });
+    dirs.push({ abs, entry });
+  }
+  let done = dirs.length;
+  for (const entry of entries) {
+    if (entry.kind === 'dir') continue;
+    result[await placeEntry(repo, entry, join(root, entry.path), options.copy === true)]++;
     if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
   }
   // Directory metadata last and deepest first: a read-only directory must be filled before
@@ -115,21 +94,4 @@ async function populate(
     writeXattrs(abs, entry.xattrs);
   }
   options.onProgress?.('checking out', entries.length, entries.length);
-}
-
-/** Device nodes and fifos: Node has no mknod(2), so coreutils makes them. */
-function makeSpecialFile(entry: Extract<FsEntry, { kind: 'chardev' | 'blockdev' | 'fifo' }>, abs: string): void {
-  const args = entry.kind === 'fifo'
-    ? ['mkfifo', abs]
-    : ['mknod', abs, entry.kind === 'chardev' ? 'c' : 'b', String(entry.major), String(entry.minor)];
-  const run = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
-  if (run.status !== 0) {
-    throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `${args[0]} failed for ${entry.path}: ${run.stderr?.trim() || run.error?.message}`, {
-      hint: 'device nodes need root (CAP_MKNOD); check out as root or leave /dev out of the root',
-      data: { path: entry.path },
-    });
-  }
-  lchownSync(abs, entry.uid, entry.gid);
-  chmodSync(abs, entry.mode);
-  writeXattrs(abs, entry.xattrs);
 }

@@ -14,7 +14,9 @@ export async function initRepository(dir: string): Promise<Repository> {
   try {
     existing = readdirSync(repo.dir);
   } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw err;
+    // A file at the path is as occupied as a non-empty directory: REPO_EXISTS, not a crash.
+    if (errnoOf(err) === 'ENOTDIR') existing = [repo.dir];
+    else if (errnoOf(err) !== 'ENOENT') throw err;
   }
   if (existing.length > 0) {
     throw new HacktreeError('REPO_EXISTS', `${repo.dir} exists and is not an empty directory or a hacktree repository`, {

@@ -1,31 +1,52 @@
-import { closeSync, copyFileSync, linkSync, openSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, openSync } from 'node:fs';
 import { errnoOf } from '../errors/errnoOf.js';
-import type { EntryMeta } from '../model/fsEntry.js';
-import { applyMetaToFd } from './rawCache.js';
+import { readObjectOfType } from './objectStore.js';
+import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
+import { makeSpecialFile } from './makeSpecialFile.js';
+import type { Repository } from './repository.js';
 
 /**
- * hacktree's hardlink policy, in one place (as ostree keeps it): hardlink from the raw cache;
- * copy when linking is impossible (EXDEV: another filesystem; EMLINK: too many links; EPERM:
- * protected_hardlinks or a filesystem without links) or when a private copy is asked for.
+ * hacktree's hardlink policy, in one place (as ostree keeps it): hardlink every non-directory
+ * entry from the raw cache; make a private copy when linking is impossible (EXDEV: another
+ * filesystem; EMLINK: too many links; EPERM: protected_hardlinks or no hardlink support) or
+ * when a copy is asked for. A raw entry that is missing is rebuilt from git first: the raw
+ * cache is derived data.
  */
 export type PlaceResult = 'linked' | 'copied';
 
-export function placeFile(rawPath: string, dest: string, meta: EntryMeta, copy: boolean): PlaceResult {
+export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, copy: boolean): Promise<PlaceResult> {
   if (!copy) {
+    const raw = rawEntryPath(repo, entry);
     try {
-      linkSync(rawPath, dest);
+      linkSync(raw, dest);
       return 'linked';
     } catch (err) {
       const errno = errnoOf(err);
+      if (errno === 'ENOENT') {
+        await ensureRaw(repo, entry);
+        return placeEntry(repo, entry, dest, copy);
+      }
       if (errno !== 'EXDEV' && errno !== 'EMLINK' && errno !== 'EPERM') throw err;
     }
   }
-  copyFileSync(rawPath, dest);
+  if (entry.kind !== 'file') {
+    makeSpecialFile(dest, entry);
+    return 'copied';
+  }
+  copyFileSync(await ensureRaw(repo, entry), dest);
   const fd = openSync(dest, 'r');
   try {
-    applyMetaToFd(dest, fd, meta);
+    applyMetaToFd(dest, fd, entry);
   } finally {
     closeSync(fd);
   }
   return 'copied';
+}
+
+/** Makes sure an entry's raw object exists (a file from its git blob) and returns its path. */
+export async function ensureRaw(repo: Repository, entry: RawEntry): Promise<string> {
+  if (entry.kind !== 'file') return ensureRawSpecial(repo, entry);
+  const raw = rawEntryPath(repo, entry);
+  if (existsSync(raw)) return raw;
+  return ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
 }

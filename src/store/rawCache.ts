@@ -1,19 +1,32 @@
 import { createHash } from 'node:crypto';
-import { existsSync, fchmodSync, fchownSync } from 'node:fs';
+import { existsSync, fchmodSync, fchownSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntryMeta } from '../model/fsEntry.js';
+import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
+import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { tempPath, translateWriteError, writeFileAtomic } from './atomicWrite.js';
+import { entryExists } from './entryExists.js';
+import { makeSpecialFile, type SpecialEntry } from './makeSpecialFile.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 
 /**
- * The raw object cache: every regular file once, uncompressed, with its final owner, mode and
- * xattrs applied, named by content and metadata: raw/ab/cdef….<mode>.<uid>.<gid>[.<xattr hash>].
- * Checkouts hardlink from here.
+ * The raw object cache: every non-directory entry once, uncompressed, with its final owner,
+ * mode and xattrs applied: regular files, and (as ostree's bare repos do) symlinks, device
+ * nodes and fifos, so a checkout is mkdir for directories and link(2) for everything else:
+ * creating a symlink measured ~400 µs here, linking one ~16 µs.
+ * Names: raw/ab/cdef….<type><mode>.<uid>.<gid>[.<xattr hash>], type f, l, c, b or p; the id is
+ * the git blob of a file's content or a symlink's target, or for devices and fifos a hash of
+ * their kind and numbers.
  */
-export function rawObjectKey(meta: EntryMeta): string {
-  let key = `${meta.mode.toString(8)}.${meta.uid}.${meta.gid}`;
+export type RawEntry = Exclude<FsEntry, { kind: 'dir' }>;
+export type RawKind = RawEntry['kind'];
+
+const TYPE_CHAR: Record<RawKind, string> = { file: 'f', symlink: 'l', chardev: 'c', blockdev: 'b', fifo: 'p' };
+const KIND_OF_CHAR = Object.fromEntries(Object.entries(TYPE_CHAR).map(([k, c]) => [c, k])) as Record<string, RawKind>;
+
+export function rawObjectKey(kind: RawKind, meta: EntryMeta): string {
+  let key = `${TYPE_CHAR[kind]}${meta.mode.toString(8)}.${meta.uid}.${meta.gid}`;
   if (meta.xattrs.length > 0) {
     const hash = createHash('sha1');
     for (const x of meta.xattrs) hash.update(`${x.name}\0${x.value.length}\0`).update(x.value);
@@ -22,21 +35,58 @@ export function rawObjectKey(meta: EntryMeta): string {
   return key;
 }
 
+/** The id a raw entry is filed under. */
+export function rawIdOf(entry: RawEntry): Oid {
+  switch (entry.kind) {
+    case 'file':
+    case 'symlink':
+      return entry.oid;
+    case 'fifo':
+      return hashObject('blob', Buffer.from('fifo'));
+    default:
+      return hashObject('blob', Buffer.from(`${entry.kind} ${entry.major},${entry.minor}`));
+  }
+}
+
+function rawPathOf(repo: Repository, id: Oid, key: string): string {
+  return join(repo.rawDir, id.slice(0, 2), `${id.slice(2)}.${key}`);
+}
+
+export function rawEntryPath(repo: Repository, entry: RawEntry): string {
+  return rawPathOf(repo, rawIdOf(entry), rawObjectKey(entry.kind, entry));
+}
+
+/** The raw path of a regular file with this content and metadata. */
 export function rawObjectPath(repo: Repository, oid: Oid, meta: EntryMeta): string {
-  return join(repo.rawDir, oid.slice(0, 2), `${oid.slice(2)}.${rawObjectKey(meta)}`);
+  return rawPathOf(repo, oid, rawObjectKey('file', meta));
 }
 
-/** Parses a raw cache file name back into its object id and key; null for anything else. */
-export function parseRawObjectName(fan: string, name: string): { oid: Oid; key: string } | null {
-  const m = /^([0-9a-f]{38})\.([0-7]+\.\d+\.\d+(?:\.[0-9a-f]{16})?)$/.exec(name);
-  return m && /^[0-9a-f]{2}$/.test(fan) ? { oid: `${fan}${m[1]}` as Oid, key: m[2]! } : null;
+/** Parses a raw cache file name back into its id, kind and key; null for anything else. */
+export function parseRawObjectName(fan: string, name: string): { oid: Oid; kind: RawKind; key: string } | null {
+  const m = /^([0-9a-f]{38})\.(([flcbp])[0-7]+\.\d+\.\d+(?:\.[0-9a-f]{16})?)$/.exec(name);
+  return m && /^[0-9a-f]{2}$/.test(fan) ? { oid: `${fan}${m[1]}` as Oid, kind: KIND_OF_CHAR[m[3]!]!, key: m[2]! } : null;
 }
 
-/** Puts `content` into the raw cache with `meta` applied, unless it is there already. */
+/** Puts file `content` into the raw cache with `meta` applied, unless it is there already. */
 export function ensureRawObject(repo: Repository, oid: Oid, meta: EntryMeta, content: Buffer): string {
   const path = rawObjectPath(repo, oid, meta);
   if (existsSync(path)) return path;
   writeFileAtomic(repo, path, [content], (tmp, fd) => applyMetaToFd(tmp, fd, meta));
+  return path;
+}
+
+/** Puts a symlink, device node or fifo into the raw cache, unless it is there already. */
+export function ensureRawSpecial(repo: Repository, entry: SpecialEntry): string {
+  const path = rawEntryPath(repo, entry);
+  if (entryExists(path)) return path;
+  const tmp = tempPath(repo);
+  try {
+    makeSpecialFile(tmp, entry);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw translateWriteError(err, repo);
+  }
   return path;
 }
 

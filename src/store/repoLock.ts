@@ -1,6 +1,7 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { translateWriteError } from './atomicWrite.js';
 import type { Repository } from './repository.js';
 
 const POLL_MS = 50;
@@ -23,7 +24,15 @@ export function isAlive(pid: number): boolean {
 function tryLock(repo: Repository): boolean {
   try {
     const fd = openSync(repo.lockPath, 'wx', 0o600);
-    writeSync(fd, `${process.pid}\n`);
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      // On a full disk the file is made but the pid cannot be written: an empty lock names no
+      // holder and would never be broken, so every later writer would be REPO_BUSY.
+      closeSync(fd);
+      unlinkSync(repo.lockPath);
+      throw translateWriteError(err, repo);
+    }
     closeSync(fd);
     return true;
   } catch (err) {
@@ -37,14 +46,51 @@ function tryLock(repo: Repository): boolean {
     throw err;
   }
   if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
+    return breakStaleLock(repo, holder) && tryLock(repo);
+  }
+  return false;
+}
+
+/** A breaker left by a process killed while breaking (a window of microseconds) is this old. */
+const STALE_BREAKER_MS = 10_000;
+
+/**
+ * Removes the lock of `deadHolder`, unless it was replaced meanwhile; false when another process
+ * is breaking it right now. Breakers take turns through lock.break: two processes that both saw
+ * the dead holder would otherwise race, and the slower one would unlink the lock the faster
+ * one had just taken, letting two writers in at once.
+ */
+function breakStaleLock(repo: Repository, deadHolder: number): boolean {
+  const breakerPath = `${repo.lockPath}.break`;
+  let fd: number;
+  try {
+    fd = openSync(breakerPath, 'wx', 0o600);
+  } catch (err) {
+    if (errnoOf(err) !== 'EEXIST') throw err;
+    removeIfOlderThan(breakerPath, STALE_BREAKER_MS);
+    return false;
+  }
+  try {
+    let holder = NaN;
     try {
-      unlinkSync(repo.lockPath);
+      holder = Number(readFileSync(repo.lockPath, 'utf8').trim());
     } catch (err) {
       if (errnoOf(err) !== 'ENOENT') throw err;
     }
-    return tryLock(repo);
+    if (holder === deadHolder) unlinkSync(repo.lockPath);
+  } finally {
+    closeSync(fd);
+    unlinkSync(breakerPath);
   }
-  return false;
+  return true;
+}
+
+function removeIfOlderThan(path: string, ms: number): void {
+  try {
+    if (Date.now() - statSync(path).mtimeMs > ms) unlinkSync(path);
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw err;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs'
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { splitRdev } from '../model/deviceNumbers.js';
 import type { MetaLine } from '../model/metaRecord.js';
 import { compareRepoPaths, isSafeName, joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
 import { readXattrs } from './readXattrs.js';
@@ -77,13 +78,7 @@ function toEntry(path: RepoPath, absPath: string, st: BigIntStats): ScannedEntry
   if (st.isSymbolicLink()) return { ...base, kind: 'symlink', target: readlinkSync(absPath) };
   if (st.isFIFO()) return { ...base, kind: 'fifo' };
   if (st.isCharacterDevice() || st.isBlockDevice()) {
-    const rdev = st.rdev; // glibc's gnu_dev_major/minor encoding
-    return {
-      ...base,
-      kind: st.isCharacterDevice() ? 'chardev' : 'blockdev',
-      major: Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn)),
-      minor: Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn)),
-    };
+    return { ...base, kind: st.isCharacterDevice() ? 'chardev' : 'blockdev', ...splitRdev(st.rdev) };
   }
   throw new HacktreeError('UNSUPPORTED_FILE_TYPE', `${absPath} is a socket, which a root cannot carry`, {
     hint: 'remove the socket (it belongs to a running program) and commit again',

@@ -3,7 +3,7 @@ import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { writeObject } from './objectStore.js';
-import { rawObjectPath } from './rawCache.js';
+import { ensureRawSpecial, rawObjectPath } from './rawCache.js';
 import type { Repository } from './repository.js';
 import { scanDirectory, type ScannedEntry } from './scanDirectory.js';
 import { loadStatCache, saveStatCache, statKey, type StatCache } from './statCache.js';
@@ -46,11 +46,20 @@ export async function snapshotDirectory(repo: Repository, dir: string, onProgres
     }
   });
 
-  const stored = await storeFilesInParallel(
+  const storing = storeFilesInParallel(
     repo,
     pending.map(({ entry }) => ({ absPath: entry.absPath, size: entry.size, meta: entry })),
     onProgress,
   );
+  // While the workers hash and compress, this thread puts symlinks, devices and fifos into the
+  // raw cache (I/O-bound, so it overlaps), yielding now and then to keep the workers fed.
+  let made = 0;
+  for (const [index, entry] of scanned.entries()) {
+    if (entry.kind === 'file' || entry.kind === 'dir') continue;
+    ensureRawSpecial(repo, entry.kind === 'symlink' ? { ...entry, oid: oids.get(index)! } : entry);
+    if (++made % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const stored = await storing;
   const record = (index: number, entry: FileEntry, oid: Oid) => {
     oids.set(index, oid);
     next.set(entry.path, { key: statKey(entry), oid });

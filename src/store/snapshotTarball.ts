@@ -2,6 +2,7 @@ import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
 import { writeObject } from './objectStore.js';
+import { ensureRawSpecial } from './rawCache.js';
 import { readTarball } from './readTarball.js';
 import type { Repository } from './repository.js';
 import { storeBlob } from './storeBlob.js';
@@ -23,9 +24,14 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
         return builder.add({ ...member, oid: storeBlob(repo, content ?? Buffer.alloc(0), member) });
       case 'symlink': {
         const target = Buffer.from(member.target);
-        return builder.add({ ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) });
+        const entry = { ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) };
+        ensureRawSpecial(repo, entry);
+        return builder.add(entry);
       }
+      case 'dir':
+        return builder.add(member);
       default:
+        ensureRawSpecial(repo, member);
         return builder.add(member);
     }
   });

@@ -1,9 +1,12 @@
-import { lstatSync, rmSync } from 'node:fs';
+import { lstatSync, readlinkSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { hashFileAsBlob } from './hashFileAsBlob.js';
 import { listFanOut } from './listFanOut.js';
-import { parseRawObjectName, rawObjectKey } from './rawCache.js';
+import { splitRdev } from '../model/deviceNumbers.js';
+import { hashObject } from '../model/gitObject.js';
+import { TOP } from '../model/repoPath.js';
+import { parseRawObjectName, rawIdOf, rawObjectKey, type RawKind } from './rawCache.js';
 import { readXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
@@ -43,21 +46,40 @@ export async function verifyRawCache(repo: Repository, options: { repair: boolea
 
 function checkRawFile(path: string, fan: string, name: string): FsckProblem | null {
   const parsed = parseRawObjectName(fan, name);
-  if (!parsed) return { kind: 'raw-unexpected', path, detail: `${name} is not a raw object name (<oid>.<mode>.<uid>.<gid>[.<xattr hash>])` };
-  const { oid, key } = parsed;
+  if (!parsed) return { kind: 'raw-unexpected', path, detail: `${name} is not a raw object name (<id>.<type><mode>.<uid>.<gid>[.<xattr hash>])` };
+  const { oid, kind, key } = parsed;
   const stat = lstatSync(path);
-  if (!stat.isFile()) return { kind: 'raw-corrupt', path, oid, detail: 'it is not a regular file' };
-  const actual = hashFileAsBlob(path);
-  if (actual !== oid) return { kind: 'raw-corrupt', path, oid, detail: `its content hashes to ${actual}, not ${oid}` };
-  const actualKey = rawObjectKey({ mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, xattrs: readXattrs(path) });
+  const actualKind = rawKindOf(stat);
+  if (actualKind !== kind) return { kind: 'raw-corrupt', path, oid, detail: `it is a ${actualKind}, its name says ${kind}` };
+  const actual = actualRawId(path, stat, kind);
+  if (actual !== oid) return { kind: 'raw-corrupt', path, oid, detail: `its ${kind === 'file' ? 'content' : kind === 'symlink' ? 'target' : 'device numbers'} hash to ${actual}, not ${oid}` };
+  const actualKey = rawObjectKey(kind, { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, xattrs: readXattrs(path) });
   if (actualKey !== key) {
     return { kind: 'raw-metadata', path, oid, detail: `its metadata is ${describeKey(actualKey)}, its name says ${describeKey(key)}` };
   }
   return null;
 }
 
-/** "4755.0.0.ab12…" as "mode 4755, owner 0:0, xattrs ab12…". */
+/** "f4755.0.0.ab12…" as "mode 4755, owner 0:0, xattrs ab12…". */
 function describeKey(key: string): string {
   const [mode, uid, gid, xattrs] = key.split('.');
-  return `mode ${mode!.padStart(4, '0')}, owner ${uid}:${gid}, ${xattrs ? `xattrs ${xattrs}` : 'no xattrs'}`;
+  return `mode ${mode!.slice(1).padStart(4, '0')}, owner ${uid}:${gid}, ${xattrs ? `xattrs ${xattrs}` : 'no xattrs'}`;
+}
+
+function rawKindOf(stat: Stats): RawKind | 'directory' | 'socket' {
+  if (stat.isFile()) return 'file';
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isCharacterDevice()) return 'chardev';
+  if (stat.isBlockDevice()) return 'blockdev';
+  if (stat.isFIFO()) return 'fifo';
+  return stat.isDirectory() ? 'directory' : 'socket';
+}
+
+/** The id the raw entry's own content gives: its blob, its target's blob, or its device numbers' hash. */
+function actualRawId(path: string, stat: Stats, kind: RawKind): string {
+  if (kind === 'file') return hashFileAsBlob(path);
+  if (kind === 'symlink') return hashObject('blob', Buffer.from(readlinkSync(path)));
+  const meta = { path: TOP, mode: 0, uid: 0, gid: 0, xattrs: [] };
+  if (kind === 'fifo') return rawIdOf({ ...meta, kind });
+  return rawIdOf({ ...meta, kind, ...splitRdev(BigInt(stat.rdev)) });
 }

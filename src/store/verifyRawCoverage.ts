@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { isHacktreeError } from '../errors/HacktreeError.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
-import { readObjectOfType } from './objectStore.js';
-import { ensureRawObject, rawObjectPath } from './rawCache.js';
+import { entryExists } from './entryExists.js';
+import { ensureRaw } from './linkOrCopy.js';
+import { rawEntryPath, rawIdOf } from './rawCache.js';
 import type { StoredSnapshot } from './readSnapshot.js';
 import type { Repository } from './repository.js';
 
@@ -13,7 +13,7 @@ export interface RawCoverage {
 }
 
 /**
- * Checks that every file of a snapshot has its raw object; with `repair`, rebuilds missing ones
+ * Checks that every non-directory entry of a snapshot has its raw object; with `repair`, rebuilds missing ones
  * (including those the raw pass deleted as damaged, listed in `damaged`) from their git blobs,
  * one blob in memory at a time.
  */
@@ -22,26 +22,26 @@ export function verifyRawCoverage(repo: Repository, options: { repair: boolean; 
   const checked = new Set<string>();
   const checkSnapshot = async (ref: string, snapshot: StoredSnapshot): Promise<void> => {
     for (const entry of snapshot.entries) {
-      if (entry.kind !== 'file') continue;
-      const path = rawObjectPath(repo, entry.oid, entry);
+      if (entry.kind === 'dir') continue;
+      const path = rawEntryPath(repo, entry);
       if (checked.has(path)) continue;
       checked.add(path);
-      if (existsSync(path)) continue;
+      if (entryExists(path)) continue;
       const damaged = options.damaged.get(path);
       const needed = `raw object for /${entry.path} of ${ref} is missing`;
       if (!options.repair) {
-        if (!damaged) problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: needed });
+        if (!damaged) problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: needed });
         continue;
       }
       try {
-        ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
+        await ensureRaw(repo, entry);
       } catch (err) {
         if (!isHacktreeError(err, 'OBJECT_MISSING') && !isHacktreeError(err, 'OBJECT_CORRUPT')) throw err;
-        problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: `${needed}; its git blob cannot be read: ${err.message}` });
+        problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: `${needed}; its git blob cannot be read: ${err.message}` });
         continue;
       }
       if (damaged) damaged.repaired = 'deleted and rebuilt from its git blob';
-      else problems.push({ kind: 'raw-missing', path, oid: entry.oid, detail: needed, repaired: 'rebuilt from its git blob' });
+      else problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: needed, repaired: entry.kind === 'file' ? 'rebuilt from its git blob' : 'rebuilt from the meta record' });
     }
   };
   return { checkSnapshot, problems };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { lstatSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ensureW1 } from '../fixtures/w1.js';
@@ -47,6 +47,11 @@ test('hardlinked checkout equals W1 in type, mode, owner, size, content, target,
   const passwd = statSync(join(dest, 'usr/bin/passwd'));
   assert.ok(passwd.nlink >= 2, 'usr/bin/passwd is a hardlink into the raw cache');
   assert.equal(passwd.mode & 0o7777, 0o4755);
+  // Symlinks and device nodes are hardlinked from the raw cache too (as ostree's bare repos do).
+  const bin = lstatSync(join(dest, 'bin'));
+  assert.ok(bin.isSymbolicLink() && bin.nlink >= 2, 'the bin -> usr/bin symlink is a hardlink into the raw cache');
+  const devNull = lstatSync(join(dest, 'dev/null'));
+  assert.ok(devNull.isCharacterDevice() && devNull.nlink >= 2, '/dev/null is a hardlink into the raw cache');
 });
 
 test('committing the checkout again gives the same tree id', () => {

@@ -1,0 +1,16 @@
+import { lstatSync } from 'node:fs';
+import { errnoOf } from '../errors/errnoOf.js';
+
+/**
+ * Whether a path exists, not following a final symlink: `existsSync` follows it, and a raw
+ * cache symlink's target ("usr/bin") means nothing where the raw cache keeps it.
+ */
+export function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
