@@ -9,7 +9,8 @@
 #   --anchors-only   time only ostree, git and cp -al (checks this script while hacktree's
 #                    commands are missing)
 #   --no-artifacts   skip part (d): packing, importing and composing the 156 .deb files
-#   --no-build       use dist/ as it is instead of running `npm run build` first
+#   --no-build       run the repository's dist/ as it is, instead of a build of the sources
+#                    made in the work directory
 #   --keep           keep the work directory (repositories, checkouts, logs)
 # env: HACKTREE_BENCH_DIR (where the work directory goes; default /var/tmp; it must be on one
 #      filesystem with itself, since checkouts are hardlinks), HACKTREE_TEST_CACHE (see
@@ -45,12 +46,6 @@ done
 
 say() { echo "bench: $*" >&2; }
 
-hacktree=(node "$top/bin/hacktree.js")
-if $build && ! $anchors_only; then
-  say "building hacktree"
-  (cd "$top" && npm run --silent build) >&2 || { say "npm run build failed: nothing was measured"; exit 1; }
-fi
-
 say "ensuring W1 (the first time takes minutes)"
 w1=$(bash "$top/test/fixtures/ensureW1.sh")
 w1_nodev=$(dirname "$w1")/rootfs-nodev
@@ -62,6 +57,21 @@ cleanup() {
   if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+
+# The benchmark runs its own build: others rebuilding dist/ in this tree during the minutes
+# it runs would otherwise swap the code under it halfway.
+hacktree=(node "$top/bin/hacktree.js")
+revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
+if $build && ! $anchors_only; then
+  say "building hacktree into the work directory"
+  snapshot=$work/hacktree
+  mkdir -p "$snapshot/bin"
+  cp "$top/bin/hacktree.js" "$snapshot/bin/"
+  cp "$top/package.json" "$snapshot/"
+  ln -s "$top/node_modules" "$snapshot/node_modules"
+  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist") >&2 || { say "the build (tsc) failed: nothing was measured"; exit 1; }
+  hacktree=(node "$snapshot/bin/hacktree.js")
+fi
 
 notes=()
 note() { notes+=("$*"); say "note: $*"; }
@@ -167,7 +177,7 @@ report() {
   {
     echo "# hacktree store benchmark"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), hacktree $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')," \
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), hacktree $revision," \
       "$(nproc) cores, $(uname -r), work dir on $(stat -f -c %T "$work"); W1: $w1_entries entries, $w1_size." \
       "Median of $runs alternating runs each, page cache warm; \`bash bench/store.sh\`."
     echo
