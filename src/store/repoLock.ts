@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { translateWriteError } from './atomicWrite.js';
 import type { Repository } from './repository.js';
 
 const POLL_MS = 50;
@@ -23,7 +24,15 @@ export function isAlive(pid: number): boolean {
 function tryLock(repo: Repository): boolean {
   try {
     const fd = openSync(repo.lockPath, 'wx', 0o600);
-    writeSync(fd, `${process.pid}\n`);
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      // On a full disk the file is made but the pid cannot be written: an empty lock names no
+      // holder and would never be broken, so every later writer would be REPO_BUSY.
+      closeSync(fd);
+      unlinkSync(repo.lockPath);
+      throw translateWriteError(err, repo);
+    }
     closeSync(fd);
     return true;
   } catch (err) {
