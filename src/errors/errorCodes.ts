@@ -26,6 +26,7 @@ export const errorCodes = {
   EXTERNAL_COMMAND_FAILED: 10,
   FSCK_FAILED: 11,
   NOT_A_FILE: 6,
+  SOURCE_CHANGED: 12,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { repositoryAt } from './repository.js';
-import { storeFileBlob } from './storeBlob.js';
+import { storeAnyFileBlob } from './storeBlob.js';
 
 export interface BlobJob {
   absPath: string;
@@ -20,11 +20,14 @@ export type BlobBatchResult =
 
 const repo = repositoryAt((workerData as { repoDir: string }).repoDir);
 
-parentPort!.on('message', (batch: BlobBatch) => {
+parentPort!.on('message', async (batch: BlobBatch) => {
   try {
-    const oids = batch.jobs.map((job) =>
-      storeFileBlob(repo, job.absPath, { ...job.meta, xattrs: job.meta.xattrs.map((x) => ({ name: x.name, value: Buffer.from(x.value) })) }, job.size),
-    );
+    const oids: string[] = [];
+    for (const job of batch.jobs) {
+      // Buffers arrive as Uint8Arrays through postMessage.
+      const meta = { ...job.meta, xattrs: job.meta.xattrs.map((x) => ({ name: x.name, value: Buffer.from(x.value) })) };
+      oids.push(await storeAnyFileBlob(repo, job.absPath, meta, job.size));
+    }
     parentPort!.postMessage({ id: batch.id, oids } satisfies BlobBatchResult);
   } catch (err) {
     const e = err as Error & { code?: string; errno?: unknown };

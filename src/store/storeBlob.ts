@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -15,20 +16,29 @@ export function storeBlob(repo: Repository, content: Buffer, meta: EntryMeta): O
   return oid;
 }
 
+// One read buffer per thread, grown to the largest small file seen (see LARGE_FILE_BYTES).
+let scratch = Buffer.alloc(0);
+
 /**
  * Stores a file read from disk, read once straight into a framed git object buffer so the
  * content is never copied. Files are read whole: the largest in a root are tens of MB.
  */
 export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Oid {
   const header = objectHeader('blob', size);
-  const framed = Buffer.allocUnsafe(header.length + size);
+  if (scratch.length < header.length + size) scratch = Buffer.allocUnsafe(Math.max(header.length + size, 1 << 20));
+  const framed = scratch.subarray(0, header.length + size);
   header.copy(framed);
   const fd = openSync(absPath, 'r');
   try {
     let off = 0;
     while (off < size) {
       const n = readSync(fd, framed, header.length + off, size - off, null);
-      if (n === 0) throw Object.assign(new Error(`${absPath} shrank while being read`), { code: 'ECHANGED' });
+      if (n === 0) {
+        throw new HacktreeError('SOURCE_CHANGED', `${absPath} shrank while hacktree was reading it`, {
+          hint: 'something is writing to the tree being committed; commit a tree that is not in use',
+          data: { path: absPath },
+        });
+      }
       off += n;
     }
   } finally {
@@ -39,4 +49,14 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
   ensureRawObject(repo, oid, meta, framed.subarray(header.length));
   return oid;
+}
+
+/** Above this size a file is streamed in chunks rather than read whole. */
+export const LARGE_FILE_BYTES = 8 << 20;
+
+/** Stores a file from disk: small ones read whole (fast), large ones streamed (bounded memory). */
+export async function storeAnyFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Promise<Oid> {
+  if (size <= LARGE_FILE_BYTES) return storeFileBlob(repo, absPath, meta, size);
+  const { storeLargeFileBlob } = await import('./storeLargeFileBlob.js');
+  return storeLargeFileBlob(repo, absPath, meta, size);
 }

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors/errorCodes.js';
 import type { Oid } from '../model/oid.js';
 import type { BlobBatch, BlobBatchResult, BlobJob } from './blobWorker.js';
 import type { Repository } from './repository.js';
-import { storeFileBlob } from './storeBlob.js';
+import { storeAnyFileBlob } from './storeBlob.js';
 
 export type ProgressCallback = (phase: string, done: number, total: number) => void;
 
@@ -26,10 +26,12 @@ export async function storeFilesInParallel(
 ): Promise<Oid[]> {
   const totalBytes = jobs.reduce((sum, j) => sum + j.size, 0);
   if (totalBytes < INLINE_LIMIT_BYTES) {
-    return jobs.map((job, i) => {
+    const oids: Oid[] = [];
+    for (const [i, job] of jobs.entries()) {
+      oids.push(await storeAnyFileBlob(repo, job.absPath, job.meta, job.size));
       onProgress?.('storing files', i + 1, jobs.length);
-      return storeFileBlob(repo, job.absPath, job.meta, job.size);
-    });
+    }
+    return oids;
   }
   const batches: Array<{ start: number; jobs: BlobJob[] }> = [];
   let current: BlobJob[] = [];
