@@ -3,7 +3,7 @@ import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { unionLayers, type Layer } from '../model/unionLayers.js';
 import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.js';
 import { readLayer } from '../store/readLayer.js';
-import { withRepoLock } from '../store/repoLock.js';
+import { withRepoWrite } from '../store/withRepoWrite.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 
@@ -20,9 +20,9 @@ export interface CommitRootOptions {
 /** `hacktree root commit`: layers, in order, into one commit on BRANCH. */
 export async function commitRoot(options: CommitRootOptions): Promise<CommittedSnapshot & { entries: number }> {
   const repo = openRepository(options.repoDir);
-  return withRepoLock(repo, async () => {
+  return withRepoWrite(repo, async (refs) => {
     const layers: Layer[] = [];
-    for (const spec of options.layers) layers.push(await readLayer(repo, spec, options.onProgress));
+    for (const spec of options.layers) layers.push(await readLayer(repo, spec, { refs, onProgress: options.onProgress }));
     const { entries, providers } = unionLayers(layers, { union: options.union === true });
     const message = options.message ?? `Commit ${layers.map((l) => l.label).join(' + ')}`;
     const committed = await commitSnapshot(repo, {
@@ -30,6 +30,7 @@ export async function commitRoot(options: CommitRootOptions): Promise<CommittedS
       entries,
       extras: providers.size > 0 ? { manifest: serializeManifest(providers) } : {},
       message,
+      refs,
     });
     return { ...committed, entries: entries.length };
   });

@@ -7,7 +7,7 @@ import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.
 import { openArtifactIndex } from '../store/artifactIndex.js';
 import { importArtifact } from '../store/importArtifact.js';
 import { readSnapshot } from '../store/readSnapshot.js';
-import { withRepoLock } from '../store/repoLock.js';
+import { withRepoWrite } from '../store/withRepoWrite.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { loadRootDefinition } from './loadRootDefinition.js';
@@ -38,13 +38,13 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
   }
   const selected = selectArtifacts(resolve(options.artifactsDir), def, root);
   const repo = openRepository(options.repoDir);
-  return withRepoLock(repo, async () => {
+  return withRepoWrite(repo, async (refs) => {
     const layers: Layer[] = [];
     const index = openArtifactIndex(repo);
     try {
       for (const [i, artifact] of selected.entries()) {
         options.onProgress?.('composing', i, selected.length);
-        const imported = await importArtifact(repo, artifact.path, { index });
+        const imported = await importArtifact(repo, artifact.path, { index, refs });
         const { entries } = await readSnapshot(repo, imported.commit);
         layers.push({ label: `artifact ${artifact.fileName}`, entries, provider: artifact.fileName });
       }
@@ -58,6 +58,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
       entries,
       extras: { manifest: serializeManifest(providers) },
       message: options.message ?? `Compose ${options.name}\n\n${names.map((n) => `artifact: ${n}`).join('\n')}\n`,
+      refs,
     });
     options.onProgress?.('composing', selected.length, selected.length);
     return { ...committed, root: options.name, artifacts: names, entries: entries.length };

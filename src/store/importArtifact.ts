@@ -6,7 +6,8 @@ import { errnoOf } from '../errors/errnoOf.js';
 import { parseArtifactName } from '../model/artifactName.js';
 import type { Oid } from '../model/oid.js';
 import type { ArtifactIndex } from './artifactIndex.js';
-import { readRef, updateRef } from './refs.js';
+import type { RefTransaction } from './refTransaction.js';
+import { readRef } from './refs.js';
 import type { Repository } from './repository.js';
 import { snapshotTarball } from './snapshotTarball.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
@@ -40,12 +41,13 @@ export async function sha256OfFile(file: string): Promise<string> {
 
 /**
  * Imports an artifact tarball once: its tree is recorded under refs/hacktree/artifacts/<sha256>
- * (a commit, so native git keeps it reachable). The caller holds the repository lock.
+ * (a commit, so native git keeps it reachable), through the caller's ref transaction. The
+ * caller holds the repository lock.
  */
 export async function importArtifact(
   repo: Repository,
   file: string,
-  options: { index?: ArtifactIndex; onProgress?: ProgressCallback } = {},
+  options: { index?: ArtifactIndex; refs: RefTransaction; onProgress?: ProgressCallback },
 ): Promise<ImportedArtifact> {
   const fileName = basename(file);
   parseArtifactName(fileName);
@@ -62,12 +64,12 @@ export async function importArtifact(
     options.index?.remember(file, sha256);
   }
   const ref = `${ARTIFACT_REF_PREFIX}${sha256}`;
-  const existing = await readRef(repo, ref);
+  const existing = options.refs.pending(ref) ?? (await readRef(repo, ref));
   if (existing) return { fileName, sha256, size, ref, commit: existing, imported: false };
   const entries = await snapshotTarball(repo, file, options.onProgress);
   const record: ArtifactRecord = { fileName, sha256, size };
   const tree = writeSnapshot(repo, entries, { artifact: `${JSON.stringify(record, null, 2)}\n` });
   const commit = writeCommit(repo, { tree, parents: [], message: `Import artifact ${fileName}\n\nsha256: ${sha256}\n` });
-  await updateRef(repo, ref, commit, null);
+  options.refs.set(ref, commit, null);
   return { fileName, sha256, size, ref, commit, imported: true };
 }

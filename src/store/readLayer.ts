@@ -5,9 +5,15 @@ import { readSnapshot } from './readSnapshot.js';
 import { resolveRevision } from './refs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
+import type { RefTransaction } from './refTransaction.js';
 
 /** Brings one --tree layer into the store (each kind's code loaded only when used) and returns its entries. The caller holds the lock. */
-export async function readLayer(repo: Repository, spec: TreeLayerSpec, onProgress?: ProgressCallback): Promise<Layer> {
+export async function readLayer(
+  repo: Repository,
+  spec: TreeLayerSpec,
+  options: { refs: RefTransaction; onProgress?: ProgressCallback },
+): Promise<Layer> {
+  const { refs, onProgress } = options;
   const label = `${spec.type}=${spec.value}`;
   switch (spec.type) {
     case 'dir': {
@@ -20,7 +26,7 @@ export async function readLayer(repo: Repository, spec: TreeLayerSpec, onProgres
     }
     case 'artifact': {
       const { importArtifact } = await import('./importArtifact.js');
-      const artifact = await importArtifact(repo, resolve(spec.value), { onProgress });
+      const artifact = await importArtifact(repo, resolve(spec.value), { refs, onProgress });
       const snapshot = await readSnapshot(repo, artifact.commit);
       return { label, entries: snapshot.entries, provider: artifact.fileName };
     }
