@@ -1,0 +1,97 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertCliError } from '../../helpers/assertCliError.js';
+import { makeTempDir, runHacktree } from '../../helpers/cli.js';
+import { assertFsckClean, assertRepoUnchanged, gitFsck, snapshotRepoState } from '../../helpers/repoState.js';
+import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+
+// A damaged object is OBJECT_CORRUPT naming it wherever it is read; checkout refuses it and
+// leaves nothing behind; fsck names it.
+
+let tmp: string;
+let seed: SeededRepo;
+before(() => {
+  tmp = makeTempDir('hacktree-e2e-corrupt');
+  seed = makeSeededRepo(tmp);
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function revParse(repo: string, rev: string): string {
+  const run = spawnSync('git', [`--git-dir=${repo}`, 'rev-parse', '--verify', rev], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.trim();
+}
+
+function looseRel(oid: string): string {
+  return `objects/${oid.slice(0, 2)}/${oid.slice(2)}`;
+}
+
+/** Ways to damage a loose object file; each must read as OBJECT_CORRUPT naming the object. */
+const damages: Array<{ what: string; damage: (repo: string, oid: string) => void }> = [
+  {
+    what: 'flipped bytes',
+    damage: (repo, oid) => {
+      const path = join(repo, looseRel(oid));
+      const bytes = readFileSync(path);
+      for (let i = bytes.length >> 1; i < bytes.length; i++) bytes[i]! ^= 0xff;
+      writeFileSync(path, bytes);
+    },
+  },
+  {
+    what: 'another valid object in its place',
+    // Inflates and parses fine, but hashes to another id.
+    damage: (repo, oid) => writeFileSync(join(repo, looseRel(oid)), readFileSync(join(repo, looseRel(revParse(repo, 'base:files/usr'))))),
+  },
+];
+
+for (const { what, damage } of damages) {
+  test(`a loose tree object with ${what}: checkout refuses it with OBJECT_CORRUPT, fsck names it`, async (t) => {
+    const dir = makeTempDir('hacktree-e2e-corrupt-case');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const repo = copySeededRepo(seed, join(dir, 'repo'));
+    const tree = revParse(repo, 'base:files/usr/bin');
+    damage(repo, tree);
+    const before = snapshotRepoState(repo);
+
+    await t.test('checkout', () => {
+      const dest = join(dir, 'dest');
+      assertCliError(runHacktree(['checkout', 'base', dest], { repo }), 'OBJECT_CORRUPT', [tree]);
+      assert.ok(!existsSync(dest), 'no destination');
+      assert.deepEqual(readdirSync(dir).sort(), ['repo'], 'no staging directory beside the destination');
+    });
+    await t.test('root ls and root commit --tree ref=', () => {
+      assertCliError(runHacktree(['root', 'ls', 'base', 'usr/bin'], { repo }), 'OBJECT_CORRUPT', [tree]);
+      assertCliError(runHacktree(['root', 'commit', 'copy', '--tree', 'ref=base'], { repo }), 'OBJECT_CORRUPT', [tree]);
+    });
+    assertRepoUnchanged(before, snapshotRepoState(repo));
+
+    await t.test('fsck', () => {
+      const fsck = runHacktree(['fsck'], { repo });
+      assertCliError(fsck, 'FSCK_FAILED');
+      assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${join(repo, looseRel(tree))}\\t`, 'm'), fsck.stdout);
+      assert.notEqual(gitFsck(repo).status, 0, 'native git fsck agrees');
+    });
+  });
+}
+
+test('a loose blob with flipped bytes: fsck names it, reading it is OBJECT_CORRUPT, fsck --repair restores it from the raw cache', (t) => {
+  const dir = makeTempDir('hacktree-e2e-corrupt-blob');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const repo = copySeededRepo(seed, join(dir, 'repo'));
+  const blob = revParse(repo, 'base:files/README');
+  damages[0]!.damage(repo, blob);
+
+  const fsck = runHacktree(['fsck'], { repo });
+  assertCliError(fsck, 'FSCK_FAILED');
+  assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${join(repo, looseRel(blob))}\\t`, 'm'), fsck.stdout);
+  assert.notEqual(gitFsck(repo).status, 0, 'native git fsck agrees');
+  assertCliError(runHacktree(['root', 'cat', 'base', 'README'], { repo }), 'OBJECT_CORRUPT', [blob]);
+
+  const repair = runHacktree(['fsck', '--repair'], { repo });
+  assert.equal(repair.status, 0, `${repair.stdout}${repair.stderr}`);
+  assertFsckClean(repo);
+  assert.equal(runHacktree(['root', 'cat', 'base', 'README'], { repo }).stdout, 'seed\n');
+});
