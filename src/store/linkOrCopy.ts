@@ -2,6 +2,7 @@ import { closeSync, copyFileSync, existsSync, linkSync, openSync } from 'node:fs
 import { errnoOf } from '../errors/errnoOf.js';
 import { readObjectOfType } from './objectStore.js';
 import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
+import { entryExists } from './entryExists.js';
 import { makeSpecialFile } from './makeSpecialFile.js';
 import type { Repository } from './repository.js';
 
@@ -14,19 +15,27 @@ import type { Repository } from './repository.js';
  */
 export type PlaceResult = 'linked' | 'copied';
 
+/**
+ * The hot path, synchronous: links the entry from the raw cache and returns true, or returns
+ * false when `placeEntry` must take over (raw entry missing, or linking impossible here).
+ */
+export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): boolean {
+  try {
+    linkSync(rawEntryPath(repo, entry), dest);
+    return true;
+  } catch (err) {
+    const errno = errnoOf(err);
+    if (errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM') return false;
+    throw err;
+  }
+}
+
 export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, copy: boolean): Promise<PlaceResult> {
   if (!copy) {
-    const raw = rawEntryPath(repo, entry);
-    try {
-      linkSync(raw, dest);
-      return 'linked';
-    } catch (err) {
-      const errno = errnoOf(err);
-      if (errno === 'ENOENT') {
-        await ensureRaw(repo, entry);
-        return placeEntry(repo, entry, dest, copy);
-      }
-      if (errno !== 'EXDEV' && errno !== 'EMLINK' && errno !== 'EPERM') throw err;
+    if (tryLinkEntry(repo, entry, dest)) return 'linked';
+    if (!entryExists(rawEntryPath(repo, entry))) {
+      await ensureRaw(repo, entry);
+      if (tryLinkEntry(repo, entry, dest)) return 'linked';
     }
   }
   if (entry.kind !== 'file') {
