@@ -60,5 +60,19 @@ hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"
 
 # ---- the main job ---------------------------------------------------------------------------
-# PLACEHOLDER (issue 4): build the roots from recipes/ and deploy them, e.g. `hacktree build`.
-echo "setup.sh: the main job (hacktree build) is not written yet"
+# Until `hacktree build` (issue 4) makes artifacts from recipes/, the main job composes every
+# root roots/ defines from the artifacts already in artifacts/.
+cd "$top"
+composed=0
+for def in roots/*.json; do
+  [[ -e $def ]] || continue
+  version=$(basename "$def" .json)
+  for arch in $(node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).arches.join(' ')" "$def"); do
+    for kind in runtime sdk devel; do
+      for flavor in opt debug; do
+        hacktree root compose "$version-$kind-$flavor-$arch" && composed=$((composed + 1))
+      done
+    done
+  done
+done
+echo "setup.sh: composed $composed root(s) from roots/ and artifacts/"

@@ -69,7 +69,8 @@ if $build && ! $anchors_only; then
   cp "$top/bin/hacktree.js" "$snapshot/bin/"
   cp "$top/package.json" "$snapshot/"
   ln -s "$top/node_modules" "$snapshot/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist") >&2 || { say "the build (tsc) failed: nothing was measured"; exit 1; }
+  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2 \
+    || { say "the build (tsc, bundle) failed: nothing was measured"; exit 1; }
   hacktree=(node "$snapshot/bin/hacktree.js")
 fi
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
+import { hacktreeVersion } from './hacktreeVersion.js';
 import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
 import { renderError } from './renderError.js';
 
@@ -7,8 +7,7 @@ import { renderError } from './renderError.js';
 // so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms).
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  process.stdout.write(`${pkg.version}\n`);
+  process.stdout.write(`${hacktreeVersion()}\n`);
   process.exit(0);
 }
 const { default: yargs } = await import('yargs');
@@ -39,7 +38,7 @@ try {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(hacktreeVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
