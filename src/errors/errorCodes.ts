@@ -27,6 +27,10 @@ export const errorCodes = {
   FSCK_FAILED: 11,
   NOT_A_FILE: 6,
   SOURCE_CHANGED: 12,
+  NOT_PERMITTED: 13,
+  PREFIX_INVALID: 6,
+  PATH_OCCUPIED: 8,
+  NOT_DEPLOYED: 4,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

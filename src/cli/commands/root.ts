@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { rootBlameCommand } from './rootBlame.js';
+import { rootCheckoutCommand } from './rootCheckout.js';
 import { rootCatCommand } from './rootCat.js';
 import { rootCommitCommand } from './rootCommit.js';
 import { rootComposeCommand } from './rootCompose.js';
@@ -8,14 +9,21 @@ import { rootDiffCommand } from './rootDiff.js';
 import { rootListCommand } from './rootList.js';
 import { rootLogCommand } from './rootLog.js';
 import { rootLsCommand } from './rootLs.js';
+import { rootMountCommand } from './rootMount.js';
+import { rootRollbackCommand } from './rootRollback.js';
+import { rootRunCommand } from './rootRun.js';
 import { rootShowCommand } from './rootShow.js';
+import { rootStatusCommand } from './rootStatus.js';
+import { rootUndeployCommand } from './rootUndeploy.js';
 
 export const rootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'root <command>',
-  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame',
+  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame; deploy them: checkout, status, rollback, undeploy, mount, run',
   builder: (y) => y.command(rootCommitCommand).command(rootComposeCommand)
       .command(rootListCommand).command(rootLogCommand).command(rootLsCommand).command(rootCatCommand)
       .command(rootDiffCommand).command(rootShowCommand).command(rootBlameCommand)
+      .command(rootCheckoutCommand).command(rootStatusCommand).command(rootRollbackCommand).command(rootUndeployCommand)
+      .command(rootMountCommand).command(rootRunCommand)
       .demandCommand(1).example('$0 root list', 'list the roots'),
   handler: () => {},
 };

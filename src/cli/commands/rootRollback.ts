@@ -1,0 +1,24 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+
+interface Args extends GlobalArgs {
+  name: string;
+  prefix?: string;
+}
+
+export const rootRollbackCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'rollback <name>',
+  describe: 'Publish the previous deployment of a root again (current and previous swap)',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'root name' })
+      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
+      .example('$0 root rollback 3.2-runtime-opt-x86_64', 'back to the deployment before the last one'),
+  handler: async (argv) => {
+    const { rollbackRoot } = await import('../../root/rollbackRoot.js');
+    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+    const state = await rollbackRoot({ name: argv.name, prefix: resolvePrefix(argv.prefix) });
+    printResult(argv, state, () => `rolled back ${state.root} to ${state.current!.commit} (${state.current!.branch}) at ${state.publicPath}`, false);
+  },
+};

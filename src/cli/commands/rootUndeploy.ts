@@ -1,0 +1,24 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+
+interface Args extends GlobalArgs {
+  name: string;
+  prefix?: string;
+}
+
+export const rootUndeployCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'undeploy <name>',
+  describe: 'Unmount a deployed root and remove its deployments (the branches stay)',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'root name' })
+      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
+      .example('$0 root undeploy 3.2-runtime-opt-x86_64', 'unpublish it and free the space'),
+  handler: async (argv) => {
+    const { undeployRoot } = await import('../../root/undeployRoot.js');
+    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+    const result = await undeployRoot({ name: argv.name, prefix: resolvePrefix(argv.prefix) });
+    printResult(argv, result, () => `undeployed ${result.root} (${result.removed.length} deployments removed)`, false);
+  },
+};

@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { release } from 'node:os';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+
+// Node has no binding for the new mount API; perl (perl-base, on every Debian) can make the
+// syscalls. Mode "attach" mounts a read-only clone of DIR at PUBLIC; "beneath" slides it under
+// the mount already at PUBLIC (MOVE_MOUNT_BENEATH, Linux >= 6.5), so that unmounting the top one
+// switches readers from the old tree to the new with no moment where PUBLIC is empty.
+const MOUNT_SCRIPT = `
+use strict; use warnings;
+my ($mode, $new, $pub) = @ARGV;
+my ($SYS_open_tree, $SYS_move_mount, $SYS_mount_setattr) = (428, 429, 442);
+my ($OPEN_TREE_CLONE, $OPEN_TREE_CLOEXEC, $AT_EMPTY_PATH) = (1, 0x80000, 0x1000);
+my ($MOVE_MOUNT_F_EMPTY_PATH, $MOVE_MOUNT_BENEATH, $MOUNT_ATTR_RDONLY) = (0x4, 0x200, 0x1);
+my $AT_FDCWD = -100;
+sub fail { my ($what) = @_; my $n = $! + 0; print STDERR "$what: errno=$n: $!\\n"; exit 1; }
+my $fd = syscall($SYS_open_tree, $AT_FDCWD, $new, $OPEN_TREE_CLONE | $OPEN_TREE_CLOEXEC);
+fail("open_tree") if $fd < 0;
+my $attr = pack('QQQQ', $MOUNT_ATTR_RDONLY, 0, 0, 0);
+my $empty = '';
+syscall($SYS_mount_setattr, $fd, $empty, $AT_EMPTY_PATH, $attr, length $attr) == 0 or fail("mount_setattr");
+my $flags = $MOVE_MOUNT_F_EMPTY_PATH | ($mode eq 'beneath' ? $MOVE_MOUNT_BENEATH : 0);
+syscall($SYS_move_mount, $fd, $empty, $AT_FDCWD, $pub, $flags) == 0 or fail("move_mount");
+`;
+
+/** Linux >= 6.5 can mount beneath a mount, which makes the switch atomic. */
+export function kernelCanMountBeneath(kernelRelease = release()): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(kernelRelease);
+  return m !== null && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 5));
+}
+
+/** How many mounts are stacked at `path` (by /proc/self/mountinfo, field 5). */
+export function countMountsAt(path: string): number {
+  let count = 0;
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const mountPoint = line.split(' ')[4];
+    if (mountPoint !== undefined && unescapeMountinfo(mountPoint) === path) count++;
+  }
+  return count;
+}
+
+function unescapeMountinfo(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** True when `a` and `b` are the same directory: a bind mount's root is its source's inode. */
+export function isSameDirectory(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return false;
+    throw err;
+  }
+}
+
+/**
+ * Publishes `dir` read-only at `publicPath`: a fresh mount when nothing is mounted there,
+ * else mounted beneath the current one, which is then lazily unmounted (processes with files
+ * open in it keep them). Before Linux 6.5 the old mount goes first: a window of about a
+ * millisecond in which `publicPath` shows the empty mount point.
+ */
+export function publishReadOnly(dir: string, publicPath: string): void {
+  if (countMountsAt(publicPath) === 0) {
+    attachReadOnly(dir, publicPath, 'attach');
+  } else if (kernelCanMountBeneath()) {
+    attachReadOnly(dir, publicPath, 'beneath');
+    unmountTop(publicPath);
+  } else {
+    unmountTop(publicPath);
+    attachReadOnly(dir, publicPath, 'attach');
+  }
+}
+
+/** Lazily detaches the topmost mount at `publicPath`. */
+export function unmountTop(publicPath: string): void {
+  runMountCommand('umount', ['-l', publicPath]);
+}
+
+function attachReadOnly(dir: string, publicPath: string, mode: 'attach' | 'beneath'): void {
+  const result = spawnSync('perl', ['-e', MOUNT_SCRIPT, mode, dir, publicPath], { encoding: 'utf8' });
+  if (result.status === 0) return;
+  const stderr = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim();
+  if (/errno=38\b/.test(stderr) && mode === 'attach') {
+    // Kernels before 5.12 lack mount_setattr: a bind mount made read-only by a remount.
+    runMountCommand('mount', ['--bind', dir, publicPath]);
+    runMountCommand('mount', ['-o', 'remount,bind,ro', publicPath]);
+    return;
+  }
+  throw mountFailure(`mounting ${dir} read-only at ${publicPath} failed: ${stderr}`, /errno=1\b/.test(stderr), { dir, publicPath });
+}
+
+function runMountCommand(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status === 0) return;
+  const stderr = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim();
+  throw mountFailure(`${command} ${args.join(' ')} failed: ${stderr}`, /permission denied|not permitted|must be superuser/i.test(stderr), { command, args });
+}
+
+function mountFailure(message: string, notPermitted: boolean, data: Record<string, unknown>): HacktreeError {
+  if (notPermitted) return notPermittedError(message);
+  return new HacktreeError('EXTERNAL_COMMAND_FAILED', message, { data });
+}
+
+/** Deploying mounts, which needs root; checking out does not. */
+export function notPermittedError(message = 'deploying a root mounts it, which needs root'): HacktreeError {
+  return new HacktreeError('NOT_PERMITTED', message, {
+    hint: 'run it as root (sudo); without root, "hacktree checkout REF DEST" makes a hardlinked checkout and "hacktree root run NAME -- CMD" runs a command inside a root',
+  });
+}
+
+export function requireRootUser(): void {
+  if (process.getuid?.() !== 0) throw notPermittedError();
+}

@@ -1,0 +1,99 @@
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import { failpoint } from '../store/failpoint.js';
+import { publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { countMountsAt, isSameDirectory, publishReadOnly, unmountTop } from './mountReadOnly.js';
+
+export function recordsOf(state: RootDeployState | null): DeploymentRecord[] {
+  if (state === null) return [];
+  return [state.current, state.previous, ...state.older].filter((r): r is DeploymentRecord => r !== null);
+}
+
+/** The deployment directory of root NAME that PREFIX/root-NAME shows now, or null. */
+export function visibleDeployment(prefix: string, name: string): string | null {
+  const publicPath = publicPathOf(prefix, name);
+  if (countMountsAt(publicPath) === 0) return null;
+  const dir = rootDeployDir(prefix, name);
+  let ids: string[];
+  try {
+    ids = readdirSync(dir);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return null;
+    throw err;
+  }
+  for (const id of ids) {
+    if (isSameDirectory(publicPath, join(dir, id))) return join(dir, id);
+  }
+  return null;
+}
+
+/**
+ * Fails with PATH_OCCUPIED when PREFIX/root-NAME is something hacktree did not make: a file,
+ * a directory with contents, or a mount of something other than one of this root's deployments.
+ */
+export function checkPublicPath(prefix: string, name: string): void {
+  const publicPath = publicPathOf(prefix, name);
+  let stat;
+  try {
+    stat = lstatSync(publicPath);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw err;
+  }
+  const mounted = countMountsAt(publicPath) > 0;
+  const ours = mounted ? visibleDeployment(prefix, name) !== null : stat.isDirectory() && readdirSync(publicPath).length === 0;
+  if (ours) return;
+  throw new HacktreeError('PATH_OCCUPIED', `${publicPath} is ${mounted ? 'a mount' : stat.isDirectory() ? 'a directory' : 'a file'} that hacktree did not make`, {
+    hint: `move it away (or unmount it); hacktree publishes root ${name} there`,
+    data: { path: publicPath },
+  });
+}
+
+/**
+ * Brings root NAME back to what its state file records, after a command was killed half-way:
+ * PREFIX/root-NAME shows the current deployment (published if it is not yet), mounts a killed
+ * switch left stacked are unmounted, and directories no record names (half-made checkouts,
+ * staging, deployments being garbage-collected, a temporary state file) are removed.
+ */
+export function reconcileDeployment(prefix: string, name: string, state: RootDeployState | null): void {
+  const publicPath = publicPathOf(prefix, name);
+  const current = state?.current ?? null;
+  let mounts = countMountsAt(publicPath);
+  if (current === null) {
+    while (mounts > 0 && visibleDeployment(prefix, name) !== null) {
+      unmountTop(publicPath);
+      mounts--;
+    }
+  } else {
+    while (mounts > 1 && !isSameDirectory(publicPath, current.dir)) {
+      unmountTop(publicPath);
+      mounts--;
+    }
+    if (!isSameDirectory(publicPath, current.dir)) {
+      mkdirSync(publicPath, { recursive: true, mode: 0o755 });
+      publishReadOnly(current.dir, publicPath);
+    }
+  }
+  removeLeftovers(prefix, name, state);
+}
+
+function removeLeftovers(prefix: string, name: string, state: RootDeployState | null): void {
+  const dir = rootDeployDir(prefix, name);
+  const kept = new Set(recordsOf(state).map((r) => r.dir));
+  const visible = visibleDeployment(prefix, name);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw err;
+  }
+  for (const entry of names) {
+    const path = join(dir, entry);
+    if (entry === STATE_FILE || kept.has(path) || path === visible) continue;
+    failpoint('deploy-cleanup');
+    rmSync(path, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
+import { readSnapshot } from '../store/readSnapshot.js';
+import { openRepository } from '../store/repository.js';
+import { readDeployState } from './deploymentState.js';
+import { resolveRoot } from './resolveRoot.js';
+
+export interface RunInRootOptions {
+  repoDir: string;
+  name: string;
+  prefix: string;
+  command: string[];
+}
+
+/**
+ * `hacktree root run NAME -- CMD…`: runs CMD under bubblewrap with the root as a read-only `/`
+ * (plus /proc, /dev and a /tmp tmpfs), stdio inherited. The current deployment is used when
+ * the root is deployed, else a temporary hardlinked checkout, removed afterwards. Resolves to
+ * CMD's exit status (128 + signal number when a signal ended it).
+ */
+export async function runInRoot(options: RunInRootOptions): Promise<number> {
+  if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
+  const deployed = readDeployState(options.prefix, options.name)?.current ?? null;
+  if (deployed !== null) return runSandboxed(deployed.dir, options.command);
+  const repo = openRepository(options.repoDir);
+  const { commit } = await resolveRoot(repo, options.name);
+  const snapshot = await readSnapshot(repo, commit);
+  const dir = join(repo.tmpDir, `run-${process.pid}-${Date.now()}`);
+  await checkoutSnapshot(repo, snapshot.entries, dir);
+  try {
+    return await runSandboxed(dir, options.command);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * bwrap's arguments for `rootDir` as `/`. A read-only root may lack /proc, /dev or /tmp to mount
+ * on, so `/` is a tmpfs holding each top-level entry of the root (bound read-only, symlinks
+ * recreated), the three mounts, and is made read-only last: flatpak's way.
+ */
+export function sandboxArgs(rootDir: string, command: string[]): string[] {
+  const args = ['--tmpfs', '/'];
+  for (const entry of readdirSync(rootDir, { withFileTypes: true })) {
+    if (SYSTEM_MOUNTS.has(entry.name)) continue;
+    const path = join(rootDir, entry.name);
+    if (entry.isSymbolicLink()) args.push('--symlink', readlinkSync(path), `/${entry.name}`);
+    else args.push('--ro-bind', path, `/${entry.name}`);
+  }
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--remount-ro', '/', '--die-with-parent', '--chdir', '/', '--', ...command);
+  return args;
+}
+
+const SYSTEM_MOUNTS = new Set(['proc', 'dev', 'tmp']);
+
+function runSandboxed(rootDir: string, command: string[]): Promise<number> {
+  const args = sandboxArgs(rootDir, command);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('bwrap', args, { stdio: 'inherit' });
+    child.on('error', (err) =>
+      reject(new HacktreeError('EXTERNAL_COMMAND_FAILED', `cannot run bwrap: ${err.message}`, { hint: 'install bubblewrap (apt-get install bubblewrap)', cause: err })),
+    );
+    child.on('close', (code, signal) => {
+      resolvePromise(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
+    });
+  });
+}
