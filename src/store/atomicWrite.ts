@@ -12,6 +12,22 @@ export function tempPath(repo: Repository): string {
 }
 
 /**
+ * Temporary files of objects and raw entries carry git's own prefix for temporary objects
+ * (native git fsck ignores them) and the writer's pid, so fsck can remove a dead writer's.
+ */
+export const TEMP_OBJECT_PREFIX = 'tmp_obj_';
+
+/**
+ * A fresh temporary name in the target's own directory. Objects and raw entries are staged
+ * there, not in hacktree/tmp: renames across directories serialize on the filesystem's rename
+ * lock, and two workers creating every temp file in one directory contended on it (a W1 commit
+ * spent ~2.8 s per worker in open(2) and ~0.7 s in rename(2)).
+ */
+export function tempPathBeside(target: string): string {
+  return join(dirname(target), `${TEMP_OBJECT_PREFIX}${process.pid}_${process.hrtime.bigint()}_${counter++}`);
+}
+
+/**
  * Writes `chunks` to a temporary file, lets `prepare` set owner/mode/xattrs on it, then renames
  * it over `target`: readers see the whole file or nothing. ENOSPC becomes NO_SPACE; the
  * temporary file never stays behind.
@@ -21,8 +37,9 @@ export function writeFileAtomic(
   target: string,
   chunks: readonly Uint8Array[],
   prepare?: (tmp: string, fd: number) => void,
+  placement: 'staging' | 'beside' = 'staging',
 ): void {
-  const tmp = tempPath(repo);
+  const tmp = placement === 'beside' ? tempPathBeside(target) : tempPath(repo);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o600);

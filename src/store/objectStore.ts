@@ -29,7 +29,7 @@ export function writeObject(repo: Repository, type: GitObjectType, body: Buffer,
 /** Writes an already framed object ("<type> <size>\0<body>") to its loose path. */
 export function writeFramedObject(repo: Repository, path: string, framed: Buffer): void {
   const deflated = deflateSync(framed, { level: DEFLATE_LEVEL });
-  writeFileAtomic(repo, path, [deflated], (_tmp, fd) => fs.fchmodSync(fd, 0o444));
+  writeFileAtomic(repo, path, [deflated], (_tmp, fd) => fs.fchmodSync(fd, 0o444), 'beside');
 }
 
 export interface GitObject {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
-import { tempPath, translateWriteError, writeFileAtomic } from './atomicWrite.js';
+import { tempPathBeside, translateWriteError, writeFileAtomic } from './atomicWrite.js';
 import { entryExists } from './entryExists.js';
-import { makeSpecialFile, type SpecialEntry } from './makeSpecialFile.js';
+import { makeSpecialFiles, type SpecialEntry } from './makeSpecialFile.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 
@@ -71,23 +71,33 @@ export function parseRawObjectName(fan: string, name: string): { oid: Oid; kind:
 export function ensureRawObject(repo: Repository, oid: Oid, meta: EntryMeta, content: Buffer): string {
   const path = rawObjectPath(repo, oid, meta);
   if (existsSync(path)) return path;
-  writeFileAtomic(repo, path, [content], (tmp, fd) => applyMetaToFd(tmp, fd, meta));
+  writeFileAtomic(repo, path, [content], (tmp, fd) => applyMetaToFd(tmp, fd, meta), 'beside');
   return path;
 }
 
 /** Puts a symlink, device node or fifo into the raw cache, unless it is there already. */
 export function ensureRawSpecial(repo: Repository, entry: SpecialEntry): string {
-  const path = rawEntryPath(repo, entry);
-  if (entryExists(path)) return path;
-  const tmp = tempPath(repo);
+  ensureRawSpecials(repo, [entry]);
+  return rawEntryPath(repo, entry);
+}
+
+/** Puts many symlinks, device nodes and fifos into the raw cache (those missing), in one go. */
+export function ensureRawSpecials(repo: Repository, entries: readonly SpecialEntry[]): void {
+  const missing: Array<{ path: string; tmp: string; entry: SpecialEntry }> = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const path = rawEntryPath(repo, entry);
+    if (seen.has(path) || entryExists(path)) continue;
+    seen.add(path);
+    missing.push({ path, tmp: tempPathBeside(path), entry });
+  }
   try {
-    makeSpecialFile(tmp, entry);
-    renameSync(tmp, path);
+    makeSpecialFiles(missing.map(({ tmp, entry }) => ({ path: tmp, entry })));
+    for (const { tmp, path } of missing) renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    for (const { tmp } of missing) rmSync(tmp, { force: true });
     throw translateWriteError(err, repo);
   }
-  return path;
 }
 
 /** chown before chmod (chown clears setuid) and xattrs last (chown clears security.capability). */

@@ -62,9 +62,11 @@ export async function storeFilesInParallel(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            let inFlight = 0;
             const send = () => {
-              if (next >= batches.length) return resolve();
+              if (next >= batches.length) return inFlight === 0 && resolve();
               const id = next++;
+              inFlight++;
               worker.postMessage({ id, jobs: batches[id]!.jobs } satisfies BlobBatch);
             };
             worker.on('message', (result: BlobBatchResult) => {
@@ -72,10 +74,14 @@ export async function storeFilesInParallel(
               const batch = batches[result.id]!;
               result.oids.forEach((oid, k) => (oids[batch.start + k] = oid as Oid));
               done += batch.jobs.length;
+              inFlight--;
               onProgress?.('storing files', done, jobs.length);
               send();
             });
             worker.on('error', reject);
+            // Two batches queued per worker: it never waits on this thread, which may be busy
+            // making symlinks and device nodes meanwhile.
+            send();
             send();
           }),
       ),

@@ -23,6 +23,8 @@ const CHUNK = 1 << 20;
 export async function storeLargeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Promise<Oid> {
   const header = objectHeader('blob', size);
   const hash = createHash('sha1').update(header);
+  // Their names are known only once the whole file is hashed, so big files stage in
+  // hacktree/tmp; they are few, so the cross-directory rename costs nothing that matters.
   const looseTmp = tempPath(repo);
   const rawTmp = tempPath(repo);
   const source = openSync(absPath, 'r');

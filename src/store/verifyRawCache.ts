@@ -1,6 +1,7 @@
 import { lstatSync, readlinkSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { FsckProblem } from '../model/fsckProblem.js';
+import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
 import { hashFileAsBlob } from './hashFileAsBlob.js';
 import { listFanOut } from './listFanOut.js';
 import { splitRdev } from '../model/deviceNumbers.js';
@@ -26,6 +27,7 @@ export async function verifyRawCache(repo: Repository, options: { repair: boolea
   const report: RawCacheReport = { checked: 0, problems: [], damaged: new Map() };
   for await (const { fan, names } of listFanOut(repo.rawDir)) {
     for (const name of names) {
+      if (name.startsWith(TEMP_OBJECT_PREFIX)) continue; // a live writer's: see removeStaleTempFiles
       const path = join(repo.rawDir, fan, name);
       const problem = checkRawFile(path, fan, name);
       if (problem) {

@@ -18,7 +18,8 @@ import { runHacktree } from './cli.js';
  *   stored some blobs, and an unreferenced complete object is harmless (git leaves them too, and
  *   gc drops them). They are written to a temp name and renamed, so they are complete; that
  *   they are valid is for assertFsckClean to check (git fsck reads unreachable objects too);
- * - hacktree/tmp is empty: no partial write stays behind.
+ * - hacktree/tmp is empty and no tmp_obj_* file stays beside objects or raw entries: no
+ *   partial write stays behind.
  * hacktree/statcache is a cache of stat facts, rewritten at will, and is not compared.
  */
 export interface RepoState {
@@ -62,6 +63,8 @@ export function assertRepoUnchanged(before: RepoState, after: RepoState): void {
     }
   }
   assert.deepEqual(after.tmp, [], `${after.repo}/hacktree/tmp is not empty`);
+  const staged = [...after.objects.keys(), ...after.raw.keys()].filter((path) => path.split('/').pop()!.startsWith('tmp_obj_'));
+  assert.deepEqual(staged, [], `${after.repo} has temporary files beside its objects`);
 }
 
 /**
