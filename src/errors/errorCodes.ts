@@ -31,6 +31,8 @@ export const errorCodes = {
   PREFIX_INVALID: 6,
   PATH_OCCUPIED: 8,
   NOT_DEPLOYED: 4,
+  CONFIG_SCRIPT_FAILED: 14,
+  CONFIG_SCRIPT_INVALID: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

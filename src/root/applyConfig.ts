@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { formatConfigMessage } from '../model/configCommitMessage.js';
+import type { ChangeStatus, EntryChange } from '../model/diffEntries.js';
+import { parseManifest, serializeManifest } from '../model/manifest.js';
+import type { Oid } from '../model/oid.js';
+import type { RepoPath } from '../model/repoPath.js';
+import { commitSnapshot } from '../store/commitSnapshot.js';
+import { failpoint } from '../store/failpoint.js';
+import { readSnapshot } from '../store/readSnapshot.js';
+import { readRef } from '../store/refs.js';
+import { openRepository } from '../store/repository.js';
+import { withRepoWrite } from '../store/withRepoWrite.js';
+import { deployRoot, checkDeployName } from './deployRoot.js';
+import { requireDeployState, type DeploymentRecord } from './deploymentState.js';
+import { listConfigScripts, type ConfigScript } from './listConfigScripts.js';
+import { requireRootUser } from './mountReadOnly.js';
+import { openShadowShell } from './openShadowShell.js';
+import { configScriptFailed, runConfigScripts } from './runConfigScripts.js';
+import { createShadowTree, removeShadowTree, removeStaleShadowTrees } from './shadowTree.js';
+import { storeShadowChanges, type ShadowChanges } from './storeShadowChanges.js';
+
+/** The root's own scripts, relative to its top. */
+export const ROOT_CONFIG_DIR = 'etc/hacktree/config.d';
+export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 300;
+
+export interface ConfigApplyOptions {
+  repoDir: string;
+  name: string;
+  prefix: string;
+  /** The admin's directory of scripts; default: etc/hacktree/config.d of the deployed root. */
+  scriptsDir?: string;
+  timeoutSeconds?: number;
+  onScriptStart?: (script: string) => void;
+  onOutput?: (script: string, chunk: Buffer) => void;
+  /**
+   * When a script fails: a shell in the shadow instead, then `confirm` decides whether the
+   * shadow as the admin left it is applied (the scripts after the failed one do not run).
+   */
+  shellOnFailure?: { confirm: (changes: ShadowChanges) => Promise<boolean> };
+}
+
+export interface ConfigApplyResult {
+  root: string;
+  /** False when there were no scripts or they changed nothing: no commit, no redeploy. */
+  applied: boolean;
+  scripts: Array<ConfigScript & { status: number; seconds: number }>;
+  source: string;
+  /** The deployed commit the scripts ran on. */
+  base: Oid;
+  commit: Oid | null;
+  changes: EntryChange[];
+  summary: Record<ChangeStatus, number>;
+  deployment: DeploymentRecord | null;
+  /** An earlier command's commit on local/root-NAME that was not deployed yet, deployed first. */
+  rolledForward: Oid | null;
+  /** Shadows of killed applies that were removed. */
+  cleaned: string[];
+}
+
+/**
+ * `hacktree config apply NAME`: runs the config.d scripts in a shadow of the deployment, commits
+ * what they changed on local/root-NAME on top of the deployed commit, and redeploys. A failing
+ * script changes nothing (the shadow is dropped); the deployment's files are never written.
+ */
+export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigApplyResult> {
+  const { name, prefix } = options;
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_SCRIPT_TIMEOUT_SECONDS;
+  checkDeployName(name);
+  requireRootUser();
+  const repo = openRepository(options.repoDir);
+  let state = requireDeployState(prefix, name);
+  const cleaned = removeStaleShadowTrees(prefix, name);
+  const branch = `local/root-${name}`;
+  const localTip = await readRef(repo, `refs/heads/${branch}`);
+  let rolledForward: Oid | null = null;
+  if (localTip !== null && localTip !== state.current!.commit) {
+    // An earlier apply or install committed but was killed before it redeployed: finish that first.
+    state = await deployRoot({ repoDir: options.repoDir, name, prefix, commit: localTip });
+    rolledForward = localTip;
+  }
+  const current = state.current!;
+  const base = current.commit as Oid;
+  const scriptsDir = options.scriptsDir ?? join(current.dir, ROOT_CONFIG_DIR);
+  const scripts = listConfigScripts(scriptsDir, { required: options.scriptsDir !== undefined });
+  const source = options.scriptsDir ?? 'root';
+  const result: ConfigApplyResult = {
+    root: name, applied: false, scripts: [], source, base, commit: null, changes: [],
+    summary: { added: 0, removed: 0, modified: 0, metadata: 0 }, deployment: current, rolledForward, cleaned,
+  };
+  if (scripts.length === 0) return result;
+
+  const deployed = await readSnapshot(repo, base);
+  const shadow = createShadowTree(prefix, name, current.dir);
+  let shellAfter: { script: string; status: number } | undefined;
+  let shadowChanges: ShadowChanges;
+  try {
+    failpoint('config-after-shadow');
+    const { runs, failed } = await runConfigScripts({ shadow, scriptsDir, scripts, timeoutSeconds, onScriptStart: options.onScriptStart, onOutput: options.onOutput });
+    result.scripts = runs.map((run, i) => ({ ...scripts[i]!, status: run.status, seconds: run.seconds }));
+    if (failed !== null && options.shellOnFailure === undefined) throw configScriptFailed(failed, timeoutSeconds);
+    if (failed !== null) {
+      await openShadowShell(shadow, scriptsDir);
+      shadowChanges = await storeShadowChanges(repo, shadow, deployed.entries);
+      if (!(await options.shellOnFailure!.confirm(shadowChanges))) throw configScriptFailed(failed, timeoutSeconds, 'its changes were discarded at your request');
+      shellAfter = { script: failed.script, status: failed.status };
+    } else {
+      shadowChanges = await storeShadowChanges(repo, shadow, deployed.entries);
+    }
+  } finally {
+    removeShadowTree(shadow);
+  }
+  result.changes = shadowChanges.changes;
+  result.summary = shadowChanges.summary;
+  if (shadowChanges.changes.length === 0) return result;
+
+  const ran = result.scripts.map(({ name: script, sha256 }) => ({ name: script, sha256 }));
+  const message = formatConfigMessage({ scripts: ran, source, summary: shadowChanges.summary, shellAfter });
+  const committed = await withRepoWrite(repo, async (refs) => {
+    const ref = `refs/heads/${branch}`;
+    const tip = await readRef(repo, ref);
+    // The branch is created from the deployed commit, or must still be at it.
+    if (tip !== (localTip === null ? null : base)) throw movedMeanwhile(name);
+    if (tip === null) refs.set(ref, base, null);
+    return commitSnapshot(repo, { branch, entries: shadowChanges.entries, extras: { manifest: manifestAfter(deployed.manifest, shadowChanges) }, message, refs });
+  });
+  failpoint('config-after-commit');
+  result.commit = committed.commit;
+  const deployedNow = await deployRoot({ repoDir: options.repoDir, name, prefix, commit: committed.commit });
+  failpoint('config-after-redeploy');
+  result.deployment = deployedNow.current;
+  result.applied = true;
+  return result;
+}
+
+/** The deployed manifest without the paths the scripts removed; new paths came from no artifact. */
+export function manifestAfter(manifest: string | undefined, changes: ShadowChanges): string | undefined {
+  if (manifest === undefined) return undefined;
+  const providers = parseManifest(manifest);
+  const present = new Set<string>(changes.entries.map((e) => e.path));
+  for (const path of [...providers.keys()]) if (!present.has(path)) providers.delete(path);
+  return serializeManifest(providers as Map<RepoPath, string>);
+}
+
+function movedMeanwhile(name: string): HacktreeError {
+  return new HacktreeError('REPO_BUSY', `local/root-${name} moved while the config scripts ran; nothing was applied`, {
+    hint: 'another command changed the root meanwhile: run "hacktree config apply" again',
+    data: { root: name },
+  });
+}

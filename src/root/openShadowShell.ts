@@ -1,0 +1,13 @@
+import type { Readable } from 'node:stream';
+import type { ShadowTree } from './shadowTree.js';
+import { spawnInShadow } from './spawnInShadow.js';
+
+/** An interactive /bin/sh in the shadow's sandbox, on the caller's terminal; resolves when it exits. */
+export async function openShadowShell(shadow: ShadowTree, scriptsDir: string): Promise<number> {
+  const child = spawnInShadow({ shadow, scriptsDir, argv: ['/bin/sh', '-i'], interactive: true });
+  (child.stdio[3] as Readable).resume();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 128 + 9));
+  });
+}

@@ -1,0 +1,86 @@
+import { chownSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import { rootDeployDir } from './deploymentState.js';
+
+/** A writable shadow of a deployment: overlayfs directories staged beside the deployments. */
+export interface ShadowTree {
+  /** PREFIX/.real/root-NAME/config-shadow-PID: removed as a whole. */
+  dir: string;
+  /** The deployment directory, overlayfs's read-only lower layer. */
+  lower: string;
+  upper: string;
+  work: string;
+  /** Where the overlay is mounted, only ever inside a private mount namespace. */
+  merged: string;
+}
+
+const SHADOW_PREFIX = 'config-shadow-';
+
+/**
+ * Stages an empty shadow of `deploymentDir` on the same filesystem. The upper layer's top takes
+ * the deployment's owner and mode, since the merged view's top directory is the upper one.
+ */
+export function createShadowTree(prefix: string, name: string, deploymentDir: string): ShadowTree {
+  for (const path of [deploymentDir, prefix]) {
+    if (/[,:\\\n]/.test(path)) {
+      throw new HacktreeError('USAGE', `${path} holds a character overlayfs options cannot carry (",", ":", "\\")`, {
+        hint: 'use a prefix without these characters',
+        data: { path },
+      });
+    }
+  }
+  const dir = join(rootDeployDir(prefix, name), `${SHADOW_PREFIX}${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  const shadow: ShadowTree = { dir, lower: deploymentDir, upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged') };
+  for (const sub of [shadow.upper, shadow.work, shadow.merged]) mkdirSync(sub, { mode: 0o700 });
+  const top = statSync(deploymentDir);
+  chownSync(shadow.upper, top.uid, top.gid);
+  chmodSync(shadow.upper, top.mode & 0o7777);
+  return shadow;
+}
+
+export function removeShadowTree(shadow: ShadowTree): void {
+  rmSync(shadow.dir, { recursive: true, force: true });
+}
+
+/** The mount options of the shadow's overlay: no redirects, index or metacopy, so the upper layer reads plainly. */
+export function overlayMountOptions(shadow: ShadowTree): string {
+  return `lowerdir=${shadow.lower},upperdir=${shadow.upper},workdir=${shadow.work},redirect_dir=off,index=off,metacopy=off`;
+}
+
+/**
+ * Removes shadows left by applies that died (a crash, a kill): their process is gone, and so is
+ * the private mount namespace their overlay lived in. Returns the directories removed.
+ */
+export function removeStaleShadowTrees(prefix: string, name: string): string[] {
+  const parent = rootDeployDir(prefix, name);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const entry of names) {
+    if (!entry.startsWith(SHADOW_PREFIX)) continue;
+    const pid = Number(entry.slice(SHADOW_PREFIX.length));
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
+    rmSync(join(parent, entry), { recursive: true, force: true });
+    removed.push(join(parent, entry));
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) === 'ESRCH') return false;
+    throw err;
+  }
+}
