@@ -39,6 +39,11 @@ function unsafe(raw: string, where: string, why: string): HacktreeError {
   });
 }
 
+/** Native `git fsck --strict` rejects a symlink named .gitmodules (gitmodulesSymlink), in any case. */
+export function isGitmodulesSymlink(path: string, kind: string): boolean {
+  return kind === 'symlink' && baseName(path as RepoPath).toLowerCase() === '.gitmodules';
+}
+
 const NOT_CANONICAL = /(^|\/)(\.\.?|\.git)(\/|$)|^\/|\/\/|\/$|\0/i;
 
 /**

@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from './fsEntry.js';
-import { compareRepoPaths, parentOf, TOP, type RepoPath } from './repoPath.js';
+import { compareRepoPaths, isGitmodulesSymlink, parentOf, TOP, type RepoPath } from './repoPath.js';
 
 /**
  * Assembles a snapshot from members arriving in archive order, with tar's rules (a later member
@@ -39,6 +39,9 @@ export function createSnapshotBuilder(source: string): SnapshotBuilder {
     add(entry) {
       if (entry.path === TOP && entry.kind !== 'dir') throw fail('TAR_INVALID', 'the top entry "." is not a directory', {});
       if (entry.path !== TOP) ensureDir(parentOf(entry.path), entry.path);
+      if (isGitmodulesSymlink(entry.path, entry.kind)) {
+        throw fail('UNSAFE_PATH', `member ${entry.path} is a symlink named .gitmodules, which git refuses to store`, { path: entry.path });
+      }
       const existing = byPath.get(entry.path);
       if (existing?.kind === 'dir' && entry.kind !== 'dir') {
         throw fail('TAR_INVALID', `member ${entry.path} replaces a directory of the same archive with a ${entry.kind}`, { path: entry.path });

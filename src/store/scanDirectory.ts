@@ -4,7 +4,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
 import type { MetaLine } from '../model/metaRecord.js';
-import { compareRepoPaths, isSafeName, joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
+import { compareRepoPaths, isGitmodulesSymlink, isSafeName, joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
 import { readXattrs } from './readXattrs.js';
 
 /** An entry found on disk: its meta line plus where it is and the stat facts a cache keys on. */
@@ -51,6 +51,12 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
       const abs = join(dirAbs, name);
       const path = joinRepoPath(dirPath, name);
       const st = lstatSync(abs, { bigint: true });
+      if (st.isSymbolicLink() && isGitmodulesSymlink(path, 'symlink')) {
+        throw new HacktreeError('UNSAFE_PATH', `${abs} is a symlink named .gitmodules, which git refuses to store`, {
+          hint: 'replace it with a regular file, or remove it before committing',
+          data: { path: abs },
+        });
+      }
       out.push(toEntry(path, abs, st));
       if (st.isDirectory()) pending.push([path, abs]);
     }

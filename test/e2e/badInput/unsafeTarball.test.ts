@@ -75,6 +75,11 @@ const cases: UnsafeCase[] = [
     offender: 'f/evil',
     members: () => [file('f'), file('f/evil')],
   },
+  {
+    what: 'a symlink named .gitmodules (native git fsck refuses one)',
+    offender: 'sub/.gitmodules',
+    members: () => [file('sub/a'), { kind: 'symlink', path: 'sub/.gitmodules', target: '/etc/passwd' }],
+  },
 ];
 
 for (const c of cases) {
