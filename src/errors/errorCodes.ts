@@ -33,6 +33,7 @@ export const errorCodes = {
   NOT_DEPLOYED: 4,
   CONFIG_SCRIPT_FAILED: 14,
   CONFIG_SCRIPT_INVALID: 6,
+  ARTIFACT_ROOT_MISMATCH: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,52 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+import { progressBar } from '../progressBar.js';
+
+interface Args extends GlobalArgs {
+  artifacts: string[];
+  root?: string;
+  prefix?: string;
+  deploy: boolean;
+}
+
+export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'install-local <artifacts..>',
+  describe: 'Install local artifacts (o=local) on local/root-NAME in place of their components, commit, and redeploy',
+  builder: (y) =>
+    y
+      .positional('artifacts', { type: 'string', array: true, demandOption: true, describe: 'local artifact tarballs (o=local, r= and b= of the root)' })
+      .option('root', { type: 'string', describe: 'the root (default: HACKTREE_ROOT)' })
+      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('deploy', { type: 'boolean', default: true, describe: 'redeploy the root if it is deployed at the prefix (--no-deploy: commit only)' })
+      .example('$0 root install-local zlib-runtime,b=opt,o=local,r=3.2-opt-x86_64,v=1.3,.tar.gz --root 3.2-runtime-opt-x86_64', 'replace zlib in the runtime root, and redeploy it')
+      .example('HACKTREE_ROOT=3.2-devel-opt-x86_64 $0 root install-local out/*.tar.gz --no-deploy', 'commit on the local branch only'),
+  handler: async (argv) => {
+    const { HacktreeError } = await import('../../errors/HacktreeError.js');
+    const name = argv.root ?? process.env.HACKTREE_ROOT;
+    if (name === undefined || name === '') {
+      throw new HacktreeError('USAGE', 'install-local needs a root: give --root NAME or set HACKTREE_ROOT', {
+        hint: 'e.g. hacktree root install-local FILE --root 3.2-runtime-opt-x86_64',
+      });
+    }
+    const { installLocal } = await import('../../root/installLocal.js');
+    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+    const progress = progressBar(argv);
+    const result = await installLocal({
+      repoDir: argv.repo,
+      name,
+      files: argv.artifacts,
+      prefix: resolvePrefix(argv.prefix),
+      deploy: argv.deploy,
+      onProgress: progress.report,
+    }).finally(progress.finish);
+    printResult(argv, result, () => [
+      result.committed
+        ? `${result.branch} ${result.commit}${result.created ? ' (new local branch)' : ''}: installed ${result.installed.join(' ')}`
+        : `${result.branch} ${result.commit}: already installed, nothing committed`,
+      ...(result.committed ? result.replaced.map((a) => `  replaced ${a}`) : []),
+      ...(result.committed ? result.droppedDevel.map((d) => `  dropped ${d.artifact}: ${d.reason}`) : []),
+      result.deploy.redeployed ? `redeployed at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
+    ], false);
+  },
+};

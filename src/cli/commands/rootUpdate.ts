@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../globalArgs.js';
+import { printResult } from '../output.js';
+import { progressBar } from '../progressBar.js';
+
+interface Args extends GlobalArgs {
+  name: string;
+  prefix?: string;
+  deploy: boolean;
+}
+
+export const rootUpdateCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'update <name>',
+  describe: 'Rebase a root\'s local branch: master\'s new tree plus the same local artifacts (never a merge)',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'root name VERSION-KIND-FLAVOR-ARCH' })
+      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('deploy', { type: 'boolean', default: true, describe: 'redeploy if the root is deployed (--no-deploy: commit only)' })
+      .example('$0 root update 3.2-runtime-opt-x86_64', 'after a new compose of root-3.2-runtime-opt-x86_64'),
+  handler: async (argv) => {
+    const { updateLocal } = await import('../../root/updateLocal.js');
+    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+    const progress = progressBar(argv);
+    const result = await updateLocal({
+      repoDir: argv.repo,
+      name: argv.name,
+      prefix: resolvePrefix(argv.prefix),
+      deploy: argv.deploy,
+      onProgress: progress.report,
+    }).finally(progress.finish);
+    printResult(argv, result, () => [
+      result.updated
+        ? `local/root-${result.root} ${result.commit}: master ${result.from.slice(0, 12)} -> ${result.to.slice(0, 12)} + ${result.artifacts.join(' ')}`
+        : `local/root-${result.root} ${result.commit}: already built on master ${result.to.slice(0, 12)}`,
+      ...result.droppedDevel.map((d) => `  dropped ${d.artifact}: ${d.reason}`),
+      result.deploy.redeployed ? `redeployed at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
+    ], false);
+  },
+};

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { hacktreeBin, inMountNamespace, makeTempDir } from '../helpers/cli.js';
+import { hacktreeOk, packDir } from '../helpers/debRoot.js';
+import { assertFsckClean } from '../helpers/repoState.js';
+
+// install-local killed (SIGKILL) at each of its phases and inside the redeploy it starts: the
+// local branch is absent or names a valid commit, the published root is the old or the new
+// deployment, complete, fsck is clean, and running the command again finishes the job.
+const ROOT = '1.0-runtime-opt-x86_64';
+const FAILPOINTS = [
+  'install-local-after-import',
+  'install-local-after-commit',
+  'install-local-before-deploy',
+  'deploy-after-checkout',
+  'deploy-after-state',
+  'deploy-after-mount',
+  'install-local-after-deploy',
+];
+let work: string;
+let repo: string;
+let prefix: string;
+let localArtifact: string;
+
+before(() => {
+  work = makeTempDir('hacktree-local-crash');
+  repo = join(work, 'repo');
+  prefix = join(work, 'prefix');
+  mkdirSync(prefix);
+  for (const [name, content] of [['alpha', 'alpha 1\n'], ['beta', 'beta 1\n']] as const) {
+    const dir = join(work, 'data', name);
+    mkdirSync(join(dir, 'usr/share', name), { recursive: true });
+    writeFileSync(join(dir, 'usr/share', name, 'file'), content);
+    writeFileSync(join(dir, 'usr/share', name, 'other'), `${name} other\n`);
+    packDir(dir, { name, version: '1', out: join(work, 'artifacts') });
+  }
+  const local = join(work, 'local-alpha');
+  mkdirSync(join(local, 'usr/share/alpha'), { recursive: true });
+  writeFileSync(join(local, 'usr/share/alpha/file'), 'alpha local\n');
+  localArtifact = packDir(local, { name: 'alpha', version: '1', out: join(work, 'local'), origin: 'local' });
+  mkdirSync(join(work, 'roots'));
+  writeFileSync(join(work, 'roots', '1.0.json'), JSON.stringify({ version: '1.0', arches: ['x86_64'], runtime: ['alpha', 'beta'] }));
+  hacktreeOk(repo, ['init']);
+  hacktreeOk(repo, ['root', 'compose', ROOT, '--roots', join(work, 'roots'), '--artifacts', join(work, 'artifacts')]);
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('install-local killed at each phase leaves a valid branch and deployment; the next run finishes', () => {
+  const bin = `node ${hacktreeBin} --repo ${repo}`;
+  const pub = join(prefix, `root-${ROOT}`);
+  const r = inMountNamespace(`
+    trap 'echo "failed: $BASH_COMMAND" >&2' ERR
+    ${bin} root checkout ${ROOT} --prefix ${prefix} -q
+    for fp in ${FAILPOINTS.join(' ')}; do
+      if git --git-dir ${repo} rev-parse -q --verify refs/heads/local/root-${ROOT} >/dev/null; then ${bin} root reset ${ROOT} --prefix ${prefix} -q; fi
+      test "$(cat ${pub}/usr/share/alpha/file)" = "alpha 1"
+      HACKTREE_FAILPOINT=$fp ${bin} root install-local ${localArtifact} --root ${ROOT} --prefix ${prefix} -q && status=0 || status=$?
+      branch=$(git --git-dir ${repo} rev-parse -q --verify refs/heads/local/root-${ROOT} || echo absent)
+      if [ "$branch" != absent ]; then test "$(git --git-dir ${repo} cat-file -t $branch)" = commit; fi
+      published=$(cat ${pub}/usr/share/alpha/file)
+      test "$(cat ${pub}/usr/share/beta/file)" = "beta 1"
+      # complete: master's alpha has "other", the local one does not
+      if [ "$published" = "alpha 1" ]; then test -f ${pub}/usr/share/alpha/other; else test ! -e ${pub}/usr/share/alpha/other; fi
+      ${bin} fsck -q >/dev/null
+      echo "$fp status=$status branch=$([ "$branch" = absent ] && echo absent || echo present) published=$published"
+      ${bin} root install-local ${localArtifact} --root ${ROOT} --prefix ${prefix} -q
+      test "$(cat ${pub}/usr/share/alpha/file)" = "alpha local"
+      test "$(findmnt -n -o TARGET ${pub} | wc -l)" = 1
+    done
+    echo done
+  `);
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const lines = new Map(r.stdout.trim().split('\n').filter((l) => l.includes('status=')).map((l) => [l.split(' ')[0]!, l]));
+  for (const fp of FAILPOINTS) assert.match(lines.get(fp) ?? '', /status=137 /, `${fp} was reached and killed the command`);
+  assert.match(lines.get('install-local-after-import')!, /branch=absent published=alpha 1$/);
+  assert.match(lines.get('install-local-after-commit')!, /branch=present published=alpha 1$/);
+  assert.match(lines.get('install-local-after-deploy')!, /branch=present published=alpha local$/);
+  for (const fp of ['deploy-after-checkout', 'deploy-after-state', 'deploy-after-mount']) assert.match(lines.get(fp)!, /branch=present published=alpha (1|local)$/);
+  assert.match(r.stdout, /done\n$/);
+  assertFsckClean(repo);
+});
