@@ -15,7 +15,9 @@ export type FsckProblemKind =
   /** A file of a ref's snapshot with no raw cache object. */
   | 'raw-missing'
   /** Something in the raw cache that is not a raw object. */
-  | 'raw-unexpected';
+  | 'raw-unexpected'
+  /** A deployed checkout that no longer matches its commit (missing, extra, re-moded or edited entries). */
+  | 'checkout-drift';
 
 export interface FsckProblem {
   kind: FsckProblemKind;

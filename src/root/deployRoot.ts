@@ -65,6 +65,7 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
       deployedAt: new Date().toISOString(),
       dir: '',
       localArtifacts: localArtifactsOf(snapshot.manifest),
+      repo: repo.dir,
     };
     record.dir = join(rootDeployDir(prefix, name), record.id);
     await checkoutSnapshot(repo, snapshot.entries, record.dir, { onProgress: options.onProgress });

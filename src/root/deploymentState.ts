@@ -14,6 +14,8 @@ export interface DeploymentRecord {
   dir: string;
   /** Artifact file names with o=local in the commit's manifest, found when it was deployed. */
   localArtifacts?: string[];
+  /** The repository it was checked out from (fsck verifies a repository's own deployments). */
+  repo?: string;
 }
 
 /** What PREFIX/.real/root-NAME/state.json records: the deployment published and the ones kept. */
@@ -111,4 +113,12 @@ export function requireDeployState(prefix: string, name: string): RootDeployStat
     });
   }
   return state;
+}
+
+/** Every recorded deployment under `prefix` checked out from the repository at `repoDir`. */
+export function deploymentsOfRepository(prefix: string, repoDir: string): DeploymentRecord[] {
+  return listDeployedRoots(prefix).flatMap((name) => {
+    const state = readDeployState(prefix, name)!;
+    return [state.current, state.previous, ...state.older].filter((r): r is DeploymentRecord => r !== null && r.repo === repoDir);
+  });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
@@ -29,12 +29,14 @@ export async function runInRoot(options: RunInRootOptions): Promise<number> {
   const repo = openRepository(options.repoDir);
   const { commit } = await resolveRoot(repo, options.name);
   const snapshot = await readSnapshot(repo, commit);
-  const dir = join(repo.tmpDir, `run-${process.pid}-${Date.now()}`);
-  await checkoutSnapshot(repo, snapshot.entries, dir);
+  // Named after this process, so fsck removes it only if the process was killed.
+  const holder = join(repo.tmpDir, `${process.pid}-run-${Date.now()}`);
+  mkdirSync(holder, { mode: 0o700 });
   try {
-    return await runSandboxed(dir, options.command);
+    await checkoutSnapshot(repo, snapshot.entries, join(holder, 'root'));
+    return await runSandboxed(join(holder, 'root'), options.command);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(holder, { recursive: true, force: true });
   }
 }
 

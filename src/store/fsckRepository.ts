@@ -6,6 +6,7 @@ import { withRepoLock } from './repoLock.js';
 import { openRepository, type Repository } from './repository.js';
 import { restoreLooseBlobFromRaw } from './restoreLooseBlobFromRaw.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
+import { verifyCheckouts, type CheckoutToVerify } from './verifyCheckouts.js';
 import { verifyLooseObjects } from './verifyLooseObjects.js';
 import { verifyPacks } from './verifyPacks.js';
 import { verifyRawCache } from './verifyRawCache.js';
@@ -17,12 +18,14 @@ export interface FsckOptions {
   /** Delete damaged raw files and rebuild raw objects from git (holding the repository lock). */
   repair?: boolean;
   onProgress?: ProgressCallback;
+  /** Checkouts (deployments) to compare with their commits. */
+  checkouts?: readonly CheckoutToVerify[];
 }
 
 export interface FsckReport {
   repo: string;
   repair: boolean;
-  checked: { looseObjects: number; packs: number; rawFiles: number; refs: number; commits: number; trees: number; blobs: number };
+  checked: { looseObjects: number; packs: number; rawFiles: number; refs: number; commits: number; trees: number; blobs: number; checkouts: number };
   /** Leftovers of killed processes removed from hacktree/tmp. */
   removedTempFiles: string[];
   /** Everything found, repaired or not. */
@@ -39,11 +42,16 @@ export interface FsckReport {
 export async function fsckRepository(options: FsckOptions): Promise<FsckReport> {
   const repo = openRepository(options.repoDir);
   const repair = options.repair === true;
-  const run = () => checkRepository(repo, repair, options.onProgress);
+  const run = () => checkRepository(repo, repair, options.onProgress, options.checkouts ?? []);
   return repair ? withRepoLock(repo, run) : run();
 }
 
-async function checkRepository(repo: Repository, repair: boolean, onProgress?: ProgressCallback): Promise<FsckReport> {
+async function checkRepository(
+  repo: Repository,
+  repair: boolean,
+  onProgress: ProgressCallback | undefined,
+  checkouts: readonly CheckoutToVerify[],
+): Promise<FsckReport> {
   const removedTempFiles = removeStaleTempFiles(repo);
   const loose = await verifyLooseObjects(repo, onProgress);
   if (repair) {
@@ -60,7 +68,8 @@ async function checkRepository(repo: Repository, repair: boolean, onProgress?: P
   const raw = await verifyRawCache(repo, { repair, onProgress });
   const coverage = verifyRawCoverage(repo, { repair, damaged: raw.damaged });
   const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, onProgress });
-  const problems = [...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems];
+  const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
+  const problems = [...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {
     repo: repo.dir,
     repair,
@@ -72,6 +81,7 @@ async function checkRepository(repo: Repository, repair: boolean, onProgress?: P
       commits: reachable.commits,
       trees: reachable.trees,
       blobs: reachable.blobs,
+      checkouts: deployed.checked,
     },
     removedTempFiles,
     problems,

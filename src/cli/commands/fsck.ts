@@ -5,6 +5,7 @@ import { progressBar } from '../progressBar.js';
 
 interface Args extends GlobalArgs {
   repair: boolean;
+  prefix?: string;
 }
 
 export const fsckCommand: CommandModule<GlobalArgs, Args> = {
@@ -13,18 +14,23 @@ export const fsckCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .option('repair', { type: 'boolean', default: false, describe: 'delete damaged raw cache files and rebuild raw objects from git' })
+      .option('prefix', { type: 'string', describe: "deployment prefix whose deployments of this repository are verified too (default: HACKTREE_PREFIX, the config file, /opt/hacktree)" })
       .example('$0 fsck --repo /srv/hacktree', 'check everything; exit status 11 when problems remain')
       .example('$0 fsck --repair', 'rebuild the raw object cache from the git objects'),
   handler: async (argv) => {
     const { fsckRepository, fsckFailure } = await import('../../store/fsckRepository.js');
+    const { deploymentsOfRepository } = await import('../../root/deploymentState.js');
+    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+    const { resolve } = await import('node:path');
+    const checkouts = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
     const progress = progressBar(argv);
-    const report = await fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report }).finally(progress.finish);
+    const report = await fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts }).finally(progress.finish);
     const c = report.checked;
     const lines = [
       ...report.removedTempFiles.map((path) => `removed leftover temporary file ${path}`),
       ...report.problems.map((p) => `${p.kind}\t${p.path}\t${p.detail}${p.repaired ? `\t[repaired: ${p.repaired}]` : ''}`),
       `checked ${c.looseObjects} loose objects, ${c.packs} packs, ${c.rawFiles} raw cache files, ` +
-        `${c.refs} refs (${c.commits} commits, ${c.trees} trees, ${c.blobs} blobs): ` +
+        `${c.refs} refs (${c.commits} commits, ${c.trees} trees, ${c.blobs} blobs)${c.checkouts > 0 ? `, ${c.checkouts} deployments` : ''}: ` +
         `${report.problems.length} problems, ${report.problems.length - report.remaining} repaired, ${report.remaining} remaining`,
     ];
     if (report.remaining > 0) {
