@@ -12,10 +12,12 @@ import { readRef } from '../store/refs.js';
 import { openRepository } from '../store/repository.js';
 import { withRepoWrite } from '../store/withRepoWrite.js';
 import { deployRoot, checkDeployName } from './deployRoot.js';
-import { requireDeployState, type DeploymentRecord } from './deploymentState.js';
+import { readDeployState, requireDeployState, type DeploymentRecord } from './deploymentState.js';
+import { withDeployLock } from './deployLock.js';
 import { listConfigScripts, type ConfigScript } from './listConfigScripts.js';
 import { requireRootUser } from './mountReadOnly.js';
 import { openShadowShell } from './openShadowShell.js';
+import { reconcileDeployment } from './reconcileDeployment.js';
 import { configScriptFailed, runConfigScripts } from './runConfigScripts.js';
 import { createShadowTree, removeShadowTree, removeStaleShadowTrees } from './shadowTree.js';
 import { storeShadowChanges, type ShadowChanges } from './storeShadowChanges.js';
@@ -69,8 +71,13 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
   checkDeployName(name);
   requireRootUser();
   const repo = openRepository(options.repoDir);
-  let state = requireDeployState(prefix, name);
+  requireDeployState(prefix, name);
   const cleaned = removeStaleShadowTrees(prefix, name);
+  // A deploy killed half-way is finished first, so the scripts run on what is published.
+  let state = await withDeployLock(prefix, name, async () => {
+    reconcileDeployment(prefix, name, readDeployState(prefix, name));
+    return requireDeployState(prefix, name);
+  });
   const branch = `local/root-${name}`;
   const localTip = await readRef(repo, `refs/heads/${branch}`);
   let rolledForward: Oid | null = null;
