@@ -17,6 +17,8 @@ export interface ShadowTree {
 }
 
 const SHADOW_PREFIX = 'config-shadow-';
+/** A checkout of a commit that is not deployed, staged as a shadow's lower layer (see reapplyConfig). */
+export const BASE_PREFIX = 'config-base-';
 
 /**
  * Stages an empty shadow of `deploymentDir` on the same filesystem. The upper layer's top takes
@@ -52,7 +54,7 @@ export function overlayMountOptions(shadow: ShadowTree): string {
 }
 
 /**
- * Removes shadows left by applies that died (a crash, a kill): their process is gone, and so is
+ * Removes shadows (and staged base checkouts) left by applies that died (a crash, a kill): their process is gone, and so is
  * the private mount namespace their overlay lived in. Returns the directories removed.
  */
 export function removeStaleShadowTrees(prefix: string, name: string): string[] {
@@ -66,8 +68,9 @@ export function removeStaleShadowTrees(prefix: string, name: string): string[] {
   }
   const removed: string[] = [];
   for (const entry of names) {
-    if (!entry.startsWith(SHADOW_PREFIX)) continue;
-    const pid = Number(entry.slice(SHADOW_PREFIX.length));
+    const staged = /^config-(?:shadow|base)-(\d+)$/.exec(entry);
+    if (staged === null) continue;
+    const pid = Number(staged[1]);
     if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
     rmSync(join(parent, entry), { recursive: true, force: true });
     removed.push(join(parent, entry));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { readDeployState } from '../../src/root/deploymentState.js';
 import { assertFsckClean } from '../helpers/repoState.js';
@@ -107,4 +108,40 @@ ht again config apply ${CONFIG_ROOT} --prefix '${work.prefix}' --scripts '${quie
   assert.match(again.stdout, /ran 10-nothing: no changes/);
   assert.equal(git(work, 'rev-parse', `local/root-${CONFIG_ROOT}`), tip, 'no commit when nothing changed');
   assertFsckClean(work.repo);
+});
+
+test('reapplyConfig (for root update) replays a config.d commit\'s scripts on another base: nothing committed, the result to commit returned', () => {
+  const work = makeConfigWork();
+  works.push(work);
+  writeScript(work.scripts, '10-motd', 'echo welcome >> /etc/motd\nchmod 600 /etc/issue');
+  const dist = join(dirname(fileURLToPath(import.meta.url)), '../../src');
+  const replay = `
+import { openRepository } from '${dist}/store/repository.js';
+import { readSnapshot } from '${dist}/store/readSnapshot.js';
+import { readRef } from '${dist}/store/refs.js';
+import { listConfigCommits, reapplyConfig } from '${dist}/root/reapplyConfig.js';
+const repo = openRepository('${work.repo}');
+const master = await readSnapshot(repo, await readRef(repo, 'refs/heads/root-${CONFIG_ROOT}'));
+const commits = await listConfigCommits(repo, await readRef(repo, 'refs/heads/local/root-${CONFIG_ROOT}'));
+const out = await reapplyConfig({ repo, prefix: '${work.prefix}', name: '${CONFIG_ROOT}', base: master, configCommit: commits[0] });
+const motd = out.entries.find((e) => e.path === 'etc/motd');
+console.log(JSON.stringify({ commits: commits.length, summary: out.summary, message: out.message, motd: motd && motd.size }));
+`;
+  writeFileSync(join(work.dir, 'replay.mjs'), replay);
+  configScenario(work, `
+ht apply config apply ${CONFIG_ROOT} --prefix '${work.prefix}' --scripts '${work.scripts}'
+git --git-dir='${work.repo}' for-each-ref > "$W/refs.before"
+node "$W/replay.mjs" > "$W/replay.out"
+git --git-dir='${work.repo}' for-each-ref > "$W/refs.after"
+ls '${work.prefix}/.real/root-${CONFIG_ROOT}' > "$W/staged"
+`, { deploy: true });
+  assert.equal(recorded(work, 'apply').status, 0, recorded(work, 'apply').stderr);
+  const read = (name: string) => readFileSync(join(work.dir, name), 'utf8');
+  const out = JSON.parse(read('replay.out')) as { commits: number; summary: Record<string, number>; message: string; motd: number };
+  assert.equal(out.commits, 1);
+  assert.deepEqual(out.summary, { added: 1, removed: 0, modified: 0, metadata: 1 });
+  assert.equal(out.motd, 'welcome\n'.length);
+  assert.match(out.message, /^config\.d: 10-motd [0-9a-f]{12}$/m);
+  assert.equal(read('refs.after'), read('refs.before'), 'no ref moved');
+  assert.doesNotMatch(read('staged'), /config-(base|shadow)/, 'the staged base and shadow are removed');
 });
