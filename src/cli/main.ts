@@ -10,12 +10,20 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${hacktreeVersion()}\n`);
   process.exit(0);
 }
-const { default: yargs } = await import('yargs');
-const { commands } = await import('./commands/index.js');
+const quickStatus = argv[0] === 'root' && argv[1] === 'status' ? (await import('./quickRootStatus.js')).parseQuickRootStatus(argv.slice(2)) : null;
 const verbose = argv.includes('-v') || argv.includes('--verbose');
 const json = argv.includes('--json');
 
 try {
+  if (quickStatus) await quickStatus();
+  else await runWithYargs();
+} catch (err) {
+  reportError(err);
+}
+
+async function runWithYargs(): Promise<void> {
+  const { default: yargs } = await import('yargs');
+  const { commands } = await import('./commands/index.js');
   let cli = (yargs(argv) as unknown as Argv<GlobalArgs>)
     .scriptName('hacktree')
     .usage('$0 <command> [options]\n\nBuild operating-system roots and keep them in git.')
@@ -46,7 +54,9 @@ try {
     });
   for (const command of commands) cli = cli.command(command);
   await cli.parseAsync();
-} catch (err) {
+}
+
+function reportError(err: unknown): void {
   if (err instanceof Error && (err as { usage?: boolean }).usage) {
     process.stderr.write(`hacktree: error[USAGE]: ${err.message}\n  hint: see "hacktree --help" or "hacktree COMMAND --help"\n`);
     process.exitCode = 2;

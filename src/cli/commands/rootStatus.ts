@@ -16,20 +16,23 @@ export const rootStatusCommand: CommandModule<GlobalArgs, Args> = {
       .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
       .example('$0 root status', 'every deployed root')
       .example('$0 root status 3.2-runtime-opt-x86_64 --json', 'one root, as JSON'),
-  handler: async (argv) => {
-    const { rootStatus, describeDeployment } = await import('../../root/rootStatus.js');
-    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
-    const roots = rootStatus({ prefix: resolvePrefix(argv.prefix), name: argv.name });
-    printResult(argv, roots, () =>
-      roots.length === 0
-        ? 'no deployed roots'
-        : roots.flatMap((s) => [
-            `root ${s.root} at ${s.publicPath}${s.published ? '' : ' (NOT PUBLISHED: run "hacktree root mount --all")'}`,
-            `  current:  ${describeDeployment(s.current)}`,
-            `  local:    ${s.current?.localArtifacts?.length ? s.current.localArtifacts.join(' ') : 'none'}`,
-            `  previous: ${describeDeployment(s.previous)}`,
-            ...s.older.map((r) => `  older:    ${describeDeployment(r)}`),
-          ]),
-    );
-  },
+  handler: printRootStatus,
 };
+
+/** The handler, also run by main's quick path (see quickRootStatus). */
+export async function printRootStatus(argv: Args): Promise<void> {
+  const { rootStatus, describeDeployment } = await import('../../root/rootStatus.js');
+  const { resolvePrefix } = await import('../../root/resolvePrefix.js');
+  const roots = rootStatus({ prefix: resolvePrefix(argv.prefix), name: argv.name });
+  printResult(argv, roots, () =>
+    roots.length === 0
+      ? 'no deployed roots'
+      : roots.flatMap((s) => [
+          `root ${s.root} at ${s.publicPath}${s.published ? '' : ' (NOT PUBLISHED: run "hacktree root mount --all")'}`,
+          `  current:  ${describeDeployment(s.current)}`,
+          `  local:    ${s.current?.localArtifacts?.length ? s.current.localArtifacts.join(' ') : 'none'}`,
+          `  previous: ${describeDeployment(s.previous)}`,
+          ...s.older.map((r) => `  older:    ${describeDeployment(r)}`),
+        ]),
+  );
+}
