@@ -39,7 +39,7 @@ export interface ConfigApplyOptions {
    * When a script fails: a shell in the shadow instead, then `confirm` decides whether the
    * shadow as the admin left it is applied (the scripts after the failed one do not run).
    */
-  shellOnFailure?: { confirm: (changes: ShadowChanges) => Promise<boolean> };
+  shellOnFailure?: { onShell?: (script: string, status: number) => void; confirm: (changes: ShadowChanges) => Promise<boolean> };
 }
 
 export interface ConfigApplyResult {
@@ -107,6 +107,7 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
     result.scripts = runs.map((run, i) => ({ ...scripts[i]!, status: run.status, seconds: run.seconds }));
     if (failed !== null && options.shellOnFailure === undefined) throw configScriptFailed(failed, timeoutSeconds);
     if (failed !== null) {
+      options.shellOnFailure!.onShell?.(failed.script, failed.status);
       await openShadowShell(shadow, scriptsDir);
       shadowChanges = await storeShadowChanges(repo, shadow, deployed.entries);
       if (!(await options.shellOnFailure!.confirm(shadowChanges))) throw configScriptFailed(failed, timeoutSeconds, 'its changes were discarded at your request');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
+import { hacktreeBin } from '../helpers/cli.js';
 import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 
@@ -20,19 +22,23 @@ after(() => rmSync(work.dir, { recursive: true, force: true }));
 
 /** Runs `hacktree config apply` with `args` in a fresh namespace and checks nothing changed. */
 function applyChangingNothing(args: string, extraSteps = ''): ReturnType<typeof recorded> {
+  unchangedAfter(`ht apply config apply ${CONFIG_ROOT} --prefix '${work.prefix}' ${args}\n${extraSteps}`);
+  return recorded(work, 'apply');
+}
+
+/** Runs `steps` in a fresh namespace and checks they changed nothing: refs, store, deployment, no shadow left. */
+function unchangedAfter(steps: string): void {
   const repoBefore = snapshotRepoState(work.repo);
   const stateBefore = readFileSync(stateFile, 'utf8');
   const current = (JSON.parse(stateBefore) as { current: { dir: string } }).current.dir;
   configScenario(work, `
 fp '${current}' > "$W/deployment.before"
-ht apply config apply ${CONFIG_ROOT} --prefix '${work.prefix}' ${args}
-fp '${current}' > "$W/deployment.after"
-${extraSteps}`);
+${steps}
+fp '${current}' > "$W/deployment.after"`);
   assertRepoUnchanged(repoBefore, snapshotRepoState(work.repo));
   assert.equal(readFileSync(stateFile, 'utf8'), stateBefore, 'the deployment state is as before');
   assert.equal(readFileSync(join(work.dir, 'deployment.after'), 'utf8'), readFileSync(join(work.dir, 'deployment.before'), 'utf8'));
   assert.deepEqual(readdirSync(join(work.prefix, '.real', `root-${CONFIG_ROOT}`)).filter((n) => n.startsWith('config-shadow')), [], 'no shadow left');
-  return recorded(work, 'apply');
 }
 
 function resetScripts(): void {
@@ -115,4 +121,31 @@ test('--shell without a terminal is a USAGE error', () => {
   writeScript(work.scripts, '10-ok', 'true');
   const apply = applyChangingNothing(`--scripts '${work.scripts}' --shell < /dev/null`);
   assertCliError(apply, 'USAGE', ['--shell', 'terminal']);
+});
+
+test('--shell on a terminal: a shell in the shadow after the failure, then apply only if confirmed', () => {
+  resetScripts();
+  writeScript(work.scripts, '10-fail', 'echo half > /etc/half\necho failing\nexit 4');
+  // `script` gives hacktree a terminal; the admin's keystrokes come slowly, as from a person.
+  const ht = (name: string, answer: string) =>
+    `set +e; (sleep 4; printf 'echo fixed > /etc/fixed\\n'; sleep 1; printf 'exit\\n'; sleep 3; printf '${answer}\\n'; sleep 4) | ` +
+    `script -qec "node '${hacktreeBin}' --repo '${work.repo}' config apply ${CONFIG_ROOT} --prefix '${work.prefix}' --scripts '${work.scripts}' --shell" /dev/null > "$W/${name}.out" 2>&1; echo $? > "$W/${name}.status"; set -e`;
+
+  // Declined: nothing changes.
+  unchangedAfter(ht('declined', 'n'));
+  const no = recorded(work, 'declined');
+  assert.equal(no.status, 14, no.stdout);
+  assert.match(no.stdout, /a shell in the shadow/);
+  assert.match(no.stdout, /A \/etc\/fixed/);
+  assert.match(no.stdout, /error\[CONFIG_SCRIPT_FAILED\]: config script 10-fail failed with exit status 4; its changes were discarded at your request/);
+
+  // Confirmed: the shadow as the admin left it is committed and deployed.
+  const current = () => (JSON.parse(readFileSync(stateFile, 'utf8')) as { current: { commit: string; dir: string } }).current;
+  configScenario(work, `${ht('confirmed', 'y')}\ncat "$P/etc/fixed" "$P/etc/half" > "$W/published"`);
+  const yes = recorded(work, 'confirmed');
+  assert.equal(yes.status, 0, yes.stdout);
+  assert.equal(readFileSync(join(work.dir, 'published'), 'utf8'), 'fixed\nhalf\n');
+  const message = execFileSync('git', [`--git-dir=${work.repo}`, 'log', '-1', '--format=%B', current().commit], { encoding: 'utf8' });
+  assert.match(message, /^config\.d-shell: after 10-fail failed with status 4, changes confirmed in a shell$/m);
+  assertFsckClean(work.repo);
 });

@@ -46,6 +46,8 @@ export const configApplyCommand: CommandModule<GlobalArgs, Args> = {
       onOutput: echo ? (_script, chunk) => process.stderr.write(chunk) : undefined,
       shellOnFailure: argv.shell
         ? {
+            onShell: (script, status) =>
+              process.stderr.write(`config script ${script} failed with exit status ${status}: a shell in the shadow (/ is the root as the scripts left it); exit it to review the changes\n`),
             confirm: async (shadow) => {
               const { createInterface } = await import('node:readline/promises');
               process.stdout.write(`${formatEntryChanges(shadow.changes, shadow.summary).join('\n')}\n`);
