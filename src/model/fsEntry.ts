@@ -26,11 +26,6 @@ export type FsEntry =
 
 export type EntryKind = FsEntry['kind'];
 
-/** A whole filesystem tree: entries sorted by compareRepoPaths, "." first. */
-export interface Snapshot {
-  entries: FsEntry[];
-}
-
 export function sameXattrs(a: Xattr[], b: Xattr[]): boolean {
   return a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.value.equals(b[i]!.value));
 }
