@@ -113,7 +113,7 @@ function newDeploymentId(prefix: string, name: string, commit: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const base = `${stamp}-${commit.slice(0, 12)}`;
   let id = base;
-  for (let n = 2; existsSync(join(rootDeployDir(prefix, name), id)); n++) id = `${base}-${n}`;
+  for (let n = 2; existsSync(join(rootDeployDir(prefix, name), id)); n++) id = `${base}.${n}`;
   return id;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { failpoint } from '../store/failpoint.js';
+import { isAlive } from '../store/repoLock.js';
 import { publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { countMountsAt, isSameDirectory, publishReadOnly, unmountTop } from './mountReadOnly.js';
 
@@ -92,8 +93,17 @@ function removeLeftovers(prefix: string, name: string, state: RootDeployState | 
   }
   for (const entry of names) {
     const path = join(dir, entry);
-    if (entry === STATE_FILE || kept.has(path) || path === visible) continue;
+    if (entry === STATE_FILE || kept.has(path) || path === visible || isOfLiveProcess(entry)) continue;
     failpoint('deploy-cleanup');
     rmSync(path, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether a name ends in the pid of a live process (this one included): a checkout being staged
+ * (.ID.hacktree-PID) or a config apply's shadow (config-shadow-PID) still in use.
+ */
+function isOfLiveProcess(entry: string): boolean {
+  const pid = Number((/^\..*\.hacktree-(\d+)$/.exec(entry) ?? /^config-[a-z]+-(\d+)$/.exec(entry))?.[1]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid);
 }

@@ -132,10 +132,15 @@ test('20 switches: readers never miss a file, an open file keeps reading, one mo
   assert.match(out, /^3$/m);
 });
 
-test('rollback swaps current and previous; undeploy removes everything', () => {
+test('rollback swaps current and previous; undeploy removes everything; a live process\'s staging is left alone', () => {
   const out = assertScenario(`${ASSERT_COMPLETE}
     H root checkout $N --prefix $P --commit $A -q
+    # What a live config apply stages beside the deployments stays; a dead one's goes.
+    mkdir $P/.real/root-$N/config-shadow-$$ $P/.real/root-$N/config-shadow-999999999
     H root checkout $N --prefix $P --commit $B -q
+    test -d $P/.real/root-$N/config-shadow-$$
+    test ! -e $P/.real/root-$N/config-shadow-999999999
+    rmdir $P/.real/root-$N/config-shadow-$$
     test "$(cat $P/root-$N/etc/x)" = b
     H root rollback $N --prefix $P
     test "$(cat $P/root-$N/etc/x)" = a
