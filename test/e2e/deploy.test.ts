@@ -219,6 +219,33 @@ for (const failpoint of ['deploy-after-checkout', 'deploy-after-state', 'deploy-
   });
 }
 
+test('a rollback or undeploy killed after its state write is finished by the next command', () => {
+  const out = assertScenario(`${ASSERT_COMPLETE}
+    H root checkout $N --prefix $P --commit $A -q
+    H root checkout $N --prefix $P --commit $B -q
+    set +e
+    HACKTREE_FAILPOINT=rollback-after-state H root rollback $N --prefix $P; echo "killed=$?"
+    set -e
+    complete
+    test "$(cat $P/root-$N/etc/x)" = b
+    H root mount --all --prefix $P
+    test "$(cat $P/root-$N/etc/x)" = a
+    test "$(mounts)" = 1
+    set +e
+    HACKTREE_FAILPOINT=undeploy-after-state H root undeploy $N --prefix $P; echo "killed=$?"
+    set -e
+    complete
+    H root status --prefix $P
+    H root undeploy $N --prefix $P
+    test "$(mounts)" = 0
+    test ! -e $P/root-$N
+    test -z "$(ls -A $P/.real)"
+  `);
+  assert.equal(out.match(/^killed=137$/gm)?.length, 2, out);
+  assert.match(out, /^mounted 1\.0-runtime-opt-x86_64 at /m);
+  assert.match(out, /no deployed roots/);
+});
+
 test('fsck reports a deployed file edited, re-moded or removed through .real, by path', () => {
   const out = assertScenario(`
     cp -a $W/repo $W/repo-damaged
