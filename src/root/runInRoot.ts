@@ -3,10 +3,12 @@ import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { errnoOf } from '../errors/errnoOf.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { openRepository } from '../store/repository.js';
-import { readDeployState } from './deploymentState.js';
+import { publicPathOf, readDeployState } from './deploymentState.js';
+import { countMountsAt, isSameDirectory } from './mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
 
 export interface RunInRootOptions {
@@ -24,8 +26,8 @@ export interface RunInRootOptions {
  */
 export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
-  const deployed = readDeployState(options.prefix, options.name)?.current ?? null;
-  if (deployed !== null) return runSandboxed(deployed.dir, options.command);
+  const deployed = publishedRoot(options.prefix, options.name);
+  if (deployed !== null) return runSandboxed(deployed, options.command);
   const repo = openRepository(options.repoDir);
   const { commit } = await resolveRoot(repo, options.name);
   const snapshot = await readSnapshot(repo, commit);
@@ -58,6 +60,24 @@ export function sandboxArgs(rootDir: string, command: string[]): string[] {
 }
 
 const SYSTEM_MOUNTS = new Set(['proc', 'dev', 'tmp']);
+
+/**
+ * The deployed tree to run in: the public path while it shows the current deployment (readable
+ * by everyone, unlike .real), else the current deployment's directory; null when not deployed.
+ * Users other than root cannot read the state under .real: for them a mounted public path is it.
+ */
+function publishedRoot(prefix: string, name: string): string | null {
+  const publicPath = publicPathOf(prefix, name);
+  let current;
+  try {
+    current = readDeployState(prefix, name)?.current ?? null;
+  } catch (err) {
+    if (errnoOf(err) !== 'EACCES') throw err;
+    return countMountsAt(publicPath) > 0 ? publicPath : null;
+  }
+  if (current === null) return null;
+  return isSameDirectory(publicPath, current.dir) ? publicPath : current.dir;
+}
 
 function runSandboxed(rootDir: string, command: string[]): Promise<number> {
   const args = sandboxArgs(rootDir, command);

@@ -80,7 +80,7 @@ const ASSERT_COMPLETE = `
   complete() { (cd $P/root-$N && find . -printf '%p %y %m %s\\n' | sort) > $W/print-now.$$; cmp -s $W/print-now.$$ $W/print-a || cmp -s $W/print-now.$$ $W/print-b; }
   mounts() { grep -c " $P/root-$N " /proc/self/mountinfo || true; }`;
 
-test('deploy publishes the root read-only; root run uses it; .real is 0700 root', () => {
+test('deploy publishes the root read-only; root run uses it, also as another user; .real is 0700 root', () => {
   const out = assertScenario(`${ASSERT_COMPLETE}
     H root checkout $N --prefix $P --commit $A
     complete
@@ -88,6 +88,8 @@ test('deploy publishes the root read-only; root run uses it; .real is 0700 root'
     test "$(stat -c '%a %u %g' $P/.real)" = "700 0 0"
     test "$(cat $P/root-$N/etc/x)" = a
     H root run $N --prefix $P -- /bin/sh -c 'echo ok'
+    chmod 755 $P
+    setpriv --reuid=65534 --regid=65534 --clear-groups node ${hacktreeBin} root run $N --prefix $P -- /bin/sh -c 'echo "nobody: $(cat /etc/x)"'
     set +e
     H root run $N --prefix $P -- /bin/sh -c 'exit 7'; echo "status=$?"
     H root run $N --prefix $P -- /bin/bash -c 'echo x > /etc/x' 2>/dev/null; echo "write-in-run=$?"
@@ -100,6 +102,7 @@ test('deploy publishes the root read-only; root run uses it; .real is 0700 root'
     H root status $N --prefix $P --json > $W/status.json
   `);
   assert.match(out, /^ok$/m);
+  assert.match(out, /^nobody: a$/m);
   assert.match(out, /^status=7$/m);
   assert.doesNotMatch(out, /^write-in-run=0$/m);
   for (const op of ['create', 'chmod', 'rm']) assert.doesNotMatch(out, new RegExp(`^${op}=0$`, 'm'));
