@@ -53,6 +53,7 @@ export function readDeployState(prefix: string, name: string): RootDeployState |
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
+    if (errnoOf(err) === 'EACCES') throw stateNotReadable(prefix, err);
     throw err;
   }
   try {
@@ -75,12 +76,21 @@ export function listDeployedRoots(prefix: string): string[] {
     names = readdirSync(realDir(prefix));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return [];
+    if (errnoOf(err) === 'EACCES') throw stateNotReadable(prefix, err);
     throw err;
   }
   return names
     .filter((n) => n.startsWith('root-') && readDeployState(prefix, n.slice(5)) !== null)
     .map((n) => n.slice(5))
     .sort();
+}
+
+function stateNotReadable(prefix: string, cause: unknown): HacktreeError {
+  return new HacktreeError('NOT_PERMITTED', `the deployment state under ${realDir(prefix)} is readable by root only`, {
+    hint: `run it as root; the deployed roots themselves are readable by everyone under ${prefix}`,
+    data: { prefix },
+    cause,
+  });
 }
 
 /** Writes the state file atomically: a temporary file in the same directory, fsynced, renamed over it. */

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { HacktreeError } from '../errors/HacktreeError.js';
-import { errnoOf } from '../errors/errnoOf.js';
+import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { openRepository } from '../store/repository.js';
@@ -72,7 +71,7 @@ function publishedRoot(prefix: string, name: string): string | null {
   try {
     current = readDeployState(prefix, name)?.current ?? null;
   } catch (err) {
-    if (errnoOf(err) !== 'EACCES') throw err;
+    if (!isHacktreeError(err, 'NOT_PERMITTED')) throw err;
     return countMountsAt(publicPath) > 0 ? publicPath : null;
   }
   if (current === null) return null;

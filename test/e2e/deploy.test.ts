@@ -90,6 +90,7 @@ test('deploy publishes the root read-only; root run uses it, also as another use
     H root run $N --prefix $P -- /bin/sh -c 'echo ok'
     chmod 755 $P
     setpriv --reuid=65534 --regid=65534 --clear-groups node ${hacktreeBin} root run $N --prefix $P -- /bin/sh -c 'echo "nobody: $(cat /etc/x)"'
+    setpriv --reuid=65534 --regid=65534 --clear-groups node ${hacktreeBin} root status --prefix $P 2>&1 || echo "nobody-status=$?"
     set +e
     H root run $N --prefix $P -- /bin/sh -c 'exit 7'; echo "status=$?"
     H root run $N --prefix $P -- /bin/bash -c 'echo x > /etc/x' 2>/dev/null; echo "write-in-run=$?"
@@ -103,6 +104,8 @@ test('deploy publishes the root read-only; root run uses it, also as another use
   `);
   assert.match(out, /^ok$/m);
   assert.match(out, /^nobody: a$/m);
+  assert.match(out, /error\[NOT_PERMITTED\]: the deployment state under \S+ is readable by root only/);
+  assert.match(out, /^nobody-status=13$/m);
   assert.match(out, /^status=7$/m);
   assert.doesNotMatch(out, /^write-in-run=0$/m);
   for (const op of ['create', 'chmod', 'rm']) assert.doesNotMatch(out, new RegExp(`^${op}=0$`, 'm'));
