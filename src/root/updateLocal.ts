@@ -64,9 +64,9 @@ export async function updateLocal(options: {
   });
   failpoint('update-after-commit');
   const master = await readMasterTip(repo, options.name);
-  const deploy = outcome.updated
-    ? await redeployLocal({ ...options, commit: outcome.commit, failpointPrefix: 'update' })
-    : { prefix: options.prefix, redeployed: false, skipped: 'already built on master\'s tip' };
+  // Also when nothing changed: a deployment left behind by a killed update catches up (deployRoot
+  // does nothing when the commit is deployed already).
+  const deploy = await redeployLocal({ ...options, commit: outcome.commit, failpointPrefix: 'update' });
   return {
     root: options.name,
     updated: outcome.updated,

@@ -36,6 +36,13 @@ before(() => {
     writeFileSync(join(dir, 'usr/share', name, 'other'), `${name} other\n`);
     packDir(dir, { name, version: '1', out: join(work, 'artifacts') });
   }
+  // Master's next compose: beta 2, alpha as before.
+  const beta2 = join(work, 'data', 'beta2');
+  mkdirSync(join(beta2, 'usr/share/beta'), { recursive: true });
+  writeFileSync(join(beta2, 'usr/share/beta/file'), 'beta 2\n');
+  writeFileSync(join(beta2, 'usr/share/beta/other'), 'beta other\n');
+  packDir(beta2, { name: 'beta', version: '2', out: join(work, 'artifacts-2') });
+  packDir(join(work, 'data', 'alpha'), { name: 'alpha', version: '1', out: join(work, 'artifacts-2') });
   const local = join(work, 'local-alpha');
   mkdirSync(join(local, 'usr/share/alpha'), { recursive: true });
   writeFileSync(join(local, 'usr/share/alpha/file'), 'alpha local\n');
@@ -47,7 +54,7 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('install-local killed at each phase leaves a valid branch and deployment; the next run finishes', () => {
+test('install-local (and reset, update) killed at each phase leave a valid branch and deployment; the next run finishes', () => {
   const bin = `node ${hacktreeBin} --repo ${repo}`;
   const pub = join(prefix, `root-${ROOT}`);
   const r = inMountNamespace(`
@@ -69,6 +76,26 @@ test('install-local killed at each phase leaves a valid branch and deployment; t
       test "$(cat ${pub}/usr/share/alpha/file)" = "alpha local"
       test "$(findmnt -n -o TARGET ${pub} | wc -l)" = 1
     done
+    # reset killed after dropping the branch: the next checkout publishes master
+    HACKTREE_FAILPOINT=reset-after-delete ${bin} root reset ${ROOT} --prefix ${prefix} -q && status=0 || status=$?
+    echo "reset status=$status"
+    ! git --git-dir ${repo} rev-parse -q --verify refs/heads/local/root-${ROOT}
+    test "$(cat ${pub}/usr/share/alpha/file)" = "alpha local"
+    ${bin} fsck -q >/dev/null
+    ${bin} root checkout ${ROOT} --prefix ${prefix} -q
+    test "$(cat ${pub}/usr/share/alpha/file)" = "alpha 1"
+    # update killed after its commit: the next update redeploys the rebased branch
+    ${bin} root install-local ${localArtifact} --root ${ROOT} --prefix ${prefix} -q
+    ${bin} root compose ${ROOT} --roots ${work}/roots --artifacts ${work}/artifacts-2 -q
+    HACKTREE_FAILPOINT=update-after-commit ${bin} root update ${ROOT} --prefix ${prefix} -q && status=0 || status=$?
+    echo "update status=$status"
+    test "$(git --git-dir ${repo} rev-list --parents -n 1 local/root-${ROOT} | wc -w)" = 2
+    test "$(cat ${pub}/usr/share/beta/file)" = "beta 1"
+    ${bin} fsck -q >/dev/null
+    ${bin} root update ${ROOT} --prefix ${prefix} -q
+    test "$(cat ${pub}/usr/share/beta/file)" = "beta 2"
+    test "$(cat ${pub}/usr/share/alpha/file)" = "alpha local"
+    test "$(findmnt -n -o TARGET ${pub} | wc -l)" = 1
     echo done
   `);
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
@@ -77,6 +104,8 @@ test('install-local killed at each phase leaves a valid branch and deployment; t
   assert.match(lines.get('install-local-after-import')!, /branch=absent published=alpha 1$/);
   assert.match(lines.get('install-local-after-commit')!, /branch=present published=alpha 1$/);
   assert.match(lines.get('install-local-after-deploy')!, /branch=present published=alpha local$/);
+  assert.match(r.stdout, /^reset status=137$/m);
+  assert.match(r.stdout, /^update status=137$/m);
   for (const fp of ['deploy-after-checkout', 'deploy-after-state', 'deploy-after-mount']) assert.match(lines.get(fp)!, /branch=present published=alpha (1|local)$/);
   assert.match(r.stdout, /done\n$/);
   assertFsckClean(repo);
