@@ -98,26 +98,26 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
   if (scripts.length === 0) return result;
 
   const deployed = await readSnapshot(repo, base);
-  const shadow = createShadowTree(prefix, name, current.dir);
-  let shellAfter: { script: string; status: number } | undefined;
-  let shadowChanges: ShadowChanges;
-  try {
-    failpoint('config-after-shadow');
-    const { runs, failed } = await runConfigScripts({ shadow, scriptsDir, scripts, timeoutSeconds, onScriptStart: options.onScriptStart, onOutput: options.onOutput });
-    result.scripts = runs.map((run, i) => ({ ...scripts[i]!, status: run.status, seconds: run.seconds }));
-    if (failed !== null && options.shellOnFailure === undefined) throw configScriptFailed(failed, timeoutSeconds);
-    if (failed !== null) {
-      options.shellOnFailure!.onShell?.(failed.script, failed.status);
+  // Under the deploy lock: no deploy of this root replaces the deployment under the shadow, or
+  // takes the shadow for a leftover, while the scripts run.
+  const { shadowChanges, shellAfter } = await withDeployLock(prefix, name, async () => {
+    if (readDeployState(prefix, name)?.current?.commit !== base) throw movedMeanwhile(name);
+    const shadow = createShadowTree(prefix, name, current.dir);
+    try {
+      failpoint('config-after-shadow');
+      const { runs, failed } = await runConfigScripts({ shadow, scriptsDir, scripts, timeoutSeconds, onScriptStart: options.onScriptStart, onOutput: options.onOutput });
+      result.scripts = runs.map((run, i) => ({ ...scripts[i]!, status: run.status, seconds: run.seconds }));
+      if (failed === null) return { shadowChanges: await storeShadowChanges(repo, shadow, deployed.entries), shellAfter: undefined };
+      if (options.shellOnFailure === undefined) throw configScriptFailed(failed, timeoutSeconds);
+      options.shellOnFailure.onShell?.(failed.script, failed.status);
       await openShadowShell(shadow, scriptsDir);
-      shadowChanges = await storeShadowChanges(repo, shadow, deployed.entries);
-      if (!(await options.shellOnFailure!.confirm(shadowChanges))) throw configScriptFailed(failed, timeoutSeconds, 'its changes were discarded at your request');
-      shellAfter = { script: failed.script, status: failed.status };
-    } else {
-      shadowChanges = await storeShadowChanges(repo, shadow, deployed.entries);
+      const changes = await storeShadowChanges(repo, shadow, deployed.entries);
+      if (!(await options.shellOnFailure.confirm(changes))) throw configScriptFailed(failed, timeoutSeconds, 'its changes were discarded at your request');
+      return { shadowChanges: changes, shellAfter: { script: failed.script, status: failed.status } };
+    } finally {
+      removeShadowTree(shadow);
     }
-  } finally {
-    removeShadowTree(shadow);
-  }
+  });
   result.changes = shadowChanges.changes;
   result.summary = shadowChanges.summary;
   if (shadowChanges.changes.length === 0) return result;
@@ -151,7 +151,7 @@ export function manifestAfter(manifest: string | undefined, changes: ShadowChang
 }
 
 function movedMeanwhile(name: string): HacktreeError {
-  return new HacktreeError('REPO_BUSY', `local/root-${name} moved while the config scripts ran; nothing was applied`, {
+  return new HacktreeError('REPO_BUSY', `root ${name} was deployed or local/root-${name} moved while config apply ran; nothing was applied`, {
     hint: 'another command changed the root meanwhile: run "hacktree config apply" again',
     data: { root: name },
   });

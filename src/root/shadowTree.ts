@@ -2,6 +2,7 @@ import { chownSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync } from '
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { readXattrs, writeXattrs } from '../store/readXattrs.js';
 import { rootDeployDir } from './deploymentState.js';
 
 /** A writable shadow of a deployment: overlayfs directories staged beside the deployments. */
@@ -22,7 +23,7 @@ export const BASE_PREFIX = 'config-base-';
 
 /**
  * Stages an empty shadow of `deploymentDir` on the same filesystem. The upper layer's top takes
- * the deployment's owner and mode, since the merged view's top directory is the upper one.
+ * the deployment's owner, mode and xattrs, since the merged view's top directory is the upper one.
  */
 export function createShadowTree(prefix: string, name: string, deploymentDir: string): ShadowTree {
   for (const path of [deploymentDir, prefix]) {
@@ -41,6 +42,7 @@ export function createShadowTree(prefix: string, name: string, deploymentDir: st
   const top = statSync(deploymentDir);
   chownSync(shadow.upper, top.uid, top.gid);
   chmodSync(shadow.upper, top.mode & 0o7777);
+  writeXattrs(shadow.upper, readXattrs(deploymentDir));
   return shadow;
 }
 
