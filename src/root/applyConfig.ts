@@ -15,7 +15,7 @@ import { deployRoot, checkDeployName } from './deployRoot.js';
 import { readDeployState, requireDeployState, type DeploymentRecord } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { listConfigScripts, type ConfigScript } from './listConfigScripts.js';
-import { requireRootUser } from './mountReadOnly.js';
+import { notPermittedError } from './mountReadOnly.js';
 import { openShadowShell } from './openShadowShell.js';
 import { reconcileDeployment } from './reconcileDeployment.js';
 import { configScriptFailed, runConfigScripts } from './runConfigScripts.js';
@@ -69,7 +69,7 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
   const { name, prefix } = options;
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_SCRIPT_TIMEOUT_SECONDS;
   checkDeployName(name);
-  requireRootUser();
+  if (process.getuid?.() !== 0) throw notPermittedError('config apply mounts a shadow of the deployed root and redeploys it, which needs root');
   const repo = openRepository(options.repoDir);
   requireDeployState(prefix, name);
   const cleaned = removeStaleShadowTrees(prefix, name);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -148,4 +148,11 @@ test('--shell on a terminal: a shell in the shadow after the failure, then apply
   const message = execFileSync('git', [`--git-dir=${work.repo}`, 'log', '-1', '--format=%B', current().commit], { encoding: 'utf8' });
   assert.match(message, /^config\.d-shell: after 10-fail failed with status 4, changes confirmed in a shell$/m);
   assertFsckClean(work.repo);
+});
+
+test('config apply as a non-root user is NOT_PERMITTED, saying it needs root; nothing changed', () => {
+  const before = snapshotRepoState(work.repo);
+  const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, hacktreeBin, 'config', 'apply', CONFIG_ROOT, '--prefix', work.prefix, '--repo', work.repo], { encoding: 'utf8' });
+  assertCliError({ status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr }, 'NOT_PERMITTED', ['config apply', 'needs root']);
+  assertRepoUnchanged(before, snapshotRepoState(work.repo));
 });
