@@ -93,11 +93,25 @@ function removeIfOlderThan(path: string, ms: number): void {
   }
 }
 
+/** Lock files this process holds, with how many nested withRepoLock calls hold each. */
+const heldLocks = new Map<string, number>();
+
 /**
  * Runs `fn` holding the repository's write lock; waits up to HACKTREE_LOCK_TIMEOUT seconds
  * (default 30) for another hacktree process to finish, then fails with REPO_BUSY.
  */
 export async function withRepoLock<T>(repo: Repository, fn: () => Promise<T> | T): Promise<T> {
+  // Re-entrant within this process: a library function that takes the lock may be called by
+  // one that holds it already (root update replaying config.d), and must not wait on itself.
+  const depth = heldLocks.get(repo.lockPath) ?? 0;
+  if (depth > 0) {
+    heldLocks.set(repo.lockPath, depth + 1);
+    try {
+      return await fn();
+    } finally {
+      heldLocks.set(repo.lockPath, depth);
+    }
+  }
   const deadline = Date.now() + lockTimeoutMs();
   while (!tryLock(repo)) {
     if (Date.now() >= deadline) {
@@ -114,9 +128,11 @@ export async function withRepoLock<T>(repo: Repository, fn: () => Promise<T> | T
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  heldLocks.set(repo.lockPath, 1);
   try {
     return await fn();
   } finally {
+    heldLocks.delete(repo.lockPath);
     unlinkSync(repo.lockPath);
   }
 }

@@ -34,6 +34,7 @@ export const rootUpdateCommand: CommandModule<GlobalArgs, Args> = {
         ? `local/root-${result.root} ${result.commit}: master ${result.from.slice(0, 12)} -> ${result.to.slice(0, 12)} + ${result.artifacts.join(' ')}`
         : `local/root-${result.root} ${result.commit}: already built on master ${result.to.slice(0, 12)}`,
       ...result.droppedDevel.map((d) => `  dropped ${d.artifact}: ${d.reason}`),
+      ...(result.configReplayed > 0 ? [`  re-ran config.d scripts: ${result.configReplayed} commit(s) replayed`] : []),
       result.deploy.redeployed ? `redeployed at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
     ], false);
   },
