@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { readDeployState } from '../../src/root/deploymentState.js';
 import { assertFsckClean } from '../helpers/repoState.js';
-import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
+import { CONFIG_ROOT, configScenario, removeConfigRootData, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 // config.d on a small real root (dash, bash, coreutils and their libraries from W1's packages):
@@ -16,6 +16,7 @@ import { makeTempDir } from '../helpers/cli.js';
 const works: ConfigWork[] = [];
 after(() => {
   for (const w of works) rmSync(w.dir, { recursive: true, force: true });
+  removeConfigRootData();
 });
 
 function git(work: ConfigWork, ...args: string[]): string {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readDeployState } from '../../src/root/deploymentState.js';
-import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
+import { CONFIG_ROOT, configScenario, removeConfigRootData, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 
 // `config apply` killed (SIGKILL) at each phase: the published root is the old or the new
@@ -13,6 +13,7 @@ import { assertFsckClean } from '../helpers/repoState.js';
 const works: ConfigWork[] = [];
 after(() => {
   for (const w of works) rmSync(w.dir, { recursive: true, force: true });
+  removeConfigRootData();
 });
 
 // deploy-*: inside the redeploy that follows the commit.

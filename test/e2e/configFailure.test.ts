@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { hacktreeBin } from '../helpers/cli.js';
-import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
+import { CONFIG_ROOT, configScenario, removeConfigRootData, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 
 // Scripts that fail, are not executable, never end or try to write outside their shadow: each
@@ -18,7 +18,10 @@ before(() => {
   stateFile = join(work.prefix, '.real', `root-${CONFIG_ROOT}`, 'state.json');
   configScenario(work, '', { deploy: true });
 });
-after(() => rmSync(work.dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(work.dir, { recursive: true, force: true });
+  removeConfigRootData();
+});
 
 /** Runs `hacktree config apply` with `args` in a fresh namespace and checks nothing changed. */
 function applyChangingNothing(args: string, extraSteps = ''): ReturnType<typeof recorded> {

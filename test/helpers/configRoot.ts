@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureW1 } from '../fixtures/w1.js';
 import { hacktreeBin, inMountNamespace, makeTempDir } from './cli.js';
@@ -24,6 +24,12 @@ export function configRootData(): string {
   }
   data = dir;
   return dir;
+}
+
+/** Removes the extracted packages: for each test file's `after`. */
+export function removeConfigRootData(): void {
+  if (data) rmSync(data, { recursive: true, force: true });
+  data = undefined;
 }
 
 /** A work directory: scripts/ (the admin's), repo/, prefix/, and the root to deploy. */
