@@ -4,13 +4,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { assertFsckClean } from '../helpers/repoState.js';
-import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
+import { CONFIG_ROOT, configScenario, makeConfigWork, recorded, removeConfigRootData, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 
 // `root update` after config apply: master's new tree, then the admin's config.d scripts run
 // again on it (a rebase, never a merge), each config.d commit replayed once per update.
 const works: ConfigWork[] = [];
 after(() => {
   for (const w of works) rmSync(w.dir, { recursive: true, force: true });
+  removeConfigRootData();
 });
 
 test('root update re-runs config.d scripts on the new master, once per update, never a merge', () => {
