@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { failpoint } from '../store/failpoint.js';
-import { isAlive } from '../store/repoLock.js';
+import { isAlive } from '../store/lockFile.js';
 import { publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { countMountsAt, isSameDirectory, publishReadOnly, unmountTop } from './mountReadOnly.js';
 

@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../errors/errnoOf.js';
 import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
-import { isAlive } from './repoLock.js';
+import { isAlive } from './lockFile.js';
 import type { Repository } from './repository.js';
 
 const FAN = /^[0-9a-f]{2}$/;
