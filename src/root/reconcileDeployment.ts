@@ -6,6 +6,7 @@ import { failpoint } from '../store/failpoint.js';
 import { isAlive } from '../store/lockFile.js';
 import { publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { countMountsAt, isSameDirectory, publishReadOnly, unmountTop } from './mountReadOnly.js';
+import { listDirectory } from '../store/listDirectory.js';
 
 export function recordsOf(state: RootDeployState | null): DeploymentRecord[] {
   if (state === null) return [];
@@ -17,14 +18,7 @@ export function visibleDeployment(prefix: string, name: string): string | null {
   const publicPath = publicPathOf(prefix, name);
   if (countMountsAt(publicPath) === 0) return null;
   const dir = rootDeployDir(prefix, name);
-  let ids: string[];
-  try {
-    ids = readdirSync(dir);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
-    throw err;
-  }
-  for (const id of ids) {
+  for (const id of listDirectory(dir)) {
     if (isSameDirectory(publicPath, join(dir, id))) return join(dir, id);
   }
   return null;
@@ -84,14 +78,7 @@ function removeLeftovers(prefix: string, name: string, state: RootDeployState | 
   const dir = rootDeployDir(prefix, name);
   const kept = new Set(recordsOf(state).map((r) => r.dir));
   const visible = visibleDeployment(prefix, name);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return;
-    throw err;
-  }
-  for (const entry of names) {
+  for (const entry of listDirectory(dir)) {
     const path = join(dir, entry);
     if (entry === STATE_FILE || kept.has(path) || path === visible || isOfLiveProcess(entry)) continue;
     failpoint('deploy-cleanup');

@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
-import { errnoOf } from '../errors/errnoOf.js';
 import { parseArtifactName, type ArtifactKind, type ArtifactName } from '../model/artifactName.js';
 import { compareVersions } from '../model/compareVersions.js';
 import { artifactsOfRoot, type RootDefinition } from '../model/rootDefinition.js';
 import { buildRootOf, type RootName } from '../model/rootName.js';
+import { listDirectory } from '../store/listDirectory.js';
 
 export interface SelectedArtifact {
   component: string;
@@ -21,13 +21,7 @@ export interface SelectedArtifact {
  * orders them, then by file modification time. Missing artifacts are one error naming all.
  */
 export function selectArtifacts(artifactsDir: string, def: RootDefinition, root: RootName): SelectedArtifact[] {
-  let names: string[];
-  try {
-    names = readdirSync(artifactsDir);
-  } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw err;
-    names = [];
-  }
+  const names = listDirectory(artifactsDir);
   const wantedRoot = buildRootOf(root);
   const candidates = new Map<string, Array<{ parsed: ArtifactName; fileName: string }>>();
   for (const fileName of names) {

@@ -1,9 +1,10 @@
-import { chownSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { readXattrs, writeXattrs } from '../store/readXattrs.js';
 import { rootDeployDir } from './deploymentState.js';
+import { listDirectory } from '../store/listDirectory.js';
 
 /** A writable shadow of a deployment: overlayfs directories staged beside the deployments. */
 export interface ShadowTree {
@@ -61,15 +62,8 @@ export function overlayMountOptions(shadow: ShadowTree): string {
  */
 export function removeStaleShadowTrees(prefix: string, name: string): string[] {
   const parent = rootDeployDir(prefix, name);
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return [];
-    throw err;
-  }
   const removed: string[] = [];
-  for (const entry of names) {
+  for (const entry of listDirectory(parent)) {
     const staged = /^config-(?:shadow|base)-(\d+)$/.exec(entry);
     if (staged === null) continue;
     const pid = Number(staged[1]);

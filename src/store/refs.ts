@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
@@ -7,6 +7,7 @@ import { parsePackedRefs } from '../model/packedRefs.js';
 import { validateRefName } from '../model/refName.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import type { Repository } from './repository.js';
+import { listDirectory } from './listDirectory.js';
 
 /** Full ref name for a branch ("root-x" -> "refs/heads/root-x"); full names pass through. */
 export function branchRef(branch: string): string {
@@ -84,14 +85,7 @@ export async function listRefs(repo: Repository, prefix: string): Promise<Array<
   const found = new Map<string, Oid>();
   for (const [ref, oid] of packedRefs(repo)) if (ref.startsWith(base)) found.set(ref, oid);
   const walk = (dir: string, refDir: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') return;
-      throw err;
-    }
-    for (const name of names) {
+    for (const name of listDirectory(dir)) {
       const text = readTextIfExists(join(dir, name));
       if (text === null) walk(join(dir, name), `${refDir}${name}/`);
       else if (isOid(text.trim())) found.set(`${refDir}${name}`, text.trim() as Oid);

@@ -1,9 +1,9 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { errnoOf } from '../errors/errnoOf.js';
 import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
 import { isAlive } from './lockFile.js';
 import type { Repository } from './repository.js';
+import { listDirectory } from './listDirectory.js';
 
 const FAN = /^[0-9a-f]{2}$/;
 
@@ -15,7 +15,7 @@ const FAN = /^[0-9a-f]{2}$/;
 export function removeStaleTempFiles(repo: Repository): string[] {
   const removed: string[] = [];
   const sweep = (dir: string, pidOf: (name: string) => number | null): void => {
-    for (const name of listNames(dir).sort()) {
+    for (const name of listDirectory(dir).sort()) {
       const pid = pidOf(name);
       if (pid === null || (Number.isInteger(pid) && pid > 0 && isAlive(pid))) continue;
       const path = join(dir, name);
@@ -26,16 +26,8 @@ export function removeStaleTempFiles(repo: Repository): string[] {
   sweep(repo.tmpDir, (name) => Number(/^(\d+)-/.exec(name)?.[1]));
   const stagedPid = (name: string) => (name.startsWith(TEMP_OBJECT_PREFIX) ? Number(/^tmp_obj_(\d+)_/.exec(name)?.[1]) : null);
   for (const top of [repo.objectsDir, repo.rawDir]) {
-    for (const fan of listNames(top).filter((n) => FAN.test(n))) sweep(join(top, fan), stagedPid);
+    for (const fan of listDirectory(top).filter((n) => FAN.test(n))) sweep(join(top, fan), stagedPid);
   }
   return removed;
 }
 
-function listNames(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return [];
-    throw err;
-  }
-}

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { errnoOf } from '../errors/errnoOf.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import type { Repository } from './repository.js';
+import { listDirectory } from './listDirectory.js';
 
 /**
  * Packs appear only after a native `git gc`, so native git is there to check them: `git
@@ -12,13 +11,7 @@ import type { Repository } from './repository.js';
  */
 export function verifyPacks(repo: Repository): { packs: number; problems: FsckProblem[] } {
   const packDir = join(repo.objectsDir, 'pack');
-  let indexes: string[];
-  try {
-    indexes = readdirSync(packDir).filter((name) => name.endsWith('.idx')).sort();
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return { packs: 0, problems: [] };
-    throw err;
-  }
+  const indexes = listDirectory(packDir).filter((name) => name.endsWith('.idx')).sort();
   const problems: FsckProblem[] = [];
   for (const index of indexes) {
     const path = join(packDir, index);
