@@ -19,6 +19,8 @@ export interface PackArtifactOptions {
   /** Default master. */
   origin?: 'master' | 'local';
   arch?: string;
+  /** More name keys, e.g. a build's `id=`; they cannot replace o, r, b, v or a. */
+  extraKeys?: Record<string, string>;
   /** Where the two tarballs go; created if missing; must not lie inside destdir. */
   outDir: string;
   /** Every member's mtime, in seconds; default $SOURCE_DATE_EPOCH, else 0. */
@@ -44,7 +46,7 @@ export async function packArtifact(options: PackArtifactOptions): Promise<Record
   const origin = options.origin ?? 'master';
   checkChoice('origin', origin, ['master', 'local']);
   const mtime = resolveMtime(options.mtime);
-  const keys: Record<string, string> = { o: origin, r: options.root, b: options.flavor, v: options.version };
+  const keys: Record<string, string> = { ...options.extraKeys, o: origin, r: options.root, b: options.flavor, v: options.version };
   if (options.arch !== undefined) keys.a = options.arch;
   const fileNames = {
     runtime: formatArtifactName({ name: options.name, kind: 'runtime', keys }),

@@ -15,6 +15,8 @@ export interface RootDefinition {
   runtime: string[];
   sdk: string[];
   devel: string[];
+  /** The base toolchain root builds for this version run on, per arch: branch base/BASE-ARCH (default debian-bookworm). */
+  base?: string;
 }
 
 export function parseRootDefinition(text: string, source: string): RootDefinition {
@@ -36,9 +38,14 @@ export function parseRootDefinition(text: string, source: string): RootDefinitio
   };
   if (typeof record.version !== 'string' || record.version === '') throw invalid(source, '"version" must be a non-empty string');
   for (const key of Object.keys(record)) {
-    if (!['version', 'arches', 'runtime', 'sdk', 'devel', 'description'].includes(key)) throw invalid(source, `unknown key "${key}"`);
+    if (!['version', 'arches', 'runtime', 'sdk', 'devel', 'base', 'description'].includes(key)) throw invalid(source, `unknown key "${key}"`);
   }
-  return { version: record.version, arches: strings('arches', true), runtime: strings('runtime', true), sdk: strings('sdk', false), devel: strings('devel', false) };
+  if (record.base !== undefined && (typeof record.base !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(record.base))) {
+    throw invalid(source, '"base" must name a base toolchain root without its arch (branch base/BASE-ARCH), e.g. debian-bookworm');
+  }
+  const def: RootDefinition = { version: record.version, arches: strings('arches', true), runtime: strings('runtime', true), sdk: strings('sdk', false), devel: strings('devel', false) };
+  if (typeof record.base === 'string') def.base = record.base;
+  return def;
 }
 
 /** The (component, artifact kind) pairs a root of this kind is made of, in layering order. */

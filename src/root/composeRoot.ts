@@ -10,7 +10,7 @@ import { readSnapshot } from '../store/readSnapshot.js';
 import { withRepoWrite } from '../store/withRepoWrite.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
-import { loadRootDefinition } from './loadRootDefinition.js';
+import { loadRootDefinition } from '../store/loadRootDefinition.js';
 import { selectArtifacts } from './selectArtifacts.js';
 
 export interface ComposeRootOptions {

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { rootOrEnvironment } from '../rootOrEnvironment.js';
 
 interface Args extends GlobalArgs {
   artifacts: string[];
@@ -22,13 +23,7 @@ export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 root install-local zlib-runtime,b=opt,o=local,r=3.2-opt-x86_64,v=1.3,.tar.gz --root 3.2-runtime-opt-x86_64', 'replace zlib in the runtime root, and redeploy it')
       .example('HACKTREE_ROOT=3.2-devel-opt-x86_64 $0 root install-local out/*.tar.gz --no-deploy', 'commit on the local branch only'),
   handler: async (argv) => {
-    const { HacktreeError } = await import('../../errors/HacktreeError.js');
-    const name = argv.root ?? process.env.HACKTREE_ROOT;
-    if (name === undefined || name === '') {
-      throw new HacktreeError('USAGE', 'install-local needs a root: give --root NAME or set HACKTREE_ROOT', {
-        hint: 'e.g. hacktree root install-local FILE --root 3.2-runtime-opt-x86_64',
-      });
-    }
+    const name = rootOrEnvironment(argv.root, 'root install-local');
     const { installLocal } = await import('../../root/installLocal.js');
     const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const progress = progressBar(argv);

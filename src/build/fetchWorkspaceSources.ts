@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { recipeVar } from '../model/recipe.js';
+import { fetchSources, type FetchedSource } from './fetchSources.js';
+import { loadRecipeSet } from './loadRecipeSet.js';
+
+/** `hacktree fetch [RECIPE...]`: downloads and verifies the sources of recipes (default: all), builds nothing. */
+export async function fetchWorkspaceSources(options: {
+  workspace: string;
+  recipes: string[];
+  sourceCache: string;
+  onStep?: (step: string) => void;
+}): Promise<Array<{ recipe: string; sources: FetchedSource[] }>> {
+  const set = await loadRecipeSet(resolve(options.workspace));
+  const names = options.recipes.length > 0 ? options.recipes : [...set.recipes.keys()].sort();
+  const out = [];
+  for (const name of names) {
+    const recipe = set.recipes.get(name);
+    if (!recipe) {
+      throw new HacktreeError('RECIPE_NOT_FOUND', `no recipe ${name} in ${set.workspace}/recipes`, {
+        hint: 'see "hacktree recipe list"',
+        data: { recipe: name },
+      });
+    }
+    options.onStep?.(`fetch ${name}`);
+    out.push({ recipe: name, sources: await fetchSources({ recipe, sourceCache: options.sourceCache, premirrors: recipeVar(recipe, 'PREMIRRORS'), mirrors: recipeVar(recipe, 'MIRRORS') }) });
+  }
+  return out;
+}
