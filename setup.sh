@@ -60,19 +60,32 @@ hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"
 
 # ---- the main job ---------------------------------------------------------------------------
-# Until `hacktree build` (issue 4) makes artifacts from recipes/, the main job composes every
-# root roots/ defines from the artifacts already in artifacts/.
+# The embedded default: make the base toolchain root (debootstrap, once), build every recipe in
+# recipes/ for every root in roots/ (both flavors; cached builds cost nothing, so a second run
+# is a no-op), compose every root, and deploy the runtime one(s) (opt).
 cd "$top"
-composed=0
+if ! git --git-dir="${HACKTREE_REPO:-/var/lib/hacktree/repo}" rev-parse -q --verify "refs/heads/base/debian-bookworm-$(uname -m)" >/dev/null; then
+  hacktree bootstrap
+fi
+hacktree build -j 2
+roots=()
 for def in roots/*.json; do
   [[ -e $def ]] || continue
   version=$(basename "$def" .json)
   for arch in $(node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).arches.join(' ')" "$def"); do
     for kind in runtime sdk devel; do
       for flavor in opt debug; do
-        hacktree root compose "$version-$kind-$flavor-$arch" && composed=$((composed + 1))
+        hacktree root compose "$version-$kind-$flavor-$arch"
+        roots+=("$version-$kind-$flavor-$arch")
       done
     done
   done
 done
-echo "setup.sh: composed $composed root(s) from roots/ and artifacts/"
+echo "setup.sh: composed ${#roots[@]} root(s): ${roots[*]}"
+for root in "${roots[@]}"; do
+  [[ $root == *-runtime-opt-* ]] || continue
+  mkdir -p "${HACKTREE_PREFIX:-/opt/hacktree}"
+  hacktree root checkout "$root"
+  hacktree root run "$root" -- /bin/sh -c 'echo "$(uname -m) root is up"'
+done
+hacktree root status

@@ -57,7 +57,7 @@ export async function planBuilds(options: {
   for (const target of options.buildTargets) {
     const ids = new Map<string, string>();
     for (const recipe of order) {
-      const dependencies = buildClosure(options.set, recipe.name);
+      const dependencies: string[] = buildClosure(options.set, recipe.name);
       const inputs: BuildInput[] = [
         ...ownInputs.get(recipe.name)!,
         { kind: 'flavor', name: 'flavor', digest: target.flavor },

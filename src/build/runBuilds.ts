@@ -56,7 +56,7 @@ export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions)
       if (p.status === 'cached') return finish('cached', p.artifacts);
       const fromCache = options.caches.length === 0 ? null : await findCachedBuild({ id: p.shortId, artifactsDir: options.artifactsDir, caches: options.caches, onWarning: options.onWarning });
       if (fromCache) {
-        writeBuildRecord(options.artifactsDir, { recipe: p.recipe.name, root: p.root, flavor: p.flavor, buildId: p.buildId, inputs: p.inputs, artifacts: fromCache.map((f) => f.split('/').pop()!) });
+        writeBuildRecord(options.artifactsDir, { recipe: p.recipe.name, root: p.root, flavor: p.flavor, buildId: p.buildId, inputs: p.inputs, artifacts: fromCache.map((f: string) => f.split('/').pop()!) });
         return finish('fetched', fromCache);
       }
       const dependencyArtifacts = p.dependencies.flatMap((dep) => artifactsOf.get(keyOf({ recipe: dep, root: p.root, flavor: p.flavor })) ?? []);

@@ -2,13 +2,15 @@ import { resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { serializeManifest } from '../model/manifest.js';
 import { parseRootName, rootBranch } from '../model/rootName.js';
-import { unionLayers, type Layer } from '../model/unionLayers.js';
+import type { RepoPath } from '../model/repoPath.js';
+import { unionLayers, type Layer, type LayerUnion } from '../model/unionLayers.js';
 import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.js';
 import { openArtifactIndex } from '../store/artifactIndex.js';
 import { importArtifact } from '../store/importArtifact.js';
 import { readSnapshot } from '../store/readSnapshot.js';
+import { branchRef, readRef } from '../store/refs.js';
 import { withRepoWrite } from '../store/withRepoWrite.js';
-import { openRepository } from '../store/repository.js';
+import { openRepository, type Repository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { loadRootDefinition } from '../store/loadRootDefinition.js';
 import { selectArtifacts } from './selectArtifacts.js';
@@ -51,7 +53,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
     } finally {
       index.save();
     }
-    const { entries, providers } = unionLayers(layers, { union: false });
+    const { entries, providers } = await withBase(repo, def.base === undefined ? undefined : `base/${def.base}-${root.arch}`, unionLayers(layers, { union: false }));
     const names = selected.map((a) => a.fileName);
     const committed = await commitSnapshot(repo, {
       branch: rootBranch(options.name),
@@ -63,4 +65,27 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
     options.onProgress?.('composing', selected.length, selected.length);
     return { ...committed, root: options.name, artifacts: names, entries: entries.length };
   });
+}
+
+/**
+ * A root whose definition names a base has the base toolchain root (branch base/BASE-ARCH) under
+ * its artifacts: the artifacts replace what the base has at the same paths (they are what the
+ * recipes built to be in the root), and the manifest attributes the rest to the base branch.
+ */
+async function withBase(repo: Repository, baseBranch: string | undefined, artifacts: LayerUnion): Promise<LayerUnion> {
+  if (baseBranch === undefined) return artifacts;
+  const tip = await readRef(repo, branchRef(baseBranch));
+  if (tip === null) {
+    throw new HacktreeError('BASE_ROOT_MISSING', `the base toolchain root ${baseBranch} does not exist`, {
+      hint: `make it with "hacktree bootstrap --name ${baseBranch.slice('base/'.length)}"`,
+      data: { base: baseBranch },
+    });
+  }
+  const base = await readSnapshot(repo, tip);
+  const { entries } = unionLayers([{ label: baseBranch, entries: base.entries }, { label: 'artifacts', entries: artifacts.entries }], { union: true });
+  const providers = new Map<RepoPath, string>();
+  for (const entry of entries) {
+    if (entry.kind !== 'dir') providers.set(entry.path, artifacts.providers.get(entry.path) ?? baseBranch);
+  }
+  return { entries, providers };
 }

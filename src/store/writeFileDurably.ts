@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
  * fsynced. Readers see the old content or the new one, never a mix; a crash leaves at most the
  * temporary file, whose name starts with '.'.
  */
-export function writeFileDurably(path: string, content: string | Buffer, options: { mode?: number } = {}): void {
+export function writeFileDurably(path: string, content: string, options: { mode?: number } = {}): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { localArtifactsOf } from '../../src/root/deployRoot.js';
 import { kernelCanMountBeneath } from '../../src/root/mountReadOnly.js';
-import { readConfigValue, resolvePrefix } from '../../src/root/resolvePrefix.js';
+import { resolvePrefix } from '../../src/root/resolvePrefix.js';
+import { readConfigValue } from '../../src/store/readConfigValue.js';
 import { serializeManifest } from '../../src/model/manifest.js';
 import type { RepoPath } from '../../src/model/repoPath.js';
 

@@ -9,11 +9,11 @@ interface Args extends GlobalArgs {
   C: string;
   root: string[];
   flavor: Array<'opt' | 'debug'>;
-  dryRun: boolean;
+  'dry-run': boolean;
   explain?: string;
   jobs: number;
-  makeJobs?: number;
-  keepFailed: boolean;
+  'make-jobs'?: number;
+  'keep-failed': boolean;
   cache: string[];
 }
 
@@ -36,7 +36,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const { buildWorkspace } = await import('../../build/buildWorkspace.js');
     const { resolveArtifactCaches, resolveSourceCache } = await import('../../build/buildSettings.js');
-    const dryRun = argv.dryRun || argv.explain !== undefined;
+    const dryRun = argv['dry-run'] || argv.explain !== undefined;
     const result = await buildWorkspace({
       repoDir: argv.repo,
       workspace: argv.C,
@@ -45,8 +45,8 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       flavors: [...new Set(argv.flavor)],
       dryRun,
       parallel: argv.jobs,
-      makeJobs: argv.makeJobs,
-      keepFailed: argv.keepFailed,
+      makeJobs: argv['make-jobs'],
+      keepFailed: argv['keep-failed'],
       caches: resolveArtifactCaches(argv.cache),
       sourceCache: resolveSourceCache(),
       onStep: stepReporter(argv),

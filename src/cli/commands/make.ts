@@ -13,7 +13,7 @@ interface Args extends GlobalArgs {
   install: boolean;
   prefix?: string;
   jobs?: number;
-  keepFailed: boolean;
+  'keep-failed': boolean;
 }
 
 export const makeCommand: CommandModule<GlobalArgs, Args> = {
@@ -45,7 +45,7 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
       base: argv.base,
       outDir: argv.out,
       jobs: argv.jobs ?? availableParallelism(),
-      keepFailed: argv.keepFailed,
+      keepFailed: argv['keep-failed'],
       onStep: stepReporter(argv),
     });
     let installed: unknown = null;
