@@ -1,0 +1,143 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureW1 } from '../fixtures/w1.js';
+import { assertCliError } from '../helpers/assertCliError.js';
+import { makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
+import { makeRecipeWorkspace, write, writeSourceTarball } from '../helpers/recipeWorkspace.js';
+import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
+
+// One repository with the W1 rootfs as the base toolchain root, shared by the tests below, which
+// run in order: each builds on what the one before left in the workspace.
+let tmp: string;
+let repo: string;
+let workspace: string;
+let env: Record<string, string>;
+
+before(() => {
+  tmp = makeTempDir('hacktree-e2e-build');
+  repo = join(tmp, 'repo');
+  env = { HACKTREE_SOURCE_CACHE: join(tmp, 'sources'), HACKTREE_PREFIX: join(tmp, 'prefix'), HACKTREE_CACHE: '' };
+  ok(['init']);
+  ok(['bootstrap', '--from', ensureW1().rootfs, '--name', 'debian-bookworm-x86_64']);
+  workspace = makeRecipeWorkspace(join(tmp, 'ws'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function hacktree(args: string[], cwd = workspace): RunResult {
+  return runHacktree(args, { repo, env, cwd });
+}
+
+function ok(args: string[], cwd?: string): RunResult {
+  const result = hacktree(args, cwd);
+  assert.equal(result.status, 0, `hacktree ${args.join(' ')}:\n${result.stderr}`);
+  return result;
+}
+
+/** Artifact file name -> sha256, for every artifact in a workspace. */
+function artifactSums(ws: string): Map<string, string> {
+  const dir = join(ws, 'artifacts');
+  return new Map(readdirSync(dir).filter((f) => f.endsWith(',.tar.gz')).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
+interface Outcome { recipe: string; result: string }
+function built(result: RunResult): string[] {
+  const json = JSON.parse(result.stdout) as { outcomes: Outcome[] };
+  return json.outcomes.filter((o) => o.result === 'built').map((o) => o.recipe).sort();
+}
+
+test('a dry run on a fresh workspace plans to build every recipe, dependencies first, and writes nothing', () => {
+  const result = ok(['build', '--flavor', 'opt', '--dry-run']);
+  assert.match(result.stdout, /^build +liba 1\.0-opt-x86_64 opt: never built$/m);
+  assert.match(result.stdout, /^build +progb 1\.0-opt-x86_64 opt: never built$/m);
+  assert.ok(result.stdout.indexOf('liba') < result.stdout.indexOf('progb'), 'liba before progb, which DEPENDS on it');
+  assert.deepEqual([...artifactSums(workspace).keys()], []);
+});
+
+test('build makes both artifacts of every recipe, named with their build id, and imports them', () => {
+  const result = ok(['build', '--flavor', 'opt', '--json']);
+  assert.deepEqual(built(result), ['liba', 'progb']);
+  const names = [...artifactSums(workspace).keys()];
+  assert.equal(names.length, 4, names.join('\n'));
+  for (const name of names) assert.match(name, /^(liba|progb)-(runtime|devel),b=opt,id=[0-9a-f]{32},o=master,r=1\.0-opt-x86_64,v=1\.0,\.tar\.gz$/);
+  const imported = JSON.parse(ok(['artifact', 'list', '--json']).stdout) as Array<{ fileName: string }>;
+  for (const name of names) assert.ok(imported.some((a) => a.fileName === name), `${name} is in the store`);
+  assertFsckClean(repo);
+});
+
+test('the built program runs in the composed root and uses the library built from its dependency', () => {
+  ok(['root', 'compose', '1.0-runtime-opt-x86_64']);
+  const run = ok(['root', 'run', '1.0-runtime-opt-x86_64', '--', '/usr/bin/progb']);
+  assert.equal(run.stdout, 'progb: 42\n');
+  const blame = ok(['root', 'blame', '1.0-runtime-opt-x86_64', '/usr/lib/liba.so.1']).stdout;
+  assert.match(blame, /liba-runtime,b=opt,id=/);
+  assert.match(ok(['root', 'blame', '1.0-runtime-opt-x86_64', '/bin/sh']).stdout, /base\/debian-bookworm-x86_64/);
+});
+
+test('a second build does nothing: every build id is cached', () => {
+  const before = artifactSums(workspace);
+  const result = ok(['build', '--flavor', 'opt']);
+  assert.match(result.stdout, /^0 built, 0 fetched, 2 cached$/m);
+  assert.deepEqual(artifactSums(workspace), before);
+  assert.match(ok(['build', '--flavor', 'opt', '-n']).stdout, /^cached +progb 1\.0-opt-x86_64 opt: its artifacts are in artifacts\/$/m);
+});
+
+test('changing one recipe rebuilds exactly it and what depends on it, and --explain names the change', () => {
+  const progb = join(workspace, 'recipes/progb_1.0.bb');
+  writeFileSync(progb, readFileSync(progb, 'utf8').replace('--with-answer', '--with-answer=yes'));
+  const dry = ok(['build', '--flavor', 'opt', '-n']).stdout;
+  assert.match(dry, /^cached +liba /m);
+  assert.match(dry, /^build +progb 1\.0-opt-x86_64 opt: changed: .*variable EXTRA_OECONF/m);
+  const explain = ok(['build', '--flavor', 'opt', '--explain', 'progb']).stdout;
+  assert.match(explain, /^ {2}changed recipe recipes\/progb_1\.0\.bb$/m);
+  assert.match(explain, /^ {2}changed variable EXTRA_OECONF$/m);
+  const oldProgb = [...artifactSums(workspace).keys()].filter((n) => n.startsWith('progb-'));
+  assert.deepEqual(built(ok(['build', '--flavor', 'opt', '--json'])), ['progb']);
+  const names = [...artifactSums(workspace).keys()];
+  assert.equal(names.length, 4, `the older progb artifacts were replaced:\n${names.join('\n')}`);
+  for (const old of oldProgb) assert.ok(!names.includes(old), `${old} was removed`);
+
+  // A dependency's change reaches everything that depends on it.
+  writeSourceTarball(workspace, 'liba-1.0', {
+    configure: '#!/bin/sh\nsed "s|@prefix@|/usr|" Makefile.in > Makefile\n',
+    'Makefile.in': 'prefix = @prefix@\nall:\n\tgcc $(CFLAGS) -fPIC -shared -Wl,-soname,liba.so.1 -o liba.so.1 a.c\ninstall: all\n\tinstall -D -m 0644 a.h $(DESTDIR)$(prefix)/include/a.h\n\tinstall -D -m 0755 liba.so.1 $(DESTDIR)$(prefix)/lib/liba.so.1\n\tln -sf liba.so.1 $(DESTDIR)$(prefix)/lib/liba.so\n',
+    'a.h': 'int liba_answer(void);\n',
+    'a.c': '#include "a.h"\nint liba_answer(void) { return 43; }\n',
+  });
+  assert.match(ok(['build', '--flavor', 'opt', '--explain', 'progb']).stdout, /^ {2}changed dependency liba$/m);
+  assert.deepEqual(built(ok(['build', '--flavor', 'opt', '--json'])), ['liba', 'progb']);
+  ok(['root', 'compose', '1.0-runtime-opt-x86_64']);
+  assert.equal(ok(['root', 'run', '1.0-runtime-opt-x86_64', '--', '/usr/bin/progb']).stdout, 'progb: 43\n');
+});
+
+test('building the same recipes from scratch elsewhere, later, gives byte-identical artifacts and the same root tree', () => {
+  const again = join(tmp, 'ws-again');
+  cpSync(join(workspace, 'recipes'), join(again, 'recipes'), { recursive: true });
+  cpSync(join(workspace, 'roots'), join(again, 'roots'), { recursive: true });
+  write(again, 'artifacts/.keep', '');
+  const firstTree = ok(['root', 'show', '1.0-runtime-opt-x86_64', '--json']).stdout;
+  ok(['build', '--flavor', 'opt', '-C', again]);
+  assert.deepEqual(artifactSums(again), artifactSums(workspace));
+  ok(['root', 'compose', '1.0-runtime-opt-x86_64', '--artifacts', join(again, 'artifacts')]);
+  const tree = (json: string) => (JSON.parse(json) as { tree: string }).tree;
+  assert.equal(tree(ok(['root', 'show', '1.0-runtime-opt-x86_64', '--json']).stdout), tree(firstTree));
+});
+
+test('a recipe whose configure looks for a library it does not DEPEND on fails, though the host has it', () => {
+  write(workspace, 'recipes/needz_1.0.bb', 'LICENSE = "MIT"\nSRC_URI = "file://needz-1.0.tar.gz"\n');
+  writeSourceTarball(workspace, 'needz-1.0', {
+    configure: '#!/bin/sh\ntest -f /usr/include/zlib.h || { echo "configure: error: zlib.h not found" >&2; exit 1; }\n',
+    'Makefile.in': '',
+  });
+  assert.ok(readdirSync('/usr/include').includes('zlib.h'), 'the host has zlib.h (setup.sh installs zlib1g-dev)');
+  const state = snapshotRepoState(repo);
+  const artifacts = artifactSums(workspace);
+  const result = hacktree(['build', 'needz', '--flavor', 'opt']);
+  assertCliError(result, 'BUILD_FAILED', ['needz', 'configure']);
+  assert.match(result.stderr, /zlib\.h not found/);
+  assert.deepEqual(artifactSums(workspace), artifacts, 'nothing written to artifacts/');
+  assertRepoUnchanged(state, snapshotRepoState(repo));
+  rmSync(join(workspace, 'recipes/needz_1.0.bb'));
+});
