@@ -5,7 +5,8 @@ import { checkoutCommand } from './checkout.js';
 import { configCommand } from './config.js';
 import { fsckCommand } from './fsck.js';
 import { initCommand } from './init.js';
+import { recipeCommand } from './recipe.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, artifactCommand, rootCommand, configCommand, recipeCommand, checkoutCommand, fsckCommand];
