@@ -1,5 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
-import { recipeExpander } from './expandRecipeValue.js';
+import { recipeExpander } from './recipeExpander.js';
 import type { SourceLocation } from './recipe.js';
 import { recipeVariable, type RecipeData } from './recipeData.js';
 import { parseRecipeStatements, type IncludeStatement, type RecipeStatement } from './recipeStatement.js';

@@ -1,4 +1,4 @@
-import { recipeExpander } from './expandRecipeValue.js';
+import { recipeExpander } from './recipeExpander.js';
 import type { Recipe } from './recipe.js';
 import { cloneRecipeData, type RecipeData } from './recipeData.js';
 
