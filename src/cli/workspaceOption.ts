@@ -1,6 +1,14 @@
-import type { Argv } from 'yargs';
+import type { Options } from 'yargs';
 
-/** `-C DIR`: the workspace (recipes/, roots/, artifacts/) the builder commands work on. */
-export function withWorkspaceOption<T>(y: Argv<T>): Argv<T & { C: string }> {
-  return y.option('C', { type: 'string', default: '.', describe: 'the workspace: a folder with recipes/, roots/ and artifacts/', defaultDescription: 'the current directory' });
+/** `-C DIR`: the workspace (a folder with recipes/, roots/, artifacts/) every builder command reads. */
+export const workspaceOption = {
+  alias: 'workspace',
+  type: 'string',
+  default: '.',
+  defaultDescription: 'the current directory',
+  describe: 'the workspace: a folder with recipes/, roots/ and artifacts/',
+} as const satisfies Options;
+
+export interface WorkspaceArgs {
+  C: string;
 }

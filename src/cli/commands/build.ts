@@ -2,11 +2,10 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { stepReporter } from '../stepReporter.js';
-import { withWorkspaceOption } from '../workspaceOption.js';
+import { workspaceOption, type WorkspaceArgs } from '../workspaceOption.js';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, WorkspaceArgs {
   recipes: string[];
-  C: string;
   root: string[];
   flavor: Array<'opt' | 'debug'>;
   'dry-run': boolean;
@@ -21,7 +20,8 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
   command: 'build [recipes..]',
   describe: 'Build recipes into artifacts, hermetically, cached by build id',
   builder: (y) =>
-    withWorkspaceOption(y)
+    y
+      .option('C', workspaceOption)
       .positional('recipes', { type: 'string', array: true, default: [], describe: 'recipes to build, with their build dependencies (default: all)' })
       .option('root', { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' })
       .option('flavor', { choices: ['opt', 'debug'] as const, array: true, default: ['opt', 'debug'] as Array<'opt' | 'debug'>, describe: 'flavors to build' })

@@ -2,18 +2,18 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { stepReporter } from '../stepReporter.js';
-import { withWorkspaceOption } from '../workspaceOption.js';
+import { workspaceOption, type WorkspaceArgs } from '../workspaceOption.js';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, WorkspaceArgs {
   recipes: string[];
-  C: string;
 }
 
 export const fetchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'fetch [recipes..]',
   describe: 'Download and verify recipes\' sources into the source cache, build nothing',
   builder: (y) =>
-    withWorkspaceOption(y)
+    y
+      .option('C', workspaceOption)
       .positional('recipes', { type: 'string', array: true, default: [], describe: 'recipes (default: all)' })
       .example('$0 fetch', 'every recipe\'s sources, e.g. before going offline')
       .example('$0 fetch hello -C ~/my-workspace', 'one recipe of another workspace'),

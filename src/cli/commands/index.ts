@@ -8,7 +8,8 @@ import { fetchCommand } from './fetch.js';
 import { fsckCommand } from './fsck.js';
 import { initCommand } from './init.js';
 import { makeCommand } from './make.js';
+import { recipeCommand } from './recipe.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, buildCommand, fetchCommand, makeCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand];
