@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
@@ -188,8 +188,13 @@ function isFile(path: string): boolean {
   }
 }
 
+/** Removes the <sha256> directory a failed rename left empty; anything else there stays. */
 function removeEmptyDir(dir: string): void {
-  if (listDirectory(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(dir);
+  } catch (err) {
+    if (!['ENOENT', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST'].includes(errnoOf(err) ?? '')) throw err;
+  }
 }
 
 /** Downloads a killed hacktree left behind (their pid is in the name). */

@@ -28,9 +28,10 @@ export interface TestHttpServer {
 /**
  * A real HTTP server on 127.0.0.1 (a free port) serving the files of `root` by path, which a
  * test can make answer a status, cut a response short (its Content-Length announcing the full
- * size), serve other bytes, or redirect. close() ends open connections too.
+ * size), serve other bytes, or redirect. close() ends open connections too. `port` asks for a
+ * given port (a test that first saw it refused).
  */
-export async function startHttpServer(root: string): Promise<TestHttpServer> {
+export async function startHttpServer(root: string, options: { port?: number } = {}): Promise<TestHttpServer> {
   const requests: string[] = [];
   const misbehaviors = new Map<string, Misbehavior>();
   const sockets = new Set<Socket>();
@@ -57,7 +58,10 @@ export async function startHttpServer(root: string): Promise<TestHttpServer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
