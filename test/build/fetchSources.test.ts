@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,6 +154,27 @@ describe('fetchSources against a real HTTP server', () => {
     } finally {
       await revived.close();
     }
+  });
+
+  it('a server that never answers is FETCH_FAILED after the timeout, leaving the cache empty', async () => {
+    const cache = freshCache();
+    upstream.misbehave(TARBALL_PATH, { stall: true });
+    try {
+      await assertFails(fetchSources({ recipe: tarballRecipe(), sourceCache: cache, timeoutMs: 200 }), 'FETCH_FAILED', [`${upstream.url}${TARBALL_PATH}`, 'timed out']);
+    } finally {
+      upstream.clear();
+    }
+    assert.deepEqual(listTree(cache), []);
+  });
+
+  it('removes partial downloads of dead processes, not those of live ones', async () => {
+    const cache = freshCache();
+    const deadPid = spawnSync('true').pid!;
+    const dead = `.partial-${deadPid}-0-hello-1.0.tar.gz`;
+    const live = `.partial-${process.pid}-999-other.tar.gz`;
+    writeFiles(cache, { [dead]: 'half', [live]: 'in use' });
+    await fetchSources({ recipe: tarballRecipe(), sourceCache: cache });
+    assert.deepEqual(listTree(cache), [live, `${tarballSha}/hello-1.0.tar.gz`].sort());
   });
 
   it('follows redirects', async () => {

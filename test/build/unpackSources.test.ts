@@ -50,6 +50,8 @@ describe('unpackSources', () => {
     execFileSync('sh', ['-c', `gzip -n -c ${join(files, '0001-first.patch')} > ${join(files, '0001-first.patch.gz')}`]);
     chmodSync(join(files, 'readme-fix.txt'), 0o644);
     execFileSync('tar', ['-c', '-f', join(files, 'evil.tar'), '-P', '--transform', 's,^,../,', '-C', files, 'not-applied.patch']);
+    writeFiles(join(tmp, 'zip-staging/hello-1.0'), { 'COPYING': COPYING, 'src/main.c': MAIN_C });
+    execFileSync('zip', ['-q', '-r', join(files, 'hello-1.0.zip'), 'hello-1.0'], { cwd: join(tmp, 'zip-staging') });
     writeFiles(tmp, { 'ws/recipes/hello_1.0.bb': '# test recipe\n' });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -100,6 +102,11 @@ describe('unpackSources', () => {
     assert.ok(statSync(join(sourceDir, 'configure')).mode & 0o100, 'modes kept');
     assert.ok(!listTree(workdir).some((path) => path.endsWith('.orig') || path.endsWith('.rej')));
     assert.ok(!listTree(workdir).some((path) => path.startsWith('extras/')), 'unpack=0 did not extract');
+  });
+
+  it('extracts zip archives', async () => {
+    const { sourceDir } = await prepare(recipe('file://hello-1.0.zip file://0001-first.patch', { LIC_FILES_CHKSUM: `file://COPYING;md5=${md5(COPYING)}` }));
+    assert.equal(readFileSync(join(sourceDir, 'src/main.c'), 'utf8'), MAIN_C.replace('return 0', 'return 1'));
   });
 
   it('patches apply in SRC_URI order: the second patch first does not apply', async () => {

@@ -1,14 +1,16 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
 /** What the server does for a path instead of serving the file. */
 export type Misbehavior =
   | { status: number }
   | { truncateAt: number }
   | { body: Buffer | string }
-  | { redirectTo: string };
+  | { redirectTo: string }
+  /** Accept the request and never answer (for timeouts). */
+  | { stall: true };
 
 export interface TestHttpServer {
   /** http://127.0.0.1:PORT (no trailing slash). */
@@ -28,10 +30,17 @@ export interface TestHttpServer {
 /**
  * A real HTTP server on 127.0.0.1 (a free port) serving the files of `root` by path, which a
  * test can make answer a status, cut a response short (its Content-Length announcing the full
- * size), serve other bytes, or redirect. close() ends open connections too. `port` asks for a
- * given port (a test that first saw it refused).
+ * size), serve other bytes, redirect, or never answer; with `allowPut` it stores PUT bodies.
+ * close() ends open connections too.
  */
-export async function startHttpServer(root: string, options: { port?: number } = {}): Promise<TestHttpServer> {
+export interface HttpServerOptions {
+  /** Listen on this port (a test that first saw it refused); default a free one. */
+  port?: number;
+  /** Store PUT bodies under root (as a cache server would); otherwise PUT is 405. */
+  allowPut?: boolean;
+}
+
+export async function startHttpServer(root: string, options: HttpServerOptions = {}): Promise<TestHttpServer> {
   const requests: string[] = [];
   const misbehaviors = new Map<string, Misbehavior>();
   const sockets = new Set<Socket>();
@@ -39,6 +48,11 @@ export async function startHttpServer(root: string, options: { port?: number } =
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
     const how = misbehaviors.get(path) ?? misbehaviors.get('*');
+    if (how && 'stall' in how) return;
+    if (request.method === 'PUT') {
+      receiveFile(root, path, request, response, options.allowPut === true);
+      return;
+    }
     if (how && 'redirectTo' in how) {
       response.writeHead(302, { location: how.redirectTo }).end();
       return;
@@ -78,8 +92,26 @@ export async function startHttpServer(root: string, options: { port?: number } =
   };
 }
 
+function receiveFile(root: string, path: string, request: IncomingMessage, response: ServerResponse, allowed: boolean): void {
+  if (!allowed) {
+    request.resume();
+    response.writeHead(405, { 'content-type': 'text/plain' }).end('PUT not allowed\n');
+    return;
+  }
+  const file = safeJoin(root, path);
+  mkdirSync(dirname(file), { recursive: true });
+  const out = createWriteStream(file);
+  request.pipe(out);
+  out.on('finish', () => response.writeHead(201).end());
+  out.on('error', () => response.writeHead(500).end());
+}
+
+function safeJoin(root: string, path: string): string {
+  return join(root, normalize(path).replace(/^(\.\.(\/|$))+/, ''));
+}
+
 function serveFile(root: string, path: string, response: ServerResponse, truncateAt: number | undefined): void {
-  const file = join(root, normalize(path).replace(/^(\.\.(\/|$))+/, ''));
+  const file = safeJoin(root, path);
   let size: number;
   try {
     const stat = statSync(file);
