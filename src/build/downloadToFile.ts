@@ -38,53 +38,48 @@ const MAX_REDIRECTS = 10;
  * FETCH_FAILED naming the URL. The caller removes `dest` after a failure.
  */
 export async function downloadToFile(url: string, dest: string, options: DownloadOptions = {}): Promise<Downloaded> {
-  const sha256 = createHash('sha256');
-  const md5 = createHash('md5');
-  const counted = { bytes: 0 };
-  if (url.startsWith('file://')) {
-    const path = fileURLToPath(url);
-    await copyStream(url, createReadStream(path), dest, [sha256, md5], counted, undefined, options);
-  } else {
-    const response = await openUrl(url, options.timeoutMs ?? 30_000);
-    const length = response.headers['content-length'];
-    const total = length === undefined ? undefined : Number(length);
-    await copyStream(url, response, dest, [sha256, md5], counted, total, options);
-    if (total !== undefined && counted.bytes !== total) {
-      throw downloadFailure(url, `truncated: received ${counted.bytes} of the ${total} bytes its Content-Length announced`);
-    }
+  const source = url.startsWith('file://') ? createReadStream(fileURLToPath(url)) : await openUrl(url, options.timeoutMs ?? 30_000);
+  const length = source instanceof http.IncomingMessage ? source.headers['content-length'] : undefined;
+  const transfer: Transfer = { url, dest, total: length === undefined ? undefined : Number(length), bytes: 0, sha256: createHash('sha256'), md5: createHash('md5') };
+  await copyStream(source, transfer, options.onData);
+  if (transfer.total !== undefined && transfer.bytes !== transfer.total) {
+    throw downloadFailure(url, `truncated: received ${transfer.bytes} of the ${transfer.total} bytes its Content-Length announced`);
   }
-  return { bytes: counted.bytes, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
+  return { bytes: transfer.bytes, sha256: transfer.sha256.digest('hex'), md5: transfer.md5.digest('hex') };
 }
 
-async function copyStream(
-  url: string,
-  source: Readable,
-  dest: string,
-  hashes: Hash[],
-  counted: { bytes: number },
-  total: number | undefined,
-  options: DownloadOptions,
-): Promise<void> {
+interface Transfer {
+  url: string;
+  dest: string;
+  /** The announced Content-Length. */
+  total: number | undefined;
+  bytes: number;
+  sha256: Hash;
+  md5: Hash;
+}
+
+async function copyStream(source: Readable, transfer: Transfer, onData: DownloadOptions['onData']): Promise<void> {
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      for (const hash of hashes) hash.update(chunk);
-      counted.bytes += chunk.length;
-      options.onData?.(counted.bytes, total);
+      transfer.sha256.update(chunk);
+      transfer.md5.update(chunk);
+      transfer.bytes += chunk.length;
+      onData?.(transfer.bytes, transfer.total);
       done(null, chunk);
     },
   });
   try {
-    await pipeline(source, hashing, createWriteStream(dest, { flags: 'wx', mode: 0o644 }));
+    await pipeline(source, hashing, createWriteStream(transfer.dest, { flags: 'wx', mode: 0o644 }));
   } catch (err) {
     if (isHacktreeError(err)) throw err;
     // The file being written failing (ENOSPC…) is not the URL's fault: that error goes up as it is.
-    if ((err as NodeJS.ErrnoException).path === dest) throw err;
+    if ((err as NodeJS.ErrnoException).path === transfer.dest) throw err;
     const errno = errnoOf(err);
     if (errno === 'ECONNRESET' || (err as Error).message === 'aborted') {
-      const of = total === undefined ? '' : ` of ${total}`;
-      throw downloadFailure(url, `the connection closed after ${counted.bytes}${of} bytes (truncated)`, { errno, cause: err });
+      const of = transfer.total === undefined ? '' : ` of ${transfer.total}`;
+      throw downloadFailure(transfer.url, `the connection closed after ${transfer.bytes}${of} bytes (truncated)`, { errno, cause: err });
     }
-    throw downloadFailure(url, describeError(err), { errno, cause: err });
+    throw downloadFailure(transfer.url, describeError(err), { errno, cause: err });
   }
 }
 

@@ -227,6 +227,17 @@ describe('fetchSources against a real HTTP server', () => {
     }
   });
 
+  it('a MIRRORS entry may be a local directory (file:///)', async () => {
+    const mirrors = parseMirrorList(`https?://.*/.* file://${join(tmp, 'mirror/sources')}/`, 'MIRRORS');
+    upstream.misbehave(TARBALL_PATH, { status: 404 });
+    try {
+      const fetched = await fetchSources({ recipe: tarballRecipe(), sourceCache: freshCache(), mirrors });
+      assert.equal(sha256Of(fetched[0]!.path), tarballSha);
+    } finally {
+      upstream.clear();
+    }
+  });
+
   it('finds file:// sources in recipes/${BP}, recipes/${BPN}, recipes/files, first hit wins; a miss lists the places tried', async () => {
     writeFiles(join(tmp, 'ws/recipes'), { 'files/only-in-files.txt': 'files\n', 'files/fix.patch': 'shadowed\n', 'hello-1.0/fix.patch': 'bp wins\n' });
     const recipe = makeRecipe({ file: bbFile(), vars: { SRC_URI: 'file://fix.patch file://only-in-files.txt' } });
