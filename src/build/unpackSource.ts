@@ -1,39 +1,48 @@
-import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { archiveKind, unsafeMemberReason } from '../model/archiveKind.js';
 import { shouldUnpack } from '../model/srcUri.js';
+import { dirInside } from './dirInside.js';
 import type { FetchedSource } from './fetchSources.js';
+import { moveTreeInto } from './moveTreeInto.js';
 import { runCommand } from './runCommand.js';
 
+let stagingCounter = 0;
+
 /**
- * Puts one fetched source into `destDir` as BitBake's unpack does: tar archives (any
- * compression GNU tar reads, `striplevel=` as --strip-components) and zips are extracted,
- * after checking that no member escapes; a single compressed file is decompressed without its
- * suffix; anything else, and everything with `unpack=0`, is copied (a file:// source keeps its
- * relative directories).
+ * Puts one fetched source into `workdir` (or `workdir/subdir=`) as BitBake's unpack does: tar
+ * archives (any compression GNU tar reads, `striplevel=` as --strip-components) and zips are
+ * extracted, after checking that no member escapes; a single compressed file is decompressed
+ * without its suffix; anything else, and everything with `unpack=0`, is copied (a file://
+ * source keeps its relative directories). Archives are extracted into an empty staging
+ * directory and then moved into place, so a symlink an earlier source made is never written
+ * through.
  */
-export async function unpackSource(source: FetchedSource, destDir: string): Promise<void> {
+export async function unpackSource(source: FetchedSource, workdir: string): Promise<void> {
   const { uri } = source;
-  mkdirSync(destDir, { recursive: true });
+  const destDir = dirInside(workdir, uri.params.subdir ?? '', { create: true });
   const kind = shouldUnpack(uri) ? archiveKind(uri.fileName) : { kind: 'plain' as const };
   switch (kind.kind) {
-    case 'tar': {
-      const listing = await runChecked('tar', ['-t', '-f', source.path], source, 'list');
-      checkMembers(listing, source);
-      const strip = uri.params.striplevel === undefined ? [] : [`--strip-components=${uri.params.striplevel}`];
-      await runChecked('tar', ['-x', '-f', source.path, '-C', destDir, '--no-same-owner', ...strip], source, 'extract');
-      return;
-    }
+    case 'tar':
     case 'zip': {
-      const listing = await runChecked('unzip', ['-Z1', source.path], source, 'list');
+      const listing = kind.kind === 'tar' ? await runChecked('tar', ['-t', '-f', source.path], source, 'list') : await runChecked('unzip', ['-Z1', source.path], source, 'list');
       checkMembers(listing, source);
-      await runChecked('unzip', ['-q', '-o', source.path, '-d', destDir], source, 'extract');
+      const staging = join(workdir, `.hacktree-unpack-${process.pid}-${stagingCounter++}`);
+      mkdirSync(staging);
+      try {
+        const strip = uri.params.striplevel === undefined ? [] : [`--strip-components=${uri.params.striplevel}`];
+        if (kind.kind === 'tar') await runChecked('tar', ['-x', '-f', source.path, '-C', staging, '--no-same-owner', ...strip], source, 'extract');
+        else await runChecked('unzip', ['-q', source.path, '-d', staging], source, 'extract');
+        moveTreeInto(staging, destDir);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+      }
       return;
     }
     case 'compressed': {
       const output = join(destDir, kind.outputName);
-      rmSync(output, { force: true });
+      rmSync(output, { recursive: true, force: true });
       const run = await runCommand(kind.decompressor, ['-d', '-c', source.path], { stdoutFile: output });
       if (run.status !== 0) {
         rmSync(output, { force: true });
@@ -42,10 +51,10 @@ export async function unpackSource(source: FetchedSource, destDir: string): Prom
       return;
     }
     case 'plain': {
-      const relative = uri.scheme === 'file' ? join(dirname(uri.path), uri.fileName) : uri.fileName;
-      const target = join(destDir, relative);
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(source.path, target);
+      const dir = uri.scheme === 'file' ? dirInside(destDir, dirname(uri.path), { create: true }) : destDir;
+      const target = join(dir, uri.fileName);
+      rmSync(target, { recursive: true, force: true });
+      copyFileSync(source.path, target, constants.COPYFILE_EXCL);
       chmodSync(target, statSync(source.path).mode & 0o7777);
       return;
     }

@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { recipeVar, type Recipe } from '../model/recipe.js';
 import { formatLocation, isPatch } from '../model/srcUri.js';
 import { listDirectory } from '../store/listDirectory.js';
 import { applyPatch } from './applyPatch.js';
+import { dirInside } from './dirInside.js';
 import { isDirectory } from './isDirectory.js';
 import type { FetchedSource } from './fetchSources.js';
 import { sandboxHostPath, sandboxWorkdir } from './sandboxHostPath.js';
@@ -26,12 +27,13 @@ export interface UnpackSourcesOptions {
 export async function unpackSources(options: UnpackSourcesOptions): Promise<{ sourceDir: string }> {
   const { recipe, fetched, workdir } = options;
   const sourceDir = sandboxHostPath(recipe, workdir, recipeVar(recipe, 'S') || `${sandboxWorkdir(recipe)}/${recipeVar(recipe, 'BP')}`, 'S');
-  for (const source of fetched) {
-    await unpackSource(source, join(workdir, source.uri.params.subdir ?? ''));
-  }
+  for (const source of fetched) await unpackSource(source, workdir);
   if (!isDirectory(sourceDir)) throw missingSourceDir(recipe, workdir, sourceDir);
   for (const source of fetched.filter((each) => isPatch(each.uri))) {
-    await applyPatch(source, join(sourceDir, source.uri.params.patchdir ?? ''));
+    const patchDir = join(sourceDir, source.uri.params.patchdir ?? '');
+    // A patch dir that is missing is the patch's error (applyPatch says so); one reached through a symlink is refused.
+    if (isDirectory(patchDir)) dirInside(workdir, relative(workdir, patchDir), { create: false });
+    await applyPatch(source, patchDir);
   }
   verifyLicenseChecksums(recipe, workdir);
   return { sourceDir };

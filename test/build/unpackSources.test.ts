@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchSources } from '../../src/build/fetchSources.js';
 import { unpackSources } from '../../src/build/unpackSources.js';
@@ -155,6 +155,50 @@ describe('unpackSources', () => {
     await assertFails(recipe('file://evil.tar'), 'UNSAFE_PATH', ['evil.tar', '../not-applied.patch'], workdir);
     assert.deepEqual(listTree(workdir), []);
     assert.deepEqual(listTree(tmp).filter((path) => path.startsWith('not-applied')), []);
+  });
+
+  describe('symlinks never lead a write out of the work directory', () => {
+    let outside: string;
+    before(() => {
+      outside = join(tmp, 'outside');
+      mkdirSync(outside);
+      const files = join(recipesDir(), 'hello');
+      const staging = join(tmp, 'symlink-staging');
+      // links.tar: hello-1.0/abs -> OUTSIDE, hello-1.0/rel -> ../../../outside (both escape), and COPYING
+      writeFiles(join(staging, 'links/hello-1.0'), { COPYING });
+      symlinkSync(outside, join(staging, 'links/hello-1.0/abs'));
+      symlinkSync('../../../outside', join(staging, 'links/hello-1.0/rel'));
+      execFileSync('tar', ['-c', '-f', join(files, 'links.tar'), '-C', join(staging, 'links'), 'hello-1.0']);
+      // beneath.tar: hello-1.0/rel/pwned, a file beneath the path links.tar made a symlink
+      writeFiles(join(staging, 'beneath'), { 'hello-1.0/rel/pwned': 'pwned\n', 'data/pwned': 'pwned\n' });
+      execFileSync('tar', ['-c', '-f', join(files, 'beneath.tar'), '-C', join(staging, 'beneath'), 'hello-1.0']);
+      execFileSync('tar', ['-c', '-f', join(files, 'data.tar'), '-C', join(staging, 'beneath'), 'data']);
+      // self.tar: a symlink and a file beneath it in one archive
+      execFileSync('tar', ['-c', '-f', join(files, 'self.tar'), '-C', join(staging, 'links'), 'hello-1.0/rel']);
+      execFileSync('tar', ['-r', '-f', join(files, 'self.tar'), '-C', join(staging, 'beneath'), 'hello-1.0/rel/pwned']);
+    });
+
+    it('a later archive replaces the symlink an earlier one made instead of writing through it', async () => {
+      const { sourceDir } = await prepare(recipe('file://links.tar file://beneath.tar'));
+      assert.deepEqual(listTree(outside), []);
+      assert.equal(readFileSync(join(sourceDir, 'rel/pwned'), 'utf8'), 'pwned\n');
+      assert.ok(!lstatSync(join(sourceDir, 'rel')).isSymbolicLink());
+    });
+
+    it('subdir= through a symlink is UNSAFE_PATH', async () => {
+      await assertFails(recipe('file://links.tar file://data.tar;subdir=hello-1.0/abs'), 'UNSAFE_PATH', ['hello-1.0/abs', 'symlink']);
+      await assertFails(recipe('file://links.tar file://notes.txt.gz;subdir=hello-1.0/rel'), 'UNSAFE_PATH', ['hello-1.0/rel']);
+      assert.deepEqual(listTree(outside), []);
+    });
+
+    it('patchdir= through a symlink is UNSAFE_PATH', async () => {
+      await assertFails(recipe('file://links.tar file://readme-fix.txt;apply=yes;patchdir=abs;striplevel=0'), 'UNSAFE_PATH', ['hello-1.0/abs']);
+    });
+
+    it('a file beneath a symlink of the same archive is refused by tar', async () => {
+      await assertFails(recipe('file://self.tar'), 'TAR_INVALID', ['self.tar', 'hello-1.0/rel/pwned']);
+      assert.deepEqual(listTree(outside), []);
+    });
   });
 
   it('an S the sources do not make is RECIPE_INVALID listing what they made', async () => {
