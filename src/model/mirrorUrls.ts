@@ -1,4 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { recipeVar, type Recipe } from './recipe.js';
+import { formatLocation } from './srcUri.js';
 
 /** One PREMIRRORS/MIRRORS pair: URLs matching `find` are also tried at `replace`. */
 export interface MirrorRule {
@@ -25,6 +27,18 @@ export function parseMirrorList(value: string, variable = 'MIRRORS'): MirrorRule
     rules.push(rule);
   }
   return rules;
+}
+
+/**
+ * A recipe's PREMIRRORS and MIRRORS (the parser fills them from recipes/site.conf,
+ * HACKTREE_PREMIRRORS and HACKTREE_MIRRORS), parsed; errors name where each was set.
+ */
+export function recipeMirrors(recipe: Recipe): { premirrors: MirrorRule[]; mirrors: MirrorRule[] } {
+  const parse = (variable: string) => {
+    const origin = recipe.origins.get(variable);
+    return parseMirrorList(recipeVar(recipe, variable), origin ? `${formatLocation(origin)}: ${variable}` : variable);
+  };
+  return { premirrors: parse('PREMIRRORS'), mirrors: parse('MIRRORS') };
 }
 
 interface DecodedUrl {

@@ -167,6 +167,24 @@ describe('fetchSources against a real HTTP server', () => {
     assert.deepEqual(listTree(cache), []);
   });
 
+  it('downloads at most `concurrency` sources at once', async () => {
+    const slow = await startHttpServer(join(tmp, 'srv'));
+    slow.misbehave('*', { stall: true });
+    const names = ['a', 'b', 'c'];
+    const recipe = makeRecipe({
+      file: bbFile(),
+      vars: { SRC_URI: names.map((name) => `${slow.url}/${name}.tar.gz;name=${name}`).join(' ') },
+      flags: { SRC_URI: Object.fromEntries(names.map((name, i) => [`${name}.sha256sum`, String(i).repeat(64)])) },
+    });
+    try {
+      await assertFails(fetchSources({ recipe, sourceCache: freshCache(), concurrency: 2, timeoutMs: 1000 }), 'FETCH_FAILED', ['timed out']);
+      assert.equal(slow.requestCount(), 3, 'every source was tried');
+      assert.equal(slow.maxInFlight(), 2, 'two at a time');
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('removes partial downloads of dead processes, not those of live ones', async () => {
     const cache = freshCache();
     const deadPid = spawnSync('true').pid!;

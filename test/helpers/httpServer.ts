@@ -18,6 +18,8 @@ export interface TestHttpServer {
   port: number;
   /** Every request's path, in order. */
   requests: string[];
+  /** The most requests the server was answering at once. */
+  maxInFlight(): number;
   /** How many requests asked for `path` (every request when omitted). */
   requestCount(path?: string): number;
   /** From now on answer `path` (`*`: every path) this way, until clear(). */
@@ -44,9 +46,12 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
   const requests: string[] = [];
   const misbehaviors = new Map<string, Misbehavior>();
   const sockets = new Set<Socket>();
+  const inFlight = { now: 0, max: 0 };
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+    response.on('close', () => inFlight.now--);
     const how = misbehaviors.get(path) ?? misbehaviors.get('*');
     if (how && 'stall' in how) return;
     if (request.method === 'PUT') {
@@ -81,6 +86,7 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    maxInFlight: () => inFlight.max,
     requestCount: (path) => (path === undefined ? requests.length : requests.filter((each) => each === path).length),
     misbehave: (path, how) => void misbehaviors.set(path, how),
     clear: () => misbehaviors.clear(),

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { mirrorUrl, mirrorUrls, parseMirrorList } from '../../src/model/mirrorUrls.js';
+import { mirrorUrl, mirrorUrls, parseMirrorList, recipeMirrors } from '../../src/model/mirrorUrls.js';
+import { makeRecipe } from '../helpers/makeRecipe.js';
 
 /** [url, file name, pattern, replacement, expected]: BitBake's own MirrorUriTest cases for http(s) and file mirrors. */
 const BITBAKE_CASES: [string, string, string, string, string][] = [
@@ -80,5 +81,14 @@ describe('parseMirrorList', () => {
         return true;
       });
     }
+  });
+});
+
+describe('recipeMirrors', () => {
+  it('parses PREMIRRORS and MIRRORS, naming where a bad one was set', () => {
+    const recipe = makeRecipe({ file: '/ws/recipes/site.conf', vars: { PREMIRRORS: 'https?://.*/.* http://a/', MIRRORS: '' } });
+    assert.deepEqual(recipeMirrors(recipe), { premirrors: [{ find: 'https?://.*/.*', replace: 'http://a/' }], mirrors: [] });
+    const bad = makeRecipe({ file: '/ws/recipes/site.conf', vars: { PREMIRRORS: '', MIRRORS: 'https?://.*/.*' } });
+    assert.throws(() => recipeMirrors(bad), /\/ws\/recipes\/site\.conf:2: MIRRORS has an odd number of words/);
   });
 });
