@@ -12,12 +12,14 @@ export interface DownloadOptions {
   /** Idle time allowed while connecting or between two reads, in ms (default 30 s). */
   timeoutMs?: number;
   onData?: (received: number, total: number | undefined) => void;
+  /** Also compute the md5 (only when a recipe gives an md5sum: it costs throughput). */
+  md5?: boolean;
 }
 
 export interface Downloaded {
   bytes: number;
   sha256: string;
-  md5: string;
+  md5: string | undefined;
 }
 
 /** One URL's failure: FETCH_FAILED whose data holds the url and the HTTP status or errno. */
@@ -40,12 +42,12 @@ const MAX_REDIRECTS = 10;
 export async function downloadToFile(url: string, dest: string, options: DownloadOptions = {}): Promise<Downloaded> {
   const source = url.startsWith('file://') ? createReadStream(fileURLToPath(url)) : await openUrl(url, options.timeoutMs ?? 30_000);
   const length = source instanceof http.IncomingMessage ? source.headers['content-length'] : undefined;
-  const transfer: Transfer = { url, dest, total: length === undefined ? undefined : Number(length), bytes: 0, sha256: createHash('sha256'), md5: createHash('md5') };
+  const transfer: Transfer = { url, dest, total: length === undefined ? undefined : Number(length), bytes: 0, sha256: createHash('sha256'), md5: options.md5 ? createHash('md5') : undefined };
   await copyStream(source, transfer, options.onData);
   if (transfer.total !== undefined && transfer.bytes !== transfer.total) {
     throw downloadFailure(url, `truncated: received ${transfer.bytes} of the ${transfer.total} bytes its Content-Length announced`);
   }
-  return { bytes: transfer.bytes, sha256: transfer.sha256.digest('hex'), md5: transfer.md5.digest('hex') };
+  return { bytes: transfer.bytes, sha256: transfer.sha256.digest('hex'), md5: transfer.md5?.digest('hex') };
 }
 
 interface Transfer {
@@ -55,14 +57,14 @@ interface Transfer {
   total: number | undefined;
   bytes: number;
   sha256: Hash;
-  md5: Hash;
+  md5: Hash | undefined;
 }
 
 async function copyStream(source: Readable, transfer: Transfer, onData: DownloadOptions['onData']): Promise<void> {
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       transfer.sha256.update(chunk);
-      transfer.md5.update(chunk);
+      transfer.md5?.update(chunk);
       transfer.bytes += chunk.length;
       onData?.(transfer.bytes, transfer.total);
       done(null, chunk);

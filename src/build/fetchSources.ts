@@ -127,6 +127,7 @@ async function fetchRemote(uri: SrcUri, expected: ExpectedSums, options: FetchSo
     try {
       const got = await downloadToFile(url, partial, {
         timeoutMs: options.timeoutMs,
+        md5: expected.md5 !== undefined,
         onData: (received, total) => options.onProgress?.({ uri, url, received, total, state: 'downloading' }),
       });
       const mismatch = got.sha256 !== expected.sha256 ? 'sha256' : expected.md5 !== undefined && got.md5 !== expected.md5 ? 'md5' : undefined;
