@@ -101,6 +101,15 @@ describe('fetchSources against a real HTTP server', () => {
     assert.deepEqual(listTree(cache), []);
   });
 
+  it('checks an md5sum flag too, and refuses a sha256sum that is not one', async () => {
+    const cache = freshCache();
+    const withMd5 = makeRecipe({ file: bbFile(), vars: { SRC_URI: `${upstream.url}${TARBALL_PATH}` }, flags: { SRC_URI: { sha256sum: tarballSha, md5sum: '0'.repeat(32) } } });
+    await assertFails(fetchSources({ recipe: withMd5, sourceCache: cache }), 'CHECKSUM_MISMATCH', [`md5 `, `expected ${'0'.repeat(32)}`]);
+    assert.deepEqual(listTree(cache), []);
+    const short = makeRecipe({ file: bbFile(), vars: { SRC_URI: `${upstream.url}${TARBALL_PATH}` }, flags: { SRC_URI: { sha256sum: 'abc' } } });
+    await assertFails(fetchSources({ recipe: short, sourceCache: cache }), 'RECIPE_INVALID', ['hello_1.0.bb:1:', 'SRC_URI[sha256sum] = "abc"']);
+  });
+
   const failures: [string, Misbehavior, ErrorCode, (RegExp | string)[]][] = [
     ['404', { status: 404 }, 'FETCH_FAILED', [/HTTP 404/]],
     ['500', { status: 500 }, 'FETCH_FAILED', [/HTTP 500/]],
