@@ -7,6 +7,7 @@ import { listDirectory } from '../store/listDirectory.js';
 import type { Repository } from '../store/repository.js';
 import { buildAutotools } from './buildAutotools.js';
 import { buildRecordPath, writeBuildRecord } from './buildRecord.js';
+import { recipeMirrors } from '../model/mirrorUrls.js';
 import { fetchSources } from './fetchSources.js';
 import { importBuiltArtifacts } from './importBuiltArtifacts.js';
 import { packArtifact } from './packArtifact.js';
@@ -44,7 +45,7 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
   let succeeded = false;
   try {
     options.onStep?.(`${label}: fetch`);
-    const fetched = await fetchSources({ recipe, sourceCache: options.sourceCache, premirrors: recipeVar(recipe, 'PREMIRRORS'), mirrors: recipeVar(recipe, 'MIRRORS') });
+    const fetched = await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) });
     options.onStep?.(`${label}: unpack`);
     const { sourceDir } = await unpackSources({ recipe, fetched, workdir });
     options.onStep?.(`${label}: build root`);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
-import { recipeVar } from '../model/recipe.js';
+import { recipeMirrors } from '../model/mirrorUrls.js';
 import { fetchSources, type FetchedSource } from './fetchSources.js';
 import { loadRecipeSet } from './loadRecipeSet.js';
 
@@ -23,7 +23,7 @@ export async function fetchWorkspaceSources(options: {
       });
     }
     options.onStep?.(`fetch ${name}`);
-    out.push({ recipe: name, sources: await fetchSources({ recipe, sourceCache: options.sourceCache, premirrors: recipeVar(recipe, 'PREMIRRORS'), mirrors: recipeVar(recipe, 'MIRRORS') }) });
+    out.push({ recipe: name, sources: await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) }) });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { BuildInput } from '../model/buildInputs.js';
-import { recipeList, recipeVar, type Recipe } from '../model/recipe.js';
-import { parseSrcUri } from '../model/srcUri.js';
+import { recipeVar, type Recipe } from '../model/recipe.js';
+import { checksumFlag, parseRecipeSrcUris } from '../model/srcUri.js';
 import { sha256OfFile } from '../store/importArtifact.js';
 import { BUILD_RULES_VERSION, BUILD_VARIABLES } from './buildRules.js';
 import { findLocalFile } from './findLocalFile.js';
@@ -22,13 +22,11 @@ export async function recipeBuildInputs(recipe: Recipe, workspace: string): Prom
     inputs.push({ kind: 'variable', name, digest: sha256Of(recipeVar(recipe, name)) });
   }
   const flags = recipe.flags.get('SRC_URI');
-  for (const word of recipeList(recipe, 'SRC_URI')) {
-    const uri = parseSrcUri(word, recipe);
+  for (const uri of parseRecipeSrcUris(recipe)) {
     if (uri.scheme === 'file') {
-      inputs.push({ kind: 'local-source', name: uri.path, digest: await sha256OfFile(findLocalFile(recipe, uri.path)) });
+      inputs.push({ kind: 'local-source', name: uri.path, digest: await sha256OfFile(findLocalFile(recipe, uri)) });
     } else {
-      const sum = flags?.get(uri.name === undefined ? 'sha256sum' : `${uri.name}.sha256sum`) ?? '';
-      inputs.push({ kind: 'remote-source', name: uri.url, digest: sum });
+      inputs.push({ kind: 'remote-source', name: uri.url, digest: flags?.get(checksumFlag(uri)) ?? '' });
     }
   }
   return inputs;
