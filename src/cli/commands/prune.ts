@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 
@@ -18,13 +19,12 @@ export const pruneCommand: CommandModule<GlobalArgs, Args> = {
       .option('older-than', { type: 'string', describe: "cut each branch's commits older than this (30d, 12h, 2w…); the tip always stays" })
       .option('dry-run', { type: 'boolean', default: false, describe: 'say what would go and how many bytes would return; change nothing' })
       .option('prefix', { type: 'string', array: true, describe: 'deployment prefix(es) whose deployments are kept (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
-      .check((args) => {
-        if (args.keep !== undefined && (!Number.isSafeInteger(args.keep) || args.keep < 0)) throw new Error('--keep takes a whole number of commits, 0 or more');
-        return true;
-      })
       .example('$0 prune --keep 2 --dry-run', 'what keeping two commits per branch would free')
       .example('$0 prune --older-than 30d', 'cut history older than 30 days; deployed commits always stay'),
   handler: async (argv) => {
+    if (argv.keep !== undefined && (!Number.isSafeInteger(argv.keep) || argv.keep < 0)) {
+      throw new HacktreeError('USAGE', `--keep takes a whole number of commits, 0 or more, not ${argv.keep}`, { hint: 'for example --keep 2' });
+    }
     const { pruneRepository } = await import('../../root/pruneRepository.js');
     const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const { parseDuration } = await import('../../model/duration.js');
