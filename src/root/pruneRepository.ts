@@ -1,6 +1,7 @@
 import type { GitCommit } from '../model/gitCommit.js';
 import { parseLocalRecord } from '../model/localRecord.js';
 import type { Oid } from '../model/oid.js';
+import { failpoint } from '../store/failpoint.js';
 import { findNeededObjects, type HistoryCut, type NeededTip } from '../store/findNeededObjects.js';
 import { deleteRef, listRefs, updateRef } from '../store/refs.js';
 import { withRepoLock } from '../store/repoLock.js';
@@ -65,6 +66,7 @@ export async function pruneRepository(options: PruneOptions): Promise<PruneRepor
       for (const { ref, oid } of pins) if (!deployed.includes(oid) || ref !== `${DEPLOYED_REF_PREFIX}${oid}`) await deleteRef(repo, ref);
       for (const oid of deployed) if (!pins.some((p) => p.oid === oid)) await updateRef(repo, `${DEPLOYED_REF_PREFIX}${oid}`, oid);
       syncRepository(repo);
+      failpoint('prune-after-shallow');
     }
     const swept = await sweepUnneeded(repo, needed, { dryRun });
     return { repo: repo.dir, dryRun, keptCommits: needed.commits.size, shallow: [...needed.shallow].sort(), deployed, ...swept };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Oid } from '../model/oid.js';
 import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
 import type { NeededObjects } from './findNeededObjects.js';
+import { failpoint } from './failpoint.js';
 import { listDirectory } from './listDirectory.js';
 import { listFanOut } from './listFanOut.js';
 import { parseRawObjectName } from './rawCache.js';
@@ -29,7 +30,9 @@ export async function sweepUnneeded(repo: Repository, needed: NeededObjects, opt
   const remove = (path: string): void => {
     const st = lstatSync(path);
     if (st.nlink <= 1) report.bytes += st.size;
-    if (!options.dryRun) rmSync(path, { force: true });
+    if (options.dryRun) return;
+    failpoint('prune-remove');
+    rmSync(path, { force: true });
   };
   for await (const { fan, names } of listFanOut(repo.objectsDir)) {
     for (const name of names) {

@@ -10,7 +10,7 @@ import { repositoryAt } from '../../src/store/repository.js';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { hacktreeBin, inMountNamespace, makeTempDir, runHacktree } from '../helpers/cli.js';
 import { writeHandmadeTarball } from '../helpers/handmadeTarball.js';
-import { assertFsckClean, assertRepoUnchanged, gitFsck, snapshotRepoState } from '../helpers/repoState.js';
+import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 
 // Ten composes of root 1.0-runtime-opt-x86_64 from small artifacts (base, and app v1..v10 whose
 // usr/share/app/version changes each time), committed one day apart (the last one now), plus a
@@ -174,17 +174,21 @@ test('prune --keep 0 never removes a deployed commit: its objects and raw files 
   const prefix = join(work, 'prefix');
   mkdirSync(prefix);
   const old = composes[2]!;
-  const r = inMountNamespace(`
-    export HACKTREE_FSYNC=0
-    H() { node ${hacktreeBin} --repo ${repo} "$@"; }
+  const scenario = (script: string) => {
+    const r = inMountNamespace(`
+      export HACKTREE_FSYNC=0
+      H() { node ${hacktreeBin} --repo ${repo} "$@"; }
+      ${script}`);
+    assert.equal(r.status, 0, `scenario failed:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const out = scenario(`
     H root checkout ${NAME} --prefix ${prefix} --commit ${old} -q
     H prune --keep 0 --prefix ${prefix} --json > ${work}/prune.json
     H fsck --prefix ${prefix}
-    cat ${prefix}/root-${NAME}/usr/share/app/version
-    H root undeploy ${NAME} --prefix ${prefix} -q`);
-  assert.equal(r.status, 0, `scenario failed:\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stdout, /checked .* 1 deployments: 0 problems/);
-  assert.match(r.stdout, /^3$/m, 'the deployment still shows compose 3');
+    cat ${prefix}/root-${NAME}/usr/share/app/version`);
+  assert.match(out, /checked .* 1 deployments: 0 problems/);
+  assert.match(out, /^3$/m, 'the deployment still shows compose 3');
   const report = JSON.parse(readFileSync(join(work, 'prune.json'), 'utf8'));
   assert.deepEqual(report.deployed, [old]);
   assert.deepEqual(git(repo, 'rev-list', BRANCH).split('\n').filter(Boolean), [composes[9]], 'the branch keeps its tip only');
@@ -194,9 +198,31 @@ test('prune --keep 0 never removes a deployed commit: its objects and raw files 
   const raw = new Set(rawFiles(repo));
   for (const path of await rawNeededBy(repo, [old])) assert.ok(raw.has(path), `raw file ${path} of the deployed commit stays`);
   for (const gone of [composes[1]!, composes[3]!]) assert.notEqual(spawnSync('git', [`--git-dir=${repo}`, 'cat-file', '-e', gone]).status, 0);
-  const fsck = gitFsck(repo);
-  assert.equal(fsck.findings, '', fsck.output);
+  assertFsckClean(repo);
+
+  // Once undeployed, the next prune drops the pin and the commit with it.
+  scenario(`
+    H root undeploy ${NAME} --prefix ${prefix} -q
+    H prune --keep 0 --prefix ${prefix} -q`);
+  assert.equal(git(repo, 'for-each-ref', 'refs/hacktree/deployed/'), '');
+  assert.notEqual(spawnSync('git', [`--git-dir=${repo}`, 'cat-file', '-e', old]).status, 0, 'the undeployed commit is gone');
+  assertFsckClean(repo);
   rmSync(prefix, { recursive: true, force: true });
+  rmSync(repo, { recursive: true, force: true });
+});
+
+test('a prune killed while removing leaves every needed object; the next one finishes', async () => {
+  const repo = copyRepo('crash');
+  for (const point of ['prune-after-shallow', 'prune-remove:5']) {
+    const killed = runHacktree(['prune', '--keep', '2'], { repo, env: { HACKTREE_FSYNC: '0', HACKTREE_FAILPOINT: point } });
+    assert.equal(killed.status, 137, `killed at ${point}: ${killed.stderr}`);
+    assertFsckClean(repo);
+    assert.equal(git(repo, 'rev-list', BRANCH).split('\n').filter(Boolean).length, 2);
+  }
+  ok(repo, ['prune', '--keep', '2']);
+  assert.deepEqual(looseObjects(repo), reachableObjects(repo));
+  assert.deepEqual(rawFiles(repo), await rawNeededBy(repo, git(repo, 'rev-list', '--all').split('\n').filter(Boolean)));
+  assertFsckClean(repo);
   rmSync(repo, { recursive: true, force: true });
 });
 
