@@ -34,19 +34,21 @@ export async function sweepUnneeded(repo: Repository, needed: NeededObjects, opt
     failpoint('prune-remove');
     rmSync(path, { force: true });
   };
-  for await (const { fan, names } of listFanOut(repo.objectsDir)) {
-    for (const name of names) {
-      if (!LOOSE_NAME.test(name) || needed.objects.has(`${fan}${name}` as Oid)) continue;
-      remove(join(repo.objectsDir, fan, name));
-      report.looseObjects++;
-    }
-  }
+  // Raw files first: a raw file stands for its blob (a commit whose stat cache finds the raw file
+  // does not write the blob again), so a blob never goes while its raw file stays.
   for await (const { fan, names } of listFanOut(repo.rawDir)) {
     for (const name of names) {
       const path = join(repo.rawDir, fan, name);
       if (name.startsWith(TEMP_OBJECT_PREFIX) || parseRawObjectName(fan, name) === null || needed.rawPaths.has(path)) continue;
       remove(path);
       report.rawFiles++;
+    }
+  }
+  for await (const { fan, names } of listFanOut(repo.objectsDir)) {
+    for (const name of names) {
+      if (!LOOSE_NAME.test(name) || needed.objects.has(`${fan}${name}` as Oid)) continue;
+      remove(join(repo.objectsDir, fan, name));
+      report.looseObjects++;
     }
   }
   return report;

@@ -126,6 +126,8 @@ test('a corrupted file on the server is refused (CHECKSUM_MISMATCH), nothing sta
     const dirCache = join(work, 'dir-cache');
     const push = runHacktree(['cache', 'push', dirCache, '-C', workspace]);
     assert.equal(push.status, 0, push.stderr);
+    assert.deepEqual(readdirSync(dirCache).sort(), ['by-id', ...names].sort(), 'the directory cache holds the artifacts and by-id/, no temporary file');
+    assert.deepEqual(readdirSync(join(dirCache, 'by-id')), [`${ID}.json`]);
     const second = await lookup([server.url, dirCache]);
     assert.deepEqual(second.warnings, []);
     assert.equal(second.found?.length, 2);
