@@ -6,6 +6,8 @@ import { findNeededObjects, type HistoryCut, type NeededTip } from '../store/fin
 import { deleteRef, listRefs, updateRef } from '../store/refs.js';
 import { withRepoLock } from '../store/repoLock.js';
 import { openRepository } from '../store/repository.js';
+import { removeCommitGraph } from '../store/removeCommitGraph.js';
+import { packBytes, repackRepository } from '../store/repackRepository.js';
 import { readShallowCommits, writeShallowCommits } from '../store/shallowCommits.js';
 import { sweepUnneeded, type SweepReport } from '../store/sweepUnneeded.js';
 import { syncRepository } from '../store/syncRepository.js';
@@ -33,6 +35,8 @@ export interface PruneReport extends SweepReport {
   shallow: Oid[];
   /** Commits deployed under the prefixes: always kept, and pinned by refs/hacktree/deployed/<commit>. */
   deployed: Oid[];
+  /** When packs exist, they are rewritten with what is needed (`git repack -a -d`): the bytes that returned. */
+  packBytesFreed: number;
 }
 
 /** Refs hacktree keeps so a deployed commit stays reachable for native git (gc) after its branch's history was cut. */
@@ -41,8 +45,8 @@ export const DEPLOYED_REF_PREFIX = 'refs/hacktree/deployed/';
 /**
  * `hacktree prune`: under the repository lock, computes everything the refs, the cut histories
  * and the deployments need (reading only), then writes the new `shallow` file and the deployment
- * pins, flushes, and only then removes loose objects and raw cache files nothing needs. A crash
- * at any point leaves every needed object.
+ * pins, flushes, and only then removes loose objects and raw cache files nothing needs, and
+ * rewrites the packs if a native `git gc` made some. A crash at any point leaves every needed object.
  */
 export async function pruneRepository(options: PruneOptions): Promise<PruneReport> {
   const repo = openRepository(options.repoDir);
@@ -65,11 +69,18 @@ export async function pruneRepository(options: PruneOptions): Promise<PruneRepor
       if (old.size !== needed.shallow.size || [...old].some((c) => !needed.shallow.has(c))) writeShallowCommits(repo, needed.shallow);
       for (const { ref, oid } of pins) if (!deployed.includes(oid) || ref !== `${DEPLOYED_REF_PREFIX}${oid}`) await deleteRef(repo, ref);
       for (const oid of deployed) if (!pins.some((p) => p.oid === oid)) await updateRef(repo, `${DEPLOYED_REF_PREFIX}${oid}`, oid);
+      removeCommitGraph(repo);
       syncRepository(repo);
       failpoint('prune-after-shallow');
     }
     const swept = await sweepUnneeded(repo, needed, { dryRun });
-    return { repo: repo.dir, dryRun, keptCommits: needed.commits.size, shallow: [...needed.shallow].sort(), deployed, ...swept };
+    let packBytesFreed = 0;
+    if (swept.packs > 0 && !dryRun) {
+      const before = packBytes(repo);
+      repackRepository(repo);
+      packBytesFreed = Math.max(0, before - packBytes(repo));
+    }
+    return { repo: repo.dir, dryRun, keptCommits: needed.commits.size, shallow: [...needed.shallow].sort(), deployed, ...swept, packBytesFreed };
   });
 }
 

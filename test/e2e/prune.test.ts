@@ -160,6 +160,24 @@ test('prune --keep 2 after ten composes leaves exactly what the kept commits nee
   rmSync(repo, { recursive: true, force: true });
 });
 
+test('after a native git gc, prune --keep 2 rewrites the packs with exactly what is needed', async () => {
+  const repo = copyRepo('packed');
+  execFileSync('git', [`--git-dir=${repo}`, 'gc', '-q']);
+  assert.deepEqual(looseObjects(repo), [], 'git gc packed every object');
+  const report = JSON.parse(ok(repo, ['prune', '--keep', '2', '--json']));
+  assert.ok(report.packs > 0 && report.packBytesFreed > 0, JSON.stringify(report));
+  const all = git(repo, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)').split('\n').filter(Boolean).sort();
+  assert.deepEqual(all, reachableObjects(repo), 'the packs hold exactly what the refs reach');
+  assert.equal(git(repo, 'rev-list', BRANCH).split('\n').filter(Boolean).length, 2);
+  assert.deepEqual(rawFiles(repo), await rawNeededBy(repo, git(repo, 'rev-list', '--all').split('\n').filter(Boolean)));
+  assertFsckClean(repo);
+  const dest = join(work, 'packed-checkout');
+  ok(repo, ['checkout', BRANCH, dest]);
+  assert.equal(readFileSync(join(dest, 'usr/share/app/version'), 'utf8'), '10\n');
+  rmSync(dest, { recursive: true, force: true });
+  rmSync(repo, { recursive: true, force: true });
+});
+
 test('prune --older-than keeps the commits of the last days only', () => {
   const repo = copyRepo('older');
   ok(repo, ['prune', '--older-than', '84h']);

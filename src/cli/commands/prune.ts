@@ -35,7 +35,7 @@ export const pruneCommand: CommandModule<GlobalArgs, Args> = {
     printResult(argv, report, () => [
       `${verb} ${report.looseObjects} objects and ${report.rawFiles} raw cache files: ${report.bytes} bytes`,
       `kept ${report.keptCommits} commits (${report.shallow.length} with their history cut, ${report.deployed.length} deployed)` +
-        (report.packs > 0 ? `; ${report.packs} packs left as they are` : ''),
+        (report.packs === 0 ? '' : report.dryRun ? `; ${report.packs} packs would be rewritten (git repack -a -d)` : `; packs rewritten: ${report.packBytesFreed} bytes returned`),
     ], false);
   },
 };
