@@ -17,10 +17,11 @@ export interface FindCachedBuildOptions {
   /** Caches to try in order: HTTP(S) base URLs or directories. */
   caches: readonly string[];
   /**
-   * Told why a cache could not serve the build: CACHE_FAILED (unreachable, an HTTP error, a bad
-   * index), AUTH_FAILED, and CHECKSUM_MISMATCH (only when no cache had a good copy).
+   * Told why a cache could not serve the build, as one line ("error[CODE]: message") and as the
+   * error: CACHE_FAILED (unreachable, an HTTP error, a bad index), AUTH_FAILED, and
+   * CHECKSUM_MISMATCH (only when no cache had a good copy).
    */
-  onWarning?: (warning: HacktreeError) => void;
+  onWarning?: (warning: string, error: HacktreeError) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -44,7 +45,7 @@ export async function findCachedBuild(options: FindCachedBuildOptions): Promise<
     try {
       const found = await downloadBuild(cache, options.id, options.artifactsDir);
       if (found !== null) {
-        networkWarnings.forEach((w) => options.onWarning?.(w));
+        networkWarnings.forEach((w) => warn(options, w));
         return found;
       }
     } catch (err) {
@@ -53,8 +54,12 @@ export async function findCachedBuild(options: FindCachedBuildOptions): Promise<
       else throw err;
     }
   }
-  [...networkWarnings, ...checksumWarnings].forEach((w) => options.onWarning?.(w));
+  [...networkWarnings, ...checksumWarnings].forEach((w) => warn(options, w));
   return null;
+}
+
+function warn(options: FindCachedBuildOptions, error: HacktreeError): void {
+  options.onWarning?.(`error[${error.code}]: ${error.message}`, error);
 }
 
 /** The build's artifacts already in `dir` (one runtime and one devel with `id=ID`), or null. */

@@ -32,7 +32,10 @@ function artifactName(kind: string, id: string): string {
 async function lookup(caches: string[], id = ID): Promise<{ found: string[] | null; warnings: HacktreeError[]; dir: string }> {
   const dir = makeTempDir('hacktree-cache-lookup');
   const warnings: HacktreeError[] = [];
-  const found = await findCachedBuild({ id, artifactsDir: join(dir, 'artifacts'), caches, onWarning: (w) => warnings.push(w) });
+  const found = await findCachedBuild({ id, artifactsDir: join(dir, 'artifacts'), caches, onWarning: (line, w) => {
+    assert.ok(line.startsWith(`error[${w.code}]: `));
+    warnings.push(w);
+  } });
   return { found, warnings, dir };
 }
 
@@ -100,7 +103,7 @@ test('a lookup from an empty artifacts directory downloads and verifies the buil
     assert.deepEqual(readdirSync(join(dir, 'artifacts')).sort(), [...names].sort(), 'nothing but the two artifacts');
     // Found locally the second time: no cache is asked (a cache that is down gives no warning).
     const again: HacktreeError[] = [];
-    const local = await findCachedBuild({ id: ID, artifactsDir: join(dir, 'artifacts'), caches: [`http://127.0.0.1:${await freePort()}/`], onWarning: (w) => again.push(w) });
+    const local = await findCachedBuild({ id: ID, artifactsDir: join(dir, 'artifacts'), caches: [`http://127.0.0.1:${await freePort()}/`], onWarning: (_line, w) => again.push(w) });
     assert.deepEqual(local, found);
     assert.deepEqual(again, []);
   } finally {
