@@ -1,4 +1,5 @@
 import type { GitCommit } from '../model/gitCommit.js';
+import { parseConfigMessage } from '../model/configCommitMessage.js';
 import { parseLocalRecord } from '../model/localRecord.js';
 import type { Oid } from '../model/oid.js';
 import { failpoint } from '../store/failpoint.js';
@@ -88,7 +89,8 @@ function cutOf(ref: string, options: PruneOptions, now: number): HistoryCut {
   return {
     keep: options.keep,
     notBefore: options.olderThanSeconds === undefined ? undefined : now - options.olderThanSeconds,
-    // A local branch keeps its newest local record: `root update` reads the local artifacts from it.
-    through: ref.startsWith('refs/heads/local/') ? (commit: GitCommit) => parseLocalRecord(commit.message) !== null : undefined,
+    // A local branch keeps what `root update` reads: the config.d commits above its newest local
+    // record, and that record (or, on a branch only config apply made, the commit they were made on).
+    through: ref.startsWith('refs/heads/local/') ? (commit: GitCommit) => parseLocalRecord(commit.message) !== null || parseConfigMessage(commit.message) === null : undefined,
   };
 }

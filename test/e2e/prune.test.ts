@@ -178,6 +178,38 @@ test('after a native git gc, prune --keep 2 rewrites the packs with exactly what
   rmSync(repo, { recursive: true, force: true });
 });
 
+test('a local branch cut by prune keeps its local record: root update still rebuilds it on a new master', () => {
+  const repo = copyRepo('local');
+  const prefix = join(work, 'no-prefix');
+  const local = join(work, 'app-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=99,.tar.gz');
+  writeHandmadeTarball(local, [
+    { kind: 'dir', path: '.' },
+    { kind: 'file', path: 'usr/share/app/README', content: 'the app\n' },
+    { kind: 'file', path: 'usr/share/app/version', content: 'local\n' },
+  ]);
+  const env = { HACKTREE_PREFIX: prefix };
+  ok(repo, ['root', 'install-local', local, '--root', NAME, '--no-deploy', '-q'], env);
+  // Master moves on: a compose with base v2, whose etc/base.conf changed.
+  const layer = join(work, 'artifacts-11');
+  execFileSync('cp', ['-a', join(work, 'artifacts'), layer]);
+  writeHandmadeTarball(join(layer, 'base-runtime,b=opt,o=master,r=1.0-opt-x86_64,v=2,.tar.gz'), [
+    { kind: 'dir', path: '.' },
+    { kind: 'file', path: 'etc/base.conf', content: 'base 11\n' },
+    { kind: 'file', path: 'usr/bin/tool', content: '#!/bin/sh\necho tool\n', mode: 0o755 },
+  ]);
+  ok(repo, ['root', 'compose', NAME, '--roots', join(work, 'roots'), '--artifacts', layer, '-q']);
+  ok(repo, ['prune', '--keep', '1', '--prefix', prefix]);
+  assert.equal(git(repo, 'rev-list', `local/${BRANCH}`).split('\n').filter(Boolean).length, 1, 'the local branch keeps its record commit only');
+  assertFsckClean(repo);
+  ok(repo, ['root', 'update', NAME, '--no-deploy', '-q'], env);
+  assert.equal(ok(repo, ['root', 'cat', `local/${BRANCH}`, 'usr/share/app/version']), 'local\n');
+  assert.equal(ok(repo, ['root', 'cat', `local/${BRANCH}`, 'etc/base.conf']), 'base 11\n');
+  assertFsckClean(repo);
+  rmSync(layer, { recursive: true, force: true });
+  rmSync(local, { force: true });
+  rmSync(repo, { recursive: true, force: true });
+});
+
 test('prune --older-than keeps the commits of the last days only', () => {
   const repo = copyRepo('older');
   ok(repo, ['prune', '--older-than', '84h']);
