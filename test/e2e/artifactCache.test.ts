@@ -141,6 +141,22 @@ test('a corrupted file on the server is refused (CHECKSUM_MISMATCH), nothing sta
   }
 });
 
+test('a truncated file on the server is refused too, naming the sizes', async () => {
+  const devel = join(server.root, names[1]!);
+  const good = readFileSync(devel);
+  writeFileSync(devel, good.subarray(0, good.length - 100));
+  try {
+    const { found, warnings, dir } = await lookup([server.url]);
+    assert.equal(found, null);
+    assert.deepEqual(warnings.map((w) => w.code), ['CHECKSUM_MISMATCH']);
+    assert.match(warnings[0]!.message, new RegExp(`${good.length - 100} bytes, the index gives ${good.length}`));
+    assert.deepEqual(listDirectory(join(dir, 'artifacts')), []);
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    writeFileSync(devel, good);
+  }
+});
+
 test('a build the cache does not have (404 index) is a miss without a warning', async () => {
   const { found, warnings, dir } = await lookup([server.url], OTHER_ID);
   assert.equal(found, null);
