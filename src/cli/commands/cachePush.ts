@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
+import { workspaceOption, type WorkspaceArgs } from '../workspaceOption.js';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, WorkspaceArgs {
   cache: string;
   artifacts?: string[];
-  C: string;
 }
 
 export const cachePushCommand: CommandModule<GlobalArgs, Args> = {
@@ -15,7 +15,7 @@ export const cachePushCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('cache', { type: 'string', demandOption: true, describe: 'a directory, or an http(s):// base URL written with PUT (WebDAV)' })
       .positional('artifacts', { type: 'string', array: true, describe: 'artifact files (a build\'s other artifact beside each is pushed too)' })
-      .option('C', { type: 'string', default: '.', describe: 'the workspace (recipes/, roots/, artifacts/)' })
+      .option('C', workspaceOption)
       .example('$0 cache push /srv/www/cache', 'a directory any static HTTP server can serve')
       .example('HACKTREE_CACHE_USER=ci HACKTREE_CACHE_PASSWORD=… $0 cache push https://cache.example.org/hacktree/', 'HTTP PUT with basic auth (or HACKTREE_CACHE_TOKEN)'),
   handler: async (argv) => {
