@@ -2,8 +2,11 @@ import { parseCommit, type GitCommit } from '../model/gitCommit.js';
 import type { Oid } from '../model/oid.js';
 import { readObjectOfType } from './objectStore.js';
 import type { Repository } from './repository.js';
+import { readShallowCommits } from './shallowCommits.js';
 
-/** Reads and parses one commit object. */
+/** Reads and parses one commit object; a shallow commit (history cut by prune) has no parents, as in git. */
 export async function readCommit(repo: Repository, oid: Oid): Promise<GitCommit> {
-  return parseCommit(await readObjectOfType(repo, oid, 'commit'), oid);
+  const commit = parseCommit(await readObjectOfType(repo, oid, 'commit'), oid);
+  if (commit.parents.length > 0 && readShallowCommits(repo).has(oid)) commit.parents = [];
+  return commit;
 }

@@ -10,6 +10,7 @@ import { looseObjectPath, readObject } from './objectStore.js';
 import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
 import { listRefs } from './refs.js';
 import type { Repository } from './repository.js';
+import { readShallowCommits } from './shallowCommits.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 export interface ReachableReport {
@@ -29,7 +30,7 @@ export interface ReachableOptions {
 }
 
 /**
- * Walks every ref: commits (all parents), trees, blobs. Reports what is missing or corrupt, and
+ * Walks every ref: commits (all parents, none past a shallow commit), trees, blobs. Reports what is missing or corrupt, and
  * checks each commit's snapshot: its meta record parses and files/ holds exactly what it lists.
  */
 export async function verifyReachable(repo: Repository, options: ReachableOptions): Promise<ReachableReport> {
@@ -38,6 +39,7 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
   const seen = new Set<Oid>();
   const soundTrees = new Map<Oid, boolean>();
   const reported = new Set<Oid>(options.corrupt);
+  const shallow = readShallowCommits(repo);
 
   const problem = (kind: FsckProblem['kind'], oid: Oid, detail: string): void => {
     if (reported.has(oid)) return;
@@ -132,7 +134,7 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
         problem('object-corrupt', commit, `${context}: ${err.message}`);
         continue;
       }
-      if (firstVisit) pending.push(...parsed.parents);
+      if (firstVisit && !shallow.has(commit)) pending.push(...parsed.parents);
       const treeSeen = soundTrees.has(parsed.tree);
       const sound = await walkTree(parsed.tree, `${context} via commit ${commit}`);
       // A snapshot already checked as another commit's is read again only for a tip's raw objects.

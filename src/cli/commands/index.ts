@@ -2,14 +2,16 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { artifactCommand } from './artifact.js';
 import { buildCommand } from './build.js';
+import { cacheCommand } from './cache.js';
 import { checkoutCommand } from './checkout.js';
 import { configCommand } from './config.js';
 import { fetchCommand } from './fetch.js';
 import { fsckCommand } from './fsck.js';
 import { initCommand } from './init.js';
 import { makeCommand } from './make.js';
+import { pruneCommand } from './prune.js';
 import { recipeCommand } from './recipe.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, cacheCommand, rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand];

@@ -1,0 +1,55 @@
+import { lstatSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Oid } from '../model/oid.js';
+import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
+import type { NeededObjects } from './findNeededObjects.js';
+import { failpoint } from './failpoint.js';
+import { listDirectory } from './listDirectory.js';
+import { listFanOut } from './listFanOut.js';
+import { parseRawObjectName } from './rawCache.js';
+import type { Repository } from './repository.js';
+
+export interface SweepReport {
+  looseObjects: number;
+  rawFiles: number;
+  /** What the removals return: the sizes of the files whose last link went. */
+  bytes: number;
+  /** Packs (from a native `git gc`): their objects are not counted here. */
+  packs: number;
+}
+
+const LOOSE_NAME = /^[0-9a-f]{38}$/;
+
+/**
+ * Removes the loose objects and raw cache files `needed` does not list (with `dryRun`, only
+ * counts them). Only names that are objects or raw entries are touched: temporary files of live
+ * writers and anything unknown stay.
+ */
+export async function sweepUnneeded(repo: Repository, needed: NeededObjects, options: { dryRun: boolean }): Promise<SweepReport> {
+  const report: SweepReport = { looseObjects: 0, rawFiles: 0, bytes: 0, packs: listDirectory(join(repo.objectsDir, 'pack')).filter((n) => n.endsWith('.pack')).length };
+  const remove = (path: string): void => {
+    const st = lstatSync(path);
+    if (st.nlink <= 1) report.bytes += st.size;
+    if (options.dryRun) return;
+    failpoint('prune-remove');
+    rmSync(path, { force: true });
+  };
+  // Raw files first: a raw file stands for its blob (a commit whose stat cache finds the raw file
+  // does not write the blob again), so a blob never goes while its raw file stays.
+  for await (const { fan, names } of listFanOut(repo.rawDir)) {
+    for (const name of names) {
+      const path = join(repo.rawDir, fan, name);
+      if (name.startsWith(TEMP_OBJECT_PREFIX) || parseRawObjectName(fan, name) === null || needed.rawPaths.has(path)) continue;
+      remove(path);
+      report.rawFiles++;
+    }
+  }
+  for await (const { fan, names } of listFanOut(repo.objectsDir)) {
+    for (const name of names) {
+      if (!LOOSE_NAME.test(name) || needed.objects.has(`${fan}${name}` as Oid)) continue;
+      remove(join(repo.objectsDir, fan, name));
+      report.looseObjects++;
+    }
+  }
+  return report;
+}
