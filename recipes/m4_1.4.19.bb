@@ -17,9 +17,11 @@ SRC_URI[sha256sum] = "63aede5c6d33b6d9b13511cd0be2cac046f2e70fd0a07aa9573a04a827
 DEPENDS = "libsigsegv"
 RDEPENDS = "libsigsegv"
 
-# Since 1.4.19 (gnulib's sigsegv module) m4 uses libsigsegv only when asked to; without the
-# library in the build root configure silently falls back to gnulib's own stack-overflow code.
-# LIBS: m4 1.4.19's configure sets LIBCSTACK (what src/ links for c-stack) before it looks
-# for libsigsegv, so LIBCSTACK stays empty and the link of m4 fails with undefined
-# sigsegv_install_handler; naming the library in LIBS links it.
+# Since 1.4.19 (gnulib's sigsegv module) m4 uses libsigsegv only when asked to, and with
+# --with-libsigsegv alone a build root without the library silently falls back to gnulib's
+# own stack-overflow code. LIBS: m4 1.4.19's configure sets LIBCSTACK (what src/ links for
+# c-stack) before it looks for libsigsegv, so LIBCSTACK stays empty and the link of m4 fails
+# with undefined sigsegv_install_handler; naming the library in LIBS links it, and makes
+# configure fail at once ("C compiler cannot create executables") when the build root lacks
+# it, instead of quietly building without it.
 EXTRA_OECONF = "--with-libsigsegv LIBS=-lsigsegv"
