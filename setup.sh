@@ -17,8 +17,9 @@ esac
 
 # What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
-# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg)
+# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock; curl, patch and
+# binutils (readelf) serve bench/build-defaults-by-hand.sh.
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg curl patch binutils)
 
 install_system_packages() {
   local missing=() pkg
