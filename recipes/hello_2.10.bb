@@ -1,7 +1,7 @@
 # GNU hello, the program of the runtime, with the set's one patch (recipes/hello/).
 #
 # Upstream sha256 taken from an independent record: Homebrew's hello formula at 2.10
-# (Linuxbrew/homebrew-core Formula/hello.rb) and Spack/Bazel examples carry the same sum.
+# (Linuxbrew/homebrew-core Formula/hello.rb) and pylightnix/Bazel examples carry the same sum.
 # Debian's hello_2.10.orig.tar.gz is byte-identical (site.conf).
 SUMMARY = "GNU Hello: prints a friendly greeting"
 HOMEPAGE = "https://www.gnu.org/software/hello/"

@@ -1,9 +1,9 @@
 # GNU sed. Its LIC_FILES_CHKSUM hashes a line range (the license header of sed/sed.h).
 #
 # Upstream sha256 of sed-4.9.tar.xz taken from an independent record: OpenEmbedded-core's
-# sed_4.9.bb (meta/recipes-extended/sed), which also gives the sed.h range md5 used here;
-# Homebrew's gnu-sed formula and Termux list the same sum. Debian's sed_4.9.orig.tar.xz is
-# byte-identical (site.conf).
+# sed_4.9.bb (meta/recipes-extended/sed, as in WindRiverLinux25/oe-core), which also gives the
+# sed.h range md5 used here; Homebrew's gnu-sed formula and Termux list the same sum.
+# Debian's sed_4.9.orig.tar.xz is byte-identical (site.conf).
 SUMMARY = "Stream editor: filters and transforms text"
 HOMEPAGE = "https://www.gnu.org/software/sed/"
 BUGTRACKER = "https://debbugs.gnu.org/cgi/pkgreport.cgi?package=sed"
