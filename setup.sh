@@ -17,10 +17,10 @@ esac
 
 # What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
-# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock.
-# nginx (with its WebDAV module) serves the artifact cache in the cache tests; patch and the
-# decompressors unpack recipe sources.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip)
+# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock; nginx (with its
+# WebDAV module) serves the artifact cache in the cache tests; patch and the decompressors unpack
+# recipe sources; curl and binutils (readelf) serve bench/build-defaults-by-hand.sh.
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils)
 
 install_system_packages() {
   local missing=() pkg
