@@ -18,7 +18,7 @@ esac
 # What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
 # benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg)
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg zlib1g-dev)
 
 install_system_packages() {
   local missing=() pkg
@@ -40,6 +40,9 @@ check_node() {
 }
 
 install_npm_dependencies() {
+  # A worktree whose node_modules is a symlink shares another checkout's install: npm ci would
+  # empty that install through the link, so it is left alone.
+  [[ -L $top/node_modules ]] && return 0
   # npm writes node_modules/.package-lock.json on every install; a package-lock.json newer
   # than it means the dependencies changed since.
   if [[ ! -e $top/node_modules/.package-lock.json || $top/package-lock.json -nt $top/node_modules/.package-lock.json ]]; then
