@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { artifactCommand } from './artifact.js';
+import { bootstrapCommand } from './bootstrap.js';
 import { checkoutCommand } from './checkout.js';
 import { configCommand } from './config.js';
 import { fsckCommand } from './fsck.js';
@@ -8,4 +9,4 @@ import { initCommand } from './init.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, artifactCommand, rootCommand, configCommand, checkoutCommand, fsckCommand, bootstrapCommand];
