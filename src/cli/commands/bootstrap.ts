@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
@@ -19,13 +20,12 @@ export const bootstrapCommand: CommandModule<GlobalArgs, Args> = {
       .option('name', { type: 'string', describe: 'the branch is base/NAME', defaultDescription: 'debian-SUITE-ARCH' })
       .option('suite', { type: 'string', default: 'bookworm', describe: 'the Debian suite debootstrap installs (also names the default branch)' })
       .option('mirror', { type: 'string', describe: 'the Debian mirror for debootstrap', defaultDescription: "the one in apt's sources" })
-      .check((args) => {
-        if (args.from !== undefined && args.mirror !== undefined) throw new Error('--mirror is for debootstrap; it means nothing with --from');
-        return true;
-      })
       .example('$0 bootstrap', 'debootstrap bookworm (minbase + build-essential, autotools, pkg-config) onto base/debian-bookworm-x86_64')
       .example('$0 bootstrap --from /srv/rootfs --name mybase', 'commit a directory as base/mybase'),
   handler: async (argv) => {
+    if (argv.from !== undefined && argv.mirror !== undefined) {
+      throw new HacktreeError('USAGE', '--mirror is for debootstrap; it means nothing with --from', { hint: 'give --from or --mirror, not both' });
+    }
     const { bootstrapBase } = await import('../../build/bootstrapBase.js');
     const progress = progressBar(argv);
     const result = await bootstrapBase({
