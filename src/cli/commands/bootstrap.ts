@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
@@ -23,6 +22,7 @@ export const bootstrapCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 bootstrap', 'debootstrap bookworm (minbase + build-essential, autotools, pkg-config) onto base/debian-bookworm-x86_64')
       .example('$0 bootstrap --from /srv/rootfs --name mybase', 'commit a directory as base/mybase'),
   handler: async (argv) => {
+    const { HacktreeError } = await import('../../errors/HacktreeError.js');
     if (argv.from !== undefined && argv.mirror !== undefined) {
       throw new HacktreeError('USAGE', '--mirror is for debootstrap; it means nothing with --from', { hint: 'give --from or --mirror, not both' });
     }
