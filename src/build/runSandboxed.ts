@@ -30,7 +30,7 @@ export interface SandboxedCommand {
 
 /**
  * Runs a command in the build sandbox and resolves to its exit status (128 + signal number when
- * a signal ended it): bubblewrap with every namespace unshared (no network: only a loopback of
+ * the command was killed by one): bubblewrap with every namespace unshared (no network: only a loopback of
  * its own), no capabilities, a clean environment, the build root as a read-only `/` with /proc,
  * /dev and a tmpfs /tmp, the work dir at /build and the destination at /dest. A missing bwrap,
  * or a sandbox that never started, is SANDBOX_FAILED.
@@ -73,16 +73,17 @@ export async function runSandboxed(run: SandboxedCommand): Promise<number> {
   } finally {
     closeSync(log);
   }
-  if (!/"child-pid"/.test(exit.status)) {
-    const said = readFrom(run.logFile, logStart).trim();
-    throw new HacktreeError('SANDBOX_FAILED', `the build sandbox did not start (bwrap exit status ${exit.code ?? exit.signal}): ${said || 'no message'}`, {
-      hint: 'bubblewrap must run here: as root, or with unprivileged user namespaces enabled; the build root, work and destination directories must exist',
-      data: { buildRoot: run.buildRoot, workdir: run.workdir, destdir: run.destdir, logFile: run.logFile, output: said },
-    });
-  }
+  // bwrap reports "exit-code" only for a command that ran: without it, setting up the sandbox
+  // failed ("child-pid" comes before the mounts are made, so it proves nothing).
   const exitCode = /"exit-code":\s*(\d+)/.exec(exit.status)?.[1];
   if (exitCode !== undefined) return Number(exitCode);
-  return exit.code ?? 128 + (exit.signal === null ? 0 : constants.signals[exit.signal]);
+  // bwrap itself was killed (a timeout, say): the command went with it.
+  if (exit.signal !== null) return 128 + constants.signals[exit.signal];
+  const said = readFrom(run.logFile, logStart).trim();
+  throw new HacktreeError('SANDBOX_FAILED', `the build sandbox did not start (bwrap exit status ${exit.code}): ${said || 'no message'}`, {
+    hint: 'bubblewrap must run here: as root, or with unprivileged user namespaces enabled; the build root, work and destination directories must exist',
+    data: { buildRoot: run.buildRoot, workdir: run.workdir, destdir: run.destdir, logFile: run.logFile, output: said },
+  });
 }
 
 /** sandboxArgs, with a build root that is not there said as a sandbox failure. */
