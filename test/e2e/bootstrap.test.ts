@@ -48,6 +48,10 @@ test('bootstrap --from the W1 directory lands on base/debian-bookworm-x86_64; th
   assert.equal(again.commit, first.commit);
   assert.equal(again.tree, first.tree);
   assert.equal(git('rev-list', '--count', 'base/debian-bookworm-x86_64'), '1');
+  // root run shares the build sandbox's bwrap arguments: the base runs, read-only.
+  const run = runHacktree(['root', 'run', 'base/debian-bookworm-x86_64', '--', 'sh', '-c', 'touch /usr/x 2>/dev/null || echo read-only; exit 3'], { env: { HACKTREE_REPO: repo } });
+  assert.equal(run.status, 3, run.stderr);
+  assert.equal(run.stdout, 'read-only\n');
 });
 
 test('bootstrap --from a tarball (gzipped or plain) with --name; a changed tree is a new commit on top', () => {
