@@ -17,8 +17,10 @@ esac
 
 # What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
-# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg zlib1g-dev)
+# benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock. zlib1g-dev is
+# the host library the sandbox tests must not see; autoconf, automake and libtool let
+# bench/build.sh time the same build outside the sandbox.
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg zlib1g-dev autoconf automake libtool)
 
 install_system_packages() {
   local missing=() pkg

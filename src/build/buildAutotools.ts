@@ -5,11 +5,11 @@ import { flavorFlags } from '../model/flavorFlags.js';
 import { parseRepoPath } from '../model/repoPath.js';
 import type { Flavor } from '../model/rootName.js';
 import { readLogTail } from './readLogTail.js';
-import { BUILD_DIR, DEST_DIR, runSandboxed } from './runSandboxed.js';
+import { BUILD_DIR, DEST_DIR, runSandboxed, type BuildRootLayers } from './runSandboxed.js';
 
 export interface AutotoolsBuild {
-  /** The build root's checkout (prepareBuildRoot's dir). */
-  buildRoot: string;
+  /** The build root (prepareBuildRoot's answer). */
+  buildRoot: BuildRootLayers;
   /** Host work directory, /build inside: the unpacked sources are in it. */
   workdir: string;
   /** The source tree (S), relative to the work directory: "hello-2.12". */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
@@ -11,10 +11,11 @@ import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { entryExists } from '../store/entryExists.js';
 import { listDirectory } from '../store/listDirectory.js';
 import { isAlive } from '../store/lockFile.js';
-import { readSnapshot } from '../store/readSnapshot.js';
+import { readSnapshot, topTreeOf } from '../store/readSnapshot.js';
 import { readRef, resolveRevision } from '../store/refs.js';
 import { openRepository, type Repository } from '../store/repository.js';
 import { withRepoWrite } from '../store/withRepoWrite.js';
+import type { BuildRootLayers } from './runSandboxed.js';
 import { writeCommit } from '../store/writeCommit.js';
 import { writeSnapshot } from '../store/writeSnapshot.js';
 
@@ -29,97 +30,107 @@ export interface PrepareBuildRootOptions {
   artifactTrees: readonly Oid[];
 }
 
-export interface BuildRoot {
-  /** The composed snapshot's top tree: equal inputs give the same id. */
+export interface BuildRoot extends BuildRootLayers {
+  /** The composed snapshot's top tree (base + artifacts): equal inputs give the same id. */
   treeId: Oid;
-  /** Its read-only checkout, REPO/hacktree/buildroots/<treeId>, for the sandbox's `/`. */
-  dir: string;
+  /** refs/hacktree/buildroots/<treeId>: keeps the composed tree and every layer reachable. */
   ref: string;
-  /** True when an earlier call had checked this tree out already. */
+  /** True when every layer had been checked out before: nothing was checked out now. */
   reused: boolean;
 }
 
 /**
  * Composes a build root in the store (base + artifacts; a path two layers ship differently is
- * TREE_CONFLICT naming both) and checks it out once per tree id with the store's hardlink
- * checkout, which stages under a temporary name and renames, so the final name only ever
- * holds a whole tree. Later calls with the same tree reuse that checkout.
+ * TREE_CONFLICT naming both) under a ref, and makes its layers: the base and each artifact are
+ * checked out once per tree id, with the store's hardlink checkout (staged under a temporary
+ * name and renamed, so a final name only ever holds a whole tree), under
+ * REPO/hacktree/buildroots/<tree>; the sandbox stacks them read-only with overlayfs.
  *
- * One full checkout per dependency set, not a base checkout with overlay lowers: with W1 (13.5k
- * entries) a fresh build root takes ~0.9 s here and a reused one ~0.35 s (bench/build.sh), under
- * the 1 s target, and a plain directory needs no mount privileges or cleanup.
+ * Layers, not one checkout per dependency set: a W1-sized checkout (13.5k entries) alone took
+ * 0.9-2.0 s here (bench/build.sh, 2 cores under load), so a new set of dependencies would miss
+ * the 1 s target every time; stacked, it costs the composition (~0.7 s loaded) and the
+ * artifacts' small checkouts, and the base is checked out once per base tree.
  */
 export async function prepareBuildRoot(options: PrepareBuildRootOptions): Promise<BuildRoot> {
   const repo = openRepository(options.repoDir);
   const baseCommit = await resolveBase(repo, options.base);
-  const remembered = await rememberedBuildRoot(repo, baseCommit, options.artifactTrees);
-  if (remembered !== null) return remembered;
-  const { treeId, entries } = await composeBuildRoot(repo, baseCommit, options);
-  const dir = join(repo.buildRootsDir, treeId);
-  const ref = `${BUILD_ROOT_REF_PREFIX}${treeId}`;
-  let reused = entryExists(dir);
-  if (!reused) {
-    // Two builds of one process asking for the same tree share one checkout.
+  const baseTree = await topTreeOf(repo, baseCommit);
+  const layerTrees = [...new Set([baseTree, ...options.artifactTrees])];
+  const inputs = inputsPath(repo, baseCommit, options.artifactTrees);
+  let treeId = await rememberedTreeId(repo, inputs);
+  const entriesByTree = new Map<Oid, readonly FsEntry[]>();
+  if (treeId === null) treeId = await composeBuildRoot(repo, baseCommit, options, entriesByTree);
+  let reused = true;
+  const layers: string[] = [];
+  for (const tree of layerTrees) {
+    const dir = join(repo.buildRootsDir, tree);
+    layers.push(dir);
+    if (entryExists(dir)) continue;
+    reused = false;
+    // Two builds of one process asking for the same layer share one checkout.
     let pending = checkoutsInProgress.get(dir);
     if (pending === undefined) {
-      pending = checkOutOnce(repo, entries, dir).finally(() => checkoutsInProgress.delete(dir));
+      pending = checkOutOnce(repo, entriesByTree.get(tree) ?? (await readSnapshot(repo, tree)).entries, dir).finally(() => checkoutsInProgress.delete(dir));
       checkoutsInProgress.set(dir, pending);
     }
-    reused = await pending;
+    await pending;
   }
-  mkdirSync(join(repo.buildRootsDir, INPUTS_DIR), { recursive: true, mode: 0o700 });
-  writeFileAtomic(repo, inputsPath(repo, baseCommit, options.artifactTrees), [Buffer.from(`${treeId}\n`)]);
-  return { treeId, dir, ref, reused };
+  const mountPoint = join(repo.buildRootsDir, MOUNT_POINT);
+  mkdirSync(mountPoint, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(inputs), { recursive: true, mode: 0o700 });
+  writeFileAtomic(repo, inputs, [Buffer.from(`${treeId}\n`)]);
+  return { treeId, ref: `${BUILD_ROOT_REF_PREFIX}${treeId}`, layers, mountPoint, reused };
 }
 
-const checkoutsInProgress = new Map<string, Promise<boolean>>();
+const checkoutsInProgress = new Map<string, Promise<void>>();
+
+/** Where a sandbox mounts its stack of layers, in its own mount namespace (so one directory serves all). */
+const MOUNT_POINT = '.overlay';
 
 /**
  * The inputs (base commit, artifact trees in order) decide the composed tree, so the tree id
- * is remembered under a hash of them: a later build with the same dependencies finds its
- * checkout without reading the 13.5k-entry base snapshot again (~0.4 s) or writing its trees
- * (~0.3 s). The record is derived data; without it the full path gives the same answer.
+ * is remembered under a hash of them: a later build with the same dependencies skips reading
+ * the 13.5k-entry base snapshot (~0.4 s) and writing the composed trees (~0.3 s). The record is
+ * derived data; without it the composition is simply done again.
  */
 function inputsPath(repo: Repository, baseCommit: Oid, artifactTrees: readonly Oid[]): string {
   const key = createHash('sha256').update([baseCommit, ...artifactTrees].join('\n')).digest('hex');
-  return join(repo.buildRootsDir, INPUTS_DIR, key);
+  return join(repo.buildRootsDir, '.inputs', key);
 }
 
-const INPUTS_DIR = '.inputs';
-
-async function rememberedBuildRoot(repo: Repository, baseCommit: Oid, artifactTrees: readonly Oid[]): Promise<BuildRoot | null> {
+async function rememberedTreeId(repo: Repository, inputs: string): Promise<Oid | null> {
   let text: string;
   try {
-    text = readFileSync(inputsPath(repo, baseCommit, artifactTrees), 'utf8').trim();
+    text = readFileSync(inputs, 'utf8').trim();
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return null;
     throw err;
   }
-  if (!isOid(text)) return null;
-  const dir = join(repo.buildRootsDir, text);
-  const ref = `${BUILD_ROOT_REF_PREFIX}${text}`;
-  if (!entryExists(dir) || (await readRef(repo, ref)) === null) return null;
-  return { treeId: text, dir, ref, reused: true };
+  if (!isOid(text) || (await readRef(repo, `${BUILD_ROOT_REF_PREFIX}${text}`)) === null) return null;
+  return text;
 }
 
-async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: PrepareBuildRootOptions): Promise<{ treeId: Oid; entries: readonly FsEntry[] }> {
+/** Checks the union for conflicts, writes its tree and ref; collects each layer's entries for the checkouts. */
+async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: PrepareBuildRootOptions, entriesByTree: Map<Oid, readonly FsEntry[]>): Promise<Oid> {
   return withRepoWrite(repo, async (refs) => {
     const base = await readSnapshot(repo, baseCommit);
+    entriesByTree.set(base.tree, base.entries);
     const layers: Layer[] = [{ label: `base ${options.base}`, entries: base.entries }];
     for (const tree of options.artifactTrees) {
       const snapshot = await readSnapshot(repo, tree);
+      entriesByTree.set(tree, snapshot.entries);
       const fileName = snapshot.artifact === undefined ? undefined : (JSON.parse(snapshot.artifact) as { fileName?: string }).fileName;
       layers.push({ label: fileName === undefined ? `tree ${tree}` : `artifact ${fileName}`, entries: snapshot.entries });
     }
     // The base alone is its own tree: nothing to write.
-    const entries = layers.length === 1 ? base.entries : unionLayers(layers, { union: false }).entries;
-    const treeId = layers.length === 1 ? base.tree : writeSnapshot(repo, entries);
+    const treeId = layers.length === 1 ? base.tree : writeSnapshot(repo, unionLayers(layers, { union: false }).entries);
     const ref = `${BUILD_ROOT_REF_PREFIX}${treeId}`;
     if ((refs.pending(ref) ?? (await readRef(repo, ref))) === null) {
+      // The composed tree holds every blob of every layer: this ref keeps them all from pruning.
       const message = `Build root ${treeId}\n\n${layers.map((layer) => `${layer.label}\n`).join('')}`;
       refs.set(ref, writeCommit(repo, { tree: treeId, parents: [], message }), null);
     }
-    return { treeId, entries };
+    return treeId;
   });
 }
 
@@ -136,18 +147,16 @@ async function resolveBase(repo: Repository, base: string): Promise<Oid> {
   }
 }
 
-/** Checks the tree out at `dir`; resolves true when another process got there first. */
-async function checkOutOnce(repo: Repository, entries: readonly FsEntry[], dir: string): Promise<boolean> {
+/** Checks a layer out at `dir`, unless another process gets there first. */
+async function checkOutOnce(repo: Repository, entries: readonly FsEntry[], dir: string): Promise<void> {
   mkdirSync(repo.buildRootsDir, { recursive: true, mode: 0o700 });
   removeAbandonedStaging(repo.buildRootsDir);
   try {
     await checkoutSnapshot(repo, entries, dir);
-    return false;
   } catch (err) {
     // Another process renamed its checkout into place first: the rename is atomic, so it is whole.
     const lostRace = isHacktreeError(err, 'DEST_NOT_EMPTY') || errnoOf(err) === 'ENOTEMPTY' || errnoOf(err) === 'EEXIST';
-    if (lostRace && entryExists(dir)) return true;
-    throw err;
+    if (!lostRace || !entryExists(dir)) throw err;
   }
 }
 

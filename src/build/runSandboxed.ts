@@ -4,16 +4,28 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
-import { sandboxArgs } from '../root/sandboxArgs.js';
+import { readTopLevel, sandboxArgs, type TopLevelEntry } from '../root/sandboxArgs.js';
 
 /** Where the host work directory and the install destination appear inside the sandbox. */
 export const BUILD_DIR = '/build';
 export const DEST_DIR = '/dest';
 export const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin';
 
+/** What makes a build's `/` (prepareBuildRoot's answer). */
+export interface BuildRootLayers {
+  /**
+   * Checkouts, lowest first: the base, then each dependency artifact. One is bound as it is;
+   * more are stacked with overlayfs (read-only lowers, no upper) at mountPoint, in a mount
+   * namespace of the sandbox's own, so the mount vanishes with it.
+   */
+  layers: readonly string[];
+  /** An empty directory the overlay is mounted on. */
+  mountPoint: string;
+}
+
 export interface SandboxedCommand {
-  /** The build root's checkout: `/`, read-only. */
-  buildRoot: string;
+  /** `/`, read-only. */
+  buildRoot: BuildRootLayers;
   /** Host directory bound read-write at /build. */
   workdir: string;
   /** Host directory bound read-write at /dest. */
@@ -47,9 +59,11 @@ export async function runSandboxed(run: SandboxedCommand): Promise<number> {
   const options = ['--unshare-all', '--new-session', '--cap-drop', 'ALL', '--clearenv'];
   for (const [name, value] of Object.entries(env)) options.push('--setenv', name, value);
   options.push('--json-status-fd', '3');
+  const stacked = run.buildRoot.layers.length > 1;
   const args = buildRootArgs(
     {
-      rootDir: run.buildRoot,
+      rootDir: stacked ? run.buildRoot.mountPoint : run.buildRoot.layers[0]!,
+      topLevel: stacked ? stackedTopLevel(run.buildRoot.layers) : undefined,
       writableBinds: [
         { hostDir: run.workdir, path: BUILD_DIR },
         { hostDir: run.destdir, path: DEST_DIR },
@@ -64,10 +78,11 @@ export async function runSandboxed(run: SandboxedCommand): Promise<number> {
   let exit: { code: number | null; signal: NodeJS.Signals | null; status: string };
   try {
     exit = await new Promise((resolvePromise, reject) => {
-      const child = spawn('bwrap', args, { stdio: ['ignore', log, log, 'pipe'] });
+      const [program, ...programArgs] = stacked ? ['unshare', ...overlayThenSandbox(run.buildRoot), 'bwrap', ...args] : ['bwrap', ...args];
+      const child = spawn(program!, programArgs, { stdio: ['ignore', log, log, 'pipe'] });
       let status = '';
       (child.stdio[3] as Readable).on('data', (chunk: Buffer) => (status += chunk.toString('utf8')));
-      child.on('error', (err) => reject(errnoOf(err) === 'ENOENT' ? missingBwrap(err) : err));
+      child.on('error', (err) => reject(errnoOf(err) === 'ENOENT' ? missingProgram(program!, err) : err));
       child.on('close', (code, signal) => resolvePromise({ code, signal, status }));
     });
   } finally {
@@ -92,7 +107,7 @@ function buildRootArgs(...args: Parameters<typeof sandboxArgs>): string[] {
     return sandboxArgs(...args);
   } catch (err) {
     if (errnoOf(err) !== 'ENOENT' && errnoOf(err) !== 'ENOTDIR') throw err;
-    throw new HacktreeError('SANDBOX_FAILED', `the build root ${args[0].rootDir} is not a directory`, {
+    throw new HacktreeError('SANDBOX_FAILED', `the build root ${(err as { path?: string }).path ?? args[0].rootDir} is not a directory`, {
       hint: 'prepare it with prepareBuildRoot (the build does), and do not remove hacktree/buildroots while a build runs',
       data: { buildRoot: args[0].rootDir },
       cause: err,
@@ -100,11 +115,38 @@ function buildRootArgs(...args: Parameters<typeof sandboxArgs>): string[] {
   }
 }
 
-function missingBwrap(err: Error): HacktreeError {
-  return new HacktreeError('SANDBOX_FAILED', 'cannot run bwrap: bubblewrap is not installed', {
-    hint: 'install it (apt-get install bubblewrap); every build runs in its sandbox',
-    cause: err,
-  });
+/**
+ * The merged root's top-level entries, known before the overlay exists: the union of the
+ * layers' (the layers were composed without conflicts, so a name has one kind in all of them).
+ */
+function stackedTopLevel(layers: readonly string[]): TopLevelEntry[] {
+  const byName = new Map<string, TopLevelEntry>();
+  for (const layer of layers) for (const entry of readTopLevel(layer)) if (!byName.has(entry.name)) byName.set(entry.name, entry);
+  return [...byName.values()];
+}
+
+// Run by unshare in the sandbox's new mount namespace: mount the stack, then become bwrap.
+const MOUNT_THEN_SANDBOX = 'mount -t overlay hacktree-buildroot -o "$1" "$2" || exit 125; shift 2; exec "$@"';
+
+function overlayThenSandbox(buildRoot: BuildRootLayers): string[] {
+  for (const layer of buildRoot.layers) {
+    if (/[:,\\]/.test(layer)) {
+      throw new HacktreeError('SANDBOX_FAILED', `the build root layer ${layer} has a ":", "," or "\\" in its path, which overlayfs options cannot carry`, {
+        hint: 'keep the repository at a path without those characters',
+        data: { layer },
+      });
+    }
+  }
+  // overlayfs lists the top layer first.
+  const lowerdir = [...buildRoot.layers].reverse().join(':');
+  return ['-m', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_THEN_SANDBOX, 'sh', `lowerdir=${lowerdir}`, buildRoot.mountPoint];
+}
+
+function missingProgram(program: string, err: Error): HacktreeError {
+  const hint = program === 'bwrap'
+    ? 'install it (apt-get install bubblewrap); every build runs in its sandbox'
+    : 'install util-linux (apt-get install util-linux): build roots with dependencies are stacked in a mount namespace it makes';
+  return new HacktreeError('SANDBOX_FAILED', `cannot run ${program}: it is not installed`, { hint, cause: err });
 }
 
 /** What the log gained since `offset` (bwrap's own complaint, when the sandbox did not start). */

@@ -10,6 +10,17 @@ export interface SandboxLayout {
   options?: readonly string[];
   /** The working directory inside; default `/`. */
   chdir?: string;
+  /**
+   * The root's top-level entries, when rootDir cannot be read yet (an overlay mounted after
+   * the arguments are made); default: read rootDir.
+   */
+  topLevel?: readonly TopLevelEntry[];
+}
+
+export interface TopLevelEntry {
+  name: string;
+  /** Set for a symlink: its target, recreated inside. */
+  symlink?: string;
 }
 
 /**
@@ -22,11 +33,10 @@ export function sandboxArgs(layout: SandboxLayout, command: readonly string[]): 
   const binds = layout.writableBinds ?? [];
   const taken = new Set([...SYSTEM_MOUNTS, ...binds.map((bind) => bind.path.replace(/^\/+/, ''))]);
   const args = ['--tmpfs', '/'];
-  for (const entry of readdirSync(layout.rootDir, { withFileTypes: true })) {
+  for (const entry of layout.topLevel ?? readTopLevel(layout.rootDir)) {
     if (taken.has(entry.name)) continue;
-    const path = join(layout.rootDir, entry.name);
-    if (entry.isSymbolicLink()) args.push('--symlink', readlinkSync(path), `/${entry.name}`);
-    else args.push('--ro-bind', path, `/${entry.name}`);
+    if (entry.symlink !== undefined) args.push('--symlink', entry.symlink, `/${entry.name}`);
+    else args.push('--ro-bind', join(layout.rootDir, entry.name), `/${entry.name}`);
   }
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const bind of binds) args.push('--bind', bind.hostDir, bind.path);
@@ -35,3 +45,9 @@ export function sandboxArgs(layout: SandboxLayout, command: readonly string[]): 
 }
 
 const SYSTEM_MOUNTS = ['proc', 'dev', 'tmp'];
+
+export function readTopLevel(rootDir: string): TopLevelEntry[] {
+  return readdirSync(rootDir, { withFileTypes: true }).map((entry) =>
+    entry.isSymbolicLink() ? { name: entry.name, symlink: readlinkSync(join(rootDir, entry.name)) } : { name: entry.name },
+  );
+}

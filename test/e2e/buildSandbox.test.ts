@@ -39,7 +39,7 @@ function project(name: string, options: AutotoolsProjectOptions = {}): { workdir
 }
 
 function autotools(paths: { workdir: string; destdir: string; logFile: string }, more: Partial<AutotoolsBuild> = {}): Promise<void> {
-  return buildAutotools({ buildRoot: baseRoot.dir, sourceSubdir: 'tiny-1.0', flavor: 'opt', extraOeconf: [], jobs: 2, sourceDateEpoch: EPOCH, ...paths, ...more });
+  return buildAutotools({ buildRoot: baseRoot, sourceSubdir: 'tiny-1.0', flavor: 'opt', extraOeconf: [], jobs: 2, sourceDateEpoch: EPOCH, ...paths, ...more });
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<HacktreeError> {
@@ -70,21 +70,22 @@ before(async () => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('a build root is checked out once per tree, hardlinked, under a ref, and reused', async () => {
-  assert.equal(baseRoot.dir, join(repo, 'hacktree/buildroots', baseRoot.treeId));
+test('a build root\'s base is checked out once per tree, hardlinked, under a ref, and reused', async () => {
+  const baseDir = join(repo, 'hacktree/buildroots', baseRoot.treeId);
+  assert.deepEqual(baseRoot.layers, [baseDir]);
   assert.equal(baseRoot.treeId, git('rev-parse', `${BASE}^{tree}`), 'the base alone is its own tree');
   assert.equal(git('rev-parse', `${baseRoot.ref}^{tree}`), baseRoot.treeId);
-  assert.ok(statSync(join(baseRoot.dir, 'usr/bin/make')).nlink >= 2, 'hardlinked from the raw cache');
-  const inode = statSync(baseRoot.dir).ino;
+  assert.equal(baseRoot.reused, false);
+  assert.ok(statSync(join(baseDir, 'usr/bin/make')).nlink >= 2, 'hardlinked from the raw cache');
+  const inode = statSync(baseDir).ino;
   const again = await prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [] });
-  assert.deepEqual({ ...again, reused: false }, { ...baseRoot, reused: false });
-  assert.equal(again.reused, true);
-  // Without the remembered inputs, the composition is redone and still finds the checkout.
+  assert.deepEqual(again, { ...baseRoot, reused: true });
+  // Without the remembered inputs, the composition is done again and still finds the checkout.
   rmSync(join(repo, 'hacktree/buildroots/.inputs'), { recursive: true });
   const recomposed = await prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [] });
-  assert.equal(recomposed.reused, true);
-  assert.equal(statSync(recomposed.dir).ino, inode, 'the same checkout, not a second one');
-  assert.deepEqual(readdirSync(join(repo, 'hacktree/buildroots')).filter((n) => n !== '.inputs'), [baseRoot.treeId]);
+  assert.deepEqual(recomposed, { ...baseRoot, reused: true });
+  assert.equal(statSync(baseDir).ino, inode, 'the same checkout, not a second one');
+  assert.deepEqual(readdirSync(join(repo, 'hacktree/buildroots')).filter((n) => !n.startsWith('.')), [baseRoot.treeId]);
 });
 
 test('artifacts that ship one path differently are TREE_CONFLICT naming both; a missing base is BASE_ROOT_MISSING', async () => {
@@ -122,7 +123,7 @@ test('the sandbox has no network, a clean environment, a read-only / and writabl
       'touch /dest/made-inside',
       `if (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/build/connect.txt; then echo connected >> /build/connect.txt; fi`,
     ].join('; ');
-    const status = await runSandboxed({ buildRoot: baseRoot.dir, ...paths, command: ['bash', '-c', script], sourceDateEpoch: EPOCH, env: { EXTRA: 'given' } });
+    const status = await runSandboxed({ buildRoot: baseRoot, ...paths, command: ['bash', '-c', script], sourceDateEpoch: EPOCH, env: { EXTRA: 'given' } });
     assert.equal(status, 0, readFileSync(paths.logFile, 'utf8'));
     const env = readFileSync(join(paths.workdir, 'env.txt'), 'utf8');
     assert.doesNotMatch(env, /HACKTREE_HOST_ONLY/);
@@ -135,7 +136,7 @@ test('the sandbox has no network, a clean environment, a read-only / and writabl
     assert.doesNotMatch(connect, /connected/);
     assert.match(connect, /Connection refused|Network is unreachable/);
     assert.equal(requests, 1, 'only the host\'s own request reached the server');
-    assert.equal(await runSandboxed({ buildRoot: baseRoot.dir, ...paths, command: ['sh', '-c', 'exit 7'], sourceDateEpoch: EPOCH }), 7);
+    assert.equal(await runSandboxed({ buildRoot: baseRoot, ...paths, command: ['sh', '-c', 'exit 7'], sourceDateEpoch: EPOCH }), 7);
   } finally {
     delete process.env.HACKTREE_HOST_ONLY;
     server.close();
@@ -144,13 +145,13 @@ test('the sandbox has no network, a clean environment, a read-only / and writabl
 
 test('a sandbox that cannot start, or no bwrap at all, is SANDBOX_FAILED', async () => {
   const paths = project('nosandbox');
-  const missingDir = await rejectsWith(runSandboxed({ buildRoot: baseRoot.dir, ...paths, workdir: join(work, 'absent'), command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
+  const missingDir = await rejectsWith(runSandboxed({ buildRoot: baseRoot, ...paths, workdir: join(work, 'absent'), command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
   assert.match(missingDir.message, /absent/);
-  await rejectsWith(runSandboxed({ buildRoot: join(work, 'no-root'), ...paths, command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
+  await rejectsWith(runSandboxed({ buildRoot: { ...baseRoot, layers: [join(work, 'no-root')] }, ...paths, command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
   const path = process.env.PATH;
   process.env.PATH = join(work, 'empty-path');
   try {
-    const noBwrap = await rejectsWith(runSandboxed({ buildRoot: baseRoot.dir, ...paths, command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
+    const noBwrap = await rejectsWith(runSandboxed({ buildRoot: baseRoot, ...paths, command: ['true'], sourceDateEpoch: EPOCH }), 'SANDBOX_FAILED');
     assert.match(noBwrap.hint ?? '', /apt-get install bubblewrap/);
   } finally {
     process.env.PATH = path;
@@ -187,7 +188,7 @@ test('the same sources built twice, in different directories at different times,
 
 test('a library only the host has is invisible: configure fails; with its -devel artifact in the build root it builds', async () => {
   assert.ok(existsSync('/usr/include/zlib.h'), 'the host has zlib1g-dev (setup.sh installs it)');
-  assert.equal(existsSync(join(baseRoot.dir, 'usr/include/zlib.h')), false, 'W1 does not');
+  assert.equal(existsSync(join(baseRoot.layers[0]!, 'usr/include/zlib.h')), false, 'W1 does not');
   const without = project('zlib-missing', { needsZlib: true });
   const failure = await rejectsWith(autotools(without), 'BUILD_FAILED');
   assert.equal((failure.data as { step: string }).step, 'configure');
@@ -200,11 +201,21 @@ test('a library only the host has is invisible: configure fails; with its -devel
   for (const path of execFileSync('dpkg', ['-L', 'zlib1g-dev'], { encoding: 'utf8' }).split('\n')) {
     if (path.startsWith('/usr/') && !statSync(path).isDirectory()) cpSync(path, join(zlibDev, path), { verbatimSymlinks: true });
   }
-  const zlibRoot = await prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [await importDevel(zlibDev, 'zlib')] });
+  const zlibTree = await importDevel(zlibDev, 'zlib');
+  const zlibRoot = await prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [zlibTree] });
   assert.notEqual(zlibRoot.treeId, baseRoot.treeId);
-  assert.ok(existsSync(join(zlibRoot.dir, 'usr/include/zlib.h')));
+  assert.equal(git('rev-parse', `${zlibRoot.ref}^{tree}`), zlibRoot.treeId);
+  // The base's checkout is shared, the artifact is a layer of its own, stacked in the sandbox.
+  assert.deepEqual(zlibRoot.layers, [baseRoot.layers[0], join(repo, 'hacktree/buildroots', zlibTree)]);
+  assert.equal(zlibRoot.reused, false);
+  assert.equal((await prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [zlibTree] })).reused, true);
+  const probe = project('zlib-probe');
+  const script = 'test -f /usr/include/zlib.h && test -x /usr/bin/gcc && ! touch /usr/include/x 2>/dev/null && touch /build/ok';
+  assert.equal(await runSandboxed({ buildRoot: zlibRoot, ...probe, command: ['sh', '-c', script], sourceDateEpoch: EPOCH }), 0, readFileSync(probe.logFile, 'utf8'));
+  assert.ok(existsSync(join(probe.workdir, 'ok')));
+  assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), /hacktree-buildroot/, 'the stack lived in the sandbox\'s namespace only');
   const withZlib = project('zlib-present', { needsZlib: true });
-  await autotools(withZlib, { buildRoot: zlibRoot.dir });
+  await autotools(withZlib, { buildRoot: zlibRoot });
   assert.ok(existsSync(join(withZlib.destdir, 'usr/bin/tiny')));
 });
 
