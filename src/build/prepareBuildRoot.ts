@@ -5,6 +5,7 @@ import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import { isOid, type Oid } from '../model/oid.js';
+import { TOP } from '../model/repoPath.js';
 import { unionLayers, type Layer } from '../model/unionLayers.js';
 import { writeFileAtomic } from '../store/atomicWrite.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
@@ -120,7 +121,9 @@ async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: Prep
       const snapshot = await readSnapshot(repo, tree);
       entriesByTree.set(tree, snapshot.entries);
       const fileName = snapshot.artifact === undefined ? undefined : (JSON.parse(snapshot.artifact) as { fileName?: string }).fileName;
-      layers.push({ label: fileName === undefined ? `tree ${tree}` : `artifact ${fileName}`, entries: snapshot.entries });
+      // The base owns `/`: an artifact's top directory is its DESTDIR's (often a 0700 temp dir), not something it ships.
+      const shipped = snapshot.entries.filter((entry) => entry.path !== TOP);
+      layers.push({ label: fileName === undefined ? `tree ${tree}` : `artifact ${fileName}`, entries: shipped });
     }
     // The base alone is its own tree: nothing to write.
     const treeId = layers.length === 1 ? base.tree : writeSnapshot(repo, unionLayers(layers, { union: false }).entries);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ test('artifacts that ship one path differently are TREE_CONFLICT naming both; a 
     mkdirSync(join(work, name, 'usr/include'), { recursive: true });
     writeFileSync(join(work, name, 'usr/include/clash.h'), content);
   }
+  // An artifact's top directory is its DESTDIR's, not a conflict with the base's `/`.
+  chmodSync(join(work, 'one'), 0o700);
   const trees = [await importDevel(join(work, 'one'), 'one'), await importDevel(join(work, 'two'), 'two')];
   const before = readdirSync(join(repo, 'hacktree/buildroots')).sort();
   const conflict = await rejectsWith(prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: trees }), 'TREE_CONFLICT');
