@@ -107,6 +107,20 @@ test('artifacts that ship one path differently are TREE_CONFLICT naming both; a 
   assert.match(missing.hint ?? '', /hacktree bootstrap/);
 });
 
+test('builds preparing one new build root at once share its checkouts; a dead process\'s staging is swept', async () => {
+  mkdirSync(join(work, 'shared/usr/include'), { recursive: true });
+  writeFileSync(join(work, 'shared/usr/include/shared.h'), '#define SHARED 1\n');
+  const tree = await importDevel(join(work, 'shared'), 'shared');
+  // What checkoutSnapshot stages under, left by a process that no longer exists.
+  const abandoned = join(repo, 'hacktree/buildroots', `.${tree}.hacktree-999999999`);
+  mkdirSync(join(abandoned, 'usr'), { recursive: true });
+  const roots = await Promise.all([0, 1, 2].map(() => prepareBuildRoot({ repoDir: repo, base: BASE, artifactTrees: [tree] })));
+  for (const root of roots) assert.deepEqual({ ...root, reused: false }, { ...roots[0]!, reused: false });
+  assert.equal(existsSync(abandoned), false);
+  assert.equal(readFileSync(join(roots[0]!.layers[1]!, 'usr/include/shared.h'), 'utf8'), '#define SHARED 1\n');
+  assert.deepEqual(readdirSync(join(repo, 'hacktree/buildroots')).filter((n) => n.includes('.hacktree-')), []);
+});
+
 test('the sandbox has no network, a clean environment, a read-only / and writable /build and /dest', async () => {
   let requests = 0;
   const server: Server = createServer((_req, res) => {
