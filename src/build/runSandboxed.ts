@@ -42,10 +42,10 @@ export interface SandboxedCommand {
 
 /**
  * Runs a command in the build sandbox and resolves to its exit status (128 + signal number when
- * the command was killed by one): bubblewrap with every namespace unshared (no network: only a loopback of
- * its own), no capabilities, a clean environment, the build root as a read-only `/` with /proc,
- * /dev and a tmpfs /tmp, the work dir at /build and the destination at /dest. A missing bwrap,
- * or a sandbox that never started, is SANDBOX_FAILED.
+ * a signal ended it): bubblewrap with every namespace unshared (no network: only a loopback of
+ * its own), no capabilities, a clean environment, the build root as a read-only `/` with
+ * /proc, /dev and a tmpfs /tmp, the work dir at /build and the destination at /dest. A missing
+ * bwrap, or a sandbox that never started, is SANDBOX_FAILED.
  */
 export async function runSandboxed(run: SandboxedCommand): Promise<number> {
   const env: Record<string, string> = {
