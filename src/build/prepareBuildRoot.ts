@@ -47,10 +47,10 @@ export interface BuildRoot extends BuildRootLayers {
  * name and renamed, so a final name only ever holds a whole tree), under
  * REPO/hacktree/buildroots/<tree>; the sandbox stacks them read-only with overlayfs.
  *
- * Layers, not one checkout per dependency set: a W1-sized checkout (13.5k entries) alone took
- * 0.9-2.0 s here (bench/build.sh, 2 cores under load), so a new set of dependencies would miss
- * the 1 s target every time; stacked, it costs the composition (~0.7 s loaded) and the
- * artifacts' small checkouts, and the base is checked out once per base tree.
+ * Layers, not one checkout per dependency set: a fresh W1-sized build root (13.5k entries) took
+ * 0.8-2.0 s here (bench/build.sh, 2 shared cores), so every new set of dependencies would miss
+ * the 1 s target; stacked on a base checked out once per base tree, a new set took 0.31-0.39 s
+ * (the composition and the artifacts' small checkouts), and the same inputs again 4 ms.
  */
 export async function prepareBuildRoot(options: PrepareBuildRootOptions): Promise<BuildRoot> {
   const repo = openRepository(options.repoDir);
