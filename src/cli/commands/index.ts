@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { artifactCommand } from './artifact.js';
+import { bootstrapCommand } from './bootstrap.js';
 import { cacheCommand } from './cache.js';
 import { checkoutCommand } from './checkout.js';
 import { configCommand } from './config.js';
@@ -11,4 +12,4 @@ import { recipeCommand } from './recipe.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, recipeCommand, artifactCommand, cacheCommand, rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, bootstrapCommand, recipeCommand, artifactCommand, cacheCommand, rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand];
