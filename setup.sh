@@ -19,8 +19,10 @@ esac
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
 # benchmark, bubblewrap is the build sandbox, util-linux has unshare and flock; nginx (with its
 # WebDAV module) serves the artifact cache in the cache tests; patch and the decompressors unpack
-# recipe sources; curl and binutils (readelf) serve bench/build-defaults-by-hand.sh.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils)
+# recipe sources; curl and binutils (readelf) serve bench/build-defaults-by-hand.sh; zlib1g-dev
+# is the host library the sandbox tests must not see; autoconf, automake and libtool let
+# bench/build.sh time the same build outside the sandbox.
+packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool)
 
 install_system_packages() {
   local missing=() pkg
@@ -42,6 +44,9 @@ check_node() {
 }
 
 install_npm_dependencies() {
+  # A worktree whose node_modules is a symlink shares another checkout's install: npm ci would
+  # empty that install through the link, so it is left alone.
+  [[ -L $top/node_modules ]] && return 0
   # npm writes node_modules/.package-lock.json on every install; a package-lock.json newer
   # than it means the dependencies changed since.
   if [[ ! -e $top/node_modules/.package-lock.json || $top/package-lock.json -nt $top/node_modules/.package-lock.json ]]; then

@@ -81,9 +81,9 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     options.onStep?.(`${name}: copy ${sourceDir}`);
     cpSync(sourceDir, join(workdir, 'src'), { recursive: true, filter: (path) => basename(path) !== '.git' });
     options.onStep?.(`${name}: build root`);
-    const buildRoot = await prepareBuildRoot({ repo, base: baseRef, artifactTrees: [layer] });
+    const buildRoot = await prepareBuildRoot({ repoDir: repo.dir, base: baseRef, artifactTrees: [layer] });
     options.onStep?.(`${name}: build (log: ${logFile})`);
-    await buildAutotools({ buildRoot: buildRoot.dir, workdir, sourceSubdir: 'src', destdir, flavor, extraOeconf: [], jobs: options.jobs, logFile, sourceDateEpoch: 0 });
+    await buildAutotools({ buildRoot, workdir, sourceSubdir: 'src', destdir, flavor, extraOeconf: [], jobs: options.jobs, logFile, sourceDateEpoch: 0 });
     options.onStep?.(`${name}: pack`);
     const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir: options.outDir, mtime: 0 });
     succeeded = true;

@@ -50,11 +50,11 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
     const { sourceDir } = await unpackSources({ recipe, fetched, workdir });
     options.onStep?.(`${label}: build root`);
     const dependencyTrees = await importBuiltArtifacts(options.repo, options.dependencyArtifacts);
-    const buildRoot = await prepareBuildRoot({ repo: options.repo, base: plan.baseRef, artifactTrees: dependencyTrees.map((a) => a.tree) });
+    const buildRoot = await prepareBuildRoot({ repoDir: options.repo.dir, base: plan.baseRef, artifactTrees: dependencyTrees.map((a) => a.tree) });
     options.onStep?.(`${label}: build`);
     const sourceDateEpoch = Number(recipeVar(recipe, 'SOURCE_DATE_EPOCH') || '0');
     await buildAutotools({
-      buildRoot: buildRoot.dir,
+      buildRoot,
       workdir,
       sourceSubdir: sourceDir.slice(workdir.length).replace(/^\/+/, ''),
       destdir,

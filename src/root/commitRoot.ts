@@ -14,6 +14,8 @@ export interface CommitRootOptions {
   message?: string;
   /** Later layers win where two provide one path differently (else that is a conflict). */
   union?: boolean;
+  /** Commit nothing when the branch's tip already has the resulting tree. */
+  unlessSameTree?: boolean;
   onProgress?: ProgressCallback;
 }
 
@@ -31,6 +33,7 @@ export async function commitRoot(options: CommitRootOptions): Promise<CommittedS
       extras: providers.size > 0 ? { manifest: serializeManifest(providers) } : {},
       message,
       refs,
+      unlessSameTree: options.unlessSameTree,
     });
     return { ...committed, entries: entries.length };
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
@@ -9,6 +9,7 @@ import { openRepository } from '../store/repository.js';
 import { publicPathOf, readDeployState } from './deploymentState.js';
 import { countMountsAt, isSameDirectory } from './mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
+import { sandboxArgs } from './sandboxArgs.js';
 
 export interface RunInRootOptions {
   repoDir: string;
@@ -42,25 +43,6 @@ export async function runInRoot(options: RunInRootOptions): Promise<number> {
 }
 
 /**
- * bwrap's arguments for `rootDir` as `/`. A read-only root may lack /proc, /dev or /tmp to mount
- * on, so `/` is a tmpfs holding each top-level entry of the root (bound read-only, symlinks
- * recreated), the three mounts, and is made read-only last: flatpak's way.
- */
-export function sandboxArgs(rootDir: string, command: string[]): string[] {
-  const args = ['--tmpfs', '/'];
-  for (const entry of readdirSync(rootDir, { withFileTypes: true })) {
-    if (SYSTEM_MOUNTS.has(entry.name)) continue;
-    const path = join(rootDir, entry.name);
-    if (entry.isSymbolicLink()) args.push('--symlink', readlinkSync(path), `/${entry.name}`);
-    else args.push('--ro-bind', path, `/${entry.name}`);
-  }
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--remount-ro', '/', '--die-with-parent', '--chdir', '/', '--', ...command);
-  return args;
-}
-
-const SYSTEM_MOUNTS = new Set(['proc', 'dev', 'tmp']);
-
-/**
  * The deployed tree to run in: the public path while it shows the current deployment (readable
  * by everyone, unlike .real), else the current deployment's directory; null when not deployed.
  * Users other than root cannot read the state under .real: for them a mounted public path is it.
@@ -79,7 +61,7 @@ function publishedRoot(prefix: string, name: string): string | null {
 }
 
 function runSandboxed(rootDir: string, command: string[]): Promise<number> {
-  const args = sandboxArgs(rootDir, command);
+  const args = sandboxArgs({ rootDir }, command);
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bwrap', args, { stdio: 'inherit' });
     child.on('error', (err) =>

@@ -5,7 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 /**
  * A hacktree repository: a bare git repository (HEAD, config, objects/, refs/) that native git
  * reads, plus hacktree/ for derived data: raw/ (the raw object cache), tmp/ (staging for
- * atomic writes), statcache/ and the write lock.
+ * atomic writes), statcache/, buildroots/ (one checkout per build root tree) and the write lock.
  */
 export interface Repository {
   dir: string;
@@ -13,6 +13,7 @@ export interface Repository {
   rawDir: string;
   tmpDir: string;
   statCacheDir: string;
+  buildRootsDir: string;
   lockPath: string;
 }
 
@@ -25,6 +26,7 @@ export function repositoryAt(dir: string): Repository {
     rawDir: join(own, 'raw'),
     tmpDir: join(own, 'tmp'),
     statCacheDir: join(own, 'statcache'),
+    buildRootsDir: join(own, 'buildroots'),
     lockPath: join(own, 'lock'),
   };
 }

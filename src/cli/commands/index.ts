@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { artifactCommand } from './artifact.js';
+import { bootstrapCommand } from './bootstrap.js';
 import { buildCommand } from './build.js';
 import { cacheCommand } from './cache.js';
 import { checkoutCommand } from './checkout.js';
@@ -14,4 +15,7 @@ import { recipeCommand } from './recipe.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
-export const commands: Array<CommandModule<GlobalArgs, any>> = [initCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, cacheCommand, rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand];
+export const commands: Array<CommandModule<GlobalArgs, any>> = [
+  initCommand, bootstrapCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
+  rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand,
+];

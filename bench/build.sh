@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The build sandbox (issue 4): how long setting up a build root takes with the W1 base (fresh:
+# composed and checked out; reused: found again), how long bubblewrap takes to start, and one
+# build of the tiny autotools project (autoreconf, configure, make, install) with and without
+# the sandbox. Target: sandbox setup under 1 s.
+#
+# usage: bench/build.sh [--runs N] [--no-build] [--keep]
+# env: HACKTREE_BENCH_DIR (work directory parent; default /var/tmp), HACKTREE_TEST_CACHE.
+# Prints a markdown table on stdout and writes it to bench/results/build-latest.md.
+# Needs root and bubblewrap.
+set -euo pipefail
+
+runs=3
+keep=false
+build=true
+while (($#)); do
+  case $1 in
+    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+    --keep) keep=true; shift ;;
+    --no-build) build=false; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/build.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/build.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+results_file=$top/bench/results/build-latest.md
+say() { echo "bench: $*" >&2; }
+
+say "ensuring W1 (the first time takes minutes)"
+w1=$(bash "$top/test/fixtures/ensureW1.sh")
+
+work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-build.XXXXXX")
+trap 'if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi' EXIT
+
+dist=$top/dist
+revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
+if $build; then
+  say "building hacktree into the work directory"
+  snapshot=$work/hacktree
+  mkdir -p "$snapshot"
+  cp "$top/package.json" "$snapshot/"
+  ln -s "$top/node_modules" "$snapshot/node_modules"
+  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2
+  dist=$snapshot/dist
+fi
+[[ -e $dist/bench/buildTimes.js ]] || { echo "bench/build.sh: $dist/bench/buildTimes.js is missing: build first (npm run build)" >&2; exit 1; }
+export HACKTREE_REPO=$work/repo
+ht() { node "$dist/bin/main.js" "$@"; }
+times() { node "$dist/bench/buildTimes.js" "$@"; }
+median() { printf "%s\n" "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
+
+say "committing W1 as the base (untimed)"
+ht init -q
+ht bootstrap --from "$w1" --name bench -q >/dev/null
+base=base/bench
+buildroots=$work/repo/hacktree/buildroots
+
+# One small dependency artifact, so a fresh build root with dependencies composes a new tree.
+mkdir -p "$work/dep/usr/include" "$work/artifacts"
+echo '#define BENCH_DEP 1' >"$work/dep/usr/include/bench-dep.h"
+ht artifact pack "$work/dep" --name bench-dep --version 1 --root 1.0-opt-x86_64 --flavor opt --out "$work/artifacts" -q >/dev/null
+dep_commit=$(ht artifact import "$work"/artifacts/bench-dep-devel,*.tar.gz --json | sed -n 's/.*"commit": "\([0-9a-f]*\)".*/\1/p')
+dep_tree=$(git --git-dir "$work/repo" rev-parse "$dep_commit^{tree}")
+
+say "reading W1's checkout once, untimed, so the page cache is warm"
+times prepare "$work/repo" "$base" >/dev/null
+
+fresh=(); fresh_dep=(); reused=(); sandbox=(); sandbox_dep=(); inside=(); outside=()
+for ((i = 0; i < runs; i++)); do
+  say "run $((i + 1)) of $runs"
+  rm -rf "$buildroots"; sync
+  fresh+=("$(times prepare "$work/repo" "$base")")
+  reused+=("$(times prepare "$work/repo" "$base")")
+  # A new dependency set over a base already checked out: what most builds meet first.
+  rm -rf "$buildroots/$dep_tree" "$buildroots/.inputs"; sync
+  fresh_dep+=("$(times prepare "$work/repo" "$base" "$dep_tree")")
+  sandbox+=("$(times sandbox "$work/repo" "$base" "$work")")
+  sandbox_dep+=("$(times sandbox "$work/repo" "$base" "$work" "$dep_tree")")
+  inside+=("$(times autotools "$work/repo" "$base" "$work")")
+  outside+=("$(times host "$work")")
+done
+
+fresh_m=$(median "${fresh[@]}")
+fresh_dep_m=$(median "${fresh_dep[@]}")
+reused_m=$(median "${reused[@]}")
+sandbox_m=$(median "${sandbox[@]}")
+verdict() { awk -v s="$1" -v t="$2" 'BEGIN { print (s + 0 < t + 0) ? "met" : "**missed**" }'; }
+{
+  echo "$(date -u '+%Y-%m-%d %H:%M') UTC, hacktree $revision, $(nproc) cores, $(uname -r), load $(cut -d' ' -f1 /proc/loadavg). Median of $runs runs (s), in-process (node's start-up aside); \`bash bench/build.sh\`."
+  echo
+  echo "| what | median (s) | all runs | target |"
+  echo "|---|---|---|---|"
+  echo "| build root, fresh: W1 base alone (read the snapshot, hardlinked checkout of 13.5k entries) | $fresh_m | ${fresh[*]} | < 1 s: $(verdict "$fresh_m" 1) |"
+  echo "| build root, fresh: W1 base + one -devel artifact (compose and write the union's tree; check out the artifact; the base's checkout is shared) | $fresh_dep_m | ${fresh_dep[*]} | < 1 s: $(verdict "$fresh_dep_m" 1) |"
+  echo "| build root, reused (same inputs: found by their hash) | $reused_m | ${reused[*]} | < 1 s: $(verdict "$reused_m" 1) |"
+  echo "| sandbox start and exit (\`true\`), the base alone: bwrap | $sandbox_m | ${sandbox[*]} | |"
+  echo "| sandbox start and exit (\`true\`), base + artifact: unshare, overlay mount, bwrap | $(median "${sandbox_dep[@]}") | ${sandbox_dep[*]} | |"
+  echo "| tiny autotools project (autoreconf, configure, make -j2, install), in the sandbox | $(median "${inside[@]}") | ${inside[*]} | |"
+  echo "| the same, straight on the host | $(median "${outside[@]}") | ${outside[*]} | |"
+} | tee "$results_file.new"
+mv "$results_file.new" "$results_file"

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ensureW1 } from '../fixtures/w1.js';
+import { assertCliError } from '../helpers/assertCliError.js';
+import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { makeSmallTree } from '../helpers/smallTree.js';
+
+// `hacktree bootstrap --from`: the base toolchain root on base/NAME (debootstrap itself is never
+// run by the tests; W1 is what it made).
+let work: string;
+let repo: string;
+
+function ok(args: string[]): string {
+  const r = runHacktree(args, { repo });
+  assert.equal(r.status, 0, `hacktree ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+const git = (...args: string[]) => execFileSync('git', ['--git-dir', repo, ...args], { encoding: 'utf8' }).trim();
+
+interface Bootstrapped {
+  branch: string;
+  commit: string;
+  tree: string;
+  entries: number;
+  created: boolean;
+}
+
+before(() => {
+  work = makeTempDir('hacktree-bootstrap');
+  repo = join(work, 'repo');
+  ok(['init']);
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('bootstrap --from the W1 directory lands on base/debian-bookworm-x86_64; the same content again commits nothing', () => {
+  const { rootfs } = ensureW1();
+  const first = JSON.parse(ok(['bootstrap', '--from', rootfs, '--json'])) as Bootstrapped;
+  assert.equal(first.branch, 'base/debian-bookworm-x86_64');
+  assert.equal(first.created, true);
+  assert.ok(first.entries > 13000, `W1 has ~13.5k entries, got ${first.entries}`);
+  assert.equal(git('rev-parse', 'refs/heads/base/debian-bookworm-x86_64'), first.commit);
+  assert.match(ok(['root', 'ls', 'base/debian-bookworm-x86_64', 'usr/bin/gcc-12']), /gcc-12/);
+  const again = JSON.parse(ok(['bootstrap', '--from', rootfs, '--json'])) as Bootstrapped;
+  assert.equal(again.created, false);
+  assert.equal(again.commit, first.commit);
+  assert.equal(again.tree, first.tree);
+  assert.equal(git('rev-list', '--count', 'base/debian-bookworm-x86_64'), '1');
+  // root run shares the build sandbox's bwrap arguments: the base runs, read-only.
+  const run = runHacktree(['root', 'run', 'base/debian-bookworm-x86_64', '--', 'sh', '-c', 'touch /usr/x 2>/dev/null || echo read-only; exit 3'], { env: { HACKTREE_REPO: repo } });
+  assert.equal(run.status, 3, run.stderr);
+  assert.equal(run.stdout, 'read-only\n');
+});
+
+test('bootstrap --from a tarball (gzipped or plain) with --name; a changed tree is a new commit on top', () => {
+  const tree = join(work, 'small');
+  makeSmallTree(tree);
+  execFileSync('tar', ['-czf', join(work, 'small.tar.gz'), '--numeric-owner', '--xattrs', '-C', tree, '.']);
+  const fromGz = JSON.parse(ok(['bootstrap', '--from', join(work, 'small.tar.gz'), '--name', 'small', '--json'])) as Bootstrapped;
+  assert.equal(fromGz.branch, 'base/small');
+  assert.equal(ok(['root', 'cat', 'base/small', 'etc/greeting']), 'hello\n');
+  execFileSync('tar', ['-cf', join(work, 'small.tar'), '--numeric-owner', '--xattrs', '-C', tree, '.']);
+  const fromTar = JSON.parse(ok(['bootstrap', '--from', join(work, 'small.tar'), '--name', 'small', '--json'])) as Bootstrapped;
+  assert.equal(fromTar.created, false, 'the plain tarball holds the same tree');
+  writeFileSync(join(tree, 'etc/greeting'), 'changed\n');
+  const changed = JSON.parse(ok(['bootstrap', '--from', tree, '--name', 'small', '--json'])) as Bootstrapped;
+  assert.equal(changed.created, true);
+  assert.equal(git('rev-parse', `${changed.commit}^`), fromGz.commit);
+});
+
+test('bootstrap --from a missing path or a damaged tarball fails clearly and makes no branch', () => {
+  assertCliError(runHacktree(['bootstrap', '--from', join(work, 'nowhere'), '--name', 'bad'], { repo }), 'SOURCE_NOT_FOUND', [join(work, 'nowhere')]);
+  mkdirSync(join(work, 'damaged'));
+  writeFileSync(join(work, 'damaged/base.tar.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+  assertCliError(runHacktree(['bootstrap', '--from', join(work, 'damaged/base.tar.gz'), '--name', 'bad'], { repo }), 'TAR_INVALID', ['base.tar.gz']);
+  assert.throws(() => git('rev-parse', '--verify', '-q', 'refs/heads/base/bad'));
+  assertCliError(runHacktree(['bootstrap', '--from', join(work, 'small.tar'), '--mirror', 'http://x/'], { repo }), 'USAGE', ['--mirror']);
+});
