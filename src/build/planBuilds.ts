@@ -49,7 +49,7 @@ export async function planBuilds(options: {
   buildTargets: BuildTarget[];
   artifactsDir: string;
 }): Promise<PlannedBuild[]> {
-  const order = buildOrder(options.set, options.targets).map((name) => options.set.recipes.get(name)!);
+  const order = buildOrder(options.set, options.targets?.length ? options.targets : undefined).map((name) => options.set.recipes.get(name)!);
   const ownInputs = new Map<string, BuildInput[]>();
   for (const recipe of order) ownInputs.set(recipe.name, await recipeBuildInputs(recipe, options.set.workspace));
   const present = artifactsById(options.artifactsDir);
