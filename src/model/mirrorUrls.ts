@@ -84,7 +84,8 @@ function checkRule(rule: MirrorRule, variable: string): void {
  * type entirely); the first match is replaced by the replacement's part, in which `\1` names a
  * group and TYPE, HOST, PATH, BASENAME, MIRRORNAME stand for the original URL's parts; an empty
  * replacement part empties it. Finally the path ends with the file's name: when it does not
- * already, `fileName` is appended (so a replacement ending in "/" names a directory).
+ * already, `fileName` is appended (so a replacement ending in "/" names a directory), unless
+ * the pattern's path ends in `$`: then the replacement is the mirror's file, whatever its name.
  * BitBake's parameter matching and recursive mirroring of mirrors are not reproduced.
  */
 export function mirrorUrl(url: string, fileName: string, rule: MirrorRule): string | undefined {
@@ -108,7 +109,11 @@ export function mirrorUrl(url: string, fileName: string, rule: MirrorRule): stri
     if (!match || match.index !== 0) return undefined;
     result[part] = replace[part] === '' ? '' : original[part].replace(regexp, pythonReplacement(substituteTokens(replace[part], tokens)));
   }
-  result.path = withFileName(result.path, original.path.split('/').at(-1) ?? '', fileName);
+  // hacktree's one extension: a pattern whose path is anchored at its end ($) matched the file
+  // itself, so its replacement names the mirror's file even under another name (Debian's
+  // PKG_VERSION.orig.tar.xz for upstream's PKG-VERSION.tar.xz); BitBake would append the name.
+  const namesTheFile = find.path.endsWith('$') && !result.path.endsWith('/');
+  if (!namesTheFile) result.path = withFileName(result.path, original.path.split('/').at(-1) ?? '', fileName);
   const mapped = `${result.type}://${result.type.toLowerCase() === 'file' ? '' : result.host}${result.path.replace(/\/{2,}/g, '/')}`;
   return mapped === url ? undefined : mapped;
 }

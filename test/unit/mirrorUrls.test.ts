@@ -53,6 +53,13 @@ describe('mirrorUrl (BitBake uri_replace)', () => {
     );
   });
 
+  it('uses the replacement as the file when the pattern is anchored at the end of the path (hacktree, not BitBake)', () => {
+    const rule = { find: '^https://ftp\\.gnu\\.org/gnu/gzip/gzip-1\\.12\\.tar\\.xz$', replace: 'http://deb.debian.org/debian/pool/main/g/gzip/gzip_1.12.orig.tar.xz' };
+    assert.equal(mirrorUrl('https://ftp.gnu.org/gnu/gzip/gzip-1.12.tar.xz', 'gzip-1.12.tar.xz', rule), 'http://deb.debian.org/debian/pool/main/g/gzip/gzip_1.12.orig.tar.xz');
+    const directory = { find: '^https://ftp\\.gnu\\.org/gnu/gzip/gzip-1\\.12\\.tar\\.xz$', replace: 'http://mirror/gnu/' };
+    assert.equal(mirrorUrl('https://ftp.gnu.org/gnu/gzip/gzip-1.12.tar.xz', 'gzip-1.12.tar.xz', directory), 'http://mirror/gnu/gzip-1.12.tar.xz');
+  });
+
   it('does not apply a rule whose host does not match, nor one giving the same URL', () => {
     assert.equal(mirrorUrl('https://ftp.gnu.org/gnu/a.tar.gz', 'a.tar.gz', { find: 'https://example.org/.*', replace: 'http://m/' }), undefined);
     assert.equal(mirrorUrl('https://ftp.gnu.org/gnu/a.tar.gz', 'a.tar.gz', { find: 'https://.*/.*', replace: 'https://ftp.gnu.org/gnu/' }), undefined);
