@@ -40,6 +40,8 @@ export interface BuiltLocalArtifact {
   version: string;
   root: string;
   artifacts: string[];
+  /** The artifacts the root takes: the -runtime one, and the -devel one for a devel root. */
+  installable: string[];
   logFile: string;
 }
 
@@ -87,7 +89,8 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     options.onStep?.(`${name}: pack`);
     const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir: options.outDir, mtime: 0 });
     succeeded = true;
-    return { name, version, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], logFile };
+    const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
+    return { name, version, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile };
   } finally {
     rmSync(destdir, { recursive: true, force: true });
     if (succeeded || !options.keepFailed) rmSync(workdir, { recursive: true, force: true });

@@ -142,3 +142,15 @@ test('a recipe whose configure looks for a library it does not DEPEND on fails, 
   assertRepoUnchanged(state, snapshotRepoState(repo));
   rmSync(join(workspace, 'recipes/needz_1.0.bb'));
 });
+
+test('a build found in an artifact cache is fetched and verified, not built', () => {
+  const cache = join(tmp, 'cache');
+  ok(['cache', 'push', cache]);
+  const sums = artifactSums(workspace);
+  for (const name of sums.keys()) rmSync(join(workspace, 'artifacts', name));
+  const dry = ok(['build', '--flavor', 'opt', '-n', '--cache', cache]).stdout;
+  assert.match(dry, /^fetch +liba 1\.0-opt-x86_64 opt: /m);
+  const result = JSON.parse(ok(['build', '--flavor', 'opt', '--json', '--cache', cache]).stdout) as { outcomes: Outcome[] };
+  assert.deepEqual(result.outcomes.map((o) => `${o.recipe} ${o.result}`).sort(), ['liba fetched', 'progb fetched']);
+  assert.deepEqual(artifactSums(workspace), sums);
+});

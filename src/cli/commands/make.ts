@@ -52,7 +52,7 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
     if (argv.install) {
       const { installLocal } = await import('../../root/installLocal.js');
       const { resolvePrefix } = await import('../../root/resolvePrefix.js');
-      installed = await installLocal({ repoDir: argv.repo, name: root, files: built.artifacts, prefix: resolvePrefix(argv.prefix), deploy: true });
+      installed = await installLocal({ repoDir: argv.repo, name: root, files: built.installable, prefix: resolvePrefix(argv.prefix), deploy: true });
     }
     printResult(argv, { ...built, installed }, () => [
       ...built.artifacts,

@@ -1,0 +1,97 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureW1 } from '../fixtures/w1.js';
+import { assertCliError } from '../helpers/assertCliError.js';
+import { hacktreeBin, inMountNamespace, makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
+import { makeRecipeWorkspace } from '../helpers/recipeWorkspace.js';
+import { assertFsckClean } from '../helpers/repoState.js';
+
+// `hacktree make` in the repository's own tiny autotools project (test/fixtures/hello-local),
+// against roots built from the builder test workspace: the local build lands on the root's
+// local branch and in its deployment.
+const helloLocal = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/hello-local');
+const ROOT = '1.0-runtime-opt-x86_64';
+let tmp: string;
+let repo: string;
+let source: string;
+let prefix: string;
+let env: Record<string, string>;
+
+before(() => {
+  tmp = makeTempDir('hacktree-e2e-make');
+  repo = join(tmp, 'repo');
+  prefix = join(tmp, 'prefix');
+  mkdirSync(prefix);
+  env = { HACKTREE_REPO: repo, HACKTREE_SOURCE_CACHE: join(tmp, 'sources'), HACKTREE_PREFIX: prefix, HACKTREE_CACHE: '' };
+  const workspace = makeRecipeWorkspace(join(tmp, 'ws'));
+  ok(['init']);
+  ok(['bootstrap', '--from', ensureW1().rootfs, '--name', 'debian-bookworm-x86_64']);
+  ok(['build', '--flavor', 'opt'], workspace);
+  ok(['root', 'compose', ROOT], workspace);
+  ok(['root', 'compose', '1.0-devel-opt-x86_64'], workspace);
+  // A developer's checkout: a git repository, so the version is `git describe`'s.
+  source = join(tmp, 'hello-local');
+  cpSync(helloLocal, source, { recursive: true });
+  const git = (...args: string[]) => assert.equal(spawnSync('git', ['-C', source, ...args], { encoding: 'utf8' }).status, 0, `git ${args.join(' ')}`);
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'start');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'tag', '-a', '-m', '0.1', 'v0.1');
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function hacktree(args: string[], cwd?: string, extra: Record<string, string> = {}): RunResult {
+  return runHacktree(args, { env: { ...env, ...extra }, cwd });
+}
+
+function ok(args: string[], cwd?: string, extra: Record<string, string> = {}): RunResult {
+  const result = hacktree(args, cwd, extra);
+  assert.equal(result.status, 0, `hacktree ${args.join(' ')}:\n${result.stderr}`);
+  return result;
+}
+
+test('make --no-install builds the current directory in the sandbox into local artifacts only', () => {
+  const result = ok(['make', '--no-install', '--json'], source, { HACKTREE_ROOT: ROOT });
+  const built = JSON.parse(result.stdout) as { name: string; version: string; artifacts: string[]; installed: unknown };
+  assert.equal(built.name, 'hello');
+  assert.equal(built.version, 'v0.1', 'git describe --always --dirty of the tree');
+  assert.deepEqual(built.artifacts.map((a) => a.split('/').pop()).sort(), [
+    'hello-devel,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
+    'hello-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
+  ]);
+  assert.equal(built.installed, null);
+  assert.equal(hacktree(['root', 'local', ROOT]).stdout.includes('hello'), false, 'no local branch was touched');
+  assert.ok(!existsSync(join(source, 'configure')), 'the build ran on a copy: the source tree is as it was');
+});
+
+test('make installs the build into the root\'s local branch and redeploys it', () => {
+  const bin = `${process.execPath} ${hacktreeBin}`;
+  const pub = join(prefix, `root-${ROOT}`);
+  const exports = Object.entries({ ...env, HACKTREE_ROOT: ROOT }).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+  const r = inMountNamespace(`
+    ${exports}
+    ${bin} root checkout ${ROOT} -q
+    test ! -e ${pub}/usr/bin/hello
+    cd ${source}
+    sed -i 's/Hello from hello-local!/Hello from a local edit!/' hello.c
+    ${bin} make -q
+    test "$(${bin} root run ${ROOT} -- /usr/bin/hello)" = "Hello from a local edit!"
+    test "$(chroot ${pub} /usr/bin/progb)" = "progb: 42"
+    ${bin} root local ${ROOT} | grep -q 'hello-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1-dirty,'
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  assertFsckClean(repo);
+});
+
+test('make refuses a flavor other than the root\'s, and says how to pick the right root', () => {
+  assertCliError(hacktree(['make', 'debug'], source, { HACKTREE_ROOT: ROOT }), 'ARTIFACT_ROOT_MISMATCH', ['debug', ROOT]);
+  assertCliError(hacktree(['make'], source), 'USAGE', ['HACKTREE_ROOT']);
+  const notSource = join(tmp, 'empty');
+  mkdirSync(notSource);
+  assertCliError(hacktree(['make'], notSource, { HACKTREE_ROOT: ROOT }), 'SOURCE_NOT_FOUND', [notSource]);
+  assert.deepEqual(readdirSync(notSource), []);
+});
