@@ -8,6 +8,7 @@ import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { commitRoot } from '../root/commitRoot.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
+import { prepareBuildRoot } from './prepareBuildRoot.js';
 
 export const BASE_BRANCH_PREFIX = 'base/';
 /** What every build root starts from: a C toolchain and the autotools. */
@@ -62,6 +63,7 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
       unlessSameTree: true,
       onProgress: options.onProgress,
     });
+    await checkOutForBuilds(options.repoDir, branch);
     return { ...committed, source: resolve(options.from) };
   }
   const mirror = options.mirror ?? defaultMirror();
@@ -78,10 +80,21 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
       unlessSameTree: true,
       onProgress: options.onProgress,
     });
+    rmSync(holder, { recursive: true, force: true });
+    await checkOutForBuilds(options.repoDir, branch);
     return { ...committed, source: `debootstrap ${suite} ${mirror}` };
   } finally {
     rmSync(holder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks the base out as a build root layer now, once: the first build on a new base would
+ * otherwise pay for it (1.04 s for W1 against 0.35 s for a build root over an existing base
+ * checkout, bench/build.sh).
+ */
+async function checkOutForBuilds(repoDir: string, branch: string): Promise<void> {
+  await prepareBuildRoot({ repoDir, base: branch, artifactTrees: [] });
 }
 
 /** The architecture as root names spell it (x86_64, aarch64). */

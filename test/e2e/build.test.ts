@@ -1,11 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
+import { startHttpServer } from '../helpers/httpServer.js';
+import { spawnHacktree } from '../helpers/spawnHacktree.js';
 import { makeRecipeWorkspace, write, writeSourceTarball } from '../helpers/recipeWorkspace.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 
@@ -153,4 +155,69 @@ test('a build found in an artifact cache is fetched and verified, not built', ()
   const result = JSON.parse(ok(['build', '--flavor', 'opt', '--json', '--cache', cache]).stdout) as { outcomes: Outcome[] };
   assert.deepEqual(result.outcomes.map((o) => `${o.recipe} ${o.result}`).sort(), ['liba fetched', 'progb fetched']);
   assert.deepEqual(artifactSums(workspace), sums);
+});
+
+/**
+ * A bad recipe added to a copy of the workspace: `hacktree build` must fail with `code`, name
+ * every string in `names`, and leave artifacts/, the source cache and the repository as they were.
+ */
+async function assertBadRecipe(files: Record<string, string>, code: Parameters<typeof assertCliError>[1], names: string[]): Promise<RunResult> {
+  const bad = join(tmp, `ws-bad-${code}`);
+  rmSync(bad, { recursive: true, force: true });
+  cpSync(workspace, bad, { recursive: true });
+  for (const [path, content] of Object.entries(files)) write(bad, path, content);
+  const state = snapshotRepoState(repo);
+  const artifacts = artifactSums(bad);
+  const sources = readdirSync(env.HACKTREE_SOURCE_CACHE!, { recursive: true }).sort();
+  // Spawned, not run synchronously: the test's own HTTP server must go on answering meanwhile.
+  const result = await spawnHacktree(['build', '--flavor', 'opt', '-C', bad], { env: { ...env, HACKTREE_REPO: repo } });
+  assertCliError(result, code, names);
+  assert.deepEqual(artifactSums(bad), artifacts, 'nothing written to artifacts/');
+  assert.deepEqual(readdirSync(env.HACKTREE_SOURCE_CACHE!, { recursive: true }).sort(), sources, 'nothing kept in the source cache');
+  assertRepoUnchanged(state, snapshotRepoState(repo));
+  rmSync(bad, { recursive: true, force: true });
+  return result;
+}
+
+test('bad recipes fail with file:line or the failing step, and write nothing', async () => {
+  mkdirSync(env.HACKTREE_SOURCE_CACHE!, { recursive: true });
+  await assertBadRecipe({ 'recipes/bad_1.0.bb': 'LICENSE = "MIT"\nFOO := = "x"\n' }, 'RECIPE_SYNTAX', ['recipes/bad_1.0.bb:2']);
+  await assertBadRecipe({ 'recipes/bad_1.0.bb': 'LICENSE = "MIT"\nFOO = "${@d.getVar(\'PN\')}"\n' }, 'RECIPE_UNSUPPORTED', ['recipes/bad_1.0.bb:2']);
+  await assertBadRecipe({ 'recipes/bad_1.0.bb': 'inherit autotools\n' }, 'RECIPE_UNSUPPORTED', ['recipes/bad_1.0.bb:1']);
+  await assertBadRecipe({ 'recipes/a_1.0.bb': 'DEPENDS = "b"\n', 'recipes/b_1.0.bb': 'DEPENDS = "a"\n' }, 'DEPENDENCY_CYCLE', ['a -> b -> a']);
+  await assertBadRecipe({ 'recipes/bad_1.0.bb': 'LICENSE = "MIT"\nDEPENDS = "nosuchrecipe"\n' }, 'DEPENDENCY_MISSING', ['nosuchrecipe', 'recipes/bad_1.0.bb:2']);
+  await assertBadRecipe({
+    'recipes/liba_1.0.bb': 'LICENSE = "MIT"\nSRC_URI = "file://liba-${PV}.tar.gz"\nLIC_FILES_CHKSUM = "file://a.h;md5=00000000000000000000000000000000"\n',
+  }, 'LICENSE_CHECKSUM_MISMATCH', ['a.h']);
+  await assertBadRecipe({
+    'recipes/liba_1.0.bb': 'LICENSE = "MIT"\nSRC_URI = "file://liba-${PV}.tar.gz file://0001-answer.patch"\n',
+    'recipes/liba/0001-answer.patch': '--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n-int not_what_is_there;\n+int x;\n',
+  }, 'PATCH_FAILED', ['0001-answer.patch']);
+});
+
+test('a remote source that fails to download is an error naming the URL, caches nothing, and works once the server is fixed', async () => {
+  const served = join(tmp, 'served');
+  mkdirSync(served, { recursive: true });
+  cpSync(join(workspace, 'recipes/files/liba-1.0.tar.gz'), join(served, 'liba-1.0.tar.gz'));
+  const sum = createHash('sha256').update(readFileSync(join(served, 'liba-1.0.tar.gz'))).digest('hex');
+  const server = await startHttpServer(served);
+  try {
+    const recipe = (checksum: string) => ({
+      'recipes/liba_1.0.bb': `LICENSE = "MIT"\nSRC_URI = "${server.url}/liba-\${PV}.tar.gz"\nSRC_URI[sha256sum] = "${checksum}"\n`,
+    });
+    server.misbehave('/liba-1.0.tar.gz', { status: 404 });
+    const missing = await assertBadRecipe(recipe(sum), 'FETCH_FAILED', [`${server.url}/liba-1.0.tar.gz`]);
+    assert.match(missing.stderr, /404/);
+    server.clear();
+    await assertBadRecipe(recipe('0'.repeat(64)), 'CHECKSUM_MISMATCH', [sum]);
+    const fixed = join(tmp, 'ws-fixed');
+    cpSync(workspace, fixed, { recursive: true });
+    for (const [path, content] of Object.entries(recipe(sum))) write(fixed, path, content);
+    const result = await spawnHacktree(['build', 'liba', '--flavor', 'opt', '-C', fixed, '--json'], { env: { ...env, HACKTREE_REPO: repo } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(readdirSync(join(env.HACKTREE_SOURCE_CACHE!, sum)).includes('liba-1.0.tar.gz'), 'the verified download is in the source cache');
+    rmSync(fixed, { recursive: true, force: true });
+  } finally {
+    await server.close();
+  }
 });
