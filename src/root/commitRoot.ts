@@ -12,6 +12,8 @@ export interface CommitRootOptions {
   branch: string;
   layers: readonly TreeLayerSpec[];
   message?: string;
+  /** An SSH private key file: the commit is signed with it (git's gpgsig header). */
+  signKey?: string;
   /** Later layers win where two provide one path differently (else that is a conflict). */
   union?: boolean;
   onProgress?: ProgressCallback;
@@ -31,6 +33,7 @@ export async function commitRoot(options: CommitRootOptions): Promise<CommittedS
       extras: providers.size > 0 ? { manifest: serializeManifest(providers) } : {},
       message,
       refs,
+      signKey: options.signKey,
     });
     return { ...committed, entries: entries.length };
   });

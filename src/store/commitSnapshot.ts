@@ -19,12 +19,12 @@ export interface CommittedSnapshot {
  */
 export async function commitSnapshot(
   repo: Repository,
-  options: { branch: string; entries: readonly FsEntry[]; extras?: SnapshotExtras; message: string; refs: RefTransaction },
+  options: { branch: string; entries: readonly FsEntry[]; extras?: SnapshotExtras; message: string; refs: RefTransaction; signKey?: string },
 ): Promise<CommittedSnapshot> {
   const ref = branchRef(options.branch);
   const parent = options.refs.pending(ref) ?? (await readRef(repo, ref));
   const tree = writeSnapshot(repo, options.entries, options.extras);
-  const commit = writeCommit(repo, { tree, parents: parent ? [parent] : [], message: options.message });
+  const commit = writeCommit(repo, { tree, parents: parent ? [parent] : [], message: options.message, signKey: options.signKey });
   options.refs.set(ref, commit, parent);
   return { branch: options.branch, commit, tree, parent };
 }

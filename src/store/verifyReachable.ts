@@ -10,6 +10,7 @@ import { looseObjectPath, readObject } from './objectStore.js';
 import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
 import { listRefs } from './refs.js';
 import type { Repository } from './repository.js';
+import { INCOMING_REF_PREFIX, readShallowCommits } from './shallowCommits.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 export interface ReachableReport {
@@ -103,13 +104,16 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     if (!top.some((e) => e.name === FILES_ENTRY || e.name === META_ENTRY)) return;
     try {
       const snapshot = await readSnapshot(repo, tree);
-      if (isTip) await options.onTipSnapshot?.(ref, snapshot);
+      // A pull's quarantine ref is checked, but its raw objects come only when the pull moves the branch.
+      if (isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
     } catch (err) {
       if (!isHacktreeError(err) || !['OBJECT_CORRUPT', 'OBJECT_MISSING', 'META_INVALID', 'UNSAFE_PATH'].includes(err.code)) throw err;
       problem('snapshot-invalid', tree, `commit ${commit} (${ref}): ${err.message}`);
     }
   };
 
+  // A shallow repository (pull --depth) lacks the parents of these commits, as git's fsck knows.
+  const shallow = readShallowCommits(repo);
   for (const { ref, oid: tip } of await listRefs(repo, 'refs/')) {
     report.refs++;
     const pending: Oid[] = [tip];
@@ -132,7 +136,7 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
         problem('object-corrupt', commit, `${context}: ${err.message}`);
         continue;
       }
-      if (firstVisit) pending.push(...parsed.parents);
+      if (firstVisit && !shallow.has(commit)) pending.push(...parsed.parents);
       const treeSeen = soundTrees.has(parsed.tree);
       const sound = await walkTree(parsed.tree, `${context} via commit ${commit}`);
       // A snapshot already checked as another commit's is read again only for a tip's raw objects.
