@@ -26,7 +26,13 @@ export function gitTransportError(remote: Remote, operation: 'pull' | 'push' | '
       data,
     });
   }
-  if (/fsck|did not send all necessary objects|index-pack|bad object|invalid object|unable to read|pack has|inflate|protocol error|bad pack|unexpected disconnect while reading sideband|not our ref|early EOF/i.test(stderr)) {
+  if (/unexpected disconnect|early EOF|RPC failed|transfer closed|Connection refused|Connection reset|Empty reply|Failed to connect|Could not resolve host|Operation timed out/i.test(stderr) && !/fsck error|not our ref/i.test(stderr)) {
+    return new HacktreeError('REMOTE_FAILED', `the connection to ${where} broke during the ${operation}: ${tail}`, {
+      hint: 'check that the server is up and reachable, then run the command again: what arrived completely is kept',
+      data,
+    });
+  }
+  if (/fsck|did not send all necessary objects|index-pack|bad object|invalid object|unable to read|pack has|inflate|protocol error|bad pack|not our ref/i.test(stderr)) {
     const moved = /not our ref|upload-pack: not our ref/i.test(stderr);
     return new HacktreeError(moved ? 'REMOTE_FAILED' : 'PACK_INVALID', moved ? `${where} changed the branch during the ${operation}: ${tail}` : `${where} sent data that does not check out (${operation} refused, nothing changed): ${tail}`, {
       hint: moved ? 'run the pull again: it fetches the branch as it is now' : 'run the pull again; if it persists, the server holds damaged objects (run "git fsck" there)',

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Fault } from './gitHttpServerProcess.js';
@@ -10,6 +11,8 @@ export interface GitHttpServer {
   /** Bytes of upload-pack responses served so far. */
   packBytes(): Promise<number>;
   process: ChildProcess;
+  /** Resolves once the server process has exited. */
+  exited(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,10 +37,13 @@ export async function startGitHttpServer(options: { projectRoot: string; users?:
     url,
     process: child,
     async setFault(fault) {
-      await fetch(`${url}/__fault`, { method: 'POST', body: JSON.stringify(fault) });
+      await control(port, 'POST', '/__fault', JSON.stringify(fault));
     },
     async packBytes() {
-      return ((await (await fetch(`${url}/__counters`)).json()) as { packBytes: number }).packBytes;
+      return (JSON.parse(await control(port, 'GET', '/__counters')) as { packBytes: number }).packBytes;
+    },
+    exited() {
+      return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -46,4 +52,17 @@ export async function startGitHttpServer(options: { projectRoot: string; users?:
       await exited;
     },
   };
+}
+
+/** One request on a fresh connection: a kept-alive one may have been closed by the server meanwhile. */
+function control(port: number, method: string, path: string, body?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

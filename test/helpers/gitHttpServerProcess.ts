@@ -17,9 +17,9 @@ export type Fault =
   | { kind: 'status500' }
   | { kind: 'html' }
   /** The server process dies after sending this many bytes of a pack. */
-  | { kind: 'die'; afterBytes: number }
-  /** Before serving the pack, `git update-ref` moves `ref` in `repo` to `to`. */
-  | { kind: 'moveRef'; repo: string; ref: string; to: string };
+  | { kind: 'die'; afterBytes: number; base?: number }
+  /** Before an upload-pack POST (after `skip` of them: protocol v2 lists refs in the first), `git update-ref` moves `ref` in `repo` to `to`. */
+  | { kind: 'moveRef'; repo: string; ref: string; to: string; skip?: number };
 
 const config = JSON.parse(process.argv[2]!) as Config;
 let fault: Fault = { kind: 'none' };
@@ -39,6 +39,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       fault = JSON.parse(body) as Fault;
+      // A death threshold counts from now.
+      if (fault.kind === 'die') fault.base = counters.packBytes;
       res.end('ok');
     });
     return;
@@ -66,7 +68,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     res.end('<!DOCTYPE html><html><body><h1>Welcome to our portal</h1></body></html>\n');
     return;
   }
-  if (fault.kind === 'moveRef' && isPack) {
+  if (fault.kind === 'moveRef' && isPack && (fault.skip ?? 0) > 0) fault.skip! -= 1;
+  else if (fault.kind === 'moveRef' && isPack) {
     const { repo, ref, to } = fault;
     fault = { kind: 'none' };
     execFileSync('git', [`--git-dir=${repo}`, 'update-ref', ref, to]);
@@ -110,7 +113,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   cgi.stdout.on('end', () => res.end());
   function send(chunk: Buffer): void {
     if (isPack) counters.packBytes += chunk.length;
-    if (fault.kind === 'die' && isPack && counters.packBytes >= fault.afterBytes) {
+    if (fault.kind === 'die' && isPack && counters.packBytes - (fault.base ?? 0) >= fault.afterBytes) {
       res.write(chunk, () => process.kill(process.pid, 'SIGKILL'));
       return;
     }
