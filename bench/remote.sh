@@ -89,7 +89,9 @@ ratio=$(awk -v a="$hacktree_median" -v b="$native_median" 'BEGIN { printf "%.2f"
 say "the next version: coreutils rebuilt (one byte appended to each of its files), pulled into the last target"
 mkdir -p "$work/coreutils"
 while read -r path; do
-  [[ -f $w1$path && ! -L $w1$path ]] || continue
+  # Only the package's own files: W1 merges /usr, and a path through /bin (a symlink) would make
+  # the layer's bin/ a directory that replaces the link.
+  [[ -f $w1$path && ! -L $w1$path && $(readlink -f "$w1$path") == "$w1$path" ]] || continue
   mkdir -p "$work/coreutils$(dirname "$path")"
   cp -p "$w1$path" "$work/coreutils$path"
   printf 'x' >> "$work/coreutils$path"

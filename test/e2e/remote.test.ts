@@ -177,6 +177,7 @@ test('pull --depth 1 fetches only the newest commit', () => {
   assert.equal(git(target, 'rev-parse', BRANCH), git(publisher, 'rev-parse', BRANCH));
   assertFsckClean(target);
   assert.match(hacktreeOk(target, ['root', 'cat', NAME, '/etc/motd']), /unsigned/);
+  assert.equal((JSON.parse(hacktreeOk(target, ['root', 'log', NAME, '--json'])) as { commits: unknown[] }).commits.length, 1, 'root log stops at the shallow boundary');
 });
 
 /** One fault: a clear error, no ref moved, both fscks clean; then the same pull works. */
