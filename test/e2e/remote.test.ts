@@ -135,6 +135,7 @@ test('pull into an empty repository, fsck clean, deploy and run a program in the
   } finally {
     rmSync(prefix, { recursive: true, force: true });
   }
+  assertCliError(pull(target, 'no-such-root'), 'REF_NOT_FOUND', ['dist']);
   // Pulling again is a no-op that still works.
   assert.equal(pull(target, NAME).status, 0);
 });
