@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Oid } from '../model/oid.js';
-import { pushToRemote } from '../store/fetchFromRemote.js';
+import { pushToRemote } from '../store/pushToRemote.js';
 import { readRemote } from '../store/remoteConfig.js';
 import { listRefs, readRef } from '../store/refs.js';
 import { openRepository } from '../store/repository.js';

@@ -29,10 +29,3 @@ export async function fetchFromRemote(repo: Repository, remote: Remote, refspecs
   const run = await runGit(repo, args, { env: remoteAuthEnv(remote), onStderr: options.onStderr });
   if (run.status !== 0) throw gitTransportError(remote, options.refetch ? 'fetch' : 'pull', run.stderr);
 }
-
-/** Pushes refspecs to a remote with native git (fast-forward only unless a refspec says +). */
-export async function pushToRemote(repo: Repository, remote: Remote, refspecs: readonly string[]): Promise<string> {
-  const run = await runGit(repo, ['-c', 'push.default=nothing', 'push', '--porcelain', '--', remote.url, ...refspecs], { env: remoteAuthEnv(remote) });
-  if (run.status !== 0) throw gitTransportError(remote, 'push', `${run.stderr}\n${run.stdout}`);
-  return run.stdout;
-}
