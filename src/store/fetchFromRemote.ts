@@ -26,6 +26,7 @@ export async function fetchFromRemote(repo: Repository, remote: Remote, refspecs
   if (options.refetch === true) args.push('--refetch');
   if (options.onStderr) args.push('--progress');
   args.push('--', remote.url, ...refspecs);
-  const run = await runGit(repo, args, { env: remoteAuthEnv(remote), onStderr: options.onStderr });
-  if (run.status !== 0) throw gitTransportError(remote, options.refetch ? 'fetch' : 'pull', run.stderr);
+  const auth = remoteAuthEnv(remote);
+  const run = await runGit(repo, args, { env: auth, onStderr: options.onStderr });
+  if (run.status !== 0) throw gitTransportError(remote, options.refetch ? 'fetch' : 'pull', run.stderr, { credentialsSent: auth.GIT_CONFIG_COUNT !== undefined });
 }

@@ -6,13 +6,17 @@ import type { Remote } from './remoteConfig.js';
  * What a failed native `git fetch` or `git push` means for the user, from git's messages
  * (already redacted). The last lines of git's own words travel in the message.
  */
-export function gitTransportError(remote: Remote, operation: 'pull' | 'push' | 'fetch', stderr: string): HacktreeError {
-  const said = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total|Writing)/.test(l));
+export function gitTransportError(remote: Remote, operation: 'pull' | 'push' | 'fetch', stderr: string, options: { credentialsSent: boolean }): HacktreeError {
+  const said = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/askpass/.test(l) && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total|Writing)/.test(l));
   const tail = said.slice(-3).join('; ') || 'no message';
   const where = `remote "${remote.name}" (${redactUrl(remote.url)})`;
   const data = { remote: remote.name, url: redactUrl(remote.url), git: tail };
   if (/Authentication failed|could not read Username|could not read Password|returned error: 40[13]|terminal prompts disabled/i.test(stderr)) {
-    return new HacktreeError('AUTH_FAILED', `${where} refused the credentials for ${operation}: ${tail}`, {
+    const what = options.credentialsSent ? 'refused the credentials' : 'needs credentials, and none are set,';
+    return new HacktreeError('AUTH_FAILED', `${where} ${what} for ${operation}: ${tail}`, {
       hint: `set HACKTREE_REMOTE_${remote.name.toUpperCase().replace(/-/g, '_')}_USER and _PASSWORD (or _TOKEN), or a line for the server in the credentials file (~/.config/hacktree/credentials, mode 0600)`,
       data,
     });

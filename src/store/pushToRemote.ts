@@ -6,7 +6,8 @@ import { runGit } from './runGit.js';
 
 /** Pushes refspecs to a remote with native git (fast-forward only unless a refspec says +). */
 export async function pushToRemote(repo: Repository, remote: Remote, refspecs: readonly string[]): Promise<string> {
-  const run = await runGit(repo, ['-c', 'push.default=nothing', 'push', '--porcelain', '--', remote.url, ...refspecs], { env: remoteAuthEnv(remote) });
-  if (run.status !== 0) throw gitTransportError(remote, 'push', `${run.stderr}\n${run.stdout}`);
+  const auth = remoteAuthEnv(remote);
+  const run = await runGit(repo, ['-c', 'push.default=nothing', 'push', '--porcelain', '--', remote.url, ...refspecs], { env: auth });
+  if (run.status !== 0) throw gitTransportError(remote, 'push', `${run.stderr}\n${run.stdout}`, { credentialsSent: auth.GIT_CONFIG_COUNT !== undefined });
   return run.stdout;
 }
