@@ -1,6 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Oid } from '../model/oid.js';
 import { fetchFromRemote } from '../store/fetchFromRemote.js';
+import { failpoint } from '../store/failpoint.js';
 import { fillRawCache } from '../store/fillRawCache.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { readRemote, type Remote } from '../store/remoteConfig.js';
@@ -59,6 +60,7 @@ export async function pullRoots(options: PullOptions): Promise<{ remote: string;
     const commit = await readRef(repo, quarantine);
     if (commit === null) throw new HacktreeError('REMOTE_FAILED', `git fetch of ${branch} from remote "${remote.name}" wrote no ref`, { hint: 'run the pull again' });
     incoming.set(branch, commit);
+    failpoint('pull-after-fetch');
   }
   const pulled: PulledRoot[] = [];
   for (const [branch, commit] of incoming) {
@@ -68,6 +70,7 @@ export async function pullRoots(options: PullOptions): Promise<{ remote: string;
       throw err;
     });
     pulled.push({ branch, commit, previous: previous.get(branch)!, rawEntries });
+    failpoint('pull-after-checks');
   }
   await withRepoWrite(repo, async (refs) => {
     for (const { branch, commit, previous: before } of pulled) {

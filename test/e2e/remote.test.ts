@@ -304,6 +304,24 @@ test('the server killed mid-pull: nothing moves; the next pull resumes without r
   assertFsckClean(target);
 });
 
+test('hacktree killed after a fetch or after its checks: no branch moved, fsck clean, the next pull sends almost nothing again', async () => {
+  for (const failpoint of ['pull-after-fetch', 'pull-after-checks']) {
+    const target = newTarget(`killed-${failpoint}`);
+    const start = await server.packBytes();
+    const r = runHacktree(['pull', 'dist', NAME], { repo: target, env: { HACKTREE_FAILPOINT: failpoint } });
+    assert.equal(r.status, 137, `${failpoint}: killed\n${r.stderr}`);
+    const firstBytes = (await server.packBytes()) - start;
+    assert.equal(spawnSync('git', [`--git-dir=${target}`, 'rev-parse', '--verify', '-q', BRANCH]).status, 1, `${failpoint}: ${BRANCH} does not exist yet`);
+    assertFsckClean(target);
+    const again = pull(target, NAME);
+    assert.equal(again.status, 0, again.stderr);
+    const resent = (await server.packBytes()) - start - firstBytes;
+    assert.ok(resent < firstBytes / 20, `${failpoint}: the second pull sent ${resent} bytes, the first ${firstBytes}`);
+    assert.equal(git(target, 'rev-parse', BRANCH), git(join(srv, 'dist.git'), 'rev-parse', BRANCH));
+    assertFsckClean(target);
+  }
+});
+
 test('native git gc / repack -adf / pack-refs at any time: read, check out, commit on top, fsck, fsck --repair --from', () => {
   const target = newTarget('packed');
   assert.equal(pull(target, NAME).status, 0);
