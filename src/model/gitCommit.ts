@@ -16,6 +16,8 @@ export interface GitCommit {
   author: GitSignature;
   committer: GitSignature;
   message: string;
+  /** An armored signature (SSH or OpenPGP) over the commit without this header: git's gpgsig. */
+  gpgsig?: string;
 }
 
 function formatSignature(s: GitSignature): string {
@@ -35,6 +37,8 @@ function parseSignature(text: string, oid: string): GitSignature {
 export function serializeCommit(c: GitCommit): Buffer {
   const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`)];
   lines.push(`author ${formatSignature(c.author)}`, `committer ${formatSignature(c.committer)}`);
+  // Continuation lines of a multi-line header start with a space, as git writes them.
+  if (c.gpgsig !== undefined) lines.push(`gpgsig ${c.gpgsig.trimEnd().split('\n').join('\n ')}`);
   const message = c.message.endsWith('\n') ? c.message : `${c.message}\n`;
   return Buffer.from(`${lines.join('\n')}\n\n${message}`);
 }

@@ -12,6 +12,8 @@ export interface CommitRootOptions {
   branch: string;
   layers: readonly TreeLayerSpec[];
   message?: string;
+  /** An SSH private key file: the commit is signed with it (git's gpgsig header). */
+  signKey?: string;
   /** Later layers win where two provide one path differently (else that is a conflict). */
   union?: boolean;
   /** Commit nothing when the branch's tip already has the resulting tree. */
@@ -34,6 +36,7 @@ export async function commitRoot(options: CommitRootOptions): Promise<CommittedS
       message,
       refs,
       unlessSameTree: options.unlessSameTree,
+      signKey: options.signKey,
     });
     return { ...committed, entries: entries.length };
   });

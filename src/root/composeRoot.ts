@@ -22,6 +22,8 @@ export interface ComposeRootOptions {
   rootsDir: string;
   artifactsDir: string;
   message?: string;
+  /** An SSH private key file: the commit is signed with it (git's gpgsig header). */
+  signKey?: string;
   onProgress?: ProgressCallback;
 }
 
@@ -61,6 +63,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
       extras: { manifest: serializeManifest(providers) },
       message: options.message ?? `Compose ${options.name}\n\n${names.map((n) => `artifact: ${n}`).join('\n')}\n`,
       refs,
+      signKey: options.signKey,
     });
     options.onProgress?.('composing', selected.length, selected.length);
     return { ...committed, root: options.name, artifacts: names, entries: entries.length };

@@ -13,6 +13,7 @@ import { publicPathOf, readDeployState, rootDeployDir, writeDeployState, type De
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix, ensureRealDir } from './ensureRealDir.js';
 import { publishReadOnly, requireRootUser } from './mountReadOnly.js';
+import { verifyPulledSignature } from './verifyPulledSignature.js';
 import { checkPublicPath, reconcileDeployment, recordsOf } from './reconcileDeployment.js';
 
 export interface DeployOptions {
@@ -51,6 +52,7 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
   requireRootUser();
   const repo = openRepository(options.repoDir);
   const { commit, branch } = await deployedCommit(repo, name, options.commit);
+  if (branch === `root-${name}`) await verifyPulledSignature(repo, branch, commit);
   ensureRealDir(prefix, name);
   return withDeployLock(prefix, name, async () => {
     checkPublicPath(prefix, name);

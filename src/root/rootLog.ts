@@ -1,6 +1,7 @@
 import { summarizeCommit, type CommitSummary } from '../model/commitSummary.js';
 import { readCommit } from '../store/readCommit.js';
 import { openRepository } from '../store/repository.js';
+import { readShallowCommits } from '../store/shallowCommits.js';
 import { resolveRoot } from './resolveRoot.js';
 
 export interface RootLog {
@@ -14,11 +15,13 @@ export async function rootLog(options: { repoDir: string; name: string; maxCount
   const { commit, ref } = await resolveRoot(repo, options.name);
   const commits: CommitSummary[] = [];
   const limit = options.maxCount ?? Infinity;
+  // A shallow pull (--depth) has no parents beyond these commits.
+  const shallow = readShallowCommits(repo);
   let next: typeof commit | undefined = commit;
   while (next !== undefined && commits.length < limit) {
     const summary = summarizeCommit(next, await readCommit(repo, next));
     commits.push(summary);
-    next = summary.parents[0];
+    next = shallow.has(next) ? undefined : summary.parents[0];
   }
   return { ref, commits };
 }

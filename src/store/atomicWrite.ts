@@ -42,7 +42,7 @@ export function writeFileAtomic(
   const tmp = placement === 'beside' ? tempPathBeside(target) : tempPath(repo);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o600);
+    fd = openBeside(tmp);
     for (const chunk of chunks) {
       let off = 0;
       while (off < chunk.byteLength) off += writeSync(fd, chunk, off);
@@ -59,6 +59,17 @@ export function writeFileAtomic(
       if (errnoOf(cleanupErr) !== 'ENOENT') throw cleanupErr;
     }
     throw translateWriteError(err, repo);
+  }
+}
+
+function openBeside(tmp: string): number {
+  try {
+    return openSync(tmp, 'wx', 0o600);
+  } catch (err) {
+    // Staged beside its target, in a fan-out directory `git gc` may have removed: recreate it.
+    if (errnoOf(err) !== 'ENOENT') throw err;
+    mkdirSync(dirname(tmp), { recursive: true });
+    return openSync(tmp, 'wx', 0o600);
   }
 }
 

@@ -30,6 +30,8 @@ export async function commitSnapshot(
     refs: RefTransaction;
     /** Commit nothing when the tip already has this tree (a re-run with the same content). */
     unlessSameTree?: boolean;
+    /** An SSH private key file to sign the commit with. */
+    signKey?: string;
   },
 ): Promise<CommittedSnapshot> {
   const ref = branchRef(options.branch);
@@ -38,7 +40,7 @@ export async function commitSnapshot(
   if (options.unlessSameTree === true && parent !== null && (await topTreeOf(repo, parent)) === tree) {
     return { branch: options.branch, commit: parent, tree, parent, created: false };
   }
-  const commit = writeCommit(repo, { tree, parents: parent ? [parent] : [], message: options.message });
+  const commit = writeCommit(repo, { tree, parents: parent ? [parent] : [], message: options.message, signKey: options.signKey });
   options.refs.set(ref, commit, parent);
   return { branch: options.branch, commit, tree, parent, created: true };
 }

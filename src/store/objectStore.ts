@@ -7,6 +7,7 @@ import { errnoOf } from '../errors/errnoOf.js';
 import { hashObject, objectHeader, unframeObject, type GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import { readPackedObject } from './packedObjectReader.js';
 import type { Repository } from './repository.js';
 
 // Loose objects are written here with node:crypto + zlib level 1 rather than isomorphic-git:
@@ -37,31 +38,19 @@ export interface GitObject {
   body: Buffer;
 }
 
-// One cache for isomorphic-git so packed reads do not re-read the pack on every call.
-const packCache = {};
-
 /** Reads an object (loose, else packed) and verifies its id. */
 export async function readObject(repo: Repository, oid: Oid): Promise<GitObject> {
   const loose = readLooseObject(repo, oid);
   if (loose) return loose;
-  try {
-    // Packed objects only (after a native `git gc`): isomorphic-git is loaded when needed.
-    const { default: git } = await import('isomorphic-git');
-    const result = await git.readObject({ fs, gitdir: repo.dir, oid, format: 'content', cache: packCache });
-    const body = Buffer.from(result.object as Uint8Array);
-    const type = result.type as GitObjectType;
-    if (hashObject(type, body) !== oid) throw corrupt(oid, 'packed object does not match its id');
-    return { type, body };
-  } catch (err) {
-    if (err instanceof HacktreeError) throw err;
-    if ((err as { code?: string }).code === 'NotFoundError') {
-      throw new HacktreeError('OBJECT_MISSING', `object ${oid} is missing from ${repo.dir}`, {
-        hint: 'the repository is incomplete; run "hacktree fsck" to see what else is missing',
-        data: { oid },
-      });
-    }
-    throw err;
+  const packed = await readPackedObject(repo, oid);
+  if (packed === null) {
+    throw new HacktreeError('OBJECT_MISSING', `object ${oid} is missing from ${repo.dir}`, {
+      hint: 'the repository is incomplete; run "hacktree fsck" to see what else is missing',
+      data: { oid },
+    });
   }
+  if (hashObject(packed.type, packed.body) !== oid) throw corrupt(oid, 'packed object does not match its id');
+  return packed;
 }
 
 /** Reads a loose object synchronously; null when it is not loose. */

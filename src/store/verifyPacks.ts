@@ -5,9 +5,9 @@ import type { Repository } from './repository.js';
 import { listDirectory } from './listDirectory.js';
 
 /**
- * Packs appear only after a native `git gc`, so native git is there to check them: `git
+ * Packs come from a pull or a native `git gc`, so native git is there to check them: `git
  * verify-pack` re-hashes every object of a pack against its index. hacktree does not parse packs
- * itself beyond reading objects through isomorphic-git, which the reachability pass does.
+ * itself: the reachability pass reads packed objects through `git cat-file --batch`.
  */
 export function verifyPacks(repo: Repository): { packs: number; problems: FsckProblem[] } {
   const packDir = join(repo.objectsDir, 'pack');

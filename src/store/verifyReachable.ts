@@ -11,6 +11,7 @@ import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
 import { listRefs } from './refs.js';
 import type { Repository } from './repository.js';
 import { readShallowCommits } from './shallowCommits.js';
+import { INCOMING_REF_PREFIX } from './incomingRefs.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 export interface ReachableReport {
@@ -39,6 +40,7 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
   const seen = new Set<Oid>();
   const soundTrees = new Map<Oid, boolean>();
   const reported = new Set<Oid>(options.corrupt);
+  // A shallow repository (pull --depth, prune) lacks the parents of these commits, as git's fsck knows.
   const shallow = readShallowCommits(repo);
 
   const problem = (kind: FsckProblem['kind'], oid: Oid, detail: string): void => {
@@ -105,7 +107,8 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     if (!top.some((e) => e.name === FILES_ENTRY || e.name === META_ENTRY)) return;
     try {
       const snapshot = await readSnapshot(repo, tree);
-      if (isTip) await options.onTipSnapshot?.(ref, snapshot);
+      // A pull's quarantine ref is checked, but its raw objects come only when the pull moves the branch.
+      if (isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
     } catch (err) {
       if (!isHacktreeError(err) || !['OBJECT_CORRUPT', 'OBJECT_MISSING', 'META_INVALID', 'UNSAFE_PATH'].includes(err.code)) throw err;
       problem('snapshot-invalid', tree, `commit ${commit} (${ref}): ${err.message}`);

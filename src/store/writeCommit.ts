@@ -1,8 +1,9 @@
-import type { GitSignature } from '../model/gitCommit.js';
+import type { GitCommit, GitSignature } from '../model/gitCommit.js';
 import { serializeCommit } from '../model/gitCommit.js';
 import type { Oid } from '../model/oid.js';
 import { writeObject } from './objectStore.js';
 import type { Repository } from './repository.js';
+import { signPayload } from './signPayload.js';
 
 /** Author and committer: git's own environment variables, else "hacktree"; SOURCE_DATE_EPOCH fixes the time. */
 function signature(kind: 'AUTHOR' | 'COMMITTER'): GitSignature {
@@ -15,13 +16,15 @@ function signature(kind: 'AUTHOR' | 'COMMITTER'): GitSignature {
   };
 }
 
-export function writeCommit(repo: Repository, options: { tree: Oid; parents: Oid[]; message: string }): Oid {
-  const body = serializeCommit({
+/** Writes a commit; with `signKey`, signed with that SSH key so `git verify-commit` accepts it. */
+export function writeCommit(repo: Repository, options: { tree: Oid; parents: Oid[]; message: string; signKey?: string }): Oid {
+  const commit: GitCommit = {
     tree: options.tree,
     parents: options.parents,
     author: signature('AUTHOR'),
     committer: signature('COMMITTER'),
     message: options.message,
-  });
-  return writeObject(repo, 'commit', body);
+  };
+  if (options.signKey !== undefined) commit.gpgsig = signPayload(serializeCommit(commit), options.signKey);
+  return writeObject(repo, 'commit', serializeCommit(commit));
 }

@@ -6,6 +6,7 @@ import { progressBar } from '../progressBar.js';
 interface Args extends GlobalArgs {
   repair: boolean;
   prefix?: string;
+  from?: string;
 }
 
 export const fsckCommand: CommandModule<GlobalArgs, Args> = {
@@ -14,17 +15,25 @@ export const fsckCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .option('repair', { type: 'boolean', default: false, describe: 'delete damaged raw cache files and rebuild raw objects from git' })
+      .option('from', { type: 'string', describe: 'with --repair: fetch corrupt or missing git objects again from this remote' })
       .option('prefix', { type: 'string', describe: "deployment prefix whose deployments of this repository are verified too (default: HACKTREE_PREFIX, the config file, /opt/hacktree)" })
       .example('$0 fsck --repo /srv/hacktree', 'check everything; exit status 11 when problems remain')
-      .example('$0 fsck --repair', 'rebuild the raw object cache from the git objects'),
+      .example('$0 fsck --repair', 'rebuild the raw object cache from the git objects')
+      .example('$0 fsck --repair --from dist', 'also refetch damaged git objects from the remote "dist"'),
   handler: async (argv) => {
     const { fsckRepository, fsckFailure } = await import('../../store/fsckRepository.js');
     const { deploymentsOfRepository } = await import('../../root/deploymentState.js');
     const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const { resolve } = await import('node:path');
     const checkouts = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
+    if (argv.from !== undefined && !argv.repair) {
+      const { HacktreeError } = await import('../../errors/HacktreeError.js');
+      throw new HacktreeError('USAGE', '--from REMOTE needs --repair', { hint: `run "hacktree fsck --repair --from ${argv.from}"` });
+    }
     const progress = progressBar(argv);
-    const report = await fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts }).finally(progress.finish);
+    const options = { repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts };
+    const { repairFromRemote } = await import('../../store/repairFromRemote.js');
+    const report = await (argv.from === undefined ? fsckRepository(options) : repairFromRemote({ ...options, remote: argv.from })).finally(progress.finish);
     const c = report.checked;
     const lines = [
       ...report.removedTempFiles.map((path) => `removed leftover temporary file ${path}`),

@@ -11,11 +11,14 @@ import { fsckCommand } from './fsck.js';
 import { initCommand } from './init.js';
 import { makeCommand } from './make.js';
 import { pruneCommand } from './prune.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 import { recipeCommand } from './recipe.js';
+import { remoteCommand } from './remote.js';
 import { rootCommand } from './root.js';
 
 /** Every top-level command, in the order --help lists them. */
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   initCommand, bootstrapCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
-  rootCommand, configCommand, checkoutCommand, fsckCommand, pruneCommand,
+  rootCommand, configCommand, checkoutCommand, remoteCommand, pushCommand, pullCommand, fsckCommand, pruneCommand,
 ];

@@ -7,6 +7,7 @@ interface Args extends GlobalArgs {
   branch: string;
   tree: string[];
   message?: string;
+  sign?: string;
   union: boolean;
 }
 
@@ -18,6 +19,7 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
       .positional('branch', { type: 'string', demandOption: true, describe: 'branch to commit to, as given (roots use root-NAME)' })
       .option('tree', { type: 'string', array: true, demandOption: true, describe: 'a layer: dir=DIR, tar=FILE, artifact=FILE or ref=REF; repeat, later layers on top' })
       .option('message', { alias: 'm', type: 'string', describe: 'commit message' })
+      .option('sign', { type: 'string', describe: 'sign the commit with this SSH private key (git verify-commit accepts it)' })
       .option('union', { type: 'boolean', default: false, describe: 'let later layers win where two provide one path differently' })
       .example('$0 root commit root-w1 --tree dir=/srv/rootfs', 'commit a directory')
       .example('$0 root commit test --tree ref=root-w1 --tree tar=extra.tar.gz --union', 'layer a tarball over a root'),
@@ -30,6 +32,7 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
       branch: argv.branch,
       layers: argv.tree.map(parseTreeLayerSpec),
       message: argv.message,
+      signKey: argv.sign,
       union: argv.union,
       onProgress: progress.report,
     }).finally(progress.finish);

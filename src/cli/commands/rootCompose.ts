@@ -8,6 +8,7 @@ interface Args extends GlobalArgs {
   roots: string;
   artifacts: string;
   message?: string;
+  sign?: string;
 }
 
 export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
@@ -19,6 +20,7 @@ export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
       .option('roots', { type: 'string', default: 'roots', describe: 'directory of root definitions (VERSION.json)' })
       .option('artifacts', { type: 'string', default: 'artifacts', describe: 'directory of artifact tarballs' })
       .option('message', { alias: 'm', type: 'string', describe: 'commit message' })
+      .option('sign', { type: 'string', describe: 'sign the commit with this SSH private key (git verify-commit accepts it)' })
       .example('$0 root compose 3.2-runtime-opt-x86_64', 'from ./roots and ./artifacts'),
   handler: async (argv) => {
     const { composeRoot } = await import('../../root/composeRoot.js');
@@ -29,6 +31,7 @@ export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
       rootsDir: argv.roots,
       artifactsDir: argv.artifacts,
       message: argv.message,
+      signKey: argv.sign,
       onProgress: progress.report,
     }).finally(progress.finish);
     printResult(argv, result, () => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`);
