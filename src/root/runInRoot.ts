@@ -6,8 +6,8 @@ import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { openRepository } from '../store/repository.js';
-import { publicPathOf, readDeployState } from './deploymentState.js';
-import { countMountsAt, isSameDirectory } from './mountReadOnly.js';
+import { layersOf, publicPathOf, readDeployState } from './deploymentState.js';
+import { countMountsAt, isShowing } from './mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
 
 export interface RunInRootOptions {
@@ -20,8 +20,9 @@ export interface RunInRootOptions {
 /**
  * `hacktree root run NAME -- CMD…`: runs CMD under bubblewrap with the root as a read-only `/`
  * (plus /proc, /dev and a /tmp tmpfs), stdio inherited. The current deployment is used when
- * the root is deployed, else a temporary hardlinked checkout, removed afterwards. Resolves to
- * CMD's exit status (128 + signal number when a signal ended it).
+ * the root is deployed (and, for a layered deployment, published), else a temporary hardlinked
+ * checkout, removed afterwards. Resolves to CMD's exit status (128 + signal number when a signal
+ * ended it).
  */
 export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
@@ -75,7 +76,9 @@ function publishedRoot(prefix: string, name: string): string | null {
     return countMountsAt(publicPath) > 0 ? publicPath : null;
   }
   if (current === null) return null;
-  return isSameDirectory(publicPath, current.dir) ? publicPath : current.dir;
+  if (isShowing(publicPath, layersOf(current))) return publicPath;
+  // Not mounted (before "root mount --all"): a full checkout can still be run in, a layer alone not.
+  return current.base === undefined ? current.dir : null;
 }
 
 function runSandboxed(rootDir: string, command: string[]): Promise<number> {

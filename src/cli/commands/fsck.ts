@@ -20,11 +20,14 @@ export const fsckCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const { fsckRepository, fsckFailure } = await import('../../store/fsckRepository.js');
     const { deploymentsOfRepository } = await import('../../root/deploymentState.js');
+    const { withDeploymentViews } = await import('../../root/withDeploymentViews.js');
     const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const { resolve } = await import('node:path');
-    const checkouts = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
+    const deployments = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
     const progress = progressBar(argv);
-    const report = await fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts }).finally(progress.finish);
+    const report = await withDeploymentViews(deployments, (checkouts) =>
+      fsckRepository({ repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts }),
+    ).finally(progress.finish);
     const c = report.checked;
     const lines = [
       ...report.removedTempFiles.map((path) => `removed leftover temporary file ${path}`),
