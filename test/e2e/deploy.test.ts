@@ -217,6 +217,13 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
     set +e
     H fsck --prefix $P; echo "fsck=$?"
     set -e
+    # D: B plus 500 new files, more than a quarter of the tree: a full checkout, bound as it is.
+    mkdir -p $W/d.$$/usr/share/many
+    for i in $(seq 500); do echo $i > $W/d.$$/usr/share/many/f$i; done
+    H root commit deploy-d-$$ --tree ref=deploy-b --tree dir=$W/d.$$ --union -q
+    rm -rf $W/d.$$
+    H root checkout $N --prefix $P --commit deploy-d-$$ -q
+    echo "d: $(grep " $P/root-$N " /proc/self/mountinfo | grep -c ' - overlay ') $(ls $P/root-$N/usr/share/many | wc -l)"
     H root checkout $N --prefix $P --commit $A -q
     test "$(ls $P/.real/root-$N | grep -c '^20')" = 2
     test "$(cat $P/root-$N/etc/x)" = a
@@ -237,6 +244,7 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
   assert.match(out, /checkout-drift\t\S+\/20\S+\/etc\/x\tnot in the commit/);
   assert.match(out, /checkout-drift\t\S+\/20\S+\/usr\/share\tmode 755, the commit has 700/);
   assert.match(out, /^fsck=11$/m);
+  assert.match(out, /^d: 0 500$/m);
   // No mount helper outlives fsck.
   assert.match(out, /^0\n?$/m);
 });

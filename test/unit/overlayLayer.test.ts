@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { applyOverlayChanges } from '../../src/model/applyOverlayChanges.js';
 import type { FsEntry } from '../../src/model/fsEntry.js';
 import type { Oid } from '../../src/model/oid.js';
+import { diffMetaRecords, selectMetaLines } from '../../src/model/diffMetaRecords.js';
+import { parseMeta, serializeMeta } from '../../src/model/metaRecord.js';
 import { overlayBlocker, overlayLayerOf } from '../../src/model/overlayLayer.js';
 import type { RepoPath } from '../../src/model/repoPath.js';
 
@@ -52,9 +54,22 @@ test('an unchanged tree needs only the top directory', () => {
 });
 
 test('overlayfs cannot show a 0:0 character device or trusted.overlay attributes', () => {
-  assert.equal(overlayBlocker(base), null);
+  assert.equal(overlayBlocker(serializeMeta(base)), null);
   const whiteoutLike: FsEntry = { ...meta, kind: 'chardev', path: 'dev/x' as RepoPath, major: 0, minor: 0 };
-  assert.match(overlayBlocker([...base, whiteoutLike])!, /dev\/x is a 0:0 character device/);
-  const opaque: FsEntry = { ...dir('opt'), xattrs: [{ name: 'trusted.overlay.opaque', value: Buffer.from('y') }] };
-  assert.match(overlayBlocker([opaque])!, /opt has a trusted\.overlay attribute/);
+  const null13: FsEntry = { ...meta, kind: 'chardev', path: 'dev/null' as RepoPath, major: 1, minor: 3 };
+  assert.equal(overlayBlocker(serializeMeta([...base, null13])), null);
+  assert.match(overlayBlocker(serializeMeta([...base, whiteoutLike]))!, /^dev\/x is a 0:0 character device$/);
+  const opaque: FsEntry = { ...dir('opt'), xattrs: [{ name: 'security.selinux', value: Buffer.from('x') }, { name: 'trusted.overlay.opaque', value: Buffer.from('y') }] };
+  assert.match(overlayBlocker(serializeMeta([...base, opaque]))!, /^opt has a trusted\.overlay attribute$/);
+});
+
+test('diffMetaRecords names the paths whose line differs, both ways; selectMetaLines keeps a valid record', () => {
+  const after = [...base.filter((e) => e.path !== 'etc/motd' && e.path !== 'usr/bin/a'), file('usr/bin/a', 'c'.repeat(40), 0o755), file('usr/bin/c')];
+  const { changed, entries } = diffMetaRecords(serializeMeta(base), serializeMeta(after));
+  assert.deepEqual([...changed].sort(), ['etc/motd', 'usr/bin/a', 'usr/bin/c']);
+  assert.equal(entries, after.length);
+  // Content alone (same size and metadata) is not in the meta record.
+  assert.deepEqual(diffMetaRecords(serializeMeta(base), serializeMeta(base.map((e) => (e.path === 'etc/issue' ? file('etc/issue', 'd'.repeat(40)) : e)))).changed, []);
+  const subset = parseMeta(selectMetaLines(serializeMeta(base), new Set(['.', 'usr', 'usr/bin', 'usr/bin/b'])));
+  assert.deepEqual(paths(subset as FsEntry[]), ['dir .', 'dir usr', 'dir usr/bin', 'file usr/bin/b']);
 });
