@@ -211,6 +211,9 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
     echo "whiteout: $(stat -c '%F %t:%T' $LAYER/etc/x)"
     ls $P/.real/root-$N | grep -c '^20'
     H root run $N --prefix $P -- /bin/sh -c 'test ! -e /etc/x && cat /etc/new'
+    set +e
+    (echo x > $P/root-$N/etc/new) 2>&1; chmod 777 $P/root-$N/usr/share 2>&1; rm -f $P/root-$N/etc/new 2>&1
+    set -e
     H fsck --prefix $P -q && echo fsck-clean
     # Damage the layer: the removed file comes back, a directory loses its metadata.
     rm $LAYER/etc/x; chmod 755 $LAYER/usr/share
@@ -241,6 +244,8 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
   // The full checkout of A, B's layer (previous) and C's layer (current).
   assert.match(out, /^3$/m);
   assert.match(out, /^fsck-clean$/m);
+  // Writing, chmod-ing and deleting through the published overlay: EROFS.
+  assert.equal((out.match(/Read-only file system/g) ?? []).length, 3, out);
   assert.match(out, /checkout-drift\t\S+\/20\S+\/etc\/x\tnot in the commit/);
   assert.match(out, /checkout-drift\t\S+\/20\S+\/usr\/share\tmode 755, the commit has 700/);
   assert.match(out, /^fsck=11$/m);
