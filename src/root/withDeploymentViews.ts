@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { HacktreeError } from '../errors/HacktreeError.js';
 import type { CheckoutToVerify } from '../store/verifyCheckouts.js';
 import { layersOf, type DeploymentRecord } from './deploymentState.js';
 import { mountHelperArgs } from './mountReadOnly.js';
@@ -9,7 +8,8 @@ import { mountHelperArgs } from './mountReadOnly.js';
  * Runs `work` with every deployment's whole tree readable: a full checkout where it is, a layered
  * one through a read-only overlayfs of its layers that is never attached anywhere (a helper
  * process holds the detached mount open; the tree is read through /proc/PID/fd/N), so fsck sees
- * what readers see, and a crash leaves no mount behind. The views close when `work` ends.
+ * what readers see, and a crash leaves no mount behind. The views close when `work` ends. A
+ * deployment whose layers cannot be mounted (one was removed, say) is reported, not fatal.
  */
 export async function withDeploymentViews<T>(records: readonly DeploymentRecord[], work: (checkouts: CheckoutToVerify[]) => Promise<T>): Promise<T> {
   const helpers: Array<{ helper: ReturnType<typeof spawn>; closed: Promise<unknown> }> = [];
@@ -28,7 +28,11 @@ export async function withDeploymentViews<T>(records: readonly DeploymentRecord[
       });
       const closed = once(helper, 'close');
       helpers.push({ helper, closed });
-      const fd = await firstLine(helper, closed, layers);
+      const fd = await firstLine(helper, closed);
+      if (typeof fd === 'string') {
+        checkouts.push({ dir: record.dir, commit: record.commit, layers, unreadable: `its layers ${layers.join(' over ')} cannot be mounted: ${fd}` });
+        continue;
+      }
       // '/.': the descriptor's directory itself, not the magic link to it.
       checkouts.push({ dir: `/proc/${helper.pid}/fd/${fd}/.`, commit: record.commit, layers });
     }
@@ -41,7 +45,8 @@ export async function withDeploymentViews<T>(records: readonly DeploymentRecord[
   }
 }
 
-async function firstLine(helper: ReturnType<typeof spawn>, closed: Promise<unknown>, layers: readonly string[]): Promise<number> {
+/** The descriptor number the helper prints, or what it said when it failed. */
+async function firstLine(helper: ReturnType<typeof spawn>, closed: Promise<unknown>): Promise<number | string> {
   let out = '';
   let err = '';
   helper.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -51,8 +56,5 @@ async function firstLine(helper: ReturnType<typeof spawn>, closed: Promise<unkno
     if (fd !== undefined) return Number(fd);
   }
   await closed;
-  throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `could not mount a view of ${layers.join(' over ')}: ${err.trim() || 'the mount helper ended early'}`, {
-    hint: 'overlayfs and root are needed to read a layered deployment',
-    data: { layers },
-  });
+  return err.trim() || 'the mount helper ended early';
 }

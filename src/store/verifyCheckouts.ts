@@ -21,6 +21,8 @@ export interface CheckoutToVerify {
    * (the topmost layer holding the path); problems are then named under the first layer.
    */
   layers?: string[];
+  /** Why the tree could not be read at all (a layer that cannot be mounted, say). */
+  unreadable?: string;
 }
 
 /**
@@ -45,6 +47,10 @@ export async function verifyCheckouts(
     const shownAs = checkout.layers?.[0] ?? checkout.dir;
     const drift = (path: string, detail: string) =>
       problems.push({ kind: 'checkout-drift', path: shownAs + path.slice(checkout.dir.length), oid: checkout.commit, detail });
+    if (checkout.unreadable !== undefined) {
+      drift(checkout.dir, `cannot be verified: ${checkout.unreadable}`);
+      continue;
+    }
     let entries: FsEntry[];
     try {
       entries = (await readSnapshot(repo, asOid(checkout.commit))).entries;

@@ -219,6 +219,9 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
     rm $LAYER/etc/x; chmod 755 $LAYER/usr/share
     set +e
     H fsck --prefix $P; echo "fsck=$?"
+    mv $LAYER $LAYER.gone
+    echo "unmountable: $(H fsck --prefix $P 2>&1 | grep -c "cannot be verified: its layers .* cannot be mounted")"
+    mv $LAYER.gone $LAYER
     set -e
     # D: B plus 500 new files, more than a quarter of the tree: a full checkout, bound as it is.
     mkdir -p $W/d.$$/usr/share/many
@@ -249,6 +252,7 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
   assert.match(out, /checkout-drift\t\S+\/20\S+\/etc\/x\tnot in the commit/);
   assert.match(out, /checkout-drift\t\S+\/20\S+\/usr\/share\tmode 755, the commit has 700/);
   assert.match(out, /^fsck=11$/m);
+  assert.match(out, /^unmountable: 1$/m);
   assert.match(out, /^d: 0 500$/m);
   // No mount helper outlives fsck.
   assert.match(out, /^0\n?$/m);
