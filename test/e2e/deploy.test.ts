@@ -211,6 +211,10 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
     echo "whiteout: $(stat -c '%F %t:%T' $LAYER/etc/x)"
     ls $P/.real/root-$N | grep -c '^20'
     H root run $N --prefix $P -- /bin/sh -c 'test ! -e /etc/x && cat /etc/new'
+    # Not mounted (before mount --all at boot), a layer alone is no tree: a checkout of C serves.
+    umount $P/root-$N
+    echo "unmounted-run: $(H root run $N --prefix $P -- /bin/sh -c 'test ! -e /etc/x && cat /etc/new')"
+    H root mount --all --prefix $P -q
     set +e
     (echo x > $P/root-$N/etc/new) 2>&1; chmod 777 $P/root-$N/usr/share 2>&1; rm -f $P/root-$N/etc/new 2>&1
     set -e
@@ -247,6 +251,7 @@ test('a redeploy is a layer holding only the change over the full checkout: an o
   // The full checkout of A, B's layer (previous) and C's layer (current).
   assert.match(out, /^3$/m);
   assert.match(out, /^fsck-clean$/m);
+  assert.match(out, /^unmounted-run: new$/m);
   // Writing, chmod-ing and deleting through the published overlay: EROFS.
   assert.equal((out.match(/Read-only file system/g) ?? []).length, 3, out);
   assert.match(out, /checkout-drift\t\S+\/20\S+\/etc\/x\tnot in the commit/);
