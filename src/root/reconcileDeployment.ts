@@ -17,7 +17,7 @@ export function recordsOf(state: RootDeployState | null): DeploymentRecord[] {
  * The directories of root NAME's deployments that PREFIX/root-NAME shows now (a checkout, or an
  * overlayfs's layers), or an empty list when it shows none of them.
  */
-export function visibleDeployment(prefix: string, name: string): string[] {
+export function visibleDeploymentDirs(prefix: string, name: string): string[] {
   const publicPath = publicPathOf(prefix, name);
   if (countMountsAt(publicPath) === 0) return [];
   const dir = rootDeployDir(prefix, name);
@@ -43,7 +43,7 @@ export function checkPublicPath(prefix: string, name: string): void {
     throw err;
   }
   const mounted = countMountsAt(publicPath) > 0;
-  const ours = mounted ? visibleDeployment(prefix, name).length > 0 : stat.isDirectory() && readdirSync(publicPath).length === 0;
+  const ours = mounted ? visibleDeploymentDirs(prefix, name).length > 0 : stat.isDirectory() && readdirSync(publicPath).length === 0;
   if (ours) return;
   throw new HacktreeError('PATH_OCCUPIED', `${publicPath} is ${mounted ? 'a mount' : stat.isDirectory() ? 'a directory' : 'a file'} that hacktree did not make`, {
     hint: `move it away (or unmount it); hacktree publishes root ${name} there`,
@@ -62,7 +62,7 @@ export function reconcileDeployment(prefix: string, name: string, state: RootDep
   const current = state?.current ?? null;
   let mounts = countMountsAt(publicPath);
   if (current === null) {
-    while (mounts > 0 && visibleDeployment(prefix, name).length > 0) {
+    while (mounts > 0 && visibleDeploymentDirs(prefix, name).length > 0) {
       unmountTop(publicPath);
       mounts--;
     }
@@ -82,7 +82,7 @@ export function reconcileDeployment(prefix: string, name: string, state: RootDep
 
 function removeLeftovers(prefix: string, name: string, state: RootDeployState | null): void {
   const dir = rootDeployDir(prefix, name);
-  const kept = new Set([...recordsOf(state).flatMap(layersOf), ...visibleDeployment(prefix, name)]);
+  const kept = new Set([...recordsOf(state).flatMap(layersOf), ...visibleDeploymentDirs(prefix, name)]);
   for (const entry of listDirectory(dir)) {
     const path = join(dir, entry);
     if (entry === STATE_FILE || kept.has(path) || isOfLiveProcess(entry)) continue;
