@@ -88,6 +88,7 @@ prefix=$work/prefix
 mkdir -p "$prefix"
 export prefix bin work runs
 say "timing in a private mount namespace"
+cut -d' ' -f1-3 /proc/loadavg >"$work/load"
 unshare -m --propagation private bash -euo pipefail -c '
   ht() { node "$bin" "$@"; }
   ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
@@ -112,16 +113,18 @@ unshare -m --propagation private bash -euo pipefail -c '
 {
   echo "$(date -u '+%Y-%m-%d %H:%M') UTC, hacktree $revision, $(nproc) cores, $(uname -r). Median of $runs runs (ms); \`bash bench/local.sh\`."
   echo
-  echo "| root | local artifact | install-local --no-deploy | redeploy (root checkout of the local tip) | install-local with redeploy | target |"
-  echo "|---|---|---|---|---|---|"
+  echo "| root | local artifact | install-local --no-deploy | redeploy (root checkout of the local tip) | install-local with redeploy | target: redeploy < 1 s | install-local with redeploy < 1 s |"
+  echo "|---|---|---|---|---|---|---|"
   while read -r root size commit redeploy total; do
     what=$([ "$size" = small ] && echo "1 file, 4 KiB" || echo "1000 files, 40 MiB")
-    verdict=$([ "$total" -lt 1000 ] && echo "< 1 s: met" || echo "< 1 s: **missed**")
-    echo "| $root | $what | $commit | $redeploy | $total | $verdict |"
+    verdict=$([ "$redeploy" -lt 1000 ] && echo "met" || echo "**missed**")
+    total_verdict=$([ "$total" -lt 1000 ] && echo "met" || echo "**missed**")
+    echo "| $root | $what | $commit | $redeploy | $total | $verdict | $total_verdict |"
   done <"$work/times"
   echo
   echo "Roots: 1.0-devel-opt-x86_64 is the 156 W1 packages composed; 2.0-runtime-opt-x86_64 is W1 committed as one tree."
-  echo "The redeploy is deployRoot's full hardlinked checkout of the new commit: it grows with the root, not with the change."
+  echo "The redeploy checks out only what changed, as an overlayfs layer over the deployed master's full checkout: it grows with the local artifact, not with the root."
   echo "Each local artifact is imported in the first run; with more than one run the medians are of runs that find it imported already."
+  echo "Load average when the timing began: $(cat "$work/load")."
 } | tee "$results_file.new"
 mv "$results_file.new" "$results_file"

@@ -12,7 +12,7 @@ import { readRef } from '../store/refs.js';
 import { openRepository } from '../store/repository.js';
 import { withRepoWrite } from '../store/withRepoWrite.js';
 import { deployRoot, checkDeployName } from './deployRoot.js';
-import { readDeployState, requireDeployState, type DeploymentRecord } from './deploymentState.js';
+import { layersOf, readDeployState, requireDeployState, type DeploymentRecord } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { listConfigScripts, type ConfigScript } from './listConfigScripts.js';
 import { notPermittedError } from './mountReadOnly.js';
@@ -88,7 +88,8 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
   }
   const current = state.current!;
   const base = current.commit as Oid;
-  const scriptsDir = options.scriptsDir ?? join(current.dir, ROOT_CONFIG_DIR);
+  // A layered deployment's tree is whole only where it is published (reconciled just above).
+  const scriptsDir = options.scriptsDir ?? join(current.base === undefined ? current.dir : state.publicPath, ROOT_CONFIG_DIR);
   const scripts = listConfigScripts(scriptsDir, { required: options.scriptsDir !== undefined });
   const source = options.scriptsDir ?? 'root';
   const result: ConfigApplyResult = {
@@ -102,7 +103,7 @@ export async function applyConfig(options: ConfigApplyOptions): Promise<ConfigAp
   // takes the shadow for a leftover, while the scripts run.
   const { shadowChanges, shellAfter } = await withDeployLock(prefix, name, async () => {
     if (readDeployState(prefix, name)?.current?.commit !== base) throw movedMeanwhile(name);
-    const shadow = createShadowTree(prefix, name, current.dir);
+    const shadow = createShadowTree(prefix, name, layersOf(current));
     try {
       failpoint('config-after-shadow');
       const { runs, failed } = await runConfigScripts({ shadow, scriptsDir, scripts, timeoutSeconds, onScriptStart: options.onScriptStart, onOutput: options.onOutput });

@@ -1,20 +1,20 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { parseArtifactName } from '../model/artifactName.js';
 import { parseManifest } from '../model/manifest.js';
 import type { Oid } from '../model/oid.js';
-import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { failpoint } from '../store/failpoint.js';
-import { readSnapshot } from '../store/readSnapshot.js';
+import { readSnapshotManifest } from '../store/readSnapshot.js';
 import { readRef, resolveRevision } from '../store/refs.js';
 import { openRepository, type Repository } from '../store/repository.js';
-import { publicPathOf, readDeployState, rootDeployDir, writeDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { layersOf, publicPathOf, readDeployState, rootDeployDir, writeDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix, ensureRealDir } from './ensureRealDir.js';
 import { publishReadOnly, requireRootUser } from './mountReadOnly.js';
 import { verifyPulledSignature } from './verifyPulledSignature.js';
 import { checkPublicPath, reconcileDeployment, recordsOf } from './reconcileDeployment.js';
+import { stageDeployment } from './stageDeployment.js';
 
 export interface DeployOptions {
   repoDir: string;
@@ -38,9 +38,10 @@ export function checkDeployName(name: string): void {
 }
 
 /**
- * `hacktree root checkout NAME`: checks the commit out into a new deployment under
- * PREFIX/.real/root-NAME/, records it, and switches PREFIX/root-NAME to it atomically. The state
- * is written before the switch, so a killed deploy is finished by the next command (see
+ * `hacktree root checkout NAME`: makes a new deployment of the commit under
+ * PREFIX/.real/root-NAME/ (a full checkout, or a layer over the current one's full checkout: see
+ * stageDeployment), records it, and switches PREFIX/root-NAME to it atomically. The state is
+ * written before the switch, so a killed deploy is finished by the next command (see
  * reconcileDeployment); the previous deployment is kept, older ones beyond `keep` removed.
  */
 export async function deployRoot(options: DeployOptions): Promise<RootDeployState> {
@@ -59,18 +60,22 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
     const before = readDeployState(prefix, name);
     reconcileDeployment(prefix, name, before);
     if (before?.current?.commit === commit) return before;
-    const snapshot = await readSnapshot(repo, commit);
+    const staged = await stageDeployment(repo, {
+      dir: join(rootDeployDir(prefix, name), newDeploymentId(prefix, name, commit)),
+      commit,
+      current: before?.current ?? null,
+      onProgress: options.onProgress,
+    });
     const record: DeploymentRecord = {
-      id: newDeploymentId(prefix, name, commit),
+      id: basename(staged.dir),
       commit,
       branch,
       deployedAt: new Date().toISOString(),
-      dir: '',
-      localArtifacts: localArtifactsOf(snapshot.manifest),
+      dir: staged.dir,
+      ...(staged.base === undefined ? {} : { base: staged.base }),
+      localArtifacts: localArtifactsOf(await readSnapshotManifest(repo, commit)),
       repo: repo.dir,
     };
-    record.dir = join(rootDeployDir(prefix, name), record.id);
-    await checkoutSnapshot(repo, snapshot.entries, record.dir, { onProgress: options.onProgress });
     failpoint('deploy-after-checkout');
     const kept = [record, ...recordsOf(before)];
     const state: RootDeployState = {
@@ -84,11 +89,14 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
     writeDeployState(state);
     failpoint('deploy-after-state');
     mkdirSync(state.publicPath, { recursive: true, mode: 0o755 });
-    publishReadOnly(record.dir, state.publicPath);
+    publishReadOnly(layersOf(record), state.publicPath);
     failpoint('deploy-after-mount');
-    for (const old of kept.slice(keep)) {
+    // A full checkout that a kept deployment is layered over stays until none is.
+    const inUse = new Set(kept.slice(0, keep).flatMap(layersOf));
+    for (const dir of new Set(kept.slice(keep).flatMap(layersOf))) {
+      if (inUse.has(dir)) continue;
       failpoint('deploy-gc');
-      rmSync(old.dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
     return state;
   });

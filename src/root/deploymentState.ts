@@ -10,8 +10,13 @@ export interface DeploymentRecord {
   branch: string;
   /** ISO 8601. */
   deployedAt: string;
-  /** The absolute checkout directory under PREFIX/.real/root-NAME/. */
+  /**
+   * The absolute directory under PREFIX/.real/root-NAME/: a full checkout of the commit, or,
+   * when `base` is set, an overlayfs layer holding only the difference from the base's commit.
+   */
   dir: string;
+  /** A full checkout (another deployment's directory) that `dir` is layered over. */
+  base?: { commit: string; dir: string };
   /** Artifact file names with o=local in the commit's manifest, found when it was deployed. */
   localArtifacts?: string[];
   /** The repository it was checked out from (fsck verifies a repository's own deployments). */
@@ -43,6 +48,11 @@ export function rootDeployDir(prefix: string, name: string): string {
 /** PREFIX/root-NAME: where the current deployment is published, read-only. */
 export function publicPathOf(prefix: string, name: string): string {
   return join(prefix, `root-${name}`);
+}
+
+/** The directories a deployment is shown from, topmost first: overlayfs's lower layers. */
+export function layersOf(record: DeploymentRecord): string[] {
+  return record.base === undefined ? [record.dir] : [record.dir, record.base.dir];
 }
 
 /** The recorded state of root NAME under `prefix`, or null when it was never deployed (or was undeployed). */

@@ -1,7 +1,7 @@
-import { listDeployedRoots, readDeployState, requireDeployState } from './deploymentState.js';
+import { layersOf, listDeployedRoots, readDeployState, requireDeployState } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix } from './ensureRealDir.js';
-import { isSameDirectory, requireRootUser } from './mountReadOnly.js';
+import { isShowing, requireRootUser } from './mountReadOnly.js';
 import { checkPublicPath, reconcileDeployment } from './reconcileDeployment.js';
 
 export interface MountedRoot {
@@ -29,7 +29,7 @@ export async function mountDeployedRoots(options: { prefix: string; names?: stri
         return;
       }
       checkPublicPath(prefix, name);
-      const already = isSameDirectory(state.publicPath, state.current.dir);
+      const already = isShowing(state.publicPath, layersOf(state.current));
       reconcileDeployment(prefix, name, state);
       result.push({ root: name, publicPath: state.publicPath, dir: state.current.dir, mounted: !already });
     });

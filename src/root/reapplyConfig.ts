@@ -67,7 +67,7 @@ export async function reapplyConfig(options: {
     const scriptsDir = recorded.source === 'root' ? join(baseDir, ROOT_CONFIG_DIR) : recorded.source;
     const scripts = listConfigScripts(scriptsDir, { required: recorded.source !== 'root' });
     if (scripts.length === 0) return null;
-    const shadow = createShadowTree(prefix, name, baseDir);
+    const shadow = createShadowTree(prefix, name, [baseDir]);
     try {
       const { failed } = await runConfigScripts({ shadow, scriptsDir, scripts, timeoutSeconds });
       if (failed !== null) throw configScriptFailed(failed, timeoutSeconds, 'the config.d changes were not replayed');

@@ -1,11 +1,11 @@
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { failpoint } from '../store/failpoint.js';
 import { isAlive } from '../store/lockFile.js';
-import { publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
-import { countMountsAt, isSameDirectory, publishReadOnly, unmountTop } from './mountReadOnly.js';
+import { layersOf, publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { countMountsAt, isSameDirectory, isShowing, overlayLayersAt, publishReadOnly, unmountTop } from './mountReadOnly.js';
 import { listDirectory } from '../store/listDirectory.js';
 
 export function recordsOf(state: RootDeployState | null): DeploymentRecord[] {
@@ -13,15 +13,20 @@ export function recordsOf(state: RootDeployState | null): DeploymentRecord[] {
   return [state.current, state.previous, ...state.older].filter((r): r is DeploymentRecord => r !== null);
 }
 
-/** The deployment directory of root NAME that PREFIX/root-NAME shows now, or null. */
-export function visibleDeployment(prefix: string, name: string): string | null {
+/**
+ * The directories of root NAME's deployments that PREFIX/root-NAME shows now (a checkout, or an
+ * overlayfs's layers), or an empty list when it shows none of them.
+ */
+export function visibleDeploymentDirs(prefix: string, name: string): string[] {
   const publicPath = publicPathOf(prefix, name);
-  if (countMountsAt(publicPath) === 0) return null;
+  if (countMountsAt(publicPath) === 0) return [];
   const dir = rootDeployDir(prefix, name);
+  const layers = overlayLayersAt(publicPath);
+  if (layers !== null) return layers.every((layer) => dirname(layer) === dir) ? layers : [];
   for (const id of listDirectory(dir)) {
-    if (isSameDirectory(publicPath, join(dir, id))) return join(dir, id);
+    if (isSameDirectory(publicPath, join(dir, id))) return [join(dir, id)];
   }
-  return null;
+  return [];
 }
 
 /**
@@ -38,7 +43,7 @@ export function checkPublicPath(prefix: string, name: string): void {
     throw err;
   }
   const mounted = countMountsAt(publicPath) > 0;
-  const ours = mounted ? visibleDeployment(prefix, name) !== null : stat.isDirectory() && readdirSync(publicPath).length === 0;
+  const ours = mounted ? visibleDeploymentDirs(prefix, name).length > 0 : stat.isDirectory() && readdirSync(publicPath).length === 0;
   if (ours) return;
   throw new HacktreeError('PATH_OCCUPIED', `${publicPath} is ${mounted ? 'a mount' : stat.isDirectory() ? 'a directory' : 'a file'} that hacktree did not make`, {
     hint: `move it away (or unmount it); hacktree publishes root ${name} there`,
@@ -57,18 +62,19 @@ export function reconcileDeployment(prefix: string, name: string, state: RootDep
   const current = state?.current ?? null;
   let mounts = countMountsAt(publicPath);
   if (current === null) {
-    while (mounts > 0 && visibleDeployment(prefix, name) !== null) {
+    while (mounts > 0 && visibleDeploymentDirs(prefix, name).length > 0) {
       unmountTop(publicPath);
       mounts--;
     }
   } else {
-    while (mounts > 1 && !isSameDirectory(publicPath, current.dir)) {
+    const layers = layersOf(current);
+    while (mounts > 1 && !isShowing(publicPath, layers)) {
       unmountTop(publicPath);
       mounts--;
     }
-    if (!isSameDirectory(publicPath, current.dir)) {
+    if (!isShowing(publicPath, layers)) {
       mkdirSync(publicPath, { recursive: true, mode: 0o755 });
-      publishReadOnly(current.dir, publicPath);
+      publishReadOnly(layers, publicPath);
     }
   }
   removeLeftovers(prefix, name, state);
@@ -76,11 +82,10 @@ export function reconcileDeployment(prefix: string, name: string, state: RootDep
 
 function removeLeftovers(prefix: string, name: string, state: RootDeployState | null): void {
   const dir = rootDeployDir(prefix, name);
-  const kept = new Set(recordsOf(state).map((r) => r.dir));
-  const visible = visibleDeployment(prefix, name);
+  const kept = new Set([...recordsOf(state).flatMap(layersOf), ...visibleDeploymentDirs(prefix, name)]);
   for (const entry of listDirectory(dir)) {
     const path = join(dir, entry);
-    if (entry === STATE_FILE || kept.has(path) || path === visible || isOfLiveProcess(entry)) continue;
+    if (entry === STATE_FILE || kept.has(path) || isOfLiveProcess(entry)) continue;
     failpoint('deploy-cleanup');
     rmSync(path, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { failpoint } from '../store/failpoint.js';
-import { requireDeployState, writeDeployState, type RootDeployState } from './deploymentState.js';
+import { layersOf, requireDeployState, writeDeployState, type RootDeployState } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix } from './ensureRealDir.js';
 import { publishReadOnly, requireRootUser } from './mountReadOnly.js';
@@ -23,7 +23,7 @@ export async function rollbackRoot(options: { name: string; prefix: string }): P
     const state: RootDeployState = { ...before, current: before.previous, previous: before.current };
     writeDeployState(state);
     failpoint('rollback-after-state');
-    publishReadOnly(state.current!.dir, state.publicPath);
+    publishReadOnly(layersOf(state.current!), state.publicPath);
     return state;
   });
 }

@@ -1,5 +1,5 @@
-import { listDeployedRoots, readDeployState, requireDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
-import { isSameDirectory } from './mountReadOnly.js';
+import { layersOf, listDeployedRoots, readDeployState, requireDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { isShowing } from './mountReadOnly.js';
 
 export interface RootStatus extends RootDeployState {
   /** Whether PREFIX/root-NAME shows the current deployment right now. */
@@ -11,10 +11,10 @@ export function rootStatus(options: { prefix: string; name?: string }): RootStat
   const names = options.name === undefined ? listDeployedRoots(options.prefix) : [options.name];
   return names.map((name) => {
     const state = options.name === undefined ? readDeployState(options.prefix, name)! : requireDeployState(options.prefix, name);
-    return { ...state, published: state.current !== null && isSameDirectory(state.publicPath, state.current.dir) };
+    return { ...state, published: state.current !== null && isShowing(state.publicPath, layersOf(state.current)) };
   });
 }
 
 export function describeDeployment(record: DeploymentRecord | null): string {
-  return record === null ? 'none' : `${record.commit.slice(0, 12)} on ${record.branch}, deployed ${record.deployedAt} (${record.dir})`;
+  return record === null ? 'none' : `${record.commit.slice(0, 12)} on ${record.branch}, deployed ${record.deployedAt} (${record.dir}${record.base === undefined ? '' : `, a layer over ${record.base.dir}`})`;
 }

@@ -3,11 +3,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
+import { asOid, type Oid } from '../model/oid.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { openRepository } from '../store/repository.js';
-import { publicPathOf, readDeployState } from './deploymentState.js';
-import { countMountsAt, isSameDirectory } from './mountReadOnly.js';
+import { layersOf, publicPathOf, readDeployState } from './deploymentState.js';
+import { countMountsAt, isShowing } from './mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
 import { sandboxArgs } from './sandboxArgs.js';
 
@@ -21,15 +22,16 @@ export interface RunInRootOptions {
 /**
  * `hacktree root run NAME -- CMD…`: runs CMD under bubblewrap with the root as a read-only `/`
  * (plus /proc, /dev and a /tmp tmpfs), stdio inherited. The current deployment is used when
- * the root is deployed, else a temporary hardlinked checkout, removed afterwards. Resolves to
- * CMD's exit status (128 + signal number when a signal ended it).
+ * the root is deployed, else a temporary hardlinked checkout (of the deployed commit when that
+ * is a layer not mounted now), removed afterwards. Resolves to CMD's exit status (128 + signal
+ * number when a signal ended it).
  */
 export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
-  const deployed = publishedRoot(options.prefix, options.name);
-  if (deployed !== null) return runSandboxed(deployed, options.command);
+  const deployed = deployedTree(options.prefix, options.name);
+  if (typeof deployed === 'string') return runSandboxed(deployed, options.command);
   const repo = openRepository(options.repoDir);
-  const { commit } = await resolveRoot(repo, options.name);
+  const commit = deployed?.commit ?? (await resolveRoot(repo, options.name)).commit;
   const snapshot = await readSnapshot(repo, commit);
   // Named after this process, so fsck removes it only if the process was killed.
   const holder = join(repo.tmpDir, `${process.pid}-run-${Date.now()}`);
@@ -44,10 +46,11 @@ export async function runInRoot(options: RunInRootOptions): Promise<number> {
 
 /**
  * The deployed tree to run in: the public path while it shows the current deployment (readable
- * by everyone, unlike .real), else the current deployment's directory; null when not deployed.
- * Users other than root cannot read the state under .real: for them a mounted public path is it.
+ * by everyone, unlike .real), else the current deployment's directory, or, for a layer that is
+ * not mounted now, its commit to check out; null when not deployed. Users other than root
+ * cannot read the state under .real: for them a mounted public path is it.
  */
-function publishedRoot(prefix: string, name: string): string | null {
+function deployedTree(prefix: string, name: string): string | { commit: Oid } | null {
   const publicPath = publicPathOf(prefix, name);
   let current;
   try {
@@ -57,7 +60,9 @@ function publishedRoot(prefix: string, name: string): string | null {
     return countMountsAt(publicPath) > 0 ? publicPath : null;
   }
   if (current === null) return null;
-  return isSameDirectory(publicPath, current.dir) ? publicPath : current.dir;
+  if (isShowing(publicPath, layersOf(current))) return publicPath;
+  // Not mounted (before "root mount --all"): a full checkout can still be run in, a layer alone not.
+  return current.base === undefined ? current.dir : { commit: asOid(current.commit) };
 }
 
 function runSandboxed(rootDir: string, command: string[]): Promise<number> {

@@ -10,8 +10,8 @@ import { listDirectory } from '../store/listDirectory.js';
 export interface ShadowTree {
   /** PREFIX/.real/root-NAME/config-shadow-PID: removed as a whole. */
   dir: string;
-  /** The deployment directory, overlayfs's read-only lower layer. */
-  lower: string;
+  /** The deployment's directories, overlayfs's read-only lower layers, topmost first. */
+  lower: string[];
   upper: string;
   work: string;
   /** Where the overlay is mounted, only ever inside a private mount namespace. */
@@ -23,11 +23,12 @@ const SHADOW_PREFIX = 'config-shadow-';
 export const BASE_PREFIX = 'config-base-';
 
 /**
- * Stages an empty shadow of `deploymentDir` on the same filesystem. The upper layer's top takes
- * the deployment's owner, mode and xattrs, since the merged view's top directory is the upper one.
+ * Stages an empty shadow of a deployment (its `layers`, topmost first) on the same filesystem.
+ * The upper layer's top takes the top layer's owner, mode and xattrs (a layer's top carries the
+ * commit's), since the merged view's top directory is the upper one.
  */
-export function createShadowTree(prefix: string, name: string, deploymentDir: string): ShadowTree {
-  for (const path of [deploymentDir, prefix]) {
+export function createShadowTree(prefix: string, name: string, layers: readonly string[]): ShadowTree {
+  for (const path of [...layers, prefix]) {
     if (/[,:\\\n]/.test(path)) {
       throw new HacktreeError('USAGE', `${path} holds a character overlayfs options cannot carry (",", ":", "\\")`, {
         hint: 'use a prefix without these characters',
@@ -38,12 +39,12 @@ export function createShadowTree(prefix: string, name: string, deploymentDir: st
   const dir = join(rootDeployDir(prefix, name), `${SHADOW_PREFIX}${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { mode: 0o700 });
-  const shadow: ShadowTree = { dir, lower: deploymentDir, upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged') };
+  const shadow: ShadowTree = { dir, lower: [...layers], upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged') };
   for (const sub of [shadow.upper, shadow.work, shadow.merged]) mkdirSync(sub, { mode: 0o700 });
-  const top = statSync(deploymentDir);
+  const top = statSync(layers[0]!);
   chownSync(shadow.upper, top.uid, top.gid);
   chmodSync(shadow.upper, top.mode & 0o7777);
-  writeXattrs(shadow.upper, readXattrs(deploymentDir));
+  writeXattrs(shadow.upper, readXattrs(layers[0]!));
   return shadow;
 }
 
@@ -53,7 +54,7 @@ export function removeShadowTree(shadow: ShadowTree): void {
 
 /** The mount options of the shadow's overlay: no redirects, index or metacopy, so the upper layer reads plainly. */
 export function overlayMountOptions(shadow: ShadowTree): string {
-  return `lowerdir=${shadow.lower},upperdir=${shadow.upper},workdir=${shadow.work},redirect_dir=off,index=off,metacopy=off`;
+  return `lowerdir=${shadow.lower.join(':')},upperdir=${shadow.upper},workdir=${shadow.work},redirect_dir=off,index=off,metacopy=off`;
 }
 
 /**

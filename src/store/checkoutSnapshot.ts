@@ -3,15 +3,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
-import { TOP } from '../model/repoPath.js';
+import { TOP, type RepoPath } from '../model/repoPath.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 import { placeEntry, tryLinkEntry } from './linkOrCopy.js';
+import { makeSpecialFiles } from './makeSpecialFile.js';
 
 export interface CheckoutOptions {
   /** Independent, writable copies instead of hardlinks into the store. */
   copy?: boolean;
+  /** Overlayfs whiteouts (0:0 character devices) to make too, each in a directory of `entries`. */
+  whiteouts?: readonly RepoPath[];
   onProgress?: ProgressCallback;
 }
 
@@ -78,6 +81,10 @@ async function populate(
     const abs = entry.path === TOP ? root : `${root}/${entry.path}`;
     if (entry.path !== TOP) mkdirSync(abs, { mode: 0o700 });
     dirs.push({ abs, entry });
+  }
+  const whiteouts = options.whiteouts ?? [];
+  if (whiteouts.length > 0) {
+    makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
   }
   let done = dirs.length;
   for (const entry of entries) {

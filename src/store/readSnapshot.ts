@@ -56,6 +56,13 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid): Promise
   };
 }
 
+/** A snapshot's manifest (which artifact provided which path), without reading the rest. */
+export async function readSnapshotManifest(repo: Repository, commitOrTree: Oid): Promise<string | undefined> {
+  const tree = await topTreeOf(repo, commitOrTree);
+  const manifest = parseTree(await readObjectOfType(repo, tree, 'tree'), tree).find((e) => e.name === MANIFEST_ENTRY);
+  return manifest && (await readObjectOfType(repo, manifest.oid, 'blob')).toString('utf8');
+}
+
 /** Every blob under a tree by path. Loose trees are read synchronously: one await per tree was most of the walk. */
 async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: Map<string, Oid>): Promise<void> {
   const pending: Array<[Oid, RepoPath]> = [[top, topDir]];
@@ -71,7 +78,7 @@ async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: M
   }
 }
 
-function notSnapshot(oid: string, why: string): HacktreeError {
+export function notSnapshot(oid: string, why: string): HacktreeError {
   return new HacktreeError('OBJECT_CORRUPT', `${oid} is not a valid hacktree snapshot: ${why}`, {
     hint: 'run "hacktree fsck"; if the ref was written by another tool, point hacktree at a hacktree commit',
     data: { oid },

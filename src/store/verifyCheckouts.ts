@@ -13,8 +13,16 @@ import type { Repository } from './repository.js';
 
 /** A checkout to compare with the commit it was made from (a deployment, say). */
 export interface CheckoutToVerify {
+  /** Where the whole tree is readable. */
   dir: string;
   commit: string;
+  /**
+   * When `dir` is an overlayfs view: its layers, topmost first, where each file's own inode is
+   * (the topmost layer holding the path); problems are then named under the first layer.
+   */
+  layers?: string[];
+  /** Why the tree could not be read at all (a layer that cannot be mounted, say). */
+  unreadable?: string;
 }
 
 /**
@@ -36,7 +44,13 @@ export async function verifyCheckouts(
   }
   const problems: FsckProblem[] = [];
   for (const checkout of checkouts) {
-    const drift = (path: string, detail: string) => problems.push({ kind: 'checkout-drift', path, oid: checkout.commit, detail });
+    const shownAs = checkout.layers?.[0] ?? checkout.dir;
+    const drift = (path: string, detail: string) =>
+      problems.push({ kind: 'checkout-drift', path: shownAs + path.slice(checkout.dir.length), oid: checkout.commit, detail });
+    if (checkout.unreadable !== undefined) {
+      drift(checkout.dir, `cannot be verified: ${checkout.unreadable}`);
+      continue;
+    }
     let entries: FsEntry[];
     try {
       entries = (await readSnapshot(repo, asOid(checkout.commit))).entries;
@@ -55,7 +69,7 @@ export async function verifyCheckouts(
         drift(path, `missing (the commit has a ${entry.kind})`);
         continue;
       }
-      checkEntry(repo, entry, path, stat, damagedInodes, drift);
+      checkEntry(repo, entry, path, stat, realStat(checkout, entry, stat), damagedInodes, drift);
       if (entry.kind !== 'dir' || !stat.isDirectory()) continue;
       for (const name of readdirSync(path)) if (!expected.has(`${path}/${name}`)) drift(`${path}/${name}`, 'not in the commit');
     }
@@ -72,11 +86,22 @@ const KIND_OF_STAT: Array<[(s: Stats) => boolean, FsEntry['kind']]> = [
   [(s) => s.isFIFO(), 'fifo'],
 ];
 
+/** The entry's own file: in an overlayfs view, the topmost layer's (the view reports another device). */
+function realStat(checkout: CheckoutToVerify, entry: FsEntry, stat: Stats): Stats {
+  if (checkout.layers === undefined || entry.kind === 'dir') return stat;
+  for (const layer of checkout.layers) {
+    const found = statIfExists(`${layer}/${entry.path}`, true);
+    if (found !== null) return found;
+  }
+  return stat;
+}
+
 function checkEntry(
   repo: Repository,
   entry: FsEntry,
   path: string,
   stat: Stats,
+  real: Stats,
   damagedInodes: ReadonlySet<string>,
   drift: (path: string, detail: string) => void,
 ): void {
@@ -87,9 +112,9 @@ function checkEntry(
   }
   if (stat.uid !== entry.uid || stat.gid !== entry.gid) drift(path, `owner ${stat.uid}:${stat.gid}, the commit has ${entry.uid}:${entry.gid}`);
   if (entry.kind === 'dir') return;
-  if (damagedInodes.has(`${stat.dev}:${stat.ino}`)) return drift(path, 'edited in place: its content no longer matches the commit (its raw cache file is damaged too)');
+  if (damagedInodes.has(`${real.dev}:${real.ino}`)) return drift(path, 'edited in place: its content no longer matches the commit (its raw cache file is damaged too)');
   const raw = statIfExists(rawEntryPath(repo, entry), true);
-  if (raw !== null && raw.dev === stat.dev && raw.ino === stat.ino) return;
+  if (raw !== null && raw.dev === real.dev && raw.ino === real.ino) return;
   // A copy (another filesystem, too many links, or a repaired raw cache): compare contents.
   if (entry.kind === 'file') {
     if (stat.size !== entry.size || hashFileAsBlob(path) !== entry.oid) drift(path, 'content differs from the commit');

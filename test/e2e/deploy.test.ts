@@ -186,6 +186,83 @@ test('mount --all re-establishes every published root after unmounting by hand, 
   assert.match(out, /^already mounted 2\.0-runtime-opt-x86_64 at /m);
 });
 
+test('a redeploy is a layer holding only the change over the full checkout: an overlay, whiteouts for removals; fsck reads it merged', () => {
+  const out = assertScenario(`${ASSERT_COMPLETE}
+    # C: B with etc/x removed, usr/share made 0700 and etc/new added.
+    H checkout $B $W/c.$$ --copy -q
+    rm $W/c.$$/etc/x; chmod 700 $W/c.$$/usr/share; echo new > $W/c.$$/etc/new
+    H root commit deploy-c-$$ --tree dir=$W/c.$$ -q
+    rm -rf $W/c.$$
+    C=$(H root log deploy-c-$$ --json | grep -oE '[0-9a-f]{40}' | head -1)
+    H root checkout $N --prefix $P --commit $A -q
+    FULL=$(ls -d $P/.real/root-$N/20*)
+    H root checkout $N --prefix $P --commit $B -q
+    complete
+    LAYER=$(ls -d $P/.real/root-$N/20* | grep -v -x "$FULL")
+    echo "layer-b: $(cd $LAYER && find . | sort | tr '\n' ' ')"
+    echo "fstype: $(grep " $P/root-$N " /proc/self/mountinfo | awk '{ for (i = 7; i < NF; i++) if ($i == "-") print $(i + 1) }')"
+    H root status $N --prefix $P | grep -c "a layer over $FULL"
+    H root checkout $N --prefix $P --commit $C -q
+    test "$(mounts)" = 1
+    test ! -e $P/root-$N/etc/x && echo "x-removed"
+    echo "share: $(stat -c %a $P/root-$N/usr/share) new: $(cat $P/root-$N/etc/new)"
+    LAYER=$(ls -dt $P/.real/root-$N/20* | head -1)
+    echo "layer-c: $(cd $LAYER && find . -mindepth 1 -printf '%P %y\n' | LC_ALL=C sort | tr '\n' ,)"
+    echo "whiteout: $(stat -c '%F %t:%T' $LAYER/etc/x)"
+    ls $P/.real/root-$N | grep -c '^20'
+    H root run $N --prefix $P -- /bin/sh -c 'test ! -e /etc/x && cat /etc/new'
+    # Not mounted (before mount --all at boot), a layer alone is no tree: a checkout of C serves.
+    umount $P/root-$N
+    echo "unmounted-run: $(H root run $N --prefix $P -- /bin/sh -c 'test ! -e /etc/x && cat /etc/new')"
+    H root mount --all --prefix $P -q
+    set +e
+    (echo x > $P/root-$N/etc/new) 2>&1; chmod 777 $P/root-$N/usr/share 2>&1; rm -f $P/root-$N/etc/new 2>&1
+    set -e
+    H fsck --prefix $P -q && echo fsck-clean
+    # Damage the layer: the removed file comes back, a directory loses its metadata.
+    rm $LAYER/etc/x; chmod 755 $LAYER/usr/share
+    set +e
+    H fsck --prefix $P; echo "fsck=$?"
+    mv $LAYER $LAYER.gone
+    echo "unmountable: $(H fsck --prefix $P 2>&1 | grep -c "cannot be verified: its layers .* cannot be mounted")"
+    mv $LAYER.gone $LAYER
+    set -e
+    # D: B plus 500 new files, more than a quarter of the tree: a full checkout, bound as it is.
+    mkdir -p $W/d.$$/usr/share/many
+    for i in $(seq 500); do echo $i > $W/d.$$/usr/share/many/f$i; done
+    H root commit deploy-d-$$ --tree ref=deploy-b --tree dir=$W/d.$$ --union -q
+    rm -rf $W/d.$$
+    H root checkout $N --prefix $P --commit deploy-d-$$ -q
+    echo "d: $(grep " $P/root-$N " /proc/self/mountinfo | grep -c ' - overlay ') $(ls $P/root-$N/usr/share/many | wc -l)"
+    H root checkout $N --prefix $P --commit $A -q
+    test "$(ls $P/.real/root-$N | grep -c '^20')" = 2
+    test "$(cat $P/root-$N/etc/x)" = a
+    H root undeploy $N --prefix $P -q
+    test -z "$(ls -A $P/.real)"
+    ps -eo args | grep -c '^perl -e' || true
+  `);
+  assert.match(out, /^layer-b: \. \.\/etc \.\/etc\/x $/m);
+  assert.match(out, /^fstype: overlay$/m);
+  assert.match(out, /^1$/m);
+  assert.match(out, /^x-removed$/m);
+  assert.match(out, /^share: 700 new: new$/m);
+  assert.match(out, /^layer-c: etc d,etc\/new f,etc\/x c,usr d,usr\/share d,$/m);
+  assert.match(out, /^whiteout: character special file 0:0$/m);
+  // The full checkout of A, B's layer (previous) and C's layer (current).
+  assert.match(out, /^3$/m);
+  assert.match(out, /^fsck-clean$/m);
+  assert.match(out, /^unmounted-run: new$/m);
+  // Writing, chmod-ing and deleting through the published overlay: EROFS.
+  assert.equal((out.match(/Read-only file system/g) ?? []).length, 3, out);
+  assert.match(out, /checkout-drift\t\S+\/20\S+\/etc\/x\tnot in the commit/);
+  assert.match(out, /checkout-drift\t\S+\/20\S+\/usr\/share\tmode 755, the commit has 700/);
+  assert.match(out, /^fsck=11$/m);
+  assert.match(out, /^unmountable: 1$/m);
+  assert.match(out, /^d: 0 500$/m);
+  // No mount helper outlives fsck.
+  assert.match(out, /^0\n?$/m);
+});
+
 test('root run without a deployment uses a temporary checkout, removed afterwards', () => {
   const out = assertScenario(`
     H root run deploy-b --prefix $P -- /bin/sh -c 'cat /etc/x; ls /proc/self > /dev/null && echo proc; touch /tmp/t && echo tmp'
@@ -197,12 +274,15 @@ test('root run without a deployment uses a temporary checkout, removed afterward
 for (const failpoint of ['deploy-after-checkout', 'deploy-after-state', 'deploy-after-mount', 'deploy-gc', 'deploy-cleanup']) {
   test(`a deploy killed at ${failpoint}: the root is the old or new one, complete; fsck clean; the next deploy cleans up`, () => {
     // deploy-cleanup is reached by the deploy after the killed one, when it removes leftovers.
+    // A (a full checkout), B (a layer over it), A (that checkout again), then B, killed: a new
+    // layer over A's checkout is made and the first layer is garbage-collected.
     const killed = failpoint === 'deploy-cleanup' ? 'deploy-after-checkout' : failpoint;
     const out = assertScenario(`${ASSERT_COMPLETE}
       H root checkout $N --prefix $P --commit $A -q
       H root checkout $N --prefix $P --commit $B -q
+      H root checkout $N --prefix $P --commit $A -q
       set +e
-      HACKTREE_FAILPOINT=${killed} H root checkout $N --prefix $P --commit $A -q; echo "killed=$?"
+      HACKTREE_FAILPOINT=${killed} H root checkout $N --prefix $P --commit $B -q; echo "killed=$?"
       ${failpoint === 'deploy-cleanup' ? 'HACKTREE_FAILPOINT=deploy-cleanup H root checkout $N --prefix $P --commit $A -q; echo "killed2=$?"' : ''}
       set -e
       complete

@@ -23,17 +23,20 @@ export const fsckCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const { fsckRepository, fsckFailure } = await import('../../store/fsckRepository.js');
     const { deploymentsOfRepository } = await import('../../root/deploymentState.js');
+    const { withDeploymentViews } = await import('../../root/withDeploymentViews.js');
     const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const { resolve } = await import('node:path');
-    const checkouts = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
+    const deployments = deploymentsOfRepository(resolvePrefix(argv.prefix), resolve(argv.repo));
     if (argv.from !== undefined && !argv.repair) {
       const { HacktreeError } = await import('../../errors/HacktreeError.js');
       throw new HacktreeError('USAGE', '--from REMOTE needs --repair', { hint: `run "hacktree fsck --repair --from ${argv.from}"` });
     }
     const progress = progressBar(argv);
-    const options = { repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts };
     const { repairFromRemote } = await import('../../store/repairFromRemote.js');
-    const report = await (argv.from === undefined ? fsckRepository(options) : repairFromRemote({ ...options, remote: argv.from })).finally(progress.finish);
+    const report = await withDeploymentViews(deployments, (checkouts) => {
+      const options = { repoDir: argv.repo, repair: argv.repair, onProgress: progress.report, checkouts };
+      return argv.from === undefined ? fsckRepository(options) : repairFromRemote({ ...options, remote: argv.from });
+    }).finally(progress.finish);
     const c = report.checked;
     const lines = [
       ...report.removedTempFiles.map((path) => `removed leftover temporary file ${path}`),
