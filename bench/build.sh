@@ -2,7 +2,8 @@
 # The build sandbox (issue 4): how long setting up a build root takes with the W1 base (fresh:
 # composed and checked out; reused: found again), how long bubblewrap takes to start, and one
 # build of the tiny autotools project (autoreconf, configure, make, install) with and without
-# the sandbox. Target: sandbox setup under 1 s.
+# the sandbox, and a no-op `hacktree build` (the whole command, everything cached) of a
+# two-recipe workspace. Targets: sandbox setup under 1 s, a no-op build under 1 s.
 #
 # usage: bench/build.sh [--runs N] [--no-build] [--keep]
 # env: HACKTREE_BENCH_DIR (work directory parent; default /var/tmp), HACKTREE_TEST_CACHE.
@@ -67,7 +68,13 @@ dep_tree=$(git --git-dir "$work/repo" rev-parse "$dep_commit^{tree}")
 say "reading W1's checkout once, untimed, so the page cache is warm"
 times prepare "$work/repo" "$base" >/dev/null
 
-fresh=(); fresh_dep=(); reused=(); sandbox=(); sandbox_dep=(); inside=(); outside=()
+say "building a two-recipe workspace once (untimed), for the no-op build"
+ht bootstrap --from "$w1" --name debian-bookworm-x86_64 -q >/dev/null
+node -e "import('$dist/test/helpers/recipeWorkspace.js').then((m) => m.makeRecipeWorkspace(process.argv[1]))" "$work/ws"
+HACKTREE_SOURCE_CACHE=$work/sources ht build --flavor opt -C "$work/ws" -q >/dev/null
+seconds_of() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'; }
+
+fresh=(); fresh_dep=(); reused=(); sandbox=(); sandbox_dep=(); inside=(); outside=(); noop=()
 for ((i = 0; i < runs; i++)); do
   say "run $((i + 1)) of $runs"
   rm -rf "$buildroots"; sync
@@ -80,6 +87,7 @@ for ((i = 0; i < runs; i++)); do
   sandbox_dep+=("$(times sandbox "$work/repo" "$base" "$work" "$dep_tree")")
   inside+=("$(times autotools "$work/repo" "$base" "$work")")
   outside+=("$(times host "$work")")
+  noop+=("$(HACKTREE_SOURCE_CACHE=$work/sources seconds_of ht build --flavor opt -C "$work/ws" -q)")
 done
 
 fresh_m=$(median "${fresh[@]}")
@@ -99,5 +107,6 @@ verdict() { awk -v s="$1" -v t="$2" 'BEGIN { print (s + 0 < t + 0) ? "met" : "**
   echo "| sandbox start and exit (\`true\`), base + artifact: unshare, overlay mount, bwrap | $(median "${sandbox_dep[@]}") | ${sandbox_dep[*]} | |"
   echo "| tiny autotools project (autoreconf, configure, make -j2, install), in the sandbox | $(median "${inside[@]}") | ${inside[*]} | |"
   echo "| the same, straight on the host | $(median "${outside[@]}") | ${outside[*]} | |"
+  echo "| \`hacktree build\` with every build cached (2 recipes; the whole command) | $(median "${noop[@]}") | ${noop[*]} | < 1 s: $(verdict "$(median "${noop[@]}")" 1) |"
 } | tee "$results_file.new"
 mv "$results_file.new" "$results_file"
