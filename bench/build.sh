@@ -11,29 +11,11 @@
 # Needs root and bubblewrap.
 set -euo pipefail
 
-runs=3
-keep=false
-build=true
-while (($#)); do
-  case $1 in
-    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
-    --keep) keep=true; shift ;;
-    --no-build) build=false; shift ;;
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/build.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/build.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_options build "$@"
+w1=$(bench_w1)
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-results_file=$top/bench/results/build-latest.md
-say() { echo "bench: $*" >&2; }
-
-say "ensuring W1 (the first time takes minutes)"
-w1=$(bash "$top/test/fixtures/ensureW1.sh")
-
-work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-build.XXXXXX")
-trap 'if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi' EXIT
+bench_workdir
 
 dist=$top/dist
 revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
@@ -50,7 +32,6 @@ fi
 export HACKTREE_REPO=$work/repo
 ht() { node "$dist/bin/main.js" "$@"; }
 times() { node "$dist/bench/buildTimes.js" "$@"; }
-median() { printf "%s\n" "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
 
 say "committing W1 as the base (untimed)"
 ht init -q
@@ -100,7 +81,7 @@ verdict() { awk -v s="$1" -v t="$2" 'BEGIN { print (s + 0 < t + 0) ? "met" : "**
   echo
   echo "| what | median (s) | all runs | target |"
   echo "|---|---|---|---|"
-  echo "| build root, fresh: W1 base alone (read the snapshot, hardlinked checkout of 13.5k entries) | $fresh_m | ${fresh[*]} | < 1 s: $(verdict "$fresh_m" 1) |"
+  echo "| base checkout: W1 alone (read the snapshot, hardlinked checkout of 13.5k entries); paid once per base, by \`hacktree bootstrap\` | $fresh_m | ${fresh[*]} | (once per base) |"
   echo "| build root, fresh: W1 base + one -devel artifact (compose and write the union's tree; check out the artifact; the base's checkout is shared) | $fresh_dep_m | ${fresh_dep[*]} | < 1 s: $(verdict "$fresh_dep_m" 1) |"
   echo "| build root, reused (same inputs: found by their hash) | $reused_m | ${reused[*]} | < 1 s: $(verdict "$reused_m" 1) |"
   echo "| sandbox start and exit (\`true\`), the base alone: bwrap | $sandbox_m | ${sandbox[*]} | |"

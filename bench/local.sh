@@ -10,30 +10,12 @@
 # Needs root, dpkg-deb, unshare.
 set -euo pipefail
 
-runs=3
-keep=false
-build=true
-while (($#)); do
-  case $1 in
-    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
-    --keep) keep=true; shift ;;
-    --no-build) build=false; shift ;;
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/local.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/local.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
-
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-results_file=$top/bench/results/local-latest.md
-say() { echo "bench: $*" >&2; }
-
-say "ensuring W1 (the first time takes minutes)"
-w1=$(bash "$top/test/fixtures/ensureW1.sh")
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_options local "$@"
+w1=$(bench_w1)
 w1_debs=$(dirname "$w1")/debs
 
-work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-local.XXXXXX")
-trap 'if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi' EXIT
+bench_workdir
 
 bin=$top/bin/hacktree.js
 revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')

@@ -12,28 +12,14 @@
 # Needs a built tree (npm run build), root (W1 has root-owned files) and /usr/bin/time.
 set -euo pipefail
 
-runs=3
-keep=false
-while (($#)); do
-  case $1 in
-    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
-    --keep) keep=true; shift ;;
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/remote.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/remote.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
-
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-results_file=$top/bench/results/remote-latest.md
-say() { echo "bench: $*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_options remote "$@"
 bin=$top/bin/hacktree.js
 server_main=$top/dist/test/helpers/gitHttpServerProcess.js
 [[ -f $server_main ]] || { say "run npm run build first ($server_main is missing)"; exit 1; }
 revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 
-say "ensuring W1 (the first time takes minutes)"
-w1=$(bash "$top/test/fixtures/ensureW1.sh")
+w1=$(bench_w1)
 
 work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-remote.XXXXXX")
 server_pid=

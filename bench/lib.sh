@@ -1,0 +1,46 @@
+# Shared by the bench scripts (sourced after `set -euo pipefail`): their common options, the
+# work directory, W1 and the median. A script calls `bench_options NAME "$@"`, then uses $runs,
+# $keep, $build, $top and $results_file; it may define bench_extra_option ARG (return 0 when it
+# took ARG) for options of its own.
+
+say() { echo "bench: $*" >&2; }
+
+bench_options() {
+  bench_name=$1
+  shift
+  runs=3
+  keep=false
+  build=true
+  while (($#)); do
+    case $1 in
+      --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+      --keep) keep=true; shift ;;
+      --no-build) build=false; shift ;;
+      -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+      *)
+        if declare -F bench_extra_option >/dev/null && bench_extra_option "$1"; then
+          shift
+        else
+          echo "bench/$bench_name.sh: unknown argument: $1 (see --help)" >&2
+          exit 2
+        fi ;;
+    esac
+  done
+  [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/$bench_name.sh: --runs wants a positive number, not $runs" >&2; exit 2; }
+  top=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)
+  results_file=$top/bench/results/$bench_name-latest.md
+}
+
+# Prints the cached W1 rootfs's path, making it first if needed.
+bench_w1() {
+  say "ensuring W1 (the first time takes minutes)"
+  bash "$top/test/fixtures/ensureW1.sh"
+}
+
+# Makes $work, removed at exit unless --keep.
+bench_workdir() {
+  work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-$bench_name.XXXXXX")
+  trap 'if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi' EXIT
+}
+
+median() { printf "%s\n" "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
