@@ -84,7 +84,7 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
       renameSync(f.path, target);
       return target;
     });
-    for (const file of older) rmSync(join(options.artifactsDir, file), { force: true });
+    removeArtifacts(options.artifactsDir, older);
     writeBuildRecord(options.artifactsDir, {
       recipe: recipe.name,
       root: plan.root,
@@ -103,10 +103,14 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
 }
 
 /** Master artifacts of the same recipe, root and flavor from other builds: the ones a new build replaces. */
-function olderArtifacts(artifactsDir: string, plan: PlannedBuild): string[] {
+export function olderArtifacts(artifactsDir: string, plan: PlannedBuild): string[] {
   return listDirectory(artifactsDir).filter((file) => {
     if (!file.endsWith(',.tar.gz')) return false;
     const { name, keys } = parseArtifactName(file);
     return name === plan.recipe.name && keys.r === plan.root && keys.b === plan.flavor && (keys.o ?? 'master') === 'master' && keys.id !== plan.shortId;
   });
+}
+
+export function removeArtifacts(artifactsDir: string, files: readonly string[]): void {
+  for (const file of files) rmSync(join(artifactsDir, file), { force: true });
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { HacktreeError } from '../errors/HacktreeError.js';
-import { buildRecipe } from './buildRecipe.js';
+import { buildRecipe, olderArtifacts, removeArtifacts } from './buildRecipe.js';
 import { writeBuildRecord } from './buildRecord.js';
 import { findCachedBuild } from './findCachedBuild.js';
 import type { PlannedBuild } from './planBuilds.js';
@@ -56,6 +56,7 @@ export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions)
       if (p.status === 'cached') return finish('cached', p.artifacts);
       const fromCache = options.caches.length === 0 ? null : await findCachedBuild({ id: p.shortId, artifactsDir: options.artifactsDir, caches: options.caches, onWarning: options.onWarning });
       if (fromCache) {
+        removeArtifacts(options.artifactsDir, olderArtifacts(options.artifactsDir, p));
         writeBuildRecord(options.artifactsDir, { recipe: p.recipe.name, root: p.root, flavor: p.flavor, buildId: p.buildId, inputs: p.inputs, artifacts: fromCache.map((f: string) => f.split('/').pop()!) });
         return finish('fetched', fromCache);
       }
