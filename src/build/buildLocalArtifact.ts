@@ -14,6 +14,7 @@ import { openRepository, type Repository } from '../store/repository.js';
 import { writeSnapshot } from '../store/writeSnapshot.js';
 import { buildAutotools } from './buildAutotools.js';
 import { packArtifact } from './packArtifact.js';
+import { withKeptWorkdir } from './withKeptWorkdir.js';
 import { prepareBuildRoot } from './prepareBuildRoot.js';
 import { DEFAULT_BASE } from './resolveBuildTargets.js';
 
@@ -91,6 +92,8 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     succeeded = true;
     const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
     return { name, version, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile };
+  } catch (err) {
+    throw options.keepFailed ? withKeptWorkdir(err, workdir) : err;
   } finally {
     rmSync(destdir, { recursive: true, force: true });
     if (succeeded || !options.keepFailed) rmSync(workdir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { recipeMirrors } from '../model/mirrorUrls.js';
 import { fetchSources } from './fetchSources.js';
 import { importBuiltArtifacts } from './importBuiltArtifacts.js';
 import { packArtifact } from './packArtifact.js';
+import { withKeptWorkdir } from './withKeptWorkdir.js';
 import type { PlannedBuild } from './planBuilds.js';
 import { prepareBuildRoot } from './prepareBuildRoot.js';
 import { unpackSources } from './unpackSources.js';
@@ -95,6 +96,8 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
     });
     succeeded = true;
     return placed;
+  } catch (err) {
+    throw options.keepFailed ? withKeptWorkdir(err, workdir) : err;
   } finally {
     rmSync(staging, { recursive: true, force: true });
     rmSync(destdir, { recursive: true, force: true });

@@ -142,6 +142,12 @@ test('a recipe whose configure looks for a library it does not DEPEND on fails, 
   assert.match(result.stderr, /zlib\.h not found/);
   assert.deepEqual(artifactSums(workspace), artifacts, 'nothing written to artifacts/');
   assertRepoUnchanged(state, snapshotRepoState(repo));
+  // --keep-failed keeps the work directory and says where.
+  const kept = hacktree(['build', 'needz', '--flavor', 'opt', '--keep-failed']);
+  assertCliError(kept, 'BUILD_FAILED', ['configure']);
+  const workdir = /work directory is kept \(--keep-failed\): (\S+);/.exec(kept.stderr)?.[1];
+  assert.ok(workdir !== undefined && readdirSync(workdir).includes('needz-1.0'), kept.stderr);
+  rmSync(workdir, { recursive: true, force: true });
   rmSync(join(workspace, 'recipes/needz_1.0.bb'));
 });
 
