@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ensureW1 } from '../fixtures/w1.js';
@@ -36,6 +36,21 @@ test('commit of W1 records every entry', () => {
   assert.equal(result.entries, w1Fingerprint.size);
   assert.match(execFileSync('git', ['--git-dir', repo, 'log', '--format=%H', 'root-w1'], { encoding: 'utf8' }), new RegExp(result.commit));
   execFileSync('git', ['--git-dir', repo, 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
+});
+
+test('the commit wrote its blobs into packs (one per worker) that git verify-pack and hacktree fsck accept', () => {
+  const packDir = join(repo, 'objects', 'pack');
+  const names = readdirSync(packDir).sort();
+  const packs = names.filter((n) => n.endsWith('.pack'));
+  assert.ok(packs.length >= 1, `packs in ${packDir}: ${names.join(' ')}`);
+  assert.deepEqual(names, packs.flatMap((p) => [p.replace(/\.pack$/, '.idx'), p]).sort(), 'each pack has its index, and nothing else is there');
+  for (const pack of packs) execFileSync('git', ['--git-dir', repo, 'verify-pack', join(packDir, pack.replace(/\.pack$/, '.idx'))], { stdio: 'pipe' });
+  // Hardly any loose blobs: trees, the meta record, and the few files streamed for their size.
+  const loose = execFileSync('git', ['--git-dir', repo, 'count-objects', '-v'], { encoding: 'utf8' });
+  assert.ok(Number(/^count: (\d+)$/m.exec(loose)![1]) < 2000, loose);
+  const fsck = JSON.parse(ok(['fsck', '--json'])) as { checked: { packs: number }; remaining: number };
+  assert.equal(fsck.checked.packs, packs.length);
+  assert.equal(fsck.remaining, 0);
 });
 
 test('hardlinked checkout equals W1 in type, mode, owner, size, content, target, xattrs and device numbers', () => {
