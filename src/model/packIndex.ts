@@ -48,3 +48,21 @@ export function serializePackIndex(entries: readonly PackIndexEntry[], packCheck
   createHash('sha1').update(out.subarray(0, trailer + 20)).digest().copy(out, trailer + 20);
   return out;
 }
+
+/** Whether a version 2 pack index lists `oid` (fan-out, then binary search of the sorted ids). */
+export function packIndexHas(index: Buffer, oid: Oid): boolean {
+  if (index.length < 8 + 1024 || index.readUInt32BE(0) !== 0xff744f63 || index.readUInt32BE(4) !== 2) return false;
+  const first = parseInt(oid.slice(0, 2), 16);
+  let lo = first === 0 ? 0 : index.readUInt32BE(8 + (first - 1) * 4);
+  let hi = index.readUInt32BE(8 + first * 4);
+  const wanted = Buffer.from(oid, 'hex');
+  const ids = 8 + 1024;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const order = index.compare(wanted, 0, 20, ids + mid * 20, ids + mid * 20 + 20);
+    if (order === 0) return true;
+    if (order > 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return false;
+}

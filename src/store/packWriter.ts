@@ -7,7 +7,8 @@ import type { Oid } from '../model/oid.js';
 import { packEntryHeader, packHeader } from '../model/packFormat.js';
 import { serializePackIndex, type PackIndexEntry } from '../model/packIndex.js';
 import { tempPathBeside, translateWriteError } from './atomicWrite.js';
-import { DEFLATE_OPTIONS } from './objectStore.js';
+import { DEFLATE_OPTIONS, looseObjectPath } from './objectStore.js';
+import { packedObjectIds } from './packedObjectIds.js';
 import type { Repository } from './repository.js';
 
 /**
@@ -19,7 +20,7 @@ import type { Repository } from './repository.js';
  * `hacktree prune` (git repack) deltifies them.
  */
 export interface PackWriter {
-  /** Appends an object, unless this pack holds it already. */
+  /** Appends an object, unless the repository has it already: loose, in a pack, or in this one. */
   add(oid: Oid, type: GitObjectType, body: Uint8Array): void;
   /**
    * Completes the pack: object count, SHA-1 trailer, the .idx; renames the .pack into place,
@@ -37,6 +38,7 @@ export function createPackWriter(repo: Repository): PackWriter {
   const packDir = join(repo.objectsDir, 'pack');
   const entries: PackIndexEntry[] = [];
   const added = new Set<string>();
+  const packed = packedObjectIds(repo);
   let tmpPack: string | undefined;
   let tmpIndex: string | undefined;
   let fd: number | undefined;
@@ -62,7 +64,7 @@ export function createPackWriter(repo: Repository): PackWriter {
 
   return {
     add(oid, type, body) {
-      if (added.has(oid)) return;
+      if (added.has(oid) || packed.has(oid) || existsSync(looseObjectPath(repo, oid))) return;
       try {
         if (fd === undefined) {
           mkdirSync(packDir, { recursive: true });

@@ -23,7 +23,7 @@ let scratch = Buffer.alloc(0);
 /**
  * Stores a file read from disk, read once straight into a framed git object buffer so the
  * content is never copied. Files are read whole: the largest in a root are tens of MB. With
- * `pack`, a blob not already loose goes into that pack rather than a loose object.
+ * `pack`, the blob goes into that pack (unless stored already) rather than a loose object.
  */
 export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number, pack?: PackWriter): Oid {
   const header = objectHeader('blob', size);
@@ -48,12 +48,13 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   }
   const oid = createHash('sha1').update(framed).digest('hex') as Oid;
   const content = framed.subarray(header.length);
-  const loose = looseObjectPath(repo, oid);
   // Not skipped when the raw file exists: a killed commit leaves raw files whose blobs were in
   // its unfinished pack.
-  if (!existsSync(loose)) {
-    if (pack) pack.add(oid, 'blob', content);
-    else writeFramedObject(repo, loose, framed);
+  if (pack) {
+    pack.add(oid, 'blob', content);
+  } else {
+    const loose = looseObjectPath(repo, oid);
+    if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
   }
   ensureRawObject(repo, oid, meta, content);
   return oid;

@@ -69,15 +69,20 @@ test('hardlinked checkout equals W1 in type, mode, owner, size, content, target,
   assert.ok(devNull.isCharacterDevice() && devNull.nlink >= 2, '/dev/null is a hardlink into the raw cache');
 });
 
-test('committing the checkout again gives the same tree id', () => {
+test('committing the checkout again gives the same tree id, and packs no blob again', () => {
+  const packsBefore = readdirSync(join(repo, 'objects', 'pack')).sort();
   const again = JSON.parse(ok(['root', 'commit', 'root-w1-again', '--tree', `dir=${join(work, 'checkout')}`, '--json'])) as { tree: string };
   assert.equal(again.tree, firstTree);
+  // Every file is read again (another directory: no stat cache), but every blob is packed already.
+  assert.deepEqual(readdirSync(join(repo, 'objects', 'pack')).sort(), packsBefore);
 });
 
 test('an unchanged second commit of W1 gives the same tree id', () => {
+  const packCount = readdirSync(join(repo, 'objects', 'pack')).length;
   const second = JSON.parse(ok(['root', 'commit', 'root-w1', '--tree', `dir=${w1.rootfs}`, '--json'])) as { tree: string; parent: string };
   assert.equal(second.tree, firstTree);
   assert.ok(second.parent, 'the second commit has the first as parent');
+  assert.equal(readdirSync(join(repo, 'objects', 'pack')).length, packCount, 'no new pack');
 });
 
 test('--copy checkout is independent of the store and still exact', () => {

@@ -8,7 +8,7 @@ import type { Oid } from '../../src/model/oid.js';
 import { packEntryHeader } from '../../src/model/packFormat.js';
 import { serializePackIndex } from '../../src/model/packIndex.js';
 import { initRepository } from '../../src/store/initRepository.js';
-import { readObject } from '../../src/store/objectStore.js';
+import { readObject, writeObject } from '../../src/store/objectStore.js';
 import { createPackWriter } from '../../src/store/packWriter.js';
 import { removeStaleTempFiles } from '../../src/store/removeStaleTempFiles.js';
 import type { Repository } from '../../src/store/repository.js';
@@ -93,6 +93,21 @@ test('a written pack passes git verify-pack and fsck --strict, its index is byte
     assert.ok(read.body.equals(o.body), `object ${o.oid} reads back`);
   }
   rmSync(packDir, { recursive: true, force: true });
+});
+
+test('a pack skips objects the repository has, loose or packed; with nothing new it writes nothing', () => {
+  const [packedOne, looseOne] = sampleObjects();
+  const first = createPackWriter(repo);
+  first.add(packedOne!.oid, packedOne!.type, packedOne!.body);
+  const name = first.finish()!;
+  writeObject(repo, looseOne!.type, looseOne!.body);
+  const second = createPackWriter(repo);
+  second.add(packedOne!.oid, packedOne!.type, packedOne!.body);
+  second.add(looseOne!.oid, looseOne!.type, looseOne!.body);
+  assert.equal(second.finish(), null);
+  assert.deepEqual(packFiles(), [`${name}.idx`, `${name}.pack`]);
+  rmSync(packDir, { recursive: true, force: true });
+  rmSync(join(repo.objectsDir, looseOne!.oid.slice(0, 2)), { recursive: true, force: true });
 });
 
 test('a pack with nothing added writes nothing; an aborted one leaves nothing', () => {
