@@ -60,13 +60,8 @@ export async function readObject(repo: Repository, oid: Oid): Promise<GitObject>
 
 /** Reads a loose object synchronously; null when it is not loose. */
 export function readLooseObject(repo: Repository, oid: Oid): GitObject | null {
-  let deflated: Buffer;
-  try {
-    deflated = readFileSync(looseObjectPath(repo, oid));
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
-    throw err;
-  }
+  const deflated = readSmallFile(looseObjectPath(repo, oid));
+  if (deflated === null) return null;
   let framed: Buffer;
   try {
     framed = inflateSync(deflated);
@@ -77,6 +72,29 @@ export function readLooseObject(repo: Repository, oid: Oid): GitObject | null {
   if (!object) throw corrupt(oid, 'its header is malformed');
   if (hashObject(object.type, object.body) !== oid) throw corrupt(oid, 'its content does not match its id');
   return object;
+}
+
+// One read buffer, reused: a checkout reads ~1.4k loose trees, and readFileSync's fstat and
+// fresh buffer per file cost a quarter of that.
+const SMALL_FILE_BYTES = 256 << 10;
+const smallFileBuffer = Buffer.allocUnsafe(SMALL_FILE_BYTES);
+
+/** A file's bytes (valid until the next call when small); null when it does not exist. */
+function readSmallFile(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return null;
+    throw err;
+  }
+  let length = 0;
+  try {
+    for (let n = -1; n !== 0 && length < SMALL_FILE_BYTES; length += n) n = fs.readSync(fd, smallFileBuffer, length, SMALL_FILE_BYTES - length, null);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return length < SMALL_FILE_BYTES ? smallFileBuffer.subarray(0, length) : readFileSync(path);
 }
 
 export async function readObjectOfType(repo: Repository, oid: Oid, type: GitObjectType): Promise<Buffer> {

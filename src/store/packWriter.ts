@@ -7,6 +7,7 @@ import type { Oid } from '../model/oid.js';
 import { packEntryHeader, packHeader } from '../model/packFormat.js';
 import { serializePackIndex, type PackIndexEntry } from '../model/packIndex.js';
 import { tempPathBeside, translateWriteError } from './atomicWrite.js';
+import { failpoint } from './failpoint.js';
 import { DEFLATE_OPTIONS, looseObjectPath } from './objectStore.js';
 import { packedObjectIds } from './packedObjectIds.js';
 import type { Repository } from './repository.js';
@@ -114,10 +115,12 @@ export function createPackWriter(repo: Repository): PackWriter {
         }
         const packPath = join(packDir, `${name}.pack`);
         const indexPath = join(packDir, `${name}.idx`);
+        failpoint('pack-written');
         if (existsSync(indexPath)) {
           cleanUp(); // the same objects in the same order: that pack is this one
         } else {
           renameSync(tmpPack!, packPath);
+          failpoint('pack-renamed');
           renameSync(tmpIndex, indexPath);
         }
         tmpPack = tmpIndex = undefined;

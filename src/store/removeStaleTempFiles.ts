@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../errors/errnoOf.js';
 import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
@@ -32,11 +32,13 @@ export function removeStaleTempFiles(repo: Repository): string[] {
     for (const fan of listDirectory(top).filter((n) => FAN.test(n))) sweep(join(top, fan), stagedPid);
   }
   sweep(packDir, stagedPid);
-  if (!otherWriterActive(repo)) {
-    const names = new Set(listDirectory(packDir));
-    for (const name of [...names].sort()) {
-      const m = /^(pack-[0-9a-f]{40})\.pack$/.exec(name);
-      if (!m || names.has(`${m[1]}.idx`)) continue;
+  // Listed before the lock is looked at: a pack a writer renamed before that was renamed under
+  // the lock, and one whose writer is done has its index by now (looked for again).
+  const names = new Set(listDirectory(packDir));
+  const orphans = [...names].sort().filter((name) => name.endsWith('.pack') && !names.has(name.replace(/\.pack$/, '.idx')));
+  if (orphans.length > 0 && !otherWriterActive(repo)) {
+    for (const name of orphans) {
+      if (!/^pack-[0-9a-f]{40}\.pack$/.test(name) || existsSync(join(packDir, name.replace(/\.pack$/, '.idx')))) continue;
       rmSync(join(packDir, name), { force: true });
       removed.push(join(packDir, name));
     }
