@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { crc32, deflateSync } from 'node:zlib';
 import type { GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -34,6 +35,14 @@ export interface PackWriter {
 }
 
 const FLUSH_BYTES = 1 << 20;
+
+/**
+ * A temporary name in the pack directory that also names this thread, so that the main thread
+ * can remove what its stopped workers left (see removeOwnTempFiles) and nothing of its own.
+ */
+function threadTempPath(packDir: string): string {
+  return `${tempPathBeside(join(packDir, 'pack'))}_t${threadId}`;
+}
 
 export function createPackWriter(repo: Repository): PackWriter {
   const packDir = join(repo.objectsDir, 'pack');
@@ -69,7 +78,7 @@ export function createPackWriter(repo: Repository): PackWriter {
       try {
         if (fd === undefined) {
           mkdirSync(packDir, { recursive: true });
-          tmpPack = tempPathBeside(join(packDir, 'pack'));
+          tmpPack = threadTempPath(packDir);
           fd = openSync(tmpPack, 'wx+', 0o600); // read back for the trailer
           writeSync(fd, packHeader(0)); // the count is written when known
           offset = 12;
@@ -106,7 +115,7 @@ export function createPackWriter(repo: Repository): PackWriter {
         closeSync(fd);
         fd = undefined;
         const name = `pack-${checksum.toString('hex')}`;
-        tmpIndex = tempPathBeside(join(packDir, 'idx'));
+        tmpIndex = threadTempPath(packDir);
         const indexFd = openSync(tmpIndex, 'wx', 0o444);
         try {
           writeSync(indexFd, serializePackIndex(entries, checksum));

@@ -46,10 +46,11 @@ export function removeStaleTempFiles(repo: Repository): string[] {
   return removed;
 }
 
-/** Removes this process's temporary files in `dir` (after its writers were stopped). */
-export function removeOwnTempFiles(dir: string): void {
+/** Removes the temporary files in `dir` of this process's threads `threadIds` (stopped writers). */
+export function removeOwnTempFiles(dir: string, threadIds: readonly number[]): void {
   for (const name of listDirectory(dir)) {
-    if (stagedPid(name) === process.pid) rmSync(join(dir, name), { force: true });
+    const thread = Number(/_t(\d+)$/.exec(name)?.[1]);
+    if (stagedPid(name) === process.pid && threadIds.includes(thread)) rmSync(join(dir, name), { force: true });
   }
 }
 

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { ErrorCode } from '../errors/errorCodes.js';
 import type { Oid } from '../model/oid.js';
-import { join } from 'node:path';
 import type { BlobBatchResult, BlobJob, BlobWorkerData, BlobWorkerError, BlobWorkerRequest } from './blobWorker.js';
 import { removeOwnTempFiles } from './removeStaleTempFiles.js';
 import type { Repository } from './repository.js';
@@ -103,9 +103,10 @@ export async function storeFilesInParallel(
     );
     failed = false;
   } finally {
+    const threadIds = workers.map((w) => w.threadId);
     await Promise.all(workers.map((w) => w.terminate()));
     // A worker stopped mid-pack leaves its unfinished pack behind.
-    if (failed) removeOwnTempFiles(join(repo.objectsDir, 'pack'));
+    if (failed) removeOwnTempFiles(join(repo.objectsDir, 'pack'), threadIds);
   }
   return oids;
 }
