@@ -1,7 +1,9 @@
-// Worker thread entry: stores the files it is sent (hash, deflate, loose object, raw cache).
+// Worker thread entry: stores the files it is sent (hash, deflate, loose object or pack entry,
+// raw cache).
 import { parentPort, workerData } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
+import { createPackWriter } from './packWriter.js';
 import { repositoryAt } from './repository.js';
 import { storeAnyFileBlob } from './storeBlob.js';
 
@@ -10,29 +12,39 @@ export interface BlobJob {
   size: number;
   meta: EntryMeta;
 }
-export interface BlobBatch {
-  id: number;
-  jobs: BlobJob[];
+export interface BlobWorkerData {
+  repoDir: string;
+  /** Blobs go into one pack per worker (finished on a `finish` message), not loose objects. */
+  pack: boolean;
 }
+export type BlobWorkerRequest = { id: number; jobs: BlobJob[] } | { finish: true };
+export type BlobWorkerError = { code?: string; message: string; hint?: string; data?: Record<string, unknown>; errno?: string };
 export type BlobBatchResult =
   | { id: number; oids: string[] }
-  | { id: number; error: { code?: string; message: string; hint?: string; data?: Record<string, unknown>; errno?: string } };
+  | { finished: string | null }
+  | { error: BlobWorkerError };
 
-const repo = repositoryAt((workerData as { repoDir: string }).repoDir);
+const { repoDir, pack: usePack } = workerData as BlobWorkerData;
+const repo = repositoryAt(repoDir);
+const pack = usePack ? createPackWriter(repo) : undefined;
 
-parentPort!.on('message', async (batch: BlobBatch) => {
+parentPort!.on('message', async (request: BlobWorkerRequest) => {
   try {
+    if ('finish' in request) {
+      parentPort!.postMessage({ finished: pack?.finish() ?? null } satisfies BlobBatchResult);
+      return;
+    }
     const oids: string[] = [];
-    for (const job of batch.jobs) {
+    for (const job of request.jobs) {
       // Buffers arrive as Uint8Arrays through postMessage.
       const meta = { ...job.meta, xattrs: job.meta.xattrs.map((x) => ({ name: x.name, value: Buffer.from(x.value) })) };
-      oids.push(await storeAnyFileBlob(repo, job.absPath, meta, job.size));
+      oids.push(await storeAnyFileBlob(repo, job.absPath, meta, job.size, pack));
     }
-    parentPort!.postMessage({ id: batch.id, oids } satisfies BlobBatchResult);
+    parentPort!.postMessage({ id: request.id, oids } satisfies BlobBatchResult);
   } catch (err) {
+    pack?.abort();
     const e = err as Error & { code?: string; errno?: unknown };
     parentPort!.postMessage({
-      id: batch.id,
       error: err instanceof HacktreeError
         ? { code: err.code, message: err.message, hint: err.hint, data: err.data }
         : { message: e.message, errno: typeof e.code === 'string' ? e.code : undefined },

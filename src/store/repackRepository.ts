@@ -5,7 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { listDirectory } from './listDirectory.js';
 import type { Repository } from './repository.js';
 
-/** The packs' total size in bytes (packs exist only after a native `git gc` or `git repack`). */
+/** The packs' total size in bytes (packs come from big commits, pulls and native `git gc`). */
 export function packBytes(repo: Repository): number {
   const dir = join(repo.objectsDir, 'pack');
   return listDirectory(dir).filter((n) => /\.(pack|idx|rev|bitmap)$/.test(n)).reduce((sum, n) => sum + statSync(join(dir, n)).size, 0);

@@ -5,6 +5,7 @@ import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { looseObjectPath, writeFramedObject, writeObject } from './objectStore.js';
+import type { PackWriter } from './packWriter.js';
 import { ensureRawObject } from './rawCache.js';
 import type { Repository } from './repository.js';
 
@@ -21,9 +22,10 @@ let scratch = Buffer.alloc(0);
 
 /**
  * Stores a file read from disk, read once straight into a framed git object buffer so the
- * content is never copied. Files are read whole: the largest in a root are tens of MB.
+ * content is never copied. Files are read whole: the largest in a root are tens of MB. With
+ * `pack`, the blob goes into that pack (unless stored already) rather than a loose object.
  */
-export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Oid {
+export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number, pack?: PackWriter): Oid {
   const header = objectHeader('blob', size);
   if (scratch.length < header.length + size) scratch = Buffer.allocUnsafe(Math.max(header.length + size, 1 << 20));
   const framed = scratch.subarray(0, header.length + size);
@@ -45,18 +47,28 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
     closeSync(fd);
   }
   const oid = createHash('sha1').update(framed).digest('hex') as Oid;
-  const loose = looseObjectPath(repo, oid);
-  if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
-  ensureRawObject(repo, oid, meta, framed.subarray(header.length));
+  const content = framed.subarray(header.length);
+  // Not skipped when the raw file exists: a killed commit leaves raw files whose blobs were in
+  // its unfinished pack.
+  if (pack) {
+    pack.add(oid, 'blob', content);
+  } else {
+    const loose = looseObjectPath(repo, oid);
+    if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
+  }
+  ensureRawObject(repo, oid, meta, content);
   return oid;
 }
 
 /** Above this size a file is streamed in chunks rather than read whole. */
 export const LARGE_FILE_BYTES = 8 << 20;
 
-/** Stores a file from disk: small ones read whole (fast), large ones streamed (bounded memory). */
-export async function storeAnyFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Promise<Oid> {
-  if (size <= LARGE_FILE_BYTES) return storeFileBlob(repo, absPath, meta, size);
+/**
+ * Stores a file from disk: small ones read whole (fast; into `pack` when given), large ones
+ * streamed (bounded memory) as loose objects.
+ */
+export async function storeAnyFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number, pack?: PackWriter): Promise<Oid> {
+  if (size <= LARGE_FILE_BYTES) return storeFileBlob(repo, absPath, meta, size, pack);
   const { storeLargeFileBlob } = await import('./storeLargeFileBlob.js');
   return storeLargeFileBlob(repo, absPath, meta, size);
 }

@@ -8,7 +8,7 @@ import type { EntryMeta } from '../model/fsEntry.js';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { tempPath, translateWriteError } from './atomicWrite.js';
-import { DEFLATE_LEVEL, looseObjectPath } from './objectStore.js';
+import { DEFLATE_OPTIONS, looseObjectPath } from './objectStore.js';
 import { applyMetaToFd, rawObjectPath } from './rawCache.js';
 import type { Repository } from './repository.js';
 
@@ -34,7 +34,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     looseFd = openSync(looseTmp, 'wx', 0o600);
     rawFd = openSync(rawTmp, 'wx', 0o600);
     const out = looseFd;
-    const deflate = createDeflate({ level: DEFLATE_LEVEL });
+    const deflate = createDeflate(DEFLATE_OPTIONS);
     deflate.on('data', (chunk: Buffer) => {
       try {
         writeAll(out, chunk);

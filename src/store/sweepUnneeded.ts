@@ -14,7 +14,7 @@ export interface SweepReport {
   rawFiles: number;
   /** What the removals return: the sizes of the files whose last link went. */
   bytes: number;
-  /** Packs (from a native `git gc`): their objects are not counted here. */
+  /** Packs (big commits', pulls', native `git gc`'s): their objects are not counted here. */
   packs: number;
 }
 

@@ -5,7 +5,7 @@ import type { Repository } from './repository.js';
 import { listDirectory } from './listDirectory.js';
 
 /**
- * Packs come from a pull or a native `git gc`, so native git is there to check them: `git
+ * Packs come from big commits, pulls and native `git gc`; native git checks them: `git
  * verify-pack` re-hashes every object of a pack against its index. hacktree does not parse packs
  * itself: the reachability pass reads packed objects through `git cat-file --batch`.
  */
