@@ -5,7 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { parseAptMirror } from '../model/aptMirror.js';
 import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
-import { commitRoot } from '../root/commitRoot.js';
+import { commitLayers } from '../store/commitLayers.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { prepareBuildRoot } from './prepareBuildRoot.js';
@@ -55,7 +55,7 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   const repo = openRepository(options.repoDir);
   if (options.from !== undefined) {
     const layer = fromLayer(options.from);
-    const committed = await commitRoot({
+    const committed = await commitLayers({
       repoDir: options.repoDir,
       branch,
       layers: [layer],
@@ -72,7 +72,7 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   try {
     const rootfs = join(holder, 'rootfs');
     await runDebootstrap({ suite, rootfs, mirror, onOutput: options.onOutput });
-    const committed = await commitRoot({
+    const committed = await commitLayers({
       repoDir: options.repoDir,
       branch,
       layers: [{ type: 'dir', value: rootfs }],

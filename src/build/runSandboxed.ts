@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
-import { readTopLevel, sandboxArgs, type TopLevelEntry } from '../root/sandboxArgs.js';
+import { readTopLevel, sandboxArgs, type TopLevelEntry } from '../store/sandboxArgs.js';
 
 /** Where the host work directory and the install destination appear inside the sandbox. */
 export const BUILD_DIR = '/build';

@@ -10,7 +10,7 @@ import { openRepository } from '../store/repository.js';
 import { layersOf, publicPathOf, readDeployState } from './deploymentState.js';
 import { countMountsAt, isShowing } from './mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
-import { sandboxArgs } from './sandboxArgs.js';
+import { sandboxArgs } from '../store/sandboxArgs.js';
 
 export interface RunInRootOptions {
   repoDir: string;

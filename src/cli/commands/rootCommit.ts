@@ -24,10 +24,10 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 root commit root-w1 --tree dir=/srv/rootfs', 'commit a directory')
       .example('$0 root commit test --tree ref=root-w1 --tree tar=extra.tar.gz --union', 'layer a tarball over a root'),
   handler: async (argv) => {
-    const { commitRoot } = await import('../../root/commitRoot.js');
+    const { commitLayers } = await import('../../store/commitLayers.js');
     const { parseTreeLayerSpec } = await import('../../model/treeLayerSpec.js');
     const progress = progressBar(argv);
-    const result = await commitRoot({
+    const result = await commitLayers({
       repoDir: argv.repo,
       branch: argv.branch,
       layers: argv.tree.map(parseTreeLayerSpec),

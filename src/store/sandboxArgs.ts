@@ -1,6 +1,9 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
+// bubblewrap's arguments for running a command with a checked-out tree as `/`. Both halves run
+// such sandboxes (`root run`, config.d, builds), so it sits below them, beside the checkouts.
+
 export interface SandboxLayout {
   /** Becomes `/`, read-only. */
   rootDir: string;

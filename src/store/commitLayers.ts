@@ -1,13 +1,13 @@
 import { serializeManifest } from '../model/manifest.js';
 import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { unionLayers, type Layer } from '../model/unionLayers.js';
-import { commitSnapshot, type CommittedSnapshot } from '../store/commitSnapshot.js';
-import { readLayer } from '../store/readLayer.js';
-import { withRepoWrite } from '../store/withRepoWrite.js';
-import { openRepository } from '../store/repository.js';
-import type { ProgressCallback } from '../store/storeFilesInParallel.js';
+import { commitSnapshot, type CommittedSnapshot } from './commitSnapshot.js';
+import { readLayer } from './readLayer.js';
+import { withRepoWrite } from './withRepoWrite.js';
+import { openRepository } from './repository.js';
+import type { ProgressCallback } from './storeFilesInParallel.js';
 
-export interface CommitRootOptions {
+export interface CommitLayersOptions {
   repoDir: string;
   branch: string;
   layers: readonly TreeLayerSpec[];
@@ -21,8 +21,8 @@ export interface CommitRootOptions {
   onProgress?: ProgressCallback;
 }
 
-/** `hacktree root commit`: layers, in order, into one commit on BRANCH. */
-export async function commitRoot(options: CommitRootOptions): Promise<CommittedSnapshot & { entries: number }> {
+/** Layers, in order, into one commit on BRANCH (`hacktree root commit`, `hacktree bootstrap`). */
+export async function commitLayers(options: CommitLayersOptions): Promise<CommittedSnapshot & { entries: number }> {
   const repo = openRepository(options.repoDir);
   return withRepoWrite(repo, async (refs) => {
     const layers: Layer[] = [];
