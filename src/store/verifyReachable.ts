@@ -106,7 +106,7 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     const top = parseTree((await readObject(repo, tree)).body, tree);
     if (!top.some((e) => e.name === FILES_ENTRY || e.name === META_ENTRY)) return;
     try {
-      const snapshot = await readSnapshot(repo, tree);
+      const snapshot = await readSnapshot(repo, tree, { verify: true });
       // A pull's quarantine ref is checked, but its raw objects come only when the pull moves the branch.
       if (isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
     } catch (err) {
