@@ -4,18 +4,19 @@ import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
 import { renderError } from './renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
-// so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms).
+// so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms), nor do
+// the plain forms of `root status` and `checkout` (quickCommands.ts).
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${hacktreeVersion()}\n`);
   process.exit(0);
 }
-const quickStatus = argv[0] === 'root' && argv[1] === 'status' ? (await import('./quickRootStatus.js')).parseQuickRootStatus(argv.slice(2)) : null;
+const quick = argv[0] === 'root' || argv[0] === 'checkout' ? (await import('./quickCommands.js')).parseQuickCommand(argv) : null;
 const verbose = argv.includes('-v') || argv.includes('--verbose');
 const json = argv.includes('--json');
 
 try {
-  if (quickStatus) await quickStatus();
+  if (quick) await quick();
   else await runWithYargs();
 } catch (err) {
   reportError(err);

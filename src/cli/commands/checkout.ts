@@ -19,10 +19,13 @@ export const checkoutCommand: CommandModule<GlobalArgs, Args> = {
       .option('copy', { type: 'boolean', default: false, describe: 'independent writable copies instead of hardlinks (editing a hardlinked file in place would corrupt the store)' })
       .example('$0 checkout root-3.2-runtime-opt-x86_64 /srv/roots/3.2', 'hardlinked, read-only use')
       .example('$0 checkout root-w1 /tmp/w1 --copy', 'a private copy to edit'),
-  handler: async (argv) => {
-    const { checkoutRevision } = await import('../../root/checkoutRevision.js');
-    const progress = progressBar(argv);
-    const result = await checkoutRevision({ repoDir: argv.repo, revision: argv.ref, dest: argv.dest, copy: argv.copy, onProgress: progress.report }).finally(progress.finish);
-    printResult(argv, result, () => `checked out ${result.commit} to ${result.dest} (${result.linked} linked, ${result.copied} copied)`, false);
-  },
+  handler: printCheckout,
 };
+
+/** The handler, also run by main's quick path (see quickCommands). */
+export async function printCheckout(argv: Args): Promise<void> {
+  const { checkoutRevision } = await import('../../root/checkoutRevision.js');
+  const progress = progressBar(argv);
+  const result = await checkoutRevision({ repoDir: argv.repo, revision: argv.ref, dest: argv.dest, copy: argv.copy, onProgress: progress.report }).finally(progress.finish);
+  printResult(argv, result, () => `checked out ${result.commit} to ${result.dest} (${result.linked} linked, ${result.copied} copied)`, false);
+}

@@ -19,7 +19,7 @@ export const rootStatusCommand: CommandModule<GlobalArgs, Args> = {
   handler: printRootStatus,
 };
 
-/** The handler, also run by main's quick path (see quickRootStatus). */
+/** The handler, also run by main's quick path (see quickCommands). */
 export async function printRootStatus(argv: Args): Promise<void> {
   const { rootStatus, describeDeployment } = await import('../../root/rootStatus.js');
   const { resolvePrefix } = await import('../../root/resolvePrefix.js');
