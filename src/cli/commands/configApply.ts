@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -19,7 +20,7 @@ export const configApplyCommand: CommandModule<GlobalArgs, Args> = {
       .option('scripts', { type: 'string', describe: 'run the executable files of this directory instead of the root\'s etc/hacktree/config.d' })
       .option('shell', { type: 'boolean', default: false, describe: 'on a terminal: when a script fails, open a shell in the shadow, then ask whether to apply' })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds each script may run before its sandbox is killed' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .example('$0 config apply 3.2-runtime-opt-x86_64', 'run the root\'s own /etc/hacktree/config.d scripts')
       .example('$0 config apply 3.2-runtime-opt-x86_64 --scripts /srv/admin/config.d --timeout 60', 'an admin\'s own scripts, one minute each'),
   handler: async (argv) => {

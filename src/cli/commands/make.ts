@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { rootOrEnvironment } from '../rootOrEnvironment.js';
 import { stepReporter } from '../stepReporter.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   flavor?: 'opt' | 'debug';
@@ -27,7 +28,7 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
       .option('base', { type: 'string', describe: 'base toolchain root, branch base/BASE-ARCH', defaultDescription: 'debian-bookworm' })
       .option('out', { type: 'string', default: 'hacktree-out', describe: 'where the local artifacts and the build log go' })
       .option('install', { type: 'boolean', default: true, describe: 'install into local/root-NAME and redeploy (--no-install: only write the artifacts)' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .option('jobs', { alias: 'j', type: 'number', describe: 'make -jN', defaultDescription: 'the number of CPUs' })
       .option('keep-failed', { type: 'boolean', default: false, describe: 'keep the work directory of a failed build' })
       .example('HACKTREE_ROOT=3.2-runtime-debug-x86_64 $0 make debug', 'rebuild this component with -O0 -g3 and put it into the deployed root')

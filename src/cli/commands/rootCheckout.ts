@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -16,7 +17,7 @@ export const rootCheckoutCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name (branch root-NAME, or local/root-NAME when it exists)' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .option('commit', { type: 'string', describe: 'deploy this commit or ref instead of the branch tip' })
       .option('keep', { type: 'number', default: 2, describe: 'deployments kept, the current one included' })
       .example('$0 root checkout 3.2-runtime-opt-x86_64', 'publish the root at /opt/hacktree/root-3.2-runtime-opt-x86_64')

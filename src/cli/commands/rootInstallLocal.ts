@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
+import { describeRedeploy } from '../describeRedeploy.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
 import { rootOrEnvironment } from '../rootOrEnvironment.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   artifacts: string[];
@@ -18,7 +20,7 @@ export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('artifacts', { type: 'string', array: true, demandOption: true, describe: 'local artifact tarballs (o=local, r= and b= of the root)' })
       .option('root', { type: 'string', describe: 'the root (default: HACKTREE_ROOT)' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .option('deploy', { type: 'boolean', default: true, describe: 'redeploy the root if it is deployed at the prefix (--no-deploy: commit only)' })
       .example('$0 root install-local zlib-runtime,b=opt,o=local,r=3.2-opt-x86_64,v=1.3,.tar.gz --root 3.2-runtime-opt-x86_64', 'replace zlib in the runtime root, and redeploy it')
       .example('HACKTREE_ROOT=3.2-devel-opt-x86_64 $0 root install-local out/*.tar.gz --no-deploy', 'commit on the local branch only'),
@@ -41,7 +43,7 @@ export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
         : `${result.branch} ${result.commit}: already installed, nothing committed`,
       ...(result.committed ? result.replaced.map((a) => `  replaced ${a}`) : []),
       ...(result.committed ? result.droppedDevel.map((d) => `  dropped ${d.artifact}: ${d.reason}`) : []),
-      result.deploy.redeployed ? `redeployed at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
+      describeRedeploy(result.deploy),
     ], false);
   },
 };

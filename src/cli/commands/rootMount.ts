@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -16,7 +17,7 @@ export const rootMountCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('names', { type: 'string', array: true, default: [], describe: 'roots to mount' })
       .option('all', { type: 'boolean', default: false, describe: 'every deployed root' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .example('$0 root mount --all', 'at boot: publish every deployed root')
       .example('$0 root mount 3.2-runtime-opt-x86_64', 'one root'),
   handler: async (argv) => {

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
+import { describeRedeploy } from '../describeRedeploy.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -15,7 +17,7 @@ export const rootResetCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name VERSION-KIND-FLAVOR-ARCH' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .option('deploy', { type: 'boolean', default: true, describe: 'redeploy master if the root is deployed (--no-deploy: drop the branch only)' })
       .example('$0 root reset 3.2-runtime-opt-x86_64', 'back to master, deployed'),
   handler: async (argv) => {
@@ -31,7 +33,7 @@ export const rootResetCommand: CommandModule<GlobalArgs, Args> = {
     }).finally(progress.finish);
     printResult(argv, result, () => [
       `dropped local/root-${result.root} (was ${result.dropped}); root-${result.root} is ${result.master}`,
-      result.deploy.redeployed ? `redeployed master at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
+      describeRedeploy(result.deploy, 'master'),
     ], false);
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -14,7 +15,7 @@ export const rootRunCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name (its deployment if deployed, else a temporary checkout)' })
       .positional('command', { type: 'string', array: true, default: [], describe: 'the command and its arguments, after --' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .example('$0 root run 3.2-sdk-opt-x86_64 -- gcc --version', 'like a virtual environment')
       .example("$0 root run 3.2-runtime-opt-x86_64 -- /bin/sh -c 'echo ok'", 'a shell command'),
   handler: async (argv) => {

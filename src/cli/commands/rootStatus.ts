@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name?: string;
@@ -13,7 +14,7 @@ export const rootStatusCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', describe: 'one root (default: every deployed root)' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, the config file, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .example('$0 root status', 'every deployed root')
       .example('$0 root status 3.2-runtime-opt-x86_64 --json', 'one root, as JSON'),
   handler: printRootStatus,

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
+import { describeRedeploy } from '../describeRedeploy.js';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -15,7 +17,7 @@ export const rootUpdateCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name VERSION-KIND-FLAVOR-ARCH' })
-      .option('prefix', { type: 'string', describe: 'deployment prefix (default: HACKTREE_PREFIX, "prefix" in /etc/hacktree/hacktree.conf, /opt/hacktree)' })
+      .option('prefix', prefixOption)
       .option('deploy', { type: 'boolean', default: true, describe: 'redeploy if the root is deployed (--no-deploy: commit only)' })
       .example('$0 root update 3.2-runtime-opt-x86_64', 'after a new compose of root-3.2-runtime-opt-x86_64'),
   handler: async (argv) => {
@@ -35,7 +37,7 @@ export const rootUpdateCommand: CommandModule<GlobalArgs, Args> = {
         : `local/root-${result.root} ${result.commit}: already built on master ${result.to.slice(0, 12)}`,
       ...result.droppedDevel.map((d) => `  dropped ${d.artifact}: ${d.reason}`),
       ...(result.configReplayed > 0 ? [`  re-ran config.d scripts: ${result.configReplayed} commit(s) replayed`] : []),
-      result.deploy.redeployed ? `redeployed at ${result.deploy.prefix}` : `not redeployed: ${result.deploy.skipped}`,
+      describeRedeploy(result.deploy),
     ], false);
   },
 };
