@@ -18,14 +18,8 @@ w1=$(bench_w1)
 bench_workdir
 
 dist=$top/dist
-revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build; then
-  say "building hacktree into the work directory"
-  snapshot=$work/hacktree
-  mkdir -p "$snapshot"
-  cp "$top/package.json" "$snapshot/"
-  ln -s "$top/node_modules" "$snapshot/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2
+  bench_snapshot
   dist=$snapshot/dist
 fi
 [[ -e $dist/bench/buildTimes.js ]] || { echo "bench/build.sh: $dist/bench/buildTimes.js is missing: build first (npm run build)" >&2; exit 1; }

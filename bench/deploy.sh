@@ -19,16 +19,9 @@ w1=$(bench_w1)
 bench_workdir
 
 bin=$top/bin/hacktree.js
-revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build; then
-  say "building hacktree into the work directory"
-  mkdir -p "$work/hacktree/bin"
-  cp "$top/bin/hacktree.js" "$work/hacktree/bin/"
-  cp "$top/package.json" "$work/hacktree/"
-  ln -s "$top/node_modules" "$work/hacktree/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$work/hacktree/dist" && npm run --silent bundle -- --outdir="$work/hacktree/dist/bin") >&2 \
-    || { say "the build failed: nothing was measured"; exit 1; }
-  bin=$work/hacktree/bin/hacktree.js
+  bench_snapshot
+  bin=$snapshot/bin/hacktree.js
 fi
 
 say "committing W1 and a one-file change on top of it (untimed)"

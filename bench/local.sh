@@ -18,15 +18,8 @@ w1_debs=$(dirname "$w1")/debs
 bench_workdir
 
 bin=$top/bin/hacktree.js
-revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build; then
-  say "building hacktree into the work directory"
-  snapshot=$work/hacktree
-  mkdir -p "$snapshot/bin"
-  cp "$top/bin/hacktree.js" "$snapshot/bin/"
-  cp "$top/package.json" "$snapshot/"
-  ln -s "$top/node_modules" "$snapshot/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2
+  bench_snapshot
   bin=$snapshot/bin/hacktree.js
 fi
 export HACKTREE_REPO=$work/repo

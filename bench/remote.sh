@@ -17,7 +17,6 @@ bench_options remote "$@"
 bin=$top/bin/hacktree.js
 server_main=$top/dist/test/helpers/gitHttpServerProcess.js
 [[ -f $server_main ]] || { say "run npm run build first ($server_main is missing)"; exit 1; }
-revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 
 w1=$(bench_w1)
 
