@@ -214,41 +214,56 @@ tar -C "$w1_nodev" -cf - . | cat >/dev/null
 
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
 
+# Nothing is removed between timed runs (the work directory goes at exit): this ext4 has no
+# journal, and then the inode allocator passes over every inode freed in the last minute or
+# more (ext4's recently_deleted()), reading its inode table block: after removing a round's
+# repositories, whichever tool ran next paid up to ~3 s of kernel time creating files (seen in
+# perf as find_inode_bit/recently_deleted). The tools also take turns at going first, since
+# each leaves its writes to the page cache's writeback for the next to share the disk with.
+
 # (a) commit, and (c) the same tree again; the last round's repositories serve (b).
-for ((i = 1; i <= runs; i++)); do
-  round=$work/commit.$i
-  mkdir -p "$round"
-  # Repositories are created untimed for every tool alike: the comparison is the commit.
-  if ! $anchors_only; then
-    untimed "${hacktree[@]}" init --repo "$round/hacktree"
-    timed commit "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
-    timed commit-again "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
-  fi
+commit_hacktree() {
+  untimed "${hacktree[@]}" init --repo "$round/hacktree"
+  timed commit "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
+  timed commit-again "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
+}
+commit_ostree() {
   untimed ostree --repo="$round/ostree" init --mode=bare
   timed ostree-commit ostree commit --repo="$round/ostree" -b w1 --tree=dir="$w1_nodev"
+}
+commit_git() {
   untimed git init -q --bare "$round/git"
   # gc.auto=0: git's automatic gc would otherwise pack in the background, during the next run.
   timed git-commit env GIT_DIR="$round/git" GIT_WORK_TREE="$w1" \
     bash -c 'git -c gc.auto=0 add -A && git -c gc.auto=0 commit -q -m w1'
-  ((i == runs)) || untimed rm -rf "$round"
+}
+# Repositories are created untimed for every tool alike: the comparison is the commit.
+commit_tools=(commit_ostree commit_git)
+$anchors_only || commit_tools=(commit_hacktree "${commit_tools[@]}")
+for ((i = 1; i <= runs; i++)); do
+  round=$work/commit.$i
+  mkdir -p "$round"
+  for ((t = 0; t < ${#commit_tools[@]}; t++)); do
+    "${commit_tools[(i - 1 + t) % ${#commit_tools[@]}]}"
+  done
 done
 last=$work/commit.$runs
 
-# (b) checkout
+# (b) checkout; cp -al copies the hacktree checkout of its round (the ostree one without it).
+checkout_hacktree() { timed checkout "${hacktree[@]}" checkout root-w1 "$round/hacktree" --repo "$last/hacktree"; }
+checkout_ostree() { timed ostree-checkout ostree checkout --repo="$last/ostree" w1 "$round/ostree"; }
+checkout_tools=(checkout_ostree)
+$anchors_only || checkout_tools=(checkout_hacktree "${checkout_tools[@]}")
+if $anchors_only; then note "cp -al copied the ostree checkout (W1 without /dev), not a hacktree checkout"; fi
 for ((i = 1; i <= runs; i++)); do
   round=$work/checkout.$i
   mkdir -p "$round"
-  if ! $anchors_only; then
-    timed checkout "${hacktree[@]}" checkout root-w1 "$round/hacktree" --repo "$last/hacktree"
-    cp_source=$round/hacktree
-  fi
-  timed ostree-checkout ostree checkout --repo="$last/ostree" w1 "$round/ostree"
-  if $anchors_only; then
-    cp_source=$round/ostree
-    if ((i == 1)); then note "cp -al copied the ostree checkout (W1 without /dev), not a hacktree checkout"; fi
-  fi
+  for ((t = 0; t < ${#checkout_tools[@]}; t++)); do
+    "${checkout_tools[(i - 1 + t) % ${#checkout_tools[@]}]}"
+  done
+  cp_source=$round/hacktree
+  $anchors_only && cp_source=$round/ostree
   timed cp-al cp -al "$cp_source" "$round/cp"
-  untimed rm -rf "$round"
 done
 
 # (e) start-up time, against node's own start-up
@@ -287,7 +302,6 @@ else
       --root 12-opt-x86_64 --flavor opt --arch x86_64 --out "$artifacts"
     components+=("\"$pkg\"")
   done
-  rm -rf "$work/debs"
   shopt -s nullglob
   tarballs=("$artifacts"/*.tar.gz)
   shopt -u nullglob
@@ -300,7 +314,6 @@ else
     untimed "${hacktree[@]}" init --repo "$repo"
     timed import "${hacktree[@]}" artifact import "${tarballs[@]}" --repo "$repo"
     timed compose "${hacktree[@]}" root compose 12-devel-opt-x86_64 --roots "$work/roots" --artifacts "$artifacts" --repo "$repo"
-    untimed rm -rf "$repo"
   done
 fi
 

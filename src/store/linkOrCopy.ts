@@ -24,10 +24,14 @@ export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): b
     linkSync(rawEntryPath(repo, entry), dest);
     return true;
   } catch (err) {
-    const errno = errnoOf(err);
-    if (errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM') return false;
+    if (isLinkImpossible(errnoOf(err))) return false;
     throw err;
   }
+}
+
+/** The link(2) failures placeEntry handles: the raw entry is missing, or linking is impossible here. */
+export function isLinkImpossible(errno: string | undefined): boolean {
+  return errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM';
 }
 
 export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, copy: boolean): Promise<PlaceResult> {
