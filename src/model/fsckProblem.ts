@@ -6,6 +6,8 @@ export type FsckProblemKind =
   | 'object-missing'
   /** A commit's tree that is not a valid snapshot (meta record unparsable, files/ disagreeing with it). */
   | 'snapshot-invalid'
+  /** A snapshot's derived entry cache (hacktree/statcache/entries) that disagrees with its objects. */
+  | 'entry-cache-invalid'
   /** A pack that `git verify-pack` rejects (or that could not be verified). */
   | 'pack-invalid'
   /** A raw cache file whose content does not hash to the id in its name. */

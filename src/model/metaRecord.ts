@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry, Xattr } from './fsEntry.js';
-import { compareRepoPaths, parseCanonicalRepoPath, TOP, type RepoPath } from './repoPath.js';
+import { compareRepoPaths, parseCanonicalRepoPath, TOP } from './repoPath.js';
 
 /**
  * The meta record: one line per entry, sorted by path, holding what git trees cannot

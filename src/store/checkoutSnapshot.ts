@@ -9,7 +9,7 @@ import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 import { isLinkImpossible, placeEntry, tryLinkEntry } from './linkOrCopy.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
-import { rawEntryPath, type RawEntry } from './rawCache.js';
+import { rawEntryPath } from './rawCache.js';
 import { makeSpecialFiles } from './makeSpecialFile.js';
 
 export interface CheckoutOptions {
@@ -91,18 +91,20 @@ async function populate(
   // makes the first: mkdir and link are most of a checkout's time, kernel time that runs in
   // parallel on ext4. Sending them through libuv's thread pool instead, 4-16 at a time,
   // measured no faster (an async call per entry costs as much as it saves).
-  const helper = options.copy !== true && entries.length >= HELPER_MIN_ENTRIES ? startLinkHelper<RawEntry>() : undefined;
+  const helper = options.copy !== true && entries.length >= HELPER_MIN_ENTRIES ? startLinkHelper() : undefined;
   const split = helper ? Math.ceil(entries.length * (1 - HELPER_SHARE)) : entries.length;
   try {
     // The directories before the split that hold the helper's entries are made first, here.
     const early = helper ? directoriesBefore(entries, split) : [];
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
-    for (let i = split; i < entries.length; i += HELPER_BATCH) {
-      helper!.run(
-        entries.slice(i, i + HELPER_BATCH).map((entry) =>
-          entry.kind === 'dir' ? { mkdir: absOf(entry) } : { source: rawEntryPath(repo, entry), dest: absOf(entry), item: entry },
-        ),
-      );
+    // Sent in batches, so that the helper starts on the first while this thread makes the rest.
+    for (let first = split; first < entries.length; first += HELPER_BATCH) {
+      let pairs = '';
+      for (let i = first; i < Math.min(first + HELPER_BATCH, entries.length); i++) {
+        const entry = entries[i]!;
+        pairs += entry.kind === 'dir' ? `\0${absOf(entry)}\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0`;
+      }
+      helper!.run(first, pairs);
     }
     const made = new Set(early);
     let done = 0;
@@ -124,9 +126,10 @@ async function populate(
       result.linked += linked;
       for (const failure of failures) {
         // What tryLinkEntry leaves to placeEntry (a missing raw entry, linking impossible here)
-        // is done here; anything else is the error it was.
-        if (!isLinkImpossible(failure.errno) || failure.item === undefined) throw Object.assign(new Error(failure.message), { code: failure.errno });
-        result[await placeEntry(repo, failure.item, absOf(failure.item), false)]++;
+        // is done here; anything else (a mkdir that failed too) is the error it was.
+        const entry = entries[failure.index]!;
+        if (entry.kind === 'dir' || !isLinkImpossible(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
+        result[await placeEntry(repo, entry, absOf(entry), false)]++;
       }
     }
   } finally {

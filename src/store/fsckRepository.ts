@@ -67,7 +67,7 @@ async function checkRepository(
   const packs = verifyPacks(repo);
   const raw = await verifyRawCache(repo, { repair, onProgress });
   const coverage = verifyRawCoverage(repo, { repair, damaged: raw.damaged });
-  const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, onProgress });
+  const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
   const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
   const problems = [...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {

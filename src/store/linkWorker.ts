@@ -4,7 +4,7 @@ import { linkSync, mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 /**
- * Operations as NUL-separated pairs (no path holds a NUL), made in order: SOURCE, DEST links
+ * Operations as NUL-terminated pairs (no path holds a NUL), made in order: SOURCE, DEST links
  * DEST to SOURCE; an empty SOURCE makes the directory DEST (mode 0700, as the main thread does).
  */
 export interface LinkBatch {

@@ -8,7 +8,7 @@ import type { Oid } from '../model/oid.js';
 import { joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
 import { readLooseObject, readObject, readObjectOfType } from './objectStore.js';
 import type { Repository } from './repository.js';
-import { readSnapshotBlobIndex, writeSnapshotBlobIndex } from './snapshotBlobIndex.js';
+import { readSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
 
 export interface StoredSnapshot {
   /** The commit's top tree. */
@@ -34,26 +34,25 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
   const files = find(FILES_ENTRY);
   const meta = find(META_ENTRY);
   if (!files || files.mode !== '40000' || !meta) throw notSnapshot(tree, 'it has no files/ tree and meta record');
-  const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
-  const withBlobs = lines.filter((line) => line.kind === 'file' || line.kind === 'symlink') as Array<Extract<FsEntry, { kind: 'file' | 'symlink' }>>;
   // fsck (verify) walks files/ itself: that files/ holds exactly what the meta record lists is one of its checks.
-  const indexed = options.verify === true ? null : readSnapshotBlobIndex(repo, tree, withBlobs.length);
-  if (indexed !== null) {
-    // Completed in place: a copy per entry cost a tenth of a W1 checkout in allocation and GC.
-    for (let i = 0; i < withBlobs.length; i++) withBlobs[i]!.oid = indexed[i]!;
-  } else {
+  let entries = options.verify === true ? null : readSnapshotEntryCache(repo, tree);
+  if (entries === null) {
+    const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
     const oids = new Map<string, Oid>();
     await collectBlobs(repo, files.oid, TOP, oids);
-    for (const line of withBlobs) {
+    for (const line of lines) {
+      if (line.kind !== 'file' && line.kind !== 'symlink') continue;
       const oid = oids.get(line.path);
       if (!oid) throw notSnapshot(tree, `the meta record lists ${line.path} but files/ does not hold it`);
       oids.delete(line.path);
-      line.oid = oid;
+      // Completed in place: a copy per entry cost a tenth of a W1 checkout in allocation and GC.
+      (line as Extract<FsEntry, { kind: 'file' | 'symlink' }>).oid = oid;
     }
     if (oids.size > 0) throw notSnapshot(tree, `files/ holds ${[...oids.keys()][0]} which the meta record does not list`);
-    writeSnapshotBlobIndex(repo, tree, withBlobs.map((line) => line.oid));
+    entries = lines as FsEntry[];
+    // Not by fsck, which checks the file instead (checkSnapshotEntryCache).
+    if (options.verify !== true) writeSnapshotEntryCache(repo, tree, entries);
   }
-  const entries = lines as FsEntry[];
   const manifestEntry = find(MANIFEST_ENTRY);
   const artifactEntry = find(ARTIFACT_ENTRY);
   return {

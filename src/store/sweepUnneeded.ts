@@ -44,6 +44,15 @@ export async function sweepUnneeded(repo: Repository, needed: NeededObjects, opt
       report.rawFiles++;
     }
   }
+  // Derived entry caches of snapshots no kept commit has (not counted: a cache, not data).
+  if (!options.dryRun) {
+    const entriesDir = join(repo.statCacheDir, 'entries');
+    for await (const { fan, names } of listFanOut(entriesDir)) {
+      for (const name of names) {
+        if (LOOSE_NAME.test(name) && !needed.objects.has(`${fan}${name}` as Oid)) rmSync(join(entriesDir, fan, name), { force: true });
+      }
+    }
+  }
   for await (const { fan, names } of listFanOut(repo.objectsDir)) {
     for (const name of names) {
       if (!LOOSE_NAME.test(name) || needed.objects.has(`${fan}${name}` as Oid)) continue;

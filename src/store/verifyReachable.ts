@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { isHacktreeError } from '../errors/HacktreeError.js';
 import { FILES_ENTRY, META_ENTRY } from '../model/commitLayout.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
@@ -11,6 +11,7 @@ import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
 import { listRefs } from './refs.js';
 import type { Repository } from './repository.js';
 import { readShallowCommits } from './shallowCommits.js';
+import { checkSnapshotEntryCache, snapshotEntryCachePath } from './snapshotEntryCache.js';
 import { INCOMING_REF_PREFIX } from './incomingRefs.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
@@ -27,6 +28,8 @@ export interface ReachableOptions {
   corrupt: ReadonlySet<Oid>;
   /** Called with each ref tip's snapshot once it has been found sound. */
   onTipSnapshot?: (ref: string, snapshot: StoredSnapshot) => Promise<void>;
+  /** Remove a damaged entry cache file (the next read makes it again). */
+  repair?: boolean;
   onProgress?: ProgressCallback;
 }
 
@@ -107,6 +110,15 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     if (!top.some((e) => e.name === FILES_ENTRY || e.name === META_ENTRY)) return;
     try {
       const snapshot = await readSnapshot(repo, tree, { verify: true });
+      if (checkSnapshotEntryCache(repo, tree, snapshot.entries) === 'damaged') {
+        const path = snapshotEntryCachePath(repo, tree);
+        const found: FsckProblem = { kind: 'entry-cache-invalid', path, oid: tree, detail: `the entry cache of tree ${tree} (commit ${commit}, ${ref}) disagrees with its objects` };
+        if (options.repair === true) {
+          rmSync(path, { force: true });
+          found.repaired = 'removed; the next read of the snapshot makes it again';
+        }
+        report.problems.push(found);
+      }
       // A pull's quarantine ref is checked, but its raw objects come only when the pull moves the branch.
       if (isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
     } catch (err) {

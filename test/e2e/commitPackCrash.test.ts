@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
-import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
+import { assertFsckClean, snapshotRepoState } from '../helpers/repoState.js';
 
 // A commit of many files writes its blobs into packs (one per worker): killed while it writes
 // them, it leaves no ref, and nothing that fsck does not clear away; the next commit works.

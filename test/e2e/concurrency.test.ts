@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
-import { ARTIFACT_NAME, copySeededRepo, makeSeededRepo, type SeededRepo } from '../helpers/seededRepo.js';
+import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../helpers/seededRepo.js';
 import { spawnHacktree } from '../helpers/spawnHacktree.js';
 
 // Writers take the repository lock (hacktree/lock, holding the writer's pid): several at once

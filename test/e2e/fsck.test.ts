@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
@@ -113,6 +114,54 @@ for (const [name, damage, kind] of [
     assert.equal(run('stat', '-c', '%a %u %g', raw).trim(), '4755 0 0');
   });
 }
+
+for (const [name, damage] of [
+  // Valid trailer, other entries: only fsck can tell (reads trust a sound file).
+  ['a lying', (path: string, json: string) => {
+    const changed = Buffer.from(json.replace('"path":"etc/greeting","mode":420', '"path":"etc/greeting","mode":438'));
+    assert.notEqual(changed.toString(), json);
+    writeFileSync(path, Buffer.concat([changed, createHash('sha256').update(changed).digest()]));
+  }],
+  // A torn or flipped file: its trailer no longer matches, and reads ignore it.
+  ['a damaged', (path: string) => appendFileSync(path, 'junk')],
+] as const) {
+  test(`${name} snapshot entry cache is named by fsck; --repair removes it and the next read makes it again`, () => {
+    const repo = freshRepo(`entry-cache-${name.split(' ')[1]}`);
+    const tree = oidOf(repo, 'root-demo^{tree}');
+    const cache = join(repo, 'hacktree/statcache/entries', tree.slice(0, 2), tree.slice(2));
+    // The first read of the snapshot (here a checkout) writes the cache.
+    assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, `${name}-first`)], { repo }).status, 0);
+    const sound = readFileSync(cache);
+    assertClean(repo);
+    damage(cache, sound.subarray(0, sound.length - 32).toString('utf8'));
+    assertFails(repo, cache);
+    assert.match(runHacktree(['fsck'], { repo }).stdout, /^entry-cache-invalid\t/m);
+    const repair = runHacktree(['fsck', '--repair'], { repo });
+    assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+    assert.equal(existsSync(cache), false);
+    assertClean(repo);
+    const dest = join(tmp, `${name}-again`);
+    assert.equal(runHacktree(['checkout', 'root-demo', dest], { repo }).status, 0);
+    assert.deepEqual(readFileSync(cache), sound, 'made again, as it was');
+    assert.equal(run('stat', '-c', '%a', join(dest, 'etc/greeting')).trim(), '644');
+  });
+}
+
+test('a checkout ignores an entry cache whose trailer does not match, and writes it again', () => {
+  const repo = freshRepo('entry-cache-torn');
+  const tree = oidOf(repo, 'root-demo^{tree}');
+  const cache = join(repo, 'hacktree/statcache/entries', tree.slice(0, 2), tree.slice(2));
+  assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, 'torn-first')], { repo }).status, 0);
+  const sound = readFileSync(cache);
+  // The JSON changed (a mode), the trailer not: the file is not believed.
+  const torn = Buffer.from(sound.toString('latin1').replace('"mode":420', '"mode":438'), 'latin1');
+  assert.notDeepEqual(torn, sound);
+  writeFileSync(cache, torn);
+  const dest = join(tmp, 'torn-checkout');
+  assert.equal(runHacktree(['checkout', 'root-demo', dest], { repo }).status, 0);
+  assert.equal(run('stat', '-c', '%a', join(dest, 'etc/greeting')).trim(), '644');
+  assert.deepEqual(readFileSync(cache), sound);
+});
 
 test('leftover temporary files of dead processes are removed and listed', () => {
   const repo = freshRepo('tmpfiles');

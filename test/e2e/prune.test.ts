@@ -122,6 +122,15 @@ test('prune --dry-run changes nothing and reports what prune --keep 2 then remov
 test('prune --keep 2 after ten composes leaves exactly what the kept commits need; git and hacktree agree', async () => {
   const repo = copyRepo('keep2');
   const objectsBefore = looseObjects(repo).length;
+  // A checkout of the oldest compose leaves its snapshot's entry cache (derived data).
+  ok(repo, ['checkout', composes[0]!, join(work, 'keep2-old')]);
+  rmSync(join(work, 'keep2-old'), { recursive: true, force: true });
+  const oldTree = git(repo, 'rev-parse', `${composes[0]!}^{tree}`).trim();
+  const entryCaches = () => {
+    const dir = join(repo, 'hacktree/statcache/entries');
+    return readdirSync(dir).flatMap((fan) => readdirSync(join(dir, fan)).map((name) => `${fan}${name}`)).sort();
+  };
+  assert.ok(entryCaches().includes(oldTree));
   ok(repo, ['prune', '--keep', '2']);
 
   // History: the two newest commits of each branch, cut the git-native way.
@@ -145,6 +154,10 @@ test('prune --keep 2 after ten composes leaves exactly what the kept commits nee
   const commits = git(repo, 'rev-list', '--all').split('\n').filter(Boolean);
   assert.deepEqual(rawFiles(repo), await rawNeededBy(repo, commits));
   assert.ok(!rawFiles(repo).some((p) => readFileSync(p, 'utf8') === 'note 1\n'), 'the first note\'s raw file is gone');
+
+  // Entry caches: only of trees still there.
+  assert.ok(!entryCaches().includes(oldTree), 'the pruned snapshot\'s entry cache is gone');
+  for (const tree of entryCaches()) assert.ok(onDisk.includes(tree), `entry cache of ${tree}, a kept tree`);
 
   assertFsckClean(repo);
   const log = JSON.parse(ok(repo, ['root', 'log', NAME, '--json']));
