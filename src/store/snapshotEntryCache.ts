@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
@@ -13,13 +13,18 @@ import type { Repository } from './repository.js';
  * parsing the meta record and walking every tree of files/: for W1, ~15 ms instead of ~60 ms
  * (parseMeta alone ~45 ms, run once per process and so never optimized by the JIT; V8's
  * JSON.parse is native) and ~170 ms before there was any such file. The entries were
- * validated when the file was written (parseMeta checks every path), a tree id never changes
+ * validated when the file was written (parseMeta checks every path; writeSnapshot writes it
+ * from the meta record it just made, a read from the one it read), a tree id never changes
  * what it holds, so the file is never stale; its sha256 trailer catches a damaged one, which is
  * then ignored (and written again). fsck reads the objects themselves.
  * Layout: the JSON text, then the 32-byte sha256 of it.
  */
 export function snapshotEntryCachePath(repo: Repository, tree: Oid): string {
   return join(repo.statCacheDir, 'entries', tree.slice(0, 2), tree.slice(2));
+}
+
+export function hasSnapshotEntryCache(repo: Repository, tree: Oid): boolean {
+  return existsSync(snapshotEntryCachePath(repo, tree));
 }
 
 /** Xattr values are Buffers: JSON holds them as hex. */

@@ -81,12 +81,18 @@ test('a corrupted blob is named; --repair rewrites it from its intact raw copy',
   assertClean(repo);
 });
 
-test('a corrupted tree is named, cannot be repaired, and checkout refuses it leaving no destination', () => {
+test('a corrupted tree is named and cannot be repaired; checkout refuses a corrupted top tree leaving no destination', () => {
   const repo = freshRepo('tree');
   const tree = oidOf(repo, 'root-demo:files/usr');
   flipBytes(looseFile(repo, tree));
   assertFails(repo, looseFile(repo, tree));
   assert.equal(runHacktree(['fsck', '--repair'], { repo }).status, 11, 'git objects are not rebuilt from nothing');
+  // A checkout reads the commit, its top tree and the snapshot's entry cache (files/ and the
+  // meta record only when that cache is missing), and links from the raw cache: the top tree
+  // is what it reads every time.
+  const top = oidOf(repo, 'root-demo^{tree}');
+  flipBytes(looseFile(repo, top));
+  assertFails(repo, looseFile(repo, top));
   const dest = join(tmp, 'tree-checkout');
   const checkout = runHacktree(['checkout', 'root-demo', dest], { repo });
   assert.equal(checkout.status, 5);
