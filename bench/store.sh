@@ -180,7 +180,7 @@ report() {
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), hacktree $revision," \
       "$(nproc) cores, $(uname -r), work dir on $(stat -f -c %T "$work"); W1: $w1_entries entries, $w1_size." \
-      "Median of $runs alternating runs each, page cache warm; \`bash bench/store.sh\`."
+      "Median of $runs alternating runs each, page cache warm; \`bash bench/store.sh$( ((runs == 3)) || echo " --runs $runs")\`."
     echo
     echo "| operation | hacktree median (s) | anchor | anchor median (s) | ratio | target |"
     echo "|---|---|---|---|---|---|"
