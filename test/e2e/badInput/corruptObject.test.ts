@@ -9,7 +9,10 @@ import { assertFsckClean, assertRepoUnchanged, gitFsck, snapshotRepoState } from
 import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
 
 // A damaged object is OBJECT_CORRUPT naming it wherever it is read; checkout refuses it and
-// leaves nothing behind; fsck names it.
+// leaves nothing behind; fsck names it. A checkout reads the commit, its top tree and the
+// snapshot's entry cache (files/ and the meta record only without one) and links from the raw
+// cache: a damaged top tree is what every checkout meets; a damaged tree below it only what
+// walks files/ (fsck, native git).
 
 let tmp: string;
 let seed: SeededRepo;
@@ -48,33 +51,48 @@ const damages: Array<{ what: string; damage: (repo: string, oid: string) => void
 ];
 
 for (const { what, damage } of damages) {
-  test(`a loose tree object with ${what}: checkout refuses it with OBJECT_CORRUPT, fsck names it`, async (t) => {
-    const dir = makeTempDir('hacktree-e2e-corrupt-case');
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const repo = copySeededRepo(seed, join(dir, 'repo'));
-    const tree = revParse(repo, 'base:files/usr/bin');
-    damage(repo, tree);
-    const before = snapshotRepoState(repo);
+  for (const [which, rev, readers] of [
+    ['top tree', 'base^{tree}', ['checkout', 'root ls', 'root commit --tree ref=']],
+    // Only fsck and git walk files/ (once the entry cache exists, as it does from the commit).
+    ['tree below the top', 'base:files/usr/bin', []],
+  ] as const) {
+    const refusing = readers.length === 0 ? '' : `${readers.join(', ')} refuse it with OBJECT_CORRUPT, `;
+    test(`a loose ${which} object with ${what}: ${refusing}fsck names it`, async (t) => {
+      const dir = makeTempDir('hacktree-e2e-corrupt-case');
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const repo = copySeededRepo(seed, join(dir, 'repo'));
+      const tree = revParse(repo, rev);
+      damage(repo, tree);
+      const before = snapshotRepoState(repo);
 
-    await t.test('checkout', () => {
-      const dest = join(dir, 'dest');
-      assertCliError(runHacktree(['checkout', 'base', dest], { repo }), 'OBJECT_CORRUPT', [tree]);
-      assert.ok(!existsSync(dest), 'no destination');
-      assert.deepEqual(readdirSync(dir).sort(), ['repo'], 'no staging directory beside the destination');
-    });
-    await t.test('root ls and root commit --tree ref=', () => {
-      assertCliError(runHacktree(['root', 'ls', 'base', 'usr/bin'], { repo }), 'OBJECT_CORRUPT', [tree]);
-      assertCliError(runHacktree(['root', 'commit', 'copy', '--tree', 'ref=base'], { repo }), 'OBJECT_CORRUPT', [tree]);
-    });
-    assertRepoUnchanged(before, snapshotRepoState(repo));
+      if ((readers as readonly string[]).includes('checkout')) {
+        await t.test('checkout', () => {
+          const dest = join(dir, 'dest');
+          assertCliError(runHacktree(['checkout', 'base', dest], { repo }), 'OBJECT_CORRUPT', [tree]);
+          assert.ok(!existsSync(dest), 'no destination');
+          assert.deepEqual(readdirSync(dir).sort(), ['repo'], 'no staging directory beside the destination');
+        });
+      }
+      if ((readers as readonly string[]).includes('root ls')) {
+        await t.test('root ls', () => {
+          assertCliError(runHacktree(['root', 'ls', 'base', 'usr/bin'], { repo }), 'OBJECT_CORRUPT', [tree]);
+        });
+      }
+      if ((readers as readonly string[]).includes('root commit --tree ref=')) {
+        await t.test('root commit --tree ref=', () => {
+          assertCliError(runHacktree(['root', 'commit', 'copy', '--tree', 'ref=base'], { repo }), 'OBJECT_CORRUPT', [tree]);
+        });
+      }
+      assertRepoUnchanged(before, snapshotRepoState(repo));
 
-    await t.test('fsck', () => {
-      const fsck = runHacktree(['fsck'], { repo });
-      assertCliError(fsck, 'FSCK_FAILED');
-      assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${join(repo, looseRel(tree))}\\t`, 'm'), fsck.stdout);
-      assert.notEqual(gitFsck(repo).status, 0, 'native git fsck agrees');
+      await t.test('fsck', () => {
+        const fsck = runHacktree(['fsck'], { repo });
+        assertCliError(fsck, 'FSCK_FAILED');
+        assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${join(repo, looseRel(tree))}\\t`, 'm'), fsck.stdout);
+        assert.notEqual(gitFsck(repo).status, 0, 'native git fsck agrees');
+      });
     });
-  });
+  }
 }
 
 test('a loose blob with flipped bytes: fsck names it, reading it is OBJECT_CORRUPT, fsck --repair restores it from the raw cache', (t) => {
