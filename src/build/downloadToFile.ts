@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, openSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Transform, type Readable } from 'node:stream';
@@ -71,7 +71,17 @@ async function copyStream(source: Readable, transfer: Transfer, onData: Download
     },
   });
   try {
-    await pipeline(source, hashing, createWriteStream(transfer.dest, { flags: 'wx', mode: 0o644 }));
+    // Opened here, not by the stream: a stream that opens its file itself may create it after a
+    // failed transfer has rejected and the caller has removed the partial file (seen in CI: a
+    // truncated download's .partial file outlived its removal).
+    let fd: number;
+    try {
+      fd = openSync(transfer.dest, 'wx', 0o644);
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
+    await pipeline(source, hashing, createWriteStream(transfer.dest, { fd }));
   } catch (err) {
     if (isHacktreeError(err)) throw err;
     // The file being written failing (ENOSPC…) is not the URL's fault: that error goes up as it is.
