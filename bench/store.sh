@@ -44,10 +44,11 @@ for tool in /usr/bin/time ostree git dpkg-deb; do
   command -v "$tool" >/dev/null || { echo "bench/store.sh: $tool is missing (bash .ci/run installs it)" >&2; exit 1; }
 done
 
-say() { echo "bench: $*" >&2; }
+# say, bench_w1 and bench_snapshot; this script keeps its own options and its own median (by
+# sample key).
+source "$top/bench/lib.sh"
 
-say "ensuring W1 (the first time takes minutes)"
-w1=$(bash "$top/test/fixtures/ensureW1.sh")
+w1=$(bench_w1)
 w1_nodev=$(dirname "$w1")/rootfs-nodev
 w1_debs=$(dirname "$w1")/debs
 
@@ -63,14 +64,7 @@ trap cleanup EXIT
 hacktree=(node "$top/bin/hacktree.js")
 revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build && ! $anchors_only; then
-  say "building hacktree into the work directory"
-  snapshot=$work/hacktree
-  mkdir -p "$snapshot/bin"
-  cp "$top/bin/hacktree.js" "$snapshot/bin/"
-  cp "$top/package.json" "$snapshot/"
-  ln -s "$top/node_modules" "$snapshot/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2 \
-    || { say "the build (tsc, bundle) failed: nothing was measured"; exit 1; }
+  bench_snapshot
   hacktree=(node "$snapshot/bin/hacktree.js")
 fi
 
@@ -237,15 +231,23 @@ commit_git() {
   timed git-commit env GIT_DIR="$round/git" GIT_WORK_TREE="$w1" \
     bash -c 'git -c gc.auto=0 add -A && git -c gc.auto=0 commit -q -m w1'
 }
+# take_turns ROUND TOOL...: runs each tool once, the one at position ROUND (from 1, wrapping
+# around) first.
+take_turns() {
+  local first=$1 t
+  shift
+  for ((t = 0; t < $#; t++)); do
+    local at=$(((first - 1 + t) % $# + 1))
+    "${!at}"
+  done
+}
 # Repositories are created untimed for every tool alike: the comparison is the commit.
 commit_tools=(commit_ostree commit_git)
 $anchors_only || commit_tools=(commit_hacktree "${commit_tools[@]}")
 for ((i = 1; i <= runs; i++)); do
   round=$work/commit.$i
   mkdir -p "$round"
-  for ((t = 0; t < ${#commit_tools[@]}; t++)); do
-    "${commit_tools[(i - 1 + t) % ${#commit_tools[@]}]}"
-  done
+  take_turns "$i" "${commit_tools[@]}"
 done
 last=$work/commit.$runs
 
@@ -258,9 +260,7 @@ if $anchors_only; then note "cp -al copied the ostree checkout (W1 without /dev)
 for ((i = 1; i <= runs; i++)); do
   round=$work/checkout.$i
   mkdir -p "$round"
-  for ((t = 0; t < ${#checkout_tools[@]}; t++)); do
-    "${checkout_tools[(i - 1 + t) % ${#checkout_tools[@]}]}"
-  done
+  take_turns "$i" "${checkout_tools[@]}"
   cp_source=$round/hacktree
   $anchors_only && cp_source=$round/ostree
   timed cp-al cp -al "$cp_source" "$round/cp"
