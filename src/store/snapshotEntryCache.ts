@@ -31,15 +31,19 @@ export function hasSnapshotEntryCache(repo: Repository, tree: Oid): boolean {
 /** Xattr values are Buffers: JSON holds them as hex. */
 type CachedEntry = Omit<FsEntry, 'xattrs'> & { xattrs: Array<{ name: string; value: string }> };
 
-export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] | null {
-  let data: Buffer;
+/** The cache file's bytes, or null when there is none. */
+function readCacheFile(repo: Repository, tree: Oid): Buffer | null {
   try {
-    data = readFileSync(snapshotEntryCachePath(repo, tree));
+    return readFileSync(snapshotEntryCachePath(repo, tree));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
     throw err;
   }
-  if (data.length < 32) return null;
+}
+
+export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] | null {
+  const data = readCacheFile(repo, tree);
+  if (data === null || data.length < 32) return null;
   const json = data.subarray(0, data.length - 32);
   if (!createHash('sha256').update(json).digest().equals(data.subarray(data.length - 32))) return null;
   const entries = JSON.parse(json.toString('utf8')) as CachedEntry[];
@@ -77,13 +81,8 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
  * objects themselves), or is damaged (a bad trailer, or other entries).
  */
 export function checkSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): 'absent' | 'sound' | 'damaged' {
-  let data: Buffer;
-  try {
-    data = readFileSync(snapshotEntryCachePath(repo, tree));
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return 'absent';
-    throw err;
-  }
+  const data = readCacheFile(repo, tree);
+  if (data === null) return 'absent';
   const json = serializeEntries(entries);
   const sound = data.length === json.length + 32 && data.subarray(0, json.length).equals(json) && createHash('sha256').update(json).digest().equals(data.subarray(json.length));
   return sound ? 'sound' : 'damaged';
