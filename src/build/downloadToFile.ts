@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, openSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Transform, type Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { createNewFileStream } from './createNewFileStream.js';
 
 export interface DownloadOptions {
   /** Idle time allowed while connecting or between two reads, in ms (default 30 s). */
@@ -71,17 +72,7 @@ async function copyStream(source: Readable, transfer: Transfer, onData: Download
     },
   });
   try {
-    // Opened here, not by the stream: a stream that opens its file itself may create it after a
-    // failed transfer has rejected and the caller has removed the partial file (seen in CI: a
-    // truncated download's .partial file outlived its removal).
-    let fd: number;
-    try {
-      fd = openSync(transfer.dest, 'wx', 0o644);
-    } catch (err) {
-      source.destroy();
-      throw err;
-    }
-    await pipeline(source, hashing, createWriteStream(transfer.dest, { fd }));
+    await pipeline(source, hashing, createNewFileStream(transfer.dest, { source }));
   } catch (err) {
     if (isHacktreeError(err)) throw err;
     // The file being written failing (ENOSPC…) is not the URL's fault: that error goes up as it is.

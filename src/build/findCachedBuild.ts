@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -9,6 +8,7 @@ import { parseArtifactName } from '../model/artifactName.js';
 import { cacheIdOfArtifact, cacheIndexName, parseCacheIndex, type CachedArtifact } from '../model/cacheIndex.js';
 import { listDirectory } from '../store/listDirectory.js';
 import { openCacheStore, type CacheStore } from './cacheStore.js';
+import { createNewFileStream } from './createNewFileStream.js';
 
 export interface FindCachedBuildOptions {
   /** The build's cache id: the `id=` key of its artifacts' names. */
@@ -118,7 +118,7 @@ async function downloadVerified(cache: CacheStore, artifact: CachedArtifact, tmp
     },
   });
   try {
-    await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
+    await pipeline(source, meter, createNewFileStream(tmp, { source }));
   } catch (err) {
     if (isHacktreeError(err)) throw err;
     throw new HacktreeError('CACHE_FAILED', `downloading ${where} failed: ${(err as Error).message}`, {

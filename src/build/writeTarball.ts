@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { open, readFile, rm, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { createNewFileStream } from './createNewFileStream.js';
 import { encodeMemberHeaders } from '../model/encodeMemberHeaders.js';
 import { BLOCK_SIZE } from '../model/tarHeader.js';
 import type { TarMember } from '../model/tarMember.js';
@@ -62,7 +62,7 @@ export async function writeTarball(
         }
       },
       // flush: fsync before close, so the rename never publishes a file still only in the page cache.
-      createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }),
+      createNewFileStream(tmp, { flush: true }),
     );
     await rename(tmp, outPath);
   } catch (err) {
