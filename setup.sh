@@ -21,8 +21,9 @@ esac
 # WebDAV module) serves the artifact cache in the cache tests; patch and the decompressors unpack
 # recipe sources; curl and binutils (readelf) serve bench/build-defaults-by-hand.sh; zlib1g-dev
 # is the host library the sandbox tests must not see; autoconf, automake and libtool let
-# bench/build.sh time the same build outside the sandbox.
-packages=(debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool)
+# bench/build.sh time the same build outside the sandbox; gcc, libc6-dev and libisal-dev build
+# hacktree's native addon (native/build.sh: ISA-L's deflate, writeback).
+packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool)
 
 install_system_packages() {
   local missing=() pkg

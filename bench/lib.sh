@@ -53,8 +53,9 @@ bench_snapshot() {
   cp "$top/bin/hacktree.js" "$snapshot/bin/"
   cp "$top/package.json" "$snapshot/"
   ln -s "$top/node_modules" "$snapshot/node_modules"
-  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin") >&2 \
-    || { say "the build (tsc, bundle) failed: nothing was measured"; exit 1; }
+  (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin" &&
+    bash native/build.sh "$snapshot/dist/native") >&2 \
+    || { say "the build (tsc, bundle, native addon) failed: nothing was measured"; exit 1; }
 }
 
 median() { printf "%s\n" "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }

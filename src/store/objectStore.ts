@@ -1,23 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { hashObject, objectHeader, unframeObject, type GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import { deflateObjectData } from './deflateObject.js';
 import { readPackedObject } from './packedObjectReader.js';
 import type { Repository } from './repository.js';
 
-// Loose objects are written here with node:crypto + zlib level 1 rather than isomorphic-git:
+// Loose objects are written here with node:crypto + deflate level 1 rather than isomorphic-git:
 // measured 6.5 s vs 40.2 s for 38.6k files (../shared/notes/measurements.md).
-export const DEFLATE_LEVEL = Number(process.env.HACKTREE_LOOSE_COMPRESSION ?? 1);
-/**
- * zlib's largest memLevel deflated W1's files 10-20% faster than the default (8) at the same
- * ratio (0.383 vs 0.382 on 156 MB of /usr).
- */
-export const DEFLATE_OPTIONS = { level: DEFLATE_LEVEL, memLevel: 9 };
 
 export function looseObjectPath(repo: Repository, oid: Oid): string {
   return join(repo.objectsDir, oid.slice(0, 2), oid.slice(2));
@@ -34,7 +29,7 @@ export function writeObject(repo: Repository, type: GitObjectType, body: Buffer,
 
 /** Writes an already framed object ("<type> <size>\0<body>") to its loose path. */
 export function writeFramedObject(repo: Repository, path: string, framed: Buffer): void {
-  const deflated = deflateSync(framed, DEFLATE_OPTIONS);
+  const deflated = deflateObjectData(framed);
   writeFileAtomic(repo, path, [deflated], (_tmp, fd) => fs.fchmodSync(fd, 0o444), 'beside');
 }
 

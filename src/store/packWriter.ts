@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import type { GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { packEntryHeader, packHeader } from '../model/packFormat.js';
 import { serializePackIndex, type PackIndexEntry } from '../model/packIndex.js';
 import { tempPathBeside, translateWriteError } from './atomicWrite.js';
 import { failpoint } from './failpoint.js';
-import { DEFLATE_OPTIONS, looseObjectPath } from './objectStore.js';
+import { deflateObjectData } from './deflateObject.js';
+import { looseObjectPath } from './objectStore.js';
 import { packedObjectIds } from './packedObjectIds.js';
 import type { Repository } from './repository.js';
 
@@ -84,7 +85,7 @@ export function createPackWriter(repo: Repository): PackWriter {
           offset = 12;
         }
         const header = packEntryHeader(type, body.byteLength);
-        const deflated = deflateSync(body, DEFLATE_OPTIONS);
+        const deflated = deflateObjectData(body);
         entries.push({ oid, crc32: crc32(deflated, crc32(header)), offset });
         added.add(oid);
         offset += header.length + deflated.length;

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { ErrorCode } from '../errors/errorCodes.js';
 import type { Oid } from '../model/oid.js';
+import { flushInBackground } from './flushInBackground.js';
 import type { BlobBatchResult, BlobJob, BlobWorkerData, BlobWorkerError, BlobWorkerRequest } from './blobWorker.js';
 import { removeOwnTempFiles } from './removeStaleTempFiles.js';
 import type { Repository } from './repository.js';
@@ -67,6 +68,7 @@ export async function storeFilesInParallel(
   let next = 0;
   let done = 0;
   let failed = true;
+  const stopFlushing = flushInBackground(repo);
   try {
     await Promise.all(
       workers.map(
@@ -103,6 +105,8 @@ export async function storeFilesInParallel(
     );
     failed = false;
   } finally {
+    // Not awaited: the flush in flight goes on while this thread writes the trees.
+    void stopFlushing();
     const threadIds = workers.map((w) => w.threadId);
     await Promise.all(workers.map((w) => w.terminate()));
     // A worker stopped mid-pack leaves its unfinished pack behind.

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createDeflate } from 'node:zlib';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { tempPath, translateWriteError } from './atomicWrite.js';
-import { DEFLATE_OPTIONS, looseObjectPath } from './objectStore.js';
+import { createChunkDeflater } from './deflateObject.js';
+import { looseObjectPath } from './objectStore.js';
 import { applyMetaToFd, rawObjectPath } from './rawCache.js';
 import type { Repository } from './repository.js';
 
@@ -34,16 +33,8 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     looseFd = openSync(looseTmp, 'wx', 0o600);
     rawFd = openSync(rawTmp, 'wx', 0o600);
     const out = looseFd;
-    const deflate = createDeflate(DEFLATE_OPTIONS);
-    deflate.on('data', (chunk: Buffer) => {
-      try {
-        writeAll(out, chunk);
-      } catch (err) {
-        deflate.destroy(err as Error); // ENOSPC and friends reject the awaits below
-      }
-    });
-    const ended = once(deflate, 'end');
-    deflate.write(header);
+    const deflate = createChunkDeflater((output) => writeAll(out, output));
+    await deflate.write(header);
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (let done = 0; done < size; ) {
       const n = readSync(source, buffer, 0, Math.min(CHUNK, size - done), null);
@@ -53,14 +44,13 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
           data: { path: absPath },
         });
       }
-      const chunk = Buffer.from(buffer.subarray(0, n));
+      const chunk = buffer.subarray(0, n);
       hash.update(chunk);
       writeAll(rawFd, chunk);
-      if (!deflate.write(chunk)) await once(deflate, 'drain');
+      await deflate.write(chunk);
       done += n;
     }
-    deflate.end();
-    await ended;
+    await deflate.end();
     const oid = hash.digest('hex') as Oid;
     applyMetaToFd(rawTmp, rawFd, meta);
     fchmodSync(looseFd, 0o444);

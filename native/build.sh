@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds hacktree's native addon into DIR/hacktree.node (default dist/native): C, N-API, linked
+# against Debian's libisal (setup.sh installs gcc and libisal-dev). Node's own headers come
+# from beside the running node (Debian's nodejs and the official builds both put them in
+# <prefix>/include/node).
+#
+# usage: bash native/build.sh [DIR]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out=${1:-$here/../dist/native}
+include=$(node -p 'require("path").resolve(process.execPath, "../../include/node")')
+[[ -e $include/node_api.h ]] || { echo "native/build.sh: Node's headers are missing ($include/node_api.h): install Node.js with its headers" >&2; exit 1; }
+[[ -e /usr/include/isa-l/igzip_lib.h ]] || { echo "native/build.sh: ISA-L's headers are missing: bash setup.sh --deps-only installs libisal-dev" >&2; exit 1; }
+mkdir -p "$out"
+${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -I"$include" \
+  "$here"/module.c "$here"/deflate.c "$here"/syncfs.c -lisal -o "$out/hacktree.node.tmp"
+mv "$out/hacktree.node.tmp" "$out/hacktree.node"

@@ -1,0 +1,24 @@
+/* The parts of hacktree's native addon (see module.c). */
+#ifndef HACKTREE_NATIVE_H
+#define HACKTREE_NATIVE_H
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+/* Per-environment (main thread or worker) scratch memory, freed with the environment. */
+typedef struct {
+  unsigned char *level_buf;
+  unsigned char *out;
+  size_t out_cap;
+} native_scratch;
+
+napi_value deflate_zlib(napi_env env, napi_callback_info info);
+napi_value create_deflate_stream(napi_env env, napi_callback_info info);
+napi_value deflate_stream_push(napi_env env, napi_callback_info info);
+napi_value sync_filesystem(napi_env env, napi_callback_info info);
+napi_value sync_filesystem_async(napi_env env, napi_callback_info info);
+
+/* Throws a JS error and returns NULL, for `return throw_error(...)`. */
+napi_value throw_error(napi_env env, const char *code, const char *message);
+/* Reads a Buffer, Uint8Array or other typed array argument's bytes. */
+int view_bytes(napi_env env, napi_value value, void **data, size_t *length);
+#endif

@@ -1,0 +1,48 @@
+/*
+ * hacktree's native addon: what Node does not offer or does too slowly for the store (see
+ * deflate.c and syncfs.c). src/store/nativeAddon.ts loads it; without it (not built, or
+ * HACKTREE_NATIVE=0) hacktree uses node:zlib and `sync -f` instead, and is only slower.
+ */
+#include <stdlib.h>
+#include "hacktree_native.h"
+
+napi_value throw_error(napi_env env, const char *code, const char *message) {
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+int view_bytes(napi_env env, napi_value value, void **data, size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t count;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
+  if (napi_get_typedarray_info(env, value, &type, &count, data, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
+  *length = count;
+  return 1;
+}
+
+static void free_scratch(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  native_scratch *scratch = data;
+  free(scratch->level_buf);
+  free(scratch->out);
+  free(scratch);
+}
+
+NAPI_MODULE_INIT() {
+  native_scratch *scratch = calloc(1, sizeof *scratch);
+  if (!scratch || napi_set_instance_data(env, scratch, free_scratch, NULL) != napi_ok) {
+    free(scratch);
+    return throw_error(env, "ENOMEM", "could not set up hacktree's native addon");
+  }
+  napi_property_descriptor functions[] = {
+    { "deflateZlib", NULL, deflate_zlib, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "createDeflateStream", NULL, create_deflate_stream, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "deflateStreamPush", NULL, deflate_stream_push, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "syncFilesystemAsync", NULL, sync_filesystem_async, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
+  return exports;
+}

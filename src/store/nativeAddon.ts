@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** hacktree's native addon (native/): ISA-L's deflate, and syncfs(2), which Node lacks. */
+export interface NativeAddon {
+  /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
+  deflateZlib(data: Uint8Array): Buffer | null;
+  createDeflateStream(): DeflateStreamHandle;
+  /** Deflates one more chunk; with `last`, the stream's end. Returns the output made. */
+  deflateStreamPush(stream: DeflateStreamHandle, chunk: Uint8Array, last: boolean): Buffer;
+  /** syncfs(2); throws an Error whose code is the errno's name. */
+  syncFilesystem(fd: number): void;
+  /** syncfs(2) on a thread of libuv's pool; `fd` must stay open until it settles. */
+  syncFilesystemAsync(fd: number): Promise<void>;
+}
+export type DeflateStreamHandle = { readonly __deflateStream: unique symbol };
+
+let addon: NativeAddon | null | undefined;
+
+/**
+ * The addon, or null where it is not built (a tsc-only build, no compiler) or HACKTREE_NATIVE=0
+ * turns it off: hacktree then deflates with node:zlib and syncs with `sync -f`, only slower.
+ * `npm run build` puts it at dist/native/hacktree.node, beside the code that loads it (dist/src
+ * for the tests, dist/bin for the CLI).
+ */
+export function nativeAddon(): NativeAddon | null {
+  if (addon === undefined) {
+    addon = null;
+    if (process.env.HACKTREE_NATIVE !== '0') {
+      try {
+        addon = createRequire(import.meta.url)(nativeAddonPath()) as NativeAddon;
+      } catch {
+        // not built here: the fallbacks serve
+      }
+    }
+  }
+  return addon;
+}
+
+export function nativeAddonPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  const dist = here.lastIndexOf('/dist/');
+  return `${dist < 0 ? here : here.slice(0, dist)}/dist/native/hacktree.node`;
+}
