@@ -11,9 +11,10 @@ const DEFLATE_LEVEL = Number(process.env.HACKTREE_LOOSE_COMPRESSION ?? 1);
 const ZLIB_OPTIONS = { level: DEFLATE_LEVEL, memLevel: 9 };
 
 /**
- * Deflates an object's data for git: with the native addon's igzip (3.3x node:zlib's speed at
- * level 1 on a 99 MB binary, 290 ms vs 968 ms, for 3% more output), else node:zlib. Another
- * HACKTREE_LOOSE_COMPRESSION than 1 always takes node:zlib, which has every level.
+ * Deflates an object's data for git: with the native addon's igzip (0.28x node:zlib's time at
+ * level 1 on W1's files, for 40.1% of the input against 39.5%: bench/deflate.sh), else
+ * node:zlib. Another HACKTREE_LOOSE_COMPRESSION than 1 always takes node:zlib, which has every
+ * level.
  */
 export function deflateObjectData(data: Uint8Array): Buffer {
   const native = DEFLATE_LEVEL === 1 ? nativeAddon() : null;
