@@ -23,6 +23,22 @@ export function parseQuickCommand(args: readonly string[]): (() => Promise<void>
       await printCheckout({ ...globalArgs(parsed), ref: parsed.positionals[0]!, dest: parsed.positionals[1]!, copy: parsed.flags.has('--copy') });
     };
   }
+  if (args[0] === 'root' && args[1] === 'commit') {
+    const parsed = parseQuickArgs(args.slice(2), { flags: ['--json', '--quiet', '--union'], valued: ['--repo', '--message', '--sign'], lists: ['--tree'] });
+    const trees = parsed?.lists.get('--tree');
+    if (parsed === null || parsed.positionals.length !== 1 || trees === undefined) return null;
+    return async () => {
+      const { printRootCommit } = await import('./commands/rootCommit.js');
+      await printRootCommit({
+        ...globalArgs(parsed),
+        branch: parsed.positionals[0]!,
+        tree: trees,
+        message: parsed.values.get('--message'),
+        sign: parsed.values.get('--sign'),
+        union: parsed.flags.has('--union'),
+      });
+    };
+  }
   return null;
 }
 
@@ -30,19 +46,41 @@ interface QuickArgs {
   positionals: string[];
   flags: Set<string>;
   values: Map<string, string>;
+  lists: Map<string, string[]>;
 }
 
-function parseQuickArgs(args: readonly string[], spec: { flags: string[]; valued: string[] }): QuickArgs | null {
-  const out: QuickArgs = { positionals: [], flags: new Set(), values: new Map() };
+const ALIASES: Record<string, string> = { '-q': '--quiet', '-m': '--message' };
+
+/**
+ * The plain forms only: null for anything yargs might read otherwise. A value that starts with
+ * "-", a valued option given twice, and a list option (yargs' array type, which takes every
+ * value up to the next option) not followed by another option or the end all go to yargs.
+ */
+function parseQuickArgs(args: readonly string[], spec: { flags: string[]; valued: string[]; lists?: string[] }): QuickArgs | null {
+  const out: QuickArgs = { positionals: [], flags: new Set(), values: new Map(), lists: new Map() };
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i] === '-q' ? '--quiet' : args[i]!;
+    const arg = ALIASES[args[i]!] ?? args[i]!;
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (spec.flags.includes(arg)) out.flags.add(arg);
-    else if (spec.valued.includes(name) && eq > 0) out.values.set(name, arg.slice(eq + 1));
-    else if (spec.valued.includes(arg) && i + 1 < args.length && !args[i + 1]!.startsWith('-')) out.values.set(arg, args[++i]!);
-    else if (!arg.startsWith('-')) out.positionals.push(arg);
-    else return null;
+    let value: string | undefined;
+    if (spec.flags.includes(arg)) {
+      out.flags.add(arg);
+      continue;
+    }
+    if (!arg.startsWith('-')) {
+      out.positionals.push(arg);
+      continue;
+    }
+    if (eq > 0) value = arg.slice(eq + 1);
+    else if (i + 1 < args.length && !args[i + 1]!.startsWith('-')) value = args[++i]!;
+    if (value === undefined) return null;
+    if (spec.valued.includes(name) && !out.values.has(name)) {
+      out.values.set(name, value);
+    } else if (spec.lists?.includes(name) && (i + 1 === args.length || args[i + 1]!.startsWith('-'))) {
+      out.lists.set(name, [...(out.lists.get(name) ?? []), value]);
+    } else {
+      return null;
+    }
   }
   return out;
 }

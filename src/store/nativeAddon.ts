@@ -1,13 +1,15 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** hacktree's native addon (native/): ISA-L's deflate, and syncfs(2), which Node lacks. */
+/** hacktree's native addon (native/): ISA-L's deflate, a directory scan in one call, and syncfs(2), which Node lacks. */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
   deflateZlib(data: Uint8Array): Buffer | null;
   createDeflateStream(): DeflateStreamHandle;
   /** Deflates one more chunk; with `last`, the stream's end. Returns the output made. */
   deflateStreamPush(stream: DeflateStreamHandle, chunk: Uint8Array, last: boolean): Buffer;
+  /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
+  readDirectory(dir: string): unknown[];
   /** syncfs(2); throws an Error whose code is the errno's name. */
   syncFilesystem(fd: number): void;
   /** syncfs(2) on a thread of libuv's pool; `fd` must stay open until it settles. */

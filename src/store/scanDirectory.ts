@@ -1,11 +1,13 @@
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
 import type { MetaLine } from '../model/metaRecord.js';
 import { compareRepoPaths, isGitmodulesSymlink, isSafeName, joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
-import { readXattrs } from './readXattrs.js';
+import { lstatEntry, readDirectoryEntries, type DirectoryEntry } from './readDirectoryEntries.js';
+
+const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK } = constants;
 
 /** An entry found on disk: its meta line plus where it is and the stat facts a cache keys on. */
 export type ScannedEntry = MetaLine & {
@@ -22,9 +24,9 @@ export type ScannedEntry = MetaLine & {
  * by path. Sync on purpose: measured ~1.7x faster than promise fs for many small stats.
  */
 export function scanDirectory(rootDir: string): ScannedEntry[] {
-  let top: BigIntStats;
+  let top: DirectoryEntry;
   try {
-    top = lstatSync(rootDir, { bigint: true });
+    top = lstatEntry(rootDir, '');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') {
       throw new HacktreeError('SOURCE_NOT_FOUND', `directory ${rootDir} does not exist`, {
@@ -34,7 +36,7 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
     }
     throw err;
   }
-  if (!top.isDirectory()) {
+  if ((top.mode & S_IFMT) !== S_IFDIR) {
     throw new HacktreeError('SOURCE_NOT_FOUND', `${rootDir} is not a directory`, { hint: 'give a directory', data: { path: rootDir } });
   }
   const out: ScannedEntry[] = [];
@@ -42,7 +44,8 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
   out.push(toEntry(TOP, rootDir, top));
   while (pending.length > 0) {
     const [dirPath, dirAbs] = pending.pop()!;
-    for (const name of readdirSync(dirAbs)) {
+    for (const found of readDirectoryEntries(dirAbs)) {
+      const { name } = found;
       if (!isSafeName(name)) {
         throw new HacktreeError('UNSAFE_PATH', `${join(dirAbs, name)}: the name "${name}" cannot be stored in git`, {
           hint: 'rename or remove it before committing',
@@ -50,41 +53,32 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
       }
       const abs = join(dirAbs, name);
       const path = joinRepoPath(dirPath, name);
-      const st = lstatSync(abs, { bigint: true });
-      if (st.isSymbolicLink() && isGitmodulesSymlink(path, 'symlink')) {
+      const type = found.mode & S_IFMT;
+      if (type === S_IFLNK && isGitmodulesSymlink(path, 'symlink')) {
         throw new HacktreeError('UNSAFE_PATH', `${abs} is a symlink named .gitmodules, which git refuses to store`, {
           hint: 'replace it with a regular file, or remove it before committing',
           data: { path: abs },
         });
       }
-      out.push(toEntry(path, abs, st));
-      if (st.isDirectory()) pending.push([path, abs]);
+      out.push(toEntry(path, abs, found));
+      if (type === S_IFDIR) pending.push([path, abs]);
     }
   }
   out.sort((a, b) => compareRepoPaths(a.path, b.path));
   return out;
 }
 
-function toEntry(path: RepoPath, absPath: string, st: BigIntStats): ScannedEntry {
-  const base = {
-    path,
-    absPath,
-    mode: Number(st.mode & 0o7777n),
-    uid: Number(st.uid),
-    gid: Number(st.gid),
-    xattrs: readXattrs(absPath),
-    dev: st.dev,
-    ino: st.ino,
-    nlink: Number(st.nlink),
-    mtimeNs: st.mtimeNs,
-    ctimeNs: st.ctimeNs,
-  };
-  if (st.isFile()) return { ...base, kind: 'file', size: Number(st.size) };
-  if (st.isDirectory()) return { ...base, kind: 'dir' };
-  if (st.isSymbolicLink()) return { ...base, kind: 'symlink', target: readlinkSync(absPath) };
-  if (st.isFIFO()) return { ...base, kind: 'fifo' };
-  if (st.isCharacterDevice() || st.isBlockDevice()) {
-    return { ...base, kind: st.isCharacterDevice() ? 'chardev' : 'blockdev', ...splitRdev(st.rdev) };
+/** Built field by field per kind: a shared base spread into each took ~15 ms of W1's scan. */
+function toEntry(path: RepoPath, absPath: string, found: DirectoryEntry): ScannedEntry {
+  const { uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs } = found;
+  const mode = found.mode & 0o7777;
+  switch (found.mode & S_IFMT) {
+    case S_IFREG: return { kind: 'file', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs, size: found.size };
+    case S_IFDIR: return { kind: 'dir', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs };
+    case S_IFLNK: return { kind: 'symlink', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs, target: found.target! };
+    case S_IFIFO: return { kind: 'fifo', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs };
+    case S_IFCHR: return { kind: 'chardev', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs, ...splitRdev(found.rdev) };
+    case S_IFBLK: return { kind: 'blockdev', path, absPath, mode, uid, gid, xattrs, dev, ino, nlink, mtimeNs, ctimeNs, ...splitRdev(found.rdev) };
   }
   throw new HacktreeError('UNSUPPORTED_FILE_TYPE', `${absPath} is a socket, which a root cannot carry`, {
     hint: 'remove the socket (it belongs to a running program) and commit again',

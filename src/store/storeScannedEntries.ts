@@ -82,12 +82,23 @@ export async function storeScannedEntries(
   pending.forEach((p, k) => record(p.index, p.entry, stored[k]!));
   for (const a of aliases) record(a.index, a.entry, oids.get(a.of)!);
 
-  const entries = scanned.map((entry, index): FsEntry => {
-    const { absPath: _a, dev: _d, ino: _i, nlink: _n, mtimeNs: _m, ctimeNs: _c, ...line } = entry;
-    if (line.kind === 'file' || line.kind === 'symlink') return { ...line, oid: oids.get(index)! };
-    return line;
-  });
+  const entries = scanned.map((entry, index) => snapshotEntryOf(entry, oids.get(index)));
   return { entries, statCache: next };
+}
+
+/**
+ * The snapshot entry of a scanned one (its stat facts dropped, its blob id added), built field
+ * by field: object rest and spread took ~25 ms of W1's 13.5k entries.
+ */
+function snapshotEntryOf(entry: ScannedEntry, oid: Oid | undefined): FsEntry {
+  const { path, mode, uid, gid, xattrs } = entry;
+  switch (entry.kind) {
+    case 'file': return { kind: 'file', path, mode, uid, gid, xattrs, size: entry.size, oid: oid! };
+    case 'symlink': return { kind: 'symlink', path, mode, uid, gid, xattrs, target: entry.target, oid: oid! };
+    case 'chardev':
+    case 'blockdev': return { kind: entry.kind, path, mode, uid, gid, xattrs, major: entry.major, minor: entry.minor };
+    default: return { kind: entry.kind, path, mode, uid, gid, xattrs };
+  }
 }
 
 type SymlinkEntry = Extract<SpecialEntry, { kind: 'symlink' }>;

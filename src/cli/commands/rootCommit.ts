@@ -23,19 +23,22 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
       .option('union', { type: 'boolean', default: false, describe: 'let later layers win where two provide one path differently' })
       .example('$0 root commit root-w1 --tree dir=/srv/rootfs', 'commit a directory')
       .example('$0 root commit test --tree ref=root-w1 --tree tar=extra.tar.gz --union', 'layer a tarball over a root'),
-  handler: async (argv) => {
-    const { commitLayers } = await import('../../store/commitLayers.js');
-    const { parseTreeLayerSpec } = await import('../../model/treeLayerSpec.js');
-    const progress = progressBar(argv);
-    const result = await commitLayers({
-      repoDir: argv.repo,
-      branch: argv.branch,
-      layers: argv.tree.map(parseTreeLayerSpec),
-      message: argv.message,
-      signKey: argv.sign,
-      union: argv.union,
-      onProgress: progress.report,
-    }).finally(progress.finish);
-    printResult(argv, result, () => `${result.branch} ${result.commit} (${result.entries} entries, tree ${result.tree})`);
-  },
+  handler: printRootCommit,
 };
+
+/** The handler, also run by main's quick path (see quickCommands). */
+export async function printRootCommit(argv: Args): Promise<void> {
+  const { commitLayers } = await import('../../store/commitLayers.js');
+  const { parseTreeLayerSpec } = await import('../../model/treeLayerSpec.js');
+  const progress = progressBar(argv);
+  const result = await commitLayers({
+    repoDir: argv.repo,
+    branch: argv.branch,
+    layers: argv.tree.map(parseTreeLayerSpec),
+    message: argv.message,
+    signKey: argv.sign,
+    union: argv.union,
+    onProgress: progress.report,
+  }).finally(progress.finish);
+  printResult(argv, result, () => `${result.branch} ${result.commit} (${result.entries} entries, tree ${result.tree})`);
+}
