@@ -8,6 +8,8 @@ export interface NativeAddon {
   createDeflateStream(): DeflateStreamHandle;
   /** Deflates one more chunk; with `last`, the stream's end. Returns the output made. */
   deflateStreamPush(stream: DeflateStreamHandle, chunk: Uint8Array, last: boolean): Buffer;
+  /** 1 where dir/names[i] exists (not following a final symlink), else 0; one call for many. */
+  existAll(dir: string, names: readonly string[]): Uint8Array;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
   readDirectory(dir: string): unknown[];
   /** syncfs(2); throws an Error whose code is the errno's name. */

@@ -7,6 +7,7 @@ import { tempPathBeside, translateWriteError, writeFileAtomic } from './atomicWr
 import { entryExists } from './entryExists.js';
 import { makeSpecialFiles, type SpecialEntry } from './makeSpecialFile.js';
 import { writeXattrs } from './readXattrs.js';
+import { nativeAddon } from './nativeAddon.js';
 import type { Repository } from './repository.js';
 
 /**
@@ -60,6 +61,17 @@ export function rawEntryPath(repo: Repository, entry: RawEntry): string {
 /** The raw path of a regular file with this content and metadata. */
 export function rawObjectPath(repo: Repository, oid: Oid, meta: EntryMeta): string {
   return rawPathOf(repo, oid, rawObjectKey('file', meta));
+}
+
+/**
+ * Whether each raw path (as rawObjectPath gives it) exists: with the native addon in one call
+ * whose lookups start at the raw cache (native/existAll.c), else existsSync each.
+ */
+export function rawPathsExist(repo: Repository, paths: readonly string[]): boolean[] {
+  const native = nativeAddon();
+  if (!native) return paths.map((path) => existsSync(path));
+  const skip = repo.rawDir.length + 1;
+  return Array.from(native.existAll(repo.rawDir, paths.map((path) => path.slice(skip))), (flag) => flag === 1);
 }
 
 /** Parses a raw cache file name back into its id, kind and key; null for anything else. */

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { writeObject } from './objectStore.js';
 import { createPackWriter } from './packWriter.js';
 import type { SpecialEntry } from './makeSpecialFile.js';
-import { ensureRawSpecials, rawObjectPath } from './rawCache.js';
+import { ensureRawSpecials, rawObjectPath, rawPathsExist } from './rawCache.js';
 import type { Repository } from './repository.js';
 import type { ScannedEntry } from './scanDirectory.js';
 import { statKey, type StatCache } from './statCache.js';
@@ -31,6 +30,20 @@ export async function storeScannedEntries(
   // Further names of an inode already pending: stored once, same blob.
   const aliases: Array<{ index: number; of: number; entry: FileEntry }> = [];
 
+  // Files the stat cache knows unchanged, whose raw file is still there: not read again.
+  const known: number[] = [];
+  const knownRawPaths: string[] = [];
+  scanned.forEach((entry, index) => {
+    if (entry.kind !== 'file') return;
+    const cached = previous.get(entry.path);
+    if (cached && cached.key === statKey(entry)) {
+      known.push(index);
+      knownRawPaths.push(rawObjectPath(repo, cached.oid, entry));
+    }
+  });
+  const unchanged = new Set<number>();
+  rawPathsExist(repo, knownRawPaths).forEach((present, k) => present && unchanged.add(known[k]!));
+
   const symlinks: SymlinkEntry[] = [];
   const nodes: SpecialEntry[] = [];
   scanned.forEach((entry, index) => {
@@ -39,8 +52,8 @@ export async function storeScannedEntries(
       oids.set(index, oid);
       symlinks.push({ ...entry, oid });
     } else if (entry.kind === 'file') {
-      const cached = previous.get(entry.path);
-      if (cached && cached.key === statKey(entry) && existsSync(rawObjectPath(repo, cached.oid, entry))) {
+      if (unchanged.has(index)) {
+        const cached = previous.get(entry.path)!;
         oids.set(index, cached.oid);
         next.set(entry.path, cached);
         return;

@@ -4,6 +4,7 @@ import type { Oid } from '../model/oid.js';
 import { TEMP_OBJECT_PREFIX } from './atomicWrite.js';
 import type { NeededObjects } from './findNeededObjects.js';
 import { failpoint } from './failpoint.js';
+import { filesTreeMemoDir } from './filesTreeMemo.js';
 import { listDirectory } from './listDirectory.js';
 import { listFanOut } from './listFanOut.js';
 import { parseRawObjectName } from './rawCache.js';
@@ -34,6 +35,9 @@ export async function sweepUnneeded(repo: Repository, needed: NeededObjects, opt
     failpoint('prune-remove');
     rmSync(path, { force: true });
   };
+  // The files/ tree memo before any object: a memo names only its top tree, so one whose subtrees
+  // went while it stayed (prune stopped halfway) would give a commit with missing trees.
+  if (!options.dryRun) rmSync(filesTreeMemoDir(repo), { recursive: true, force: true });
   // Raw files first: a raw file stands for its blob (a commit whose stat cache finds the raw file
   // does not write the blob again), so a blob never goes while its raw file stays.
   for await (const { fan, names } of listFanOut(repo.rawDir)) {

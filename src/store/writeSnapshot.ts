@@ -4,6 +4,7 @@ import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../mode
 import { parseMeta, serializeMeta, type MetaLine } from '../model/metaRecord.js';
 import type { Oid } from '../model/oid.js';
 import { baseName, parentOf, TOP } from '../model/repoPath.js';
+import { filesTreeFingerprint, readFilesTreeMemo, writeFilesTreeMemo } from './filesTreeMemo.js';
 import { writeObject } from './objectStore.js';
 import type { Repository } from './repository.js';
 import { hasSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
@@ -49,8 +50,14 @@ export interface SnapshotExtras {
 /** Writes files tree + meta record (+ extras) and returns the commit's top tree. */
 export function writeSnapshot(repo: Repository, entries: readonly FsEntry[], extras: SnapshotExtras = {}): Oid {
   const meta = serializeMeta(entries);
+  const fingerprint = filesTreeFingerprint(meta, entries);
+  let filesTree = readFilesTreeMemo(repo, fingerprint);
+  if (filesTree === null) {
+    filesTree = writeFilesTree(repo, entries);
+    writeFilesTreeMemo(repo, fingerprint, filesTree);
+  }
   const top: GitTreeEntry[] = [
-    { mode: '40000', name: FILES_ENTRY, oid: writeFilesTree(repo, entries) },
+    { mode: '40000', name: FILES_ENTRY, oid: filesTree },
     { mode: '100644', name: META_ENTRY, oid: writeObject(repo, 'blob', Buffer.from(meta)) },
   ];
   if (extras.manifest !== undefined) {

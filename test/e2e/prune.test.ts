@@ -131,7 +131,10 @@ test('prune --keep 2 after ten composes leaves exactly what the kept commits nee
     return readdirSync(dir).flatMap((fan) => readdirSync(join(dir, fan)).map((name) => `${fan}${name}`)).sort();
   };
   assert.ok(entryCaches().includes(oldTree));
+  const treeMemo = join(repo, 'hacktree/statcache/trees');
+  assert.ok(readdirSync(treeMemo).length > 0, 'the composes left files/ tree memos');
   ok(repo, ['prune', '--keep', '2']);
+  assert.ok(!existsSync(treeMemo), 'prune empties the files/ tree memo (it names only top trees)');
 
   // History: the two newest commits of each branch, cut the git-native way.
   assert.deepEqual(git(repo, 'rev-list', BRANCH).split('\n').filter(Boolean), composes.slice(8).reverse());
