@@ -38,6 +38,10 @@ napi_value deflate_zlib(napi_env env, napi_callback_info info) {
   size_t length;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !view_bytes(env, argv[0], &data, &length))
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "deflateZlib wants one Buffer or Uint8Array");
+  if (length > UINT32_MAX / 2) { /* igzip counts in 32 bits: node:zlib takes such inputs */
+    napi_get_null(env, &result);
+    return result;
+  }
   native_scratch *scratch = scratch_of(env);
   if (!scratch->level_buf && !(scratch->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT)))
     return throw_error(env, "ENOMEM", "out of memory for the deflate state");
@@ -55,7 +59,7 @@ napi_value deflate_zlib(napi_env env, napi_callback_info info) {
   stream.avail_in = (uint32_t)length;
   stream.next_out = scratch->out;
   stream.avail_out = (uint32_t)bound;
-  if (length > UINT32_MAX / 2 || isal_deflate_stateless(&stream) != COMP_OK) {
+  if (isal_deflate_stateless(&stream) != COMP_OK) {
     napi_get_null(env, &result);
     return result;
   }
