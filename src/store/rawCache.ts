@@ -6,8 +6,8 @@ import type { Oid } from '../model/oid.js';
 import { tempPathBeside, translateWriteError, writeFileAtomic } from './atomicWrite.js';
 import { entryExists } from './entryExists.js';
 import { makeSpecialFiles, type SpecialEntry } from './makeSpecialFile.js';
-import { writeXattrs } from './readXattrs.js';
 import { nativeAddon } from './nativeAddon.js';
+import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 
 /**
