@@ -93,9 +93,13 @@ async function populate(
   // measured no faster (an async call per entry costs as much as it saves).
   const helper = options.copy !== true && entries.length >= HELPER_MIN_ENTRIES ? startLinkHelper() : undefined;
   const split = helper ? Math.ceil(entries.length * (1 - HELPER_SHARE)) : entries.length;
+  const whiteouts = options.whiteouts ?? [];
+  // The directories before the split that hold the helper's entries are made first, here.
+  const early = helper ? directoriesBefore(entries, split) : [];
+  const made = new Set(early);
+  // Directories before this index whose metadata is set already (those not in `made`).
+  let finishedBefore = 0;
   try {
-    // The directories before the split that hold the helper's entries are made first, here.
-    const early = helper ? directoriesBefore(entries, split) : [];
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
     for (let first = split; first < entries.length; first += HELPER_BATCH) {
@@ -106,7 +110,6 @@ async function populate(
       }
       helper!.run(first, pairs);
     }
-    const made = new Set(early);
     let done = 0;
     for (let i = 0; i < split; i++) {
       const entry = entries[i]!;
@@ -120,6 +123,12 @@ async function populate(
         result[await placeEntry(repo, entry, abs, options.copy === true)]++;
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
+    }
+    if (helper && whiteouts.length === 0) {
+      // While the helper finishes: the metadata of this part's directories that hold none of
+      // its entries (whose whole subtree is made). The main thread otherwise waited ~20 ms.
+      finishDirectories(entries, absOf, split, (i) => !made.has(i));
+      finishedBefore = split;
     }
     if (helper) {
       const { linked, failures } = await helper.finish();
@@ -135,21 +144,27 @@ async function populate(
   } finally {
     await helper?.stop();
   }
-  const whiteouts = options.whiteouts ?? [];
   if (whiteouts.length > 0) {
     makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
   }
-  // Directory metadata last and deepest first: a read-only directory must be filled before
-  // its mode is set, and chown before chmod keeps setgid bits.
-  for (let i = entries.length - 1; i >= 0; i--) {
+  finishDirectories(entries, absOf, entries.length, (i) => i >= finishedBefore || made.has(i));
+  options.onProgress?.('checking out', entries.length, entries.length);
+}
+
+/**
+ * Sets the metadata of the directories among entries[0, end) that `which` selects, last and
+ * deepest first: a read-only directory must be filled before its mode is set, and chown
+ * before chmod keeps setgid bits.
+ */
+function finishDirectories(entries: readonly FsEntry[], absOf: (entry: FsEntry) => string, end: number, which: (index: number) => boolean): void {
+  for (let i = end - 1; i >= 0; i--) {
     const entry = entries[i]!;
-    if (entry.kind !== 'dir') continue;
+    if (entry.kind !== 'dir' || !which(i)) continue;
     const abs = absOf(entry);
     lchownSync(abs, entry.uid, entry.gid);
     chmodSync(abs, entry.mode);
     writeXattrs(abs, entry.xattrs);
   }
-  options.onProgress?.('checking out', entries.length, entries.length);
 }
 
 
