@@ -97,7 +97,7 @@ async function populate(
   // The directories before the split that hold the helper's entries are made first, here.
   const early = helper ? directoriesBefore(entries, split) : [];
   const made = new Set(early);
-  // Directories before this index whose metadata is set already (those not in `made`).
+  // Directories before this index whose metadata is set already (but the top and those in `made`).
   let finishedBefore = 0;
   try {
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
@@ -126,8 +126,9 @@ async function populate(
     }
     if (helper && whiteouts.length === 0) {
       // While the helper finishes: the metadata of this part's directories that hold none of
-      // its entries (whose whole subtree is made). The main thread otherwise waited ~20 ms.
-      finishDirectories(entries, absOf, split, (i) => !made.has(i));
+      // its entries (whose whole subtree is made; the top holds everything, and `made` every
+      // other directory holding one of them). The main thread otherwise waited ~20 ms.
+      finishDirectories(entries, absOf, split, (i) => entries[i]!.path !== TOP && !made.has(i));
       finishedBefore = split;
     }
     if (helper) {
@@ -147,7 +148,7 @@ async function populate(
   if (whiteouts.length > 0) {
     makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
   }
-  finishDirectories(entries, absOf, entries.length, (i) => i >= finishedBefore || made.has(i));
+  finishDirectories(entries, absOf, entries.length, (i) => i >= finishedBefore || made.has(i) || entries[i]!.path === TOP);
   options.onProgress?.('checking out', entries.length, entries.length);
 }
 
