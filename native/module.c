@@ -1,7 +1,8 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
- * deflate.c, readDirectory.c, existAll.c and syncfs.c). src/store/nativeAddon.ts loads it; without it (not built, or
- * HACKTREE_NATIVE=0) hacktree uses node:zlib and `sync -f` instead, and is only slower.
+ * deflate.c, readDirectory.c, existAll.c and syncfs.c). src/store/nativeAddon.ts loads it;
+ * without it (not built, or HACKTREE_NATIVE=0) hacktree uses node:zlib, node:fs and `sync -f`
+ * instead, and is only slower.
  */
 #include <stdlib.h>
 #include "hacktree_native.h"

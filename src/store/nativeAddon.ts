@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** hacktree's native addon (native/): ISA-L's deflate, a directory scan in one call, and syncfs(2), which Node lacks. */
+/**
+ * hacktree's native addon (native/): ISA-L's deflate, a directory read and an existence check
+ * of many paths in one call each, and syncfs(2), which Node lacks.
+ */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
   deflateZlib(data: Uint8Array): Buffer | null;
@@ -23,7 +26,7 @@ let addon: NativeAddon | null | undefined;
 
 /**
  * The addon, or null where it is not built (a tsc-only build, no compiler) or HACKTREE_NATIVE=0
- * turns it off: hacktree then deflates with node:zlib and syncs with `sync -f`, only slower.
+ * turns it off: hacktree then deflates with node:zlib, scans with node:fs and syncs with `sync -f`, only slower.
  * `npm run build` puts it at dist/native/hacktree.node, beside the code that loads it (dist/src
  * for the tests, dist/bin for the CLI).
  */
