@@ -26,9 +26,9 @@ let addon: NativeAddon | null | undefined;
 
 /**
  * The addon, or null where it is not built (a tsc-only build, no compiler) or HACKTREE_NATIVE=0
- * turns it off: hacktree then deflates with node:zlib, scans with node:fs and syncs with `sync -f`, only slower.
- * `npm run build` puts it at dist/native/hacktree.node, beside the code that loads it (dist/src
- * for the tests, dist/bin for the CLI).
+ * turns it off: hacktree then deflates with node:zlib, scans with node:fs and syncs with
+ * `sync -f`, only slower. `npm run build` puts it at dist/native/hacktree.node, beside the code
+ * that loads it (dist/src for the tests, dist/bin for the CLI).
  */
 export function nativeAddon(): NativeAddon | null {
   if (addon === undefined) {
