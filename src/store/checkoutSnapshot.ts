@@ -97,8 +97,11 @@ async function populate(
   // The directories before the split that hold the helper's entries are made first, here.
   const early = helper ? directoriesBefore(entries, split) : [];
   const made = new Set(early);
-  // Directories before this index whose metadata is set already (but the top and those in `made`).
-  let finishedBefore = 0;
+  // This thread's directories whose whole subtree it makes (not the top, which holds everything,
+  // nor those in `made`, which hold helper entries): their metadata may be set before the helper
+  // is done, and is, unless whiteouts are still to be made in them.
+  const ownSubtree = (i: number) => i < split && entries[i]!.path !== TOP && !made.has(i);
+  const finishOwnEarly = helper !== undefined && whiteouts.length === 0;
   try {
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
@@ -124,13 +127,8 @@ async function populate(
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
     }
-    if (helper && whiteouts.length === 0) {
-      // While the helper finishes: the metadata of this part's directories that hold none of
-      // its entries (whose whole subtree is made; the top holds everything, and `made` every
-      // other directory holding one of them). The main thread otherwise waited ~20 ms.
-      finishDirectories(entries, absOf, split, (i) => entries[i]!.path !== TOP && !made.has(i));
-      finishedBefore = split;
-    }
+    // While the helper finishes (the main thread otherwise waited ~20 ms).
+    if (finishOwnEarly) finishDirectories(entries, absOf, split, ownSubtree);
     if (helper) {
       const { linked, failures } = await helper.finish();
       result.linked += linked;
@@ -148,7 +146,7 @@ async function populate(
   if (whiteouts.length > 0) {
     makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
   }
-  finishDirectories(entries, absOf, entries.length, (i) => i >= finishedBefore || made.has(i) || entries[i]!.path === TOP);
+  finishDirectories(entries, absOf, entries.length, (i) => !(finishOwnEarly && ownSubtree(i)));
   options.onProgress?.('checking out', entries.length, entries.length);
 }
 
