@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { noiseBytes } from '../helpers/noiseBytes.js';
 import { assertFsckClean, snapshotRepoState } from '../helpers/repoState.js';
 
 // A commit of many files writes its blobs into packs (one per worker): killed while it writes
@@ -17,8 +18,7 @@ before(() => {
   for (let d = 0; d < 8; d++) {
     mkdirSync(join(tree, `d${d}`), { recursive: true });
     for (let f = 0; f < 20; f++) {
-      const body = Buffer.alloc(64 << 10);
-      for (let i = 0; i < body.length; i += 4) body.writeUInt32LE(((d * 20 + f + 1) * 2654435761 * (i + 1)) >>> 0, i);
+      const body = noiseBytes(64 << 10, d * 20 + f + 1);
       writeFileSync(join(tree, `d${d}`, `f${f}`), body);
     }
   }

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { noiseBytes } from '../helpers/noiseBytes.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 
 // Objects deflated by the native addon (igzip) and by node:zlib (HACKTREE_NATIVE=0, what a build
@@ -20,8 +21,7 @@ before(() => {
   for (let d = 0; d < 4; d++) {
     mkdirSync(join(tree, `d${d}`), { recursive: true });
     for (let f = 0; f < 40; f++) {
-      const body = Buffer.alloc(40 << 10);
-      for (let i = 0; i < body.length; i += 4) body.writeUInt32LE(((d * 40 + f + 1) * 2654435761 * (i + 1)) >>> 0, i);
+      const body = noiseBytes(40 << 10, d * 40 + f + 1);
       writeFileSync(join(tree, `d${d}`, `f${f}`), f % 2 ? body : body.toString('hex').slice(0, 20000).repeat(3));
     }
   }
