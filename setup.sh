@@ -61,8 +61,8 @@ install_npm_dependencies
 $deps_only && exit 0
 
 (cd "$top" && npm run --silent build)
-chmod +x "$top/bin/hacktree.js"
-ln -sfn "$top/bin/hacktree.js" /usr/local/bin/hacktree
+chmod +x "$top/bin/hacktree" "$top/bin/hacktree.js"
+ln -sfn "$top/bin/hacktree" /usr/local/bin/hacktree
 hacktree --help
 hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"

@@ -18,14 +18,14 @@ w1=$(bench_w1)
 
 bench_workdir
 
-bin=$top/bin/hacktree.js
+bin=$top/bin/hacktree
 if $build; then
   bench_snapshot
-  bin=$snapshot/bin/hacktree.js
+  bin=$snapshot/bin/hacktree
 fi
 
 say "committing W1 and a one-file change on top of it (untimed)"
-H() { node "$bin" --repo "$work/repo" "$@"; }
+H() { "$bin" --repo "$work/repo" "$@"; }
 H init -q
 H root commit root-w1 --tree "dir=$w1" -q >&2
 mkdir -p "$work/change/etc"
@@ -38,7 +38,7 @@ entries=$(find "$w1" | wc -l)
 # The timed part: one bash in a private mount namespace writes "key seconds" lines.
 unshare -m --propagation private bash -euo pipefail -s -- "$bin" "$work" "$runs" > "$work/samples" <<'INNER'
 bin=$1; work=$2; runs=$3
-H() { node "$bin" --repo "$work/repo" "$@"; }
+H() { "$bin" --repo "$work/repo" "$@"; }
 P=$work/prefix; mkdir -p "$P"
 t() { local key=$1; shift; local s e; sync; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$key $(echo "$e - $s" | bc)"; }
 for i in $(seq 1 "$runs"); do

@@ -50,7 +50,7 @@ bench_snapshot() {
   say "building hacktree into the work directory"
   snapshot=$work/hacktree
   mkdir -p "$snapshot/bin"
-  cp "$top/bin/hacktree.js" "$snapshot/bin/"
+  cp "$top/bin/hacktree" "$top/bin/hacktree.js" "$snapshot/bin/"
   cp "$top/package.json" "$snapshot/"
   ln -s "$top/node_modules" "$snapshot/node_modules"
   (cd "$top" && npx --no-install tsc -p . --outDir "$snapshot/dist" && npm run --silent bundle -- --outdir="$snapshot/dist/bin" &&

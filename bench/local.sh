@@ -17,13 +17,13 @@ w1_debs=$(dirname "$w1")/debs
 
 bench_workdir
 
-bin=$top/bin/hacktree.js
+bin=$top/bin/hacktree
 if $build; then
   bench_snapshot
-  bin=$snapshot/bin/hacktree.js
+  bin=$snapshot/bin/hacktree
 fi
 export HACKTREE_REPO=$work/repo
-ht() { node "$bin" "$@"; }
+ht() { "$bin" "$@"; }
 
 say "packing the .deb files as artifacts and composing (untimed)"
 ht init -q
@@ -65,7 +65,7 @@ export prefix bin work runs
 say "timing in a private mount namespace"
 cut -d' ' -f1-3 /proc/loadavg >"$work/load"
 unshare -m --propagation private bash -euo pipefail -c '
-  ht() { node "$bin" "$@"; }
+  ht() { "$bin" "$@"; }
   ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
   median() { printf "%s\n" "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
   for root in 1.0-devel-opt-x86_64 2.0-runtime-opt-x86_64; do

@@ -14,7 +14,7 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_options remote "$@"
-bin=$top/bin/hacktree.js
+bin=$top/bin/hacktree
 server_main=$top/dist/test/helpers/gitHttpServerProcess.js
 [[ -f $server_main ]] || { say "run npm run build first ($server_main is missing)"; exit 1; }
 
@@ -31,8 +31,8 @@ export HACKTREE_FSYNC=0
 
 say "committing W1 on the publisher (untimed)"
 mkdir -p "$work/srv"
-node "$bin" --repo "$work/srv/w1.git" init -q
-node "$bin" --repo "$work/srv/w1.git" root commit root-w1 --tree "dir=$w1" -q >&2
+"$bin" --repo "$work/srv/w1.git" init -q
+"$bin" --repo "$work/srv/w1.git" root commit root-w1 --tree "dir=$w1" -q >&2
 commit=$(git --git-dir="$work/srv/w1.git" rev-parse root-w1)
 
 node "$server_main" "{\"projectRoot\":\"$work/srv\",\"users\":{},\"auth\":\"push\"}" > "$work/port" &
@@ -60,9 +60,9 @@ for i in $(seq 1 "$runs"); do
   native_times+=("$t"); ((m > native_rss)) && native_rss=$m
   [[ $(git --git-dir="$work/native" rev-parse root-w1) == "$commit" ]]
   say "run $i/$runs: hacktree pull"
-  rm -rf "$work/target"; node "$bin" --repo "$work/target" init -q; node "$bin" --repo "$work/target" remote add dist "$url" -q
+  rm -rf "$work/target"; "$bin" --repo "$work/target" init -q; "$bin" --repo "$work/target" remote add dist "$url" -q
   before=$(pack_bytes)
-  read -r t m < <(timed node "$bin" --repo "$work/target" pull dist w1 -q)
+  read -r t m < <(timed "$bin" --repo "$work/target" pull dist w1 -q)
   first_bytes=$(( $(pack_bytes) - before ))
   hacktree_times+=("$t"); ((m > hacktree_rss)) && hacktree_rss=$m
   [[ $(git --git-dir="$work/target" rev-parse root-w1) == "$commit" ]]
@@ -82,12 +82,12 @@ while read -r path; do
   printf 'x' >> "$work/coreutils$path"
 done < "$w1/var/lib/dpkg/info/coreutils.list"
 changed_files=$(find "$work/coreutils" -type f | wc -l)
-node "$bin" --repo "$work/srv/w1.git" root commit root-w1 --tree ref=root-w1 --tree "dir=$work/coreutils" --union -q >&2
+"$bin" --repo "$work/srv/w1.git" root commit root-w1 --tree ref=root-w1 --tree "dir=$work/coreutils" --union -q >&2
 before=$(pack_bytes)
-read -r next_time _ < <(timed node "$bin" --repo "$work/target" pull dist w1 -q)
+read -r next_time _ < <(timed "$bin" --repo "$work/target" pull dist w1 -q)
 next_bytes=$(( $(pack_bytes) - before ))
 percent=$(awk -v a="$next_bytes" -v b="$first_bytes" 'BEGIN { printf "%.2f", 100 * a / b }')
-node "$bin" --repo "$work/target" fsck -q
+"$bin" --repo "$work/target" fsck -q
 
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "**missed**" }'; }
 table=$(cat <<EOF

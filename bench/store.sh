@@ -61,11 +61,11 @@ trap cleanup EXIT
 
 # The benchmark runs its own build: others rebuilding dist/ in this tree during the minutes
 # it runs would otherwise swap the code under it halfway.
-hacktree=(node "$top/bin/hacktree.js")
+hacktree=("$top/bin/hacktree")
 revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build && ! $anchors_only; then
   bench_snapshot
-  hacktree=(node "$snapshot/bin/hacktree.js")
+  hacktree=("$snapshot/bin/hacktree")
 fi
 
 notes=()
@@ -161,8 +161,8 @@ report() {
   row "second commit of the unchanged tree" commit-again "the first commit (hacktree)" commit ratio 0.15 -
   row "import the 156 .deb artifacts" import "—" - none - -
   row "compose a root from them" compose "—" - seconds 1 -
-  row "hacktree --version" version "node -e '' (startup floor)" node-startup seconds 0.3 -
-  row "hacktree --help" help "node -e '' (startup floor)" node-startup seconds 0.3 -
+  row "hacktree --version" version "node -e '' (node's own start-up)" node-startup seconds 0.3 -
+  row "hacktree --help" help "node -e '' (node's own start-up)" node-startup seconds 0.3 -
   memory_row "commit W1 into an empty repo" commit
   memory_row "second commit of the unchanged tree" commit-again
   memory_row "checkout" checkout

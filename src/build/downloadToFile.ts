@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { createNewFileStream } from './createNewFileStream.js';
+import { trustExtraCaCertificates } from './trustExtraCaCertificates.js';
 
 export interface DownloadOptions {
   /** Idle time allowed while connecting or between two reads, in ms (default 30 s). */
@@ -100,6 +101,7 @@ function openUrl(url: string, timeoutMs: number, redirects = 0): Promise<Incomin
       reject(downloadFailure(url, `unsupported scheme ${parsed.protocol}`));
       return;
     }
+    if (client === https) trustExtraCaCertificates();
     const request = client.get(parsed, { headers: { 'user-agent': 'hacktree', 'accept-encoding': 'identity' } }, (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;

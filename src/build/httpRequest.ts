@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { trustExtraCaCertificates } from './trustExtraCaCertificates.js';
 
 export interface HttpResponse {
   status: number;
@@ -24,6 +25,7 @@ export interface HttpRequestOptions {
  */
 export function httpRequest(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
   const client = url.protocol === 'https:' ? https : http;
+  if (client === https) trustExtraCaCertificates();
   const headers: Record<string, string> = { ...options.headers };
   const body = options.body;
   if (body !== undefined) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : body.contentLength);

@@ -6,6 +6,10 @@ import { renderError } from './renderError.js';
 // Command modules import only types at the top and load the library inside their handler,
 // so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms), nor do
 // the plain forms of `root status` and `checkout` (quickCommands.ts).
+// bin/hacktree starts node without NODE_EXTRA_CA_CERTS (47 ms of every start, see there): the
+// processes hacktree starts get it back; build/trustExtraCaCertificates.ts loads it for
+// hacktree's own HTTPS requests.
+if (process.env.HACKTREE_DEFERRED_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = process.env.HACKTREE_DEFERRED_CA_CERTS;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${hacktreeVersion()}\n`);

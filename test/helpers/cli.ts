@@ -20,10 +20,12 @@ export interface RunOptions {
 }
 
 /**
- * The repository's bin/hacktree.js, for tests that spawn it themselves (several at once, say).
- * Resolved from dist/test/helpers/cli.js, where this file is compiled to.
+ * The repository's bin/hacktree.js, for tests that run it with node themselves (several at
+ * once, say). Resolved from dist/test/helpers/cli.js, where this file is compiled to.
  */
 export const hacktreeBin = join(dirname(fileURLToPath(import.meta.url)), '../../../bin/hacktree.js');
+/** The hacktree command as installed (bin/hacktree, which runs bin/hacktree.js). */
+export const hacktreeCommand = join(dirname(hacktreeBin), 'hacktree');
 
 /** Runs the built hacktree binary as a user would, and returns what it printed. */
 export function runHacktree(args: string[], options: RunOptions = {}): RunResult {
@@ -32,7 +34,7 @@ export function runHacktree(args: string[], options: RunOptions = {}): RunResult
   delete env.HACKTREE_REPO;
   Object.assign(env, options.env);
   const repoArgs = options.repo === undefined ? [] : ['--repo', options.repo];
-  const result = spawnSync(process.execPath, [hacktreeBin, ...args, ...repoArgs], {
+  const result = spawnSync(hacktreeCommand, [...args, ...repoArgs], {
     env,
     cwd: options.cwd,
     input: options.input,

@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, normalize } from 'node:path';
 
@@ -13,7 +14,7 @@ export type Misbehavior =
   | { stall: true };
 
 export interface TestHttpServer {
-  /** http://127.0.0.1:PORT (no trailing slash). */
+  /** http://127.0.0.1:PORT, or https:// with `tls` (no trailing slash). */
   url: string;
   port: number;
   /** Every request's path, in order. */
@@ -30,7 +31,7 @@ export interface TestHttpServer {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 (a free port) serving the files of `root` by path, which a
+ * A real HTTP(S) server on 127.0.0.1 (a free port) serving the files of `root` by path, which a
  * test can make answer a status, cut a response short (its Content-Length announcing the full
  * size), serve other bytes, redirect, or never answer; with `allowPut` it stores PUT bodies.
  * close() ends open connections too.
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   port?: number;
   /** Store PUT bodies under root (as a cache server would); otherwise PUT is 405. */
   allowPut?: boolean;
+  /** Serve HTTPS with this key and certificate chain (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export async function startHttpServer(root: string, options: HttpServerOptions = {}): Promise<TestHttpServer> {
@@ -47,7 +50,7 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
   const misbehaviors = new Map<string, Misbehavior>();
   const sockets = new Set<Socket>();
   const inFlight = { now: 0, max: 0 };
-  const server: Server = createServer((request, response) => {
+  const handler: RequestListener = (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
     inFlight.max = Math.max(inFlight.max, ++inFlight.now);
@@ -72,7 +75,8 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
       return;
     }
     serveFile(root, path, response, how && 'truncateAt' in how ? how.truncateAt : undefined);
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -83,7 +87,7 @@ export async function startHttpServer(root: string, options: HttpServerOptions =
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     maxInFlight: () => inFlight.max,

@@ -1,18 +1,20 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { hacktreeBin, type RunOptions, type RunResult } from './cli.js';
+import { hacktreeBin, hacktreeCommand, type RunOptions, type RunResult } from './cli.js';
 
 /**
  * Starts the built hacktree binary without waiting for it, so several can run at once; resolves
  * when it exits, with how long it ran.
  */
-export function spawnHacktree(args: string[], options: RunOptions = {}): Promise<RunResult & { ms: number }> {
+export function spawnHacktree(args: string[], options: RunOptions & { withNode?: boolean } = {}): Promise<RunResult & { ms: number }> {
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.HACKTREE_REPO;
   Object.assign(env, options.env);
   const repoArgs = options.repo === undefined ? [] : ['--repo', options.repo];
   const started = Date.now();
-  const child = spawn(process.execPath, [hacktreeBin, ...args, ...repoArgs], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // withNode: node runs bin/hacktree.js itself, rather than the hacktree command (bin/hacktree).
+  const [command, ...commandArgs] = options.withNode === true ? [process.execPath, hacktreeBin] : [hacktreeCommand];
+  const child = spawn(command!, [...commandArgs, ...args, ...repoArgs], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
