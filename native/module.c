@@ -1,6 +1,6 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
- * deflate.c, readDirectory.c, existAll.c and syncfs.c). src/store/nativeAddon.ts loads it;
+ * deflate.c, readDirectory.c, existAll.c, linkTree.c and syncfs.c). src/store/nativeAddon.ts loads it;
  * without it (not built, or HACKTREE_NATIVE=0) hacktree uses node:zlib, node:fs and `sync -f`
  * instead, and is only slower.
  */
@@ -42,6 +42,7 @@ NAPI_MODULE_INIT() {
     { "createDeflateStream", NULL, create_deflate_stream, NULL, NULL, NULL, napi_enumerable, NULL },
     { "deflateStreamPush", NULL, deflate_stream_push, NULL, NULL, NULL, napi_enumerable, NULL },
     { "existAll", NULL, exist_all, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "linkTree", NULL, link_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystemAsync", NULL, sync_filesystem_async, NULL, NULL, NULL, napi_enumerable, NULL },

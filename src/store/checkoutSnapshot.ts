@@ -11,6 +11,8 @@ import { isLinkImpossible, placeEntry, tryLinkEntry } from './linkOrCopy.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
 import { rawEntryPath } from './rawCache.js';
 import { makeSpecialFiles } from './makeSpecialFile.js';
+import { linkTreeNatively } from './linkTreeNatively.js';
+import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 
 export interface CheckoutOptions {
   /** Independent, writable copies instead of hardlinks into the store. */
@@ -68,6 +70,47 @@ function checkDestination(dest: string): boolean {
   });
 }
 
+async function populate(
+  repo: Repository,
+  entries: readonly FsEntry[],
+  root: string,
+  options: CheckoutOptions,
+  result: CheckoutResult,
+): Promise<void> {
+  const absOf = (entry: FsEntry) => (entry.path === TOP ? root : `${root}/${entry.path}`);
+  const native = options.copy === true ? null : nativeAddon();
+  const finishedEarly = native ? await linkNatively(native, repo, entries, root, options, result) : await linkInJavaScript(repo, entries, root, absOf, options, result);
+  const whiteouts = options.whiteouts ?? [];
+  if (whiteouts.length > 0) {
+    makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
+  }
+  finishDirectories(entries, absOf, entries.length, (i) => !finishedEarly(i));
+  options.onProgress?.('checking out', entries.length, entries.length);
+}
+
+/**
+ * With the native addon: every directory and link on several threads (linkTreeNatively), then
+ * here what linking could not do (a missing raw entry, another filesystem). No directory's
+ * metadata is set yet.
+ */
+async function linkNatively(
+  native: NativeAddon,
+  repo: Repository,
+  entries: readonly FsEntry[],
+  root: string,
+  options: CheckoutOptions,
+  result: CheckoutResult,
+): Promise<(index: number) => boolean> {
+  const { linked, failures } = await linkTreeNatively(native, repo, entries, root, options.onProgress);
+  result.linked += linked;
+  for (const { index, error } of failures) {
+    const entry = entries[index]!;
+    if (entry.kind === 'dir' || !isLinkImpossible(error.code)) throw error;
+    result[await placeEntry(repo, entry, `${root}/${entry.path}`, false)]++;
+  }
+  return () => false;
+}
+
 /** From this many entries on, a helper thread makes part of them (its start-up costs ~30 ms of CPU). */
 const HELPER_MIN_ENTRIES = 2000;
 /**
@@ -78,14 +121,18 @@ const HELPER_SHARE = 0.42;
 /** Entries per message to the helper. */
 const HELPER_BATCH = 1024;
 
-async function populate(
+/**
+ * Without the native addon (or for --copy): this thread and, for big trees, a worker thread.
+ * Returns which directories' metadata it already set.
+ */
+async function linkInJavaScript(
   repo: Repository,
   entries: readonly FsEntry[],
   root: string,
+  absOf: (entry: FsEntry) => string,
   options: CheckoutOptions,
   result: CheckoutResult,
-): Promise<void> {
-  const absOf = (entry: FsEntry) => (entry.path === TOP ? root : `${root}/${entry.path}`);
+): Promise<(index: number) => boolean> {
   // Synchronous, directories before their contents (the entries come parents-first). A
   // helper thread makes the last part of the entries, directories included, while this one
   // makes the first: mkdir and link are most of a checkout's time, kernel time that runs in
@@ -93,7 +140,6 @@ async function populate(
   // measured no faster (an async call per entry costs as much as it saves).
   const helper = options.copy !== true && entries.length >= HELPER_MIN_ENTRIES ? startLinkHelper() : undefined;
   const split = helper ? Math.ceil(entries.length * (1 - HELPER_SHARE)) : entries.length;
-  const whiteouts = options.whiteouts ?? [];
   // The directories before the split that hold the helper's entries are made first, here.
   const early = helper ? directoriesBefore(entries, split) : [];
   const made = new Set(early);
@@ -101,7 +147,7 @@ async function populate(
   // nor those in `made`, which hold helper entries): their metadata may be set before the helper
   // is done, and is, unless whiteouts are still to be made in them.
   const ownSubtree = (i: number) => i < split && entries[i]!.path !== TOP && !made.has(i);
-  const finishOwnEarly = helper !== undefined && whiteouts.length === 0;
+  const finishOwnEarly = helper !== undefined && (options.whiteouts ?? []).length === 0;
   try {
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
@@ -143,11 +189,7 @@ async function populate(
   } finally {
     await helper?.stop();
   }
-  if (whiteouts.length > 0) {
-    makeSpecialFiles(whiteouts.map((path) => ({ path: `${root}/${path}`, entry: { kind: 'chardev', path, major: 0, minor: 0, mode: 0, uid: 0, gid: 0, xattrs: [] } })));
-  }
-  finishDirectories(entries, absOf, entries.length, (i) => !(finishOwnEarly && ownSubtree(i)));
-  options.onProgress?.('checking out', entries.length, entries.length);
+  return (i) => finishOwnEarly && ownSubtree(i);
 }
 
 /**

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * hacktree's native addon (native/): ISA-L's deflate, a directory read and an existence check
- * of many paths in one call each, and syncfs(2), which Node lacks.
+ * of many paths in one call each, a checkout's mkdir and link calls on several threads, and
+ * syncfs(2), which Node lacks.
  */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
@@ -13,6 +14,12 @@ export interface NativeAddon {
   deflateStreamPush(stream: DeflateStreamHandle, chunk: Uint8Array, last: boolean): Buffer;
   /** 1 where dir/names[i] exists (not following a final symlink), else 0; one call for many. */
   existAll(dir: string, names: readonly string[]): Uint8Array;
+  /**
+   * Makes a checkout's directories (level by level), then its hardlinks, on `threads` threads;
+   * records as native/linkTree.c describes them; progress[0] counts the records done. Resolves
+   * with the records that failed: [index, errno name, strerror text].
+   */
+  linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
   readDirectory(dir: string): unknown[];
   /** syncfs(2); throws an Error whose code is the errno's name. */

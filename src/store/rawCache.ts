@@ -58,6 +58,12 @@ export function rawEntryPath(repo: Repository, entry: RawEntry): string {
   return rawPathOf(repo, rawIdOf(entry), rawObjectKey(entry.kind, entry));
 }
 
+/** An entry's raw path relative to the raw cache (repo.rawDir). */
+export function rawEntryName(entry: RawEntry): string {
+  const id = rawIdOf(entry);
+  return `${id.slice(0, 2)}/${id.slice(2)}.${rawObjectKey(entry.kind, entry)}`;
+}
+
 /** The raw path of a regular file with this content and metadata. */
 export function rawObjectPath(repo: Repository, oid: Oid, meta: EntryMeta): string {
   return rawPathOf(repo, oid, rawObjectKey('file', meta));

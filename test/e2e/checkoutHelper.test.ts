@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { inMountNamespace, makeTempDir, runHacktree } from '../helpers/cli.js';
 import { fingerprintDifferences, treeFingerprint } from '../helpers/treeFingerprint.js';
 
-// A checkout of 2000 entries or more makes the last part of them (directories and links) on
-// a helper thread. These check that split: everything arrives, whichever thread made it, and
-// what the helper cannot link (a missing raw entry, another filesystem) is still placed.
+// A checkout makes its directories and links on several threads: the native addon's linkTree
+// (directories level by level, then links, in runs handed out to each thread), or without the
+// addon (HACKTREE_NATIVE=0), from 2000 entries on, this thread and a worker that makes the last
+// part. These check both: everything arrives, whichever thread made it, and what a thread cannot
+// link (a missing raw entry, another filesystem) is still placed.
 let work: string;
 let repo: string;
 let tree: string;
@@ -17,8 +19,15 @@ let fingerprint: Map<string, string>;
 const early = 'a00/d0/f00';
 const late = 'z39/d2/f19';
 
+/** The way the checkouts below are made: the native addon's threads, or JavaScript's. */
+const modes = [
+  { name: 'native threads', tag: 'native', env: {} },
+  { name: 'without the addon (a worker thread)', tag: 'js', env: { HACKTREE_NATIVE: '0' } },
+];
+let env: Record<string, string> = {};
+
 function ok(args: string[]): string {
-  const r = runHacktree(args, { repo });
+  const r = runHacktree(args, { repo, env });
   assert.equal(r.status, 0, `hacktree ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout;
 }
@@ -57,60 +66,65 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('a checkout split over two threads holds every entry, hardlinked, in both parts', () => {
-  const dest = join(work, 'checkout');
-  const result = JSON.parse(ok(['checkout', 'root-many', dest, '--json'])) as { linked: number; copied: number };
-  assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(dest)), []);
-  assert.equal(result.copied, 0);
-  for (const path of [early, late]) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is a hardlink into the raw cache`);
-  assert.equal(lstatSync(join(dest, 'z39')).mode & 0o777, 0o750, 'directory modes are set after the helper made them');
-});
+for (const mode of modes) {
+  describe(mode.name, () => {
+    before(() => (env = mode.env));
+    test('a checkout split over two threads holds every entry, hardlinked, in both parts', () => {
+      const dest = join(work, `${mode.tag}-checkout`);
+      const result = JSON.parse(ok(['checkout', 'root-many', dest, '--json'])) as { linked: number; copied: number };
+      assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(dest)), []);
+      assert.equal(result.copied, 0);
+      for (const path of [early, late]) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is a hardlink into the raw cache`);
+      assert.equal(lstatSync(join(dest, 'z39')).mode & 0o777, 0o750, 'directory modes are set after the helper made them');
+    });
 
-test('raw entries missing in either part are rebuilt from git, and the checkout is whole', () => {
-  const oids = [early, late].map((path) => execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', `root-many:files/${path}`], { encoding: 'utf8' }).trim());
-  for (const oid of oids) for (const raw of rawFilesOf(oid)) rmSync(raw);
-  const dest = join(work, 'checkout-rebuilt');
-  ok(['checkout', 'root-many', dest]);
-  assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(dest)), []);
-  for (const oid of oids) assert.equal(rawFilesOf(oid).length, 1, `the raw entry of ${oid} is back`);
-  for (const path of [early, late]) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is linked from the rebuilt raw entry`);
-});
+    test('raw entries missing in either part are rebuilt from git, and the checkout is whole', () => {
+      const oids = [early, late].map((path) => execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', `root-many:files/${path}`], { encoding: 'utf8' }).trim());
+      for (const oid of oids) for (const raw of rawFilesOf(oid)) rmSync(raw);
+      const dest = join(work, `${mode.tag}-checkout-rebuilt`);
+      ok(['checkout', 'root-many', dest]);
+      assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(dest)), []);
+      for (const oid of oids) assert.equal(rawFilesOf(oid).length, 1, `the raw entry of ${oid} is back`);
+      for (const path of [early, late]) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is linked from the rebuilt raw entry`);
+    });
 
-test('on another filesystem every entry is copied, by either thread, and equals the tree', () => {
-  // A tmpfs in a private mount namespace: link(2) fails with EXDEV for all of them.
-  const r = inMountNamespace(`
-    mount -t tmpfs -o size=64m hacktree-test /mnt
-    node ${JSON.stringify(join(process.cwd(), 'bin/hacktree.js'))} checkout root-many /mnt/out --repo ${JSON.stringify(repo)} --json
-    cp -a /mnt/out ${JSON.stringify(join(work, 'copied'))}
-  `);
-  assert.equal(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout) as { linked: number; copied: number; entries: number };
-  assert.equal(result.linked, 0);
-  assert.equal(result.copied, [...fingerprint.values()].filter((v) => !v.startsWith('d ')).length);
-  assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(join(work, 'copied'))), []);
-});
+    test('on another filesystem every entry is copied, by either thread, and equals the tree', () => {
+      // A tmpfs in a private mount namespace: link(2) fails with EXDEV for all of them.
+      const r = inMountNamespace(`
+        mount -t tmpfs -o size=64m hacktree-test /mnt
+        ${Object.entries(env).map(([name, value]) => `${name}=${value} `).join('')}node ${JSON.stringify(join(process.cwd(), 'bin/hacktree.js'))} checkout root-many /mnt/out --repo ${JSON.stringify(repo)} --json
+        cp -a /mnt/out ${JSON.stringify(join(work, `${mode.tag}-copied`))}
+      `);
+      assert.equal(r.status, 0, r.stderr);
+      const result = JSON.parse(r.stdout) as { linked: number; copied: number; entries: number };
+      assert.equal(result.linked, 0);
+      assert.equal(result.copied, [...fingerprint.values()].filter((v) => !v.startsWith('d ')).length);
+      assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(join(work, `${mode.tag}-copied`))), []);
+    });
 
-test('a checkout that fails leaves no destination and no staging directory behind', () => {
-  // Every raw entry and its blob gone for one path in the helper's part: nothing to rebuild from.
-  const oid = execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', `root-many:files/${late}`], { encoding: 'utf8' }).trim();
-  const fresh = mkdtempSync(join(work, 'broken-'));
-  execFileSync('cp', ['-a', repo, join(fresh, 'repo')]);
-  const copyRepo = join(fresh, 'repo');
-  for (const raw of readdirSync(join(copyRepo, 'hacktree/raw', oid.slice(0, 2))).filter((n) => n.startsWith(`${oid.slice(2)}.`))) {
-    rmSync(join(copyRepo, 'hacktree/raw', oid.slice(0, 2), raw));
-  }
-  execFileSync('git', [`--git-dir=${copyRepo}`, 'repack', '-a', '-d', '-q']);
-  // The blob goes too: the packs are rewritten without it.
-  const packDir = join(copyRepo, 'objects/pack');
-  const keep = execFileSync('git', [`--git-dir=${copyRepo}`, 'rev-list', '--objects', '--all'], { encoding: 'utf8' })
-    .split('\n').map((l) => l.split(' ')[0]).filter((o) => o && o !== oid).join('\n');
-  execFileSync('git', [`--git-dir=${copyRepo}`, 'pack-objects', '-q', join(fresh, 'pack')], { input: `${keep}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
-  for (const name of readdirSync(packDir)) rmSync(join(packDir, name));
-  for (const name of readdirSync(fresh).filter((n) => n.startsWith('pack-'))) execFileSync('mv', [join(fresh, name), packDir]);
-  const dest = join(fresh, 'out');
-  const r = runHacktree(['checkout', 'root-many', dest], { repo: copyRepo });
-  assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /error\[OBJECT_MISSING\]/);
-  assert.equal(existsSync(dest), false);
-  assert.deepEqual(readdirSync(fresh).sort(), ['repo']);
-});
+    test('a checkout that fails leaves no destination and no staging directory behind', () => {
+      // Every raw entry and its blob gone for one path in the helper's part: nothing to rebuild from.
+      const oid = execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', `root-many:files/${late}`], { encoding: 'utf8' }).trim();
+      const fresh = mkdtempSync(join(work, 'broken-'));
+      execFileSync('cp', ['-a', repo, join(fresh, 'repo')]);
+      const copyRepo = join(fresh, 'repo');
+      for (const raw of readdirSync(join(copyRepo, 'hacktree/raw', oid.slice(0, 2))).filter((n) => n.startsWith(`${oid.slice(2)}.`))) {
+        rmSync(join(copyRepo, 'hacktree/raw', oid.slice(0, 2), raw));
+      }
+      execFileSync('git', [`--git-dir=${copyRepo}`, 'repack', '-a', '-d', '-q']);
+      // The blob goes too: the packs are rewritten without it.
+      const packDir = join(copyRepo, 'objects/pack');
+      const keep = execFileSync('git', [`--git-dir=${copyRepo}`, 'rev-list', '--objects', '--all'], { encoding: 'utf8' })
+        .split('\n').map((l) => l.split(' ')[0]).filter((o) => o && o !== oid).join('\n');
+      execFileSync('git', [`--git-dir=${copyRepo}`, 'pack-objects', '-q', join(fresh, 'pack')], { input: `${keep}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+      for (const name of readdirSync(packDir)) rmSync(join(packDir, name));
+      for (const name of readdirSync(fresh).filter((n) => n.startsWith('pack-'))) execFileSync('mv', [join(fresh, name), packDir]);
+      const dest = join(fresh, 'out');
+      const r = runHacktree(['checkout', 'root-many', dest], { repo: copyRepo });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /error\[OBJECT_MISSING\]/);
+      assert.equal(existsSync(dest), false);
+      assert.deepEqual(readdirSync(fresh).sort(), ['repo']);
+    });
+  });
+}

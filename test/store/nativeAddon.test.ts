@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
@@ -99,6 +99,51 @@ test('readDirectory gives what node:fs and @napi-rs/xattr give for every kind of
 
     assert.throws(() => addon().readDirectory(join(dir, 'missing')), { code: 'ENOENT', syscall: 'scandir', path: join(dir, 'missing') });
     assert.throws(() => addon().readDirectory(join(dir, 'plain')), { code: 'ENOTDIR' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('linkTree makes directories level by level and links on several threads, and reports each failure by record', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-linktree-'));
+  try {
+    const raw = join(dir, 'raw');
+    const root = join(dir, 'root');
+    mkdirSync(join(raw, 'ab'), { recursive: true });
+    mkdirSync(root);
+    writeFileSync(join(raw, 'ab/one'), 'one');
+    symlinkSync('../target', join(raw, 'ab/link'));
+    // A deep tree, wide enough that every thread gets work on some level.
+    let records = '';
+    const expected: string[] = [];
+    for (let a = 0; a < 40; a++) {
+      records += `Dd${a}\0`;
+      expected.push(`d${a}/`);
+      for (let b = 0; b < 5; b++) {
+        records += `Dd${a}/e${b}\0Dd${a}/e${b}/f\0Ld${a}/e${b}/f/one\0ab/one\0Ld${a}/e${b}/link\0ab/link\0`;
+        expected.push(`d${a}/e${b}/`, `d${a}/e${b}/f/`, `d${a}/e${b}/f/one`, `d${a}/e${b}/link`);
+      }
+    }
+    // Record numbers of the failures: a link whose raw entry is missing, a directory that
+    // exists already, and a link into it (which then works: the directory is there).
+    mkdirSync(join(root, 'there'));
+    const missing = expected.length;
+    records += 'Lmissing\0ab/nothing\0Dthere\0Lthere/one\0ab/one\0';
+    const progress = new Int32Array(1);
+    const failures = await addon().linkTree(raw, root, Buffer.from(records), 4, progress);
+    assert.deepEqual(failures.sort((a, b) => a[0] - b[0]).map(([index, code]) => [index, code]), [[missing, 'ENOENT'], [missing + 1, 'EEXIST']]);
+    assert.match(failures[0]![2], /no such file/i);
+    assert.equal(progress[0], expected.length + 3, 'every record counted');
+    const made = spawnSync('find', ['.', '-mindepth', '1', '-printf', '%P%y\\n'], { cwd: root, encoding: 'utf8' }).stdout.trim().split('\n').sort();
+    const wanted = [...expected.map((p) => (p.endsWith('/') ? `${p.slice(0, -1)}d` : p.endsWith('link') ? `${p}l` : `${p}f`)), 'thered', 'there/onef'].sort();
+    assert.deepEqual(made, wanted);
+    assert.equal(statSync(join(raw, 'ab/one')).nlink, 1 + 200 + 1, 'hardlinks of the one raw file');
+
+    await assert.rejects(addon().linkTree(join(dir, 'no-raw'), root, Buffer.from('Dx\0'), 2, progress), { code: 'ENOENT' });
+    await assert.rejects(addon().linkTree(raw, root, Buffer.from('Xbad\0'), 2, progress), { code: 'EINVAL' });
+    await assert.rejects(addon().linkTree(raw, root, Buffer.from('Lonly-one-path\0'), 2, progress), { code: 'EINVAL' });
+    assert.throws(() => addon().linkTree(raw, root, Buffer.from(''), 2, new Int32Array(0)), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.deepEqual(await addon().linkTree(raw, root, Buffer.alloc(0), 2, progress), [], 'no records: nothing to do');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
