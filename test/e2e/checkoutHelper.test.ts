@@ -20,7 +20,7 @@ const early = 'a00/d0/f00';
 const late = 'z39/d2/f19';
 
 /** The way the checkouts below are made: the native addon's threads, or JavaScript's. */
-const modes = [
+const modes: Array<{ name: string; tag: string; env: Record<string, string> }> = [
   { name: 'native threads', tag: 'native', env: {} },
   { name: 'without the addon (a worker thread)', tag: 'js', env: { HACKTREE_NATIVE: '0' } },
 ];
