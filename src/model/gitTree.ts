@@ -12,19 +12,46 @@ export interface GitTreeEntry {
 
 const MODES = new Set<string>(['100644', '100755', '120000', '40000']);
 
-/** git's order: byte order of names, a directory compared as if its name ended in "/". */
-function sortKey(entry: GitTreeEntry): Buffer {
-  return Buffer.from(entry.mode === '40000' ? `${entry.name}/` : entry.name);
+/**
+ * git's order: byte order of the names' UTF-8, a directory compared as if its name ended in
+ * "/". UTF-8 byte order is code point order, which is UTF-16 code unit order except where a
+ * surrogate (a code point above U+FFFF) meets a unit from U+E000 on: that case is mapped.
+ */
+export function compareTreeNames(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
+/**
+ * A tree object's body. Written into one buffer, sorted by string keys: a Buffer per key, name
+ * and id, then Buffer.compare and concat, took ~40 ms of the ~1.3k trees of a W1 commit.
+ */
 export function serializeTree(entries: readonly GitTreeEntry[]): Buffer {
-  const keyed = entries.map((e) => ({ e, key: sortKey(e) }));
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
-  const parts: Buffer[] = [];
+  const keyed = entries.map((e) => ({ e, key: e.mode === '40000' ? `${e.name}/` : e.name }));
+  keyed.sort((a, b) => compareTreeNames(a.key, b.key));
+  let length = 0;
+  for (const { e } of keyed) length += e.mode.length + Buffer.byteLength(e.name) + 22;
+  const body = Buffer.allocUnsafe(length);
+  let at = 0;
   for (const { e } of keyed) {
-    parts.push(Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, 'hex'));
+    at += body.write(e.mode, at, 'latin1');
+    body[at++] = 0x20;
+    at += body.write(e.name, at, 'utf8');
+    body[at++] = 0;
+    at += body.write(e.oid, at, 'hex');
   }
-  return Buffer.concat(parts);
+  if (at !== length) throw new Error(`serializeTree: an entry's id is not 40 hex digits (${keyed.map(({ e }) => e.oid).join(', ')})`);
+  return body;
 }
 
 /** Parses a tree body, rejecting names git or hacktree consider unsafe. */

@@ -55,13 +55,25 @@ export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] |
   return entries as unknown as FsEntry[];
 }
 
+/**
+ * The entries as JSON, each entry's fields in the order parseMeta makes them (the blob id last)
+ * and its mode as the meta record keeps it, whatever the order or extra properties of the
+ * objects given: fsck compares the file with this, byte for byte. Written out by hand: JSON.stringify with a replacer for the xattrs took
+ * ~25 ms of W1's 13.5k entries.
+ */
 function serializeEntries(entries: readonly FsEntry[]): Buffer {
-  return Buffer.from(
-    JSON.stringify(entries, (key, value: unknown) =>
-      key === 'xattrs' ? (value as FsEntry['xattrs']).map((x) => ({ name: x.name, value: x.value.toString('hex') })) : value,
-    ),
-    'utf8',
-  );
+  const parts: string[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    let xattrs = '';
+    for (const x of e.xattrs) xattrs += `${xattrs === '' ? '' : ','}{"name":${JSON.stringify(x.name)},"value":"${x.value.toString('hex')}"}`;
+    let part = `{"kind":"${e.kind}","path":${JSON.stringify(e.path)},"mode":${e.mode & 0o7777},"uid":${e.uid},"gid":${e.gid},"xattrs":[${xattrs}]`;
+    if (e.kind === 'file') part += `,"size":${e.size},"oid":"${e.oid}"`;
+    else if (e.kind === 'symlink') part += `,"target":${JSON.stringify(e.target)},"oid":"${e.oid}"`;
+    else if (e.kind === 'chardev' || e.kind === 'blockdev') part += `,"major":${e.major},"minor":${e.minor}`;
+    parts[i] = `${part}}`;
+  }
+  return Buffer.from(`[${parts.join(',')}]`, 'utf8');
 }
 
 /** Writes the file; a repository this process may not write to just goes without one. */
