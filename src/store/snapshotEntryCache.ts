@@ -58,8 +58,8 @@ export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] |
 /**
  * The entries as JSON, each entry's fields in the order parseMeta makes them (the blob id last)
  * and its mode as the meta record keeps it, whatever the order or extra properties of the
- * objects given: fsck compares the file with this, byte for byte. Written out by hand: JSON.stringify with a replacer for the xattrs took
- * ~25 ms of W1's 13.5k entries.
+ * objects given: fsck compares the file with this, byte for byte. Written out by hand:
+ * JSON.stringify with a replacer for the xattrs took ~25 ms of W1's 13.5k entries.
  */
 function serializeEntries(entries: readonly FsEntry[]): Buffer {
   const parts: string[] = new Array(entries.length);

@@ -1,11 +1,11 @@
 import type { FsEntry } from '../model/fsEntry.js';
+import { hashObject } from '../model/gitObject.js';
 import { serializeTree, type GitTreeEntry } from '../model/gitTree.js';
 import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../model/commitLayout.js';
 import { serializeMeta } from '../model/metaRecord.js';
 import type { Oid } from '../model/oid.js';
 import { baseName, compareRepoPaths, parentOf, TOP } from '../model/repoPath.js';
 import { filesTreeFingerprint, readFilesTreeMemo, writeFilesTreeMemo } from './filesTreeMemo.js';
-import { hashObject } from '../model/gitObject.js';
 import { writeObject } from './objectStore.js';
 import { createPackWriter } from './packWriter.js';
 import type { Repository } from './repository.js';
