@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
@@ -23,21 +23,24 @@ export type ScannedEntry = MetaLine & {
  * Walks a directory without following symlinks and returns every entry, "." first, sorted
  * by path. Sync on purpose: measured ~1.7x faster than promise fs for many small stats.
  */
-export function scanDirectory(rootDir: string): ScannedEntry[] {
+export function scanDirectory(rootArg: string): ScannedEntry[] {
+  // Absolute and normalized once, so that each entry's path is a concatenation: path.join's
+  // normalizing took ~40 ms of W1's 13.5k entries (scan 160 -> 120 ms).
+  const rootDir = resolve(rootArg);
   let top: DirectoryEntry;
   try {
     top = lstatEntry(rootDir, '');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') {
-      throw new HacktreeError('SOURCE_NOT_FOUND', `directory ${rootDir} does not exist`, {
+      throw new HacktreeError('SOURCE_NOT_FOUND', `directory ${rootArg} does not exist`, {
         hint: 'check the directory path you gave',
-        data: { path: rootDir },
+        data: { path: rootArg },
       });
     }
     throw err;
   }
   if ((top.mode & S_IFMT) !== S_IFDIR) {
-    throw new HacktreeError('SOURCE_NOT_FOUND', `${rootDir} is not a directory`, { hint: 'give a directory', data: { path: rootDir } });
+    throw new HacktreeError('SOURCE_NOT_FOUND', `${rootArg} is not a directory`, { hint: 'give a directory', data: { path: rootArg } });
   }
   const out: ScannedEntry[] = [];
   const pending: Array<[RepoPath, string]> = [[TOP, rootDir]];
@@ -51,7 +54,7 @@ export function scanDirectory(rootDir: string): ScannedEntry[] {
           hint: 'rename or remove it before committing',
         });
       }
-      const abs = join(dirAbs, name);
+      const abs = dirAbs === '/' ? `/${name}` : `${dirAbs}/${name}`;
       const path = joinRepoPath(dirPath, name);
       const type = found.mode & S_IFMT;
       if (type === S_IFLNK && isGitmodulesSymlink(path, 'symlink')) {
