@@ -24,7 +24,8 @@ export const TEMP_OBJECT_PREFIX = 'tmp_obj_';
  * spent ~2.8 s per worker in open(2) and ~0.7 s in rename(2)).
  */
 export function tempPathBeside(target: string): string {
-  return join(dirname(target), `${TEMP_OBJECT_PREFIX}${process.pid}_${process.hrtime.bigint()}_${counter++}`);
+  // The target's directory by slicing, not dirname + join: this runs for every raw file a commit writes.
+  return `${target.slice(0, target.lastIndexOf('/') + 1)}${TEMP_OBJECT_PREFIX}${process.pid}_${process.hrtime.bigint()}_${counter++}`;
 }
 
 /**
