@@ -12,6 +12,7 @@ typedef struct {
 } native_scratch;
 
 napi_value deflate_zlib(napi_env env, napi_callback_info info);
+napi_value deflate_zlib_into(napi_env env, napi_callback_info info);
 napi_value create_deflate_stream(napi_env env, napi_callback_info info);
 napi_value deflate_stream_push(napi_env env, napi_callback_info info);
 napi_value read_directory(napi_env env, napi_callback_info info);

@@ -39,6 +39,7 @@ NAPI_MODULE_INIT() {
   }
   napi_property_descriptor functions[] = {
     { "deflateZlib", NULL, deflate_zlib, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "deflateZlibInto", NULL, deflate_zlib_into, NULL, NULL, NULL, napi_enumerable, NULL },
     { "createDeflateStream", NULL, create_deflate_stream, NULL, NULL, NULL, napi_enumerable, NULL },
     { "deflateStreamPush", NULL, deflate_stream_push, NULL, NULL, NULL, napi_enumerable, NULL },
     { "existAll", NULL, exist_all, NULL, NULL, NULL, napi_enumerable, NULL },

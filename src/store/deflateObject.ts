@@ -21,6 +21,24 @@ export function deflateObjectData(data: Uint8Array): Buffer {
   return native?.deflateZlib(data) ?? deflateSync(data, ZLIB_OPTIONS);
 }
 
+/** At most what deflating `length` bytes can make (stored blocks cost 5 bytes per 64 KiB). */
+export function deflateBound(length: number): number {
+  return length + (length >> 3) + 1024;
+}
+
+/**
+ * Deflates an object's data as deflateObjectData does, straight into out[offset...], which
+ * must have deflateBound(data.length) bytes of room; returns the bytes written.
+ */
+export function deflateObjectDataInto(data: Uint8Array, out: Buffer, offset: number): number {
+  const native = DEFLATE_LEVEL === 1 ? nativeAddon() : null;
+  const written = native ? native.deflateZlibInto(data, out, offset) : -1;
+  if (written >= 0) return written;
+  const deflated = deflateSync(data, ZLIB_OPTIONS);
+  if (deflated.length > out.length - offset) throw new Error(`deflateObjectDataInto: ${deflated.length} bytes do not fit in ${out.length - offset}`);
+  return deflated.copy(out, offset);
+}
+
 /**
  * A zlib stream fed in chunks; each call hands its output to `onData` before it resolves, and
  * the caller may reuse a chunk's memory once its write has resolved.

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
   deflateZlib(data: Uint8Array): Buffer | null;
+  /** The same, written into out[offset...]: the bytes written, or -1 when they did not fit. */
+  deflateZlibInto(data: Uint8Array, out: Uint8Array, offset: number): number;
   createDeflateStream(): DeflateStreamHandle;
   /** Deflates one more chunk; with `last`, the stream's end. Returns the output made. */
   deflateStreamPush(stream: DeflateStreamHandle, chunk: Uint8Array, last: boolean): Buffer;

@@ -9,7 +9,7 @@ import { packEntryHeader, packHeader } from '../model/packFormat.js';
 import { serializePackIndex, type PackIndexEntry } from '../model/packIndex.js';
 import { tempPathBeside, translateWriteError } from './atomicWrite.js';
 import { failpoint } from './failpoint.js';
-import { deflateObjectData } from './deflateObject.js';
+import { deflateBound, deflateObjectDataInto } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
 import { packedObjectIds } from './packedObjectIds.js';
 import type { Repository } from './repository.js';
@@ -54,14 +54,13 @@ export function createPackWriter(repo: Repository): PackWriter {
   let tmpIndex: string | undefined;
   let fd: number | undefined;
   let offset = 0;
-  let queued: Buffer[] = [];
-  let queuedBytes = 0;
+  // Entries are deflated straight into this buffer, written out when it holds FLUSH_BYTES.
+  let staging = Buffer.allocUnsafe(2 * FLUSH_BYTES);
+  let staged = 0;
 
   const flush = () => {
-    const bytes = Buffer.concat(queued, queuedBytes);
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
-    queued = [];
-    queuedBytes = 0;
+    for (let done = 0; done < staged; ) done += writeSync(fd!, staging, done, staged - done);
+    staged = 0;
   };
   const cleanUp = () => {
     if (fd !== undefined) closeSync(fd);
@@ -85,13 +84,18 @@ export function createPackWriter(repo: Repository): PackWriter {
           offset = 12;
         }
         const header = packEntryHeader(type, body.byteLength);
-        const deflated = deflateObjectData(body);
-        entries.push({ oid, crc32: crc32(deflated, crc32(header)), offset });
+        const room = header.length + deflateBound(body.byteLength);
+        if (staged + room > staging.length) {
+          flush();
+          if (room > staging.length) staging = Buffer.allocUnsafe(room);
+        }
+        header.copy(staging, staged);
+        const length = header.length + deflateObjectDataInto(body, staging, staged + header.length);
+        entries.push({ oid, crc32: crc32(staging.subarray(staged, staged + length)), offset });
         added.add(oid);
-        offset += header.length + deflated.length;
-        queued.push(header, deflated);
-        queuedBytes += header.length + deflated.length;
-        if (queuedBytes >= FLUSH_BYTES) flush();
+        offset += length;
+        staged += length;
+        if (staged >= FLUSH_BYTES) flush();
       } catch (err) {
         fail(err);
       }

@@ -148,3 +148,18 @@ test('linkTree makes directories level by level and links on several threads, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('deflateZlibInto writes the same zlib stream at an offset of a buffer, and says -1 when it does not fit', () => {
+  for (const data of Object.values(samples)) {
+    const out = Buffer.alloc(data.length + (data.length >> 3) + 1024 + 100, 0xee);
+    const written = addon().deflateZlibInto(data, out, 100);
+    assert.ok(written > 0, 'written');
+    assert.ok(out.subarray(0, 100).equals(Buffer.alloc(100, 0xee)), 'nothing before the offset touched');
+    assert.ok(inflateSync(out.subarray(100, 100 + written)).equals(data));
+  }
+  const text = samples.text!;
+  assert.equal(addon().deflateZlibInto(text, Buffer.alloc(64), 0), -1, 'too small');
+  assert.equal(addon().deflateZlibInto(text, Buffer.alloc(100_000), 100_000), -1, 'no room at the end');
+  assert.throws(() => addon().deflateZlibInto(text, Buffer.alloc(10), 11), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => addon().deflateZlibInto(text, 'not a buffer' as unknown as Uint8Array, 0), { code: 'ERR_INVALID_ARG_TYPE' });
+});
