@@ -28,6 +28,28 @@ static int grow(unsigned char **buf, size_t *cap, size_t need) {
 }
 
 /*
+ * Deflates data[0, length) into out[0, room) as one zlib stream at igzip's level 1; the bytes
+ * written, -1 when they did not fit or igzip could not make them, or -2 when the level's state
+ * could not be allocated.
+ */
+static int64_t deflate_once(napi_env env, const void *data, size_t length, unsigned char *out, size_t room) {
+  if (length > UINT32_MAX / 2 || room > UINT32_MAX) return -1; /* igzip counts in 32 bits */
+  native_scratch *scratch = scratch_of(env);
+  if (!scratch->level_buf && !(scratch->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT))) return -2;
+  struct isal_zstream stream;
+  isal_deflate_stateless_init(&stream);
+  stream.level = 1;
+  stream.level_buf = scratch->level_buf;
+  stream.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+  stream.gzip_flag = IGZIP_ZLIB;
+  stream.next_in = (uint8_t *)data;
+  stream.avail_in = (uint32_t)length;
+  stream.next_out = out;
+  stream.avail_out = (uint32_t)room;
+  return isal_deflate_stateless(&stream) == COMP_OK ? (int64_t)stream.total_out : -1;
+}
+
+/*
  * deflateZlibInto(data, out, offset) -> number: deflates `data` as deflateZlib does, straight
  * into out[offset...]; the bytes written, or -1 when they did not fit (or igzip could not make
  * them): the caller then flushes or grows `out`, or uses node:zlib. A pack writer deflates each
@@ -44,26 +66,9 @@ napi_value deflate_zlib_into(napi_env env, napi_callback_info info) {
       !view_bytes(env, argv[1], &out, &out_length) || napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0 ||
       (size_t)offset > out_length)
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "deflateZlibInto wants data, an output Uint8Array and an offset within it");
-  size_t room = out_length - (size_t)offset;
-  if (length > UINT32_MAX / 2 || room > UINT32_MAX) {
-    napi_create_int32(env, -1, &result);
-    return result;
-  }
-  native_scratch *scratch = scratch_of(env);
-  if (!scratch->level_buf && !(scratch->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT)))
-    return throw_error(env, "ENOMEM", "out of memory for the deflate state");
-  struct isal_zstream stream;
-  isal_deflate_stateless_init(&stream);
-  stream.level = 1;
-  stream.level_buf = scratch->level_buf;
-  stream.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-  stream.gzip_flag = IGZIP_ZLIB;
-  stream.next_in = data;
-  stream.avail_in = (uint32_t)length;
-  stream.next_out = (unsigned char *)out + offset;
-  stream.avail_out = (uint32_t)room;
-  int written = isal_deflate_stateless(&stream) == COMP_OK ? (int)stream.total_out : -1;
-  napi_create_int32(env, written, &result);
+  int64_t written = deflate_once(env, data, length, (unsigned char *)out + offset, out_length - (size_t)offset);
+  if (written == -2) return throw_error(env, "ENOMEM", "out of memory for the deflate state");
+  napi_create_int32(env, written < 0 ? -1 : (int32_t)written, &result);
   return result;
 }
 
@@ -83,27 +88,17 @@ napi_value deflate_zlib(napi_env env, napi_callback_info info) {
     return result;
   }
   native_scratch *scratch = scratch_of(env);
-  if (!scratch->level_buf && !(scratch->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT)))
-    return throw_error(env, "ENOMEM", "out of memory for the deflate state");
   /* Stored blocks cost 5 bytes per 64 KiB; igzip's dynamic blocks never grow incompressible
      input by more than that plus their header. An eighth more is ample. */
   size_t bound = length + (length >> 3) + 1024;
   if (!grow(&scratch->out, &scratch->out_cap, bound)) return throw_error(env, "ENOMEM", "out of memory for deflated output");
-  struct isal_zstream stream;
-  isal_deflate_stateless_init(&stream);
-  stream.level = 1;
-  stream.level_buf = scratch->level_buf;
-  stream.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-  stream.gzip_flag = IGZIP_ZLIB;
-  stream.next_in = data;
-  stream.avail_in = (uint32_t)length;
-  stream.next_out = scratch->out;
-  stream.avail_out = (uint32_t)bound;
-  if (isal_deflate_stateless(&stream) != COMP_OK) {
+  int64_t written = deflate_once(env, data, length, scratch->out, bound);
+  if (written == -2) return throw_error(env, "ENOMEM", "out of memory for the deflate state");
+  if (written < 0) {
     napi_get_null(env, &result);
     return result;
   }
-  if (napi_create_buffer_copy(env, stream.total_out, scratch->out, NULL, &result) != napi_ok)
+  if (napi_create_buffer_copy(env, (size_t)written, scratch->out, NULL, &result) != napi_ok)
     return throw_error(env, "ENOMEM", "out of memory for deflated output");
   return result;
 }
