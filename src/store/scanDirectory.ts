@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
@@ -49,12 +49,12 @@ export function scanDirectory(rootArg: string): ScannedEntry[] {
     const [dirPath, dirAbs] = pending.pop()!;
     for (const found of readDirectoryEntries(dirAbs)) {
       const { name } = found;
+      const abs = dirAbs === '/' ? `/${name}` : `${dirAbs}/${name}`;
       if (!isSafeName(name)) {
-        throw new HacktreeError('UNSAFE_PATH', `${join(dirAbs, name)}: the name "${name}" cannot be stored in git`, {
+        throw new HacktreeError('UNSAFE_PATH', `${abs}: the name "${name}" cannot be stored in git`, {
           hint: 'rename or remove it before committing',
         });
       }
-      const abs = dirAbs === '/' ? `/${name}` : `${dirAbs}/${name}`;
       const path = joinRepoPath(dirPath, name);
       const type = found.mode & S_IFMT;
       if (type === S_IFLNK && isGitmodulesSymlink(path, 'symlink')) {
