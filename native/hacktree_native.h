@@ -18,6 +18,7 @@ napi_value deflate_stream_push(napi_env env, napi_callback_info info);
 napi_value read_directory(napi_env env, napi_callback_info info);
 napi_value exist_all(napi_env env, napi_callback_info info);
 napi_value link_tree(napi_env env, napi_callback_info info);
+napi_value make_node(napi_env env, napi_callback_info info);
 napi_value sync_filesystem(napi_env env, napi_callback_info info);
 napi_value sync_filesystem_async(napi_env env, napi_callback_info info);
 

@@ -1,8 +1,8 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
- * deflate.c, readDirectory.c, existAll.c, linkTree.c and syncfs.c). src/store/nativeAddon.ts loads it;
- * without it (not built, or HACKTREE_NATIVE=0) hacktree uses node:zlib, node:fs and `sync -f`
- * instead, and is only slower.
+ * deflate.c, readDirectory.c, existAll.c, linkTree.c, makeNode.c and syncfs.c).
+ * src/store/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
+ * node:zlib, node:fs, coreutils' mknod and `sync -f` instead, and is only slower.
  */
 #include <stdlib.h>
 #include "hacktree_native.h"
@@ -44,6 +44,7 @@ NAPI_MODULE_INIT() {
     { "deflateStreamPush", NULL, deflate_stream_push, NULL, NULL, NULL, napi_enumerable, NULL },
     { "existAll", NULL, exist_all, NULL, NULL, NULL, napi_enumerable, NULL },
     { "linkTree", NULL, link_tree, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "makeNode", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystemAsync", NULL, sync_filesystem_async, NULL, NULL, NULL, napi_enumerable, NULL },

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, lchownSync, symlinkSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from '../model/fsEntry.js';
+import { errnoOf } from '../errors/errnoOf.js';
+import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 import { writeXattrs } from './readXattrs.js';
 
 export type SpecialEntry = Extract<FsEntry, { kind: 'symlink' | 'chardev' | 'blockdev' | 'fifo' }>;
@@ -12,25 +14,16 @@ export function makeSpecialFile(path: string, entry: SpecialEntry): void {
 }
 
 /**
- * Creates many at once. Node has no mknod(2), so coreutils makes devices and fifos, all in one
- * shell: forking a big process once per node, while worker threads ran, cost seconds.
+ * Creates many at once: devices and fifos with the native addon's mknod(2), else (Node has no
+ * mknod) with coreutils, all in one shell: forking a big process once per node, while worker
+ * threads ran, cost seconds.
  */
 export function makeSpecialFiles(items: ReadonlyArray<{ path: string; entry: SpecialEntry }>): void {
-  const nodes = items.filter(({ entry }) => entry.kind !== 'symlink');
+  const nodes = items.filter((item): item is { path: string; entry: NodeEntry } => item.entry.kind !== 'symlink');
   if (nodes.length > 0) {
-    const args: string[] = [];
-    for (const { path, entry } of nodes) {
-      if (entry.kind === 'fifo') args.push('p', path, '0', '0');
-      else if (entry.kind !== 'symlink') args.push(entry.kind === 'chardev' ? 'c' : 'b', path, String(entry.major), String(entry.minor));
-    }
-    const script = 'while [ $# -gt 0 ]; do if [ "$1" = p ]; then mkfifo -- "$2"; else mknod -- "$2" "$1" "$3" "$4"; fi || exit; shift 4; done';
-    const run = spawnSync('sh', ['-c', script, 'sh', ...args], { encoding: 'utf8' });
-    if (run.status !== 0) {
-      throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `making device nodes and fifos failed (${nodes.map((n) => n.entry.path).join(', ')}): ${run.stderr?.trim() || run.error?.message}`, {
-        hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
-        data: { paths: nodes.map((n) => n.entry.path) },
-      });
-    }
+    const native = nativeAddon();
+    if (native) makeNodesNatively(native, nodes);
+    else makeNodesWithCoreutils(nodes);
   }
   for (const { path, entry } of items) {
     if (entry.kind === 'symlink') symlinkSync(entry.target, path);
@@ -38,5 +31,54 @@ export function makeSpecialFiles(items: ReadonlyArray<{ path: string; entry: Spe
     lchownSync(path, entry.uid, entry.gid);
     if (entry.kind !== 'symlink') chmodSync(path, entry.mode);
     writeXattrs(path, entry.xattrs);
+  }
+}
+
+type NodeEntry = Exclude<SpecialEntry, { kind: 'symlink' }>;
+
+const NODE_KIND = { chardev: 'c', blockdev: 'b', fifo: 'p' } as const;
+
+function makeNodesNatively(native: NativeAddon, nodes: ReadonlyArray<{ path: string; entry: NodeEntry }>): void {
+  for (const { path, entry } of nodes) {
+    try {
+      native.makeNode(path, NODE_KIND[entry.kind], entry.kind === 'fifo' ? 0 : entry.major, entry.kind === 'fifo' ? 0 : entry.minor);
+    } catch (err) {
+      const errno = errnoOf(err);
+      if (errno === 'EPERM') {
+        throw new HacktreeError('NOT_PERMITTED', `could not make the ${entry.kind} ${entry.path}: ${(err as Error).message}`, {
+          hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+          data: { path: entry.path },
+        });
+      }
+      if (errno === 'EINVAL' && entry.kind !== 'fifo') {
+        throw new HacktreeError('UNSUPPORTED_FILE_TYPE', `${entry.path}: Linux cannot make the device ${entry.major},${entry.minor}`, {
+          hint: 'device numbers go up to 4095 (major) and 1048575 (minor); fix or leave out that entry',
+          data: { path: entry.path, major: entry.major, minor: entry.minor },
+        });
+      }
+      throw err;
+    }
+  }
+}
+
+function makeNodesWithCoreutils(nodes: ReadonlyArray<{ path: string; entry: NodeEntry }>): void {
+  const args: string[] = [];
+  for (const { path, entry } of nodes) {
+    if (entry.kind === 'fifo') args.push('p', path, '0', '0');
+    else args.push(NODE_KIND[entry.kind], path, String(entry.major), String(entry.minor));
+  }
+  const script = 'while [ $# -gt 0 ]; do if [ "$1" = p ]; then mkfifo -- "$2"; else mknod -- "$2" "$1" "$3" "$4"; fi || exit; shift 4; done';
+  const run = spawnSync('sh', ['-c', script, 'sh', ...args], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    if (/Operation not permitted/.test(run.stderr ?? '')) {
+      throw new HacktreeError('NOT_PERMITTED', `could not make device nodes or fifos (${nodes.map((n) => n.entry.path).join(', ')}): Operation not permitted`, {
+        hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+        data: { paths: nodes.map((n) => n.entry.path) },
+      });
+    }
+    throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `making device nodes and fifos failed (${nodes.map((n) => n.entry.path).join(', ')}): ${run.stderr?.trim() || run.error?.message}`, {
+      hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+      data: { paths: nodes.map((n) => n.entry.path) },
+    });
   }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * hacktree's native addon (native/): ISA-L's deflate, a directory read and an existence check
  * of many paths in one call each, a checkout's mkdir and link calls on several threads, and
- * syncfs(2), which Node lacks.
+ * mknod(2) and syncfs(2), which Node lacks.
  */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
@@ -22,6 +22,11 @@ export interface NativeAddon {
    * with the records that failed: [index, errno name, strerror text].
    */
   linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
+  /**
+   * mknod(2): a character device (c), block device (b) or fifo (p) at `path`, mode 0600; throws
+   * an Error whose code is the errno's name.
+   */
+  makeNode(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
   readDirectory(dir: string): unknown[];
   /** syncfs(2); throws an Error whose code is the errno's name. */

@@ -6,6 +6,7 @@ export type HandmadeMember = (
   | { kind: 'file'; path: string; content: string; mode?: number }
   | { kind: 'symlink'; path: string; target: string }
   | { kind: 'hardlink'; path: string; target: string }
+  | { kind: 'chardev' | 'blockdev'; path: string; major: number; minor: number; mode?: number }
 ) & {
   /** Extra pax records for this member ("path" overrides the header's name). */
   pax?: Record<string, string>;
@@ -37,6 +38,9 @@ with tarfile.open(spec['out'], 'w:gz' if spec['gzip'] else 'w', format=fmt) as t
             ti.type = tarfile.SYMTYPE; ti.linkname = m['target']; ti.mode = 0o777
         elif m['kind'] == 'hardlink':
             ti.type = tarfile.LNKTYPE; ti.linkname = m['target']
+        elif m['kind'] in ('chardev', 'blockdev'):
+            ti.type = tarfile.CHRTYPE if m['kind'] == 'chardev' else tarfile.BLKTYPE
+            ti.devmajor = m['major']; ti.devminor = m['minor']
         else:
             data = m['content'].encode()
             ti.size = len(data)

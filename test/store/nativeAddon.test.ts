@@ -163,3 +163,31 @@ test('deflateZlibInto writes the same zlib stream at an offset of a buffer, and 
   assert.throws(() => addon().deflateZlibInto(text, Buffer.alloc(10), 11), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => addon().deflateZlibInto(text, 'not a buffer' as unknown as Uint8Array, 0), { code: 'ERR_INVALID_ARG_TYPE' });
 });
+
+test('makeNode makes character and block devices and fifos with their numbers, and fails by errno', () => {
+  const native = addon();
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-mknod-'));
+  try {
+    native.makeNode(join(dir, 'null'), 'c', 1, 3);
+    native.makeNode(join(dir, 'loop7'), 'b', 7, 7);
+    native.makeNode(join(dir, 'big'), 'c', 4095, 1048575); // the largest numbers Linux's dev_t holds
+    native.makeNode(join(dir, 'pipe'), 'p', 0, 0);
+    const made = (name: string) => {
+      const st = statSync(join(dir, name));
+      return { char: st.isCharacterDevice(), block: st.isBlockDevice(), fifo: st.isFIFO(), perm: st.mode & 0o7777, rdev: st.rdev };
+    };
+    // rdev as the kernel encodes it: (major & 0xfff) << 8 | (minor & 0xff) | (minor & ~0xff) << 12
+    assert.deepEqual(made('null'), { char: true, block: false, fifo: false, perm: 0o600, rdev: (1 << 8) | 3 });
+    assert.deepEqual(made('loop7'), { char: false, block: true, fifo: false, perm: 0o600, rdev: (7 << 8) | 7 });
+    assert.equal(made('big').rdev, 0xffffffff);
+    assert.deepEqual(made('pipe'), { char: false, block: false, fifo: true, perm: 0o600, rdev: 0 });
+    assert.throws(() => native.makeNode(join(dir, 'null'), 'c', 1, 3), { code: 'EEXIST' });
+    assert.throws(() => native.makeNode(join(dir, 'missing', 'x'), 'p', 0, 0), { code: 'ENOENT' });
+    assert.throws(() => native.makeNode(join(dir, 'socket'), 's' as 'c', 0, 0), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => native.makeNode(join(dir, 'x'), 'c', 4096, 0), { code: 'EINVAL' }, 'beyond the kernel\'s 12-bit major');
+    assert.throws(() => native.makeNode(join(dir, 'x'), 'c', -1, 0), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.equal(readdirSync(dir).sort().join(' '), 'big loop7 null pipe', 'nothing made by the failed calls');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
