@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
-import { createPackWriter } from './packWriter.js';
+import { createPackWriter, type PackWriter } from './packWriter.js';
 import { repositoryAt } from './repository.js';
 import { storeAnyFileBlob } from './storeBlob.js';
 
@@ -14,19 +14,21 @@ export interface BlobJob {
 }
 export interface BlobWorkerData {
   repoDir: string;
-  /** Blobs go into one pack per worker (finished on a `finish` message), not loose objects. */
-  pack: boolean;
 }
-export type BlobWorkerRequest = { id: number; jobs: BlobJob[] } | { finish: true };
+/**
+ * A batch of files to store; with `pack`, their blobs go into one pack per worker (finished on
+ * the `finish` message), not loose objects.
+ */
+export type BlobWorkerRequest = { id: number; jobs: BlobJob[]; pack: boolean } | { finish: true };
 export type BlobWorkerError = { code?: string; message: string; hint?: string; data?: Record<string, unknown>; errno?: string };
 export type BlobBatchResult =
   | { id: number; oids: string[] }
   | { finished: string | null }
   | { error: BlobWorkerError };
 
-const { repoDir, pack: usePack } = workerData as BlobWorkerData;
+const { repoDir } = workerData as BlobWorkerData;
 const repo = repositoryAt(repoDir);
-const pack = usePack ? createPackWriter(repo) : undefined;
+let pack: PackWriter | undefined;
 
 parentPort!.on('message', async (request: BlobWorkerRequest) => {
   try {
@@ -34,6 +36,7 @@ parentPort!.on('message', async (request: BlobWorkerRequest) => {
       parentPort!.postMessage({ finished: pack?.finish() ?? null } satisfies BlobBatchResult);
       return;
     }
+    if (request.pack) pack ??= createPackWriter(repo);
     const oids: string[] = [];
     for (const job of request.jobs) {
       // Buffers arrive as Uint8Arrays through postMessage.

@@ -22,8 +22,11 @@ export type ScannedEntry = MetaLine & {
 /**
  * Walks a directory without following symlinks and returns every entry, "." first, sorted
  * by path. Sync on purpose: measured ~1.7x faster than promise fs for many small stats.
+ * `onFileBytes` hears the regular files' bytes found so far after each directory read.
  */
-export function scanDirectory(rootArg: string): ScannedEntry[] {
+export function scanDirectory(rootArg: string, options: { onFileBytes?: (total: number) => void } = {}): ScannedEntry[] {
+  const { onFileBytes } = options;
+  let fileBytes = 0;
   // Absolute and normalized once, so that each entry's path is a concatenation: path.join's
   // normalizing took ~40 ms of W1's 13.5k entries (scan 160 -> 120 ms).
   const rootDir = resolve(rootArg);
@@ -65,7 +68,9 @@ export function scanDirectory(rootArg: string): ScannedEntry[] {
       }
       out.push(toEntry(path, abs, found));
       if (type === S_IFDIR) pending.push([path, abs]);
+      else if (type === S_IFREG) fileBytes += found.size;
     }
+    onFileBytes?.(fileBytes);
   }
   out.sort((a, b) => compareRepoPaths(a.path, b.path));
   return out;

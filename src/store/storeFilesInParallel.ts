@@ -15,7 +15,7 @@ export type ProgressCallback = (phase: string, done: number, total: number) => v
 const BATCH_BYTES = 4 << 20;
 const BATCH_FILES = 256;
 /** Below this, starting workers costs more than it saves. */
-const INLINE_LIMIT_BYTES = 8 << 20;
+export const INLINE_LIMIT_BYTES = 8 << 20;
 /**
  * From this many files on, the workers write their blobs into packs (one each) rather than as
  * loose objects; fewer stay loose, as git's own transfer.unpackLimit (100) keeps small fetches.
@@ -31,10 +31,12 @@ const PACK_MIN_FILES = 100;
 export async function storeFilesInParallel(
   repo: Repository,
   jobs: readonly BlobJob[],
-  onProgress?: ProgressCallback,
+  options: { onProgress?: ProgressCallback; started?: readonly Worker[] } = {},
 ): Promise<Oid[]> {
+  const { onProgress, started = [] } = options;
   const totalBytes = jobs.reduce((sum, j) => sum + j.size, 0);
   if (totalBytes < INLINE_LIMIT_BYTES) {
+    for (const worker of started) void worker.terminate();
     const oids: Oid[] = [];
     for (const [i, job] of jobs.entries()) {
       oids.push(await storeAnyFileBlob(repo, job.absPath, job.meta, job.size));
@@ -63,8 +65,10 @@ export async function storeFilesInParallel(
 
   const oids: Oid[] = new Array(jobs.length);
   const workerCount = Math.min(availableParallelism(), batches.length);
-  const workerData: BlobWorkerData = { repoDir: repo.dir, pack: jobs.length >= PACK_MIN_FILES };
-  const workers = Array.from({ length: workerCount }, () => new Worker(new URL('./blobWorker.js', import.meta.url), { workerData }));
+  const workers = started.slice(0, workerCount);
+  for (const spare of started.slice(workerCount)) void spare.terminate();
+  if (workers.length < workerCount) workers.push(...startBlobWorkers(repo, workerCount - workers.length));
+  const pack = jobs.length >= PACK_MIN_FILES;
   let next = 0;
   let done = 0;
   let failed = true;
@@ -83,7 +87,7 @@ export async function storeFilesInParallel(
               }
               const id = order[next++]!;
               inFlight++;
-              worker.postMessage({ id, jobs: batches[id]!.jobs } satisfies BlobWorkerRequest);
+              worker.postMessage({ id, jobs: batches[id]!.jobs, pack } satisfies BlobWorkerRequest);
             };
             worker.on('message', (result: BlobBatchResult) => {
               if ('error' in result) return reject(workerError(result.error));
@@ -113,6 +117,22 @@ export async function storeFilesInParallel(
     if (failed) removeOwnTempFiles(join(repo.objectsDir, 'pack'), threadIds);
   }
   return oids;
+}
+
+/**
+ * Starts `count` blob workers (default: one per core) before their files are known: a worker
+ * takes ~100 ms to start, which a first commit of a big tree spends scanning it meanwhile (see
+ * snapshotDirectory). storeFilesInParallel takes them over; whoever started them terminates
+ * them all once it is done (terminating one twice does nothing).
+ */
+export function startBlobWorkers(repo: Repository, count = availableParallelism()): Worker[] {
+  const workerData: BlobWorkerData = { repoDir: repo.dir };
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(new URL('./blobWorker.js', import.meta.url), { workerData });
+    // One that is never given files fails unheard; storeFilesInParallel listens to those it uses.
+    worker.on('error', () => undefined);
+    return worker;
+  });
 }
 
 function workerError(e: BlobWorkerError): Error {

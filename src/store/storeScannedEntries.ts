@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -19,7 +20,7 @@ import { storeFilesInParallel, type ProgressCallback } from './storeFilesInParal
 export async function storeScannedEntries(
   repo: Repository,
   scanned: readonly ScannedEntry[],
-  options: { previous?: StatCache; onProgress?: ProgressCallback } = {},
+  options: { previous?: StatCache; onProgress?: ProgressCallback; started?: readonly Worker[] } = {},
 ): Promise<{ entries: FsEntry[]; statCache: StatCache }> {
   const previous = options.previous ?? new Map();
   const next: StatCache = new Map();
@@ -75,7 +76,7 @@ export async function storeScannedEntries(
   const filesStored = storeFilesInParallel(
     repo,
     pending.map(({ entry }) => ({ absPath: entry.absPath, size: entry.size, meta: entry })),
-    options.onProgress,
+    { onProgress: options.onProgress, started: options.started },
   );
   filesStored.catch(() => undefined); // handled below: awaited either way
   try {
