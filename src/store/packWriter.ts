@@ -10,7 +10,7 @@ import { serializePackIndex, type PackIndexEntry } from '../model/packIndex.js';
 import { tempPathBeside, translateWriteError } from './atomicWrite.js';
 import { failpoint } from './failpoint.js';
 import { deflateBound, deflateObjectDataInto } from './deflateObject.js';
-import { looseObjectPath } from './objectStore.js';
+import { looseObjectIds } from './looseObjectIds.js';
 import { packedObjectIds } from './packedObjectIds.js';
 import type { Repository } from './repository.js';
 
@@ -23,7 +23,11 @@ import type { Repository } from './repository.js';
  * `hacktree prune` (git repack) deltifies them.
  */
 export interface PackWriter {
-  /** Appends an object, unless the repository has it already: loose, in a pack, or in this one. */
+  /**
+   * Appends an object, unless the repository has it already: loose or in a pack when the writer
+   * was made, or in this pack. (One made loose since may come again here: git reads either, and
+   * `hacktree prune` keeps one.)
+   */
   add(oid: Oid, type: GitObjectType, body: Uint8Array): void;
   /**
    * Completes the pack: object count, SHA-1 trailer, the .idx; renames the .pack into place,
@@ -50,6 +54,7 @@ export function createPackWriter(repo: Repository): PackWriter {
   const entries: PackIndexEntry[] = [];
   const added = new Set<string>();
   const packed = packedObjectIds(repo);
+  const loose = looseObjectIds(repo);
   let tmpPack: string | undefined;
   let tmpIndex: string | undefined;
   let fd: number | undefined;
@@ -74,7 +79,7 @@ export function createPackWriter(repo: Repository): PackWriter {
 
   return {
     add(oid, type, body) {
-      if (added.has(oid) || packed.has(oid) || existsSync(looseObjectPath(repo, oid))) return;
+      if (added.has(oid) || packed.has(oid) || loose.has(oid)) return;
       try {
         if (fd === undefined) {
           mkdirSync(packDir, { recursive: true });
