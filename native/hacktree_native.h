@@ -16,6 +16,8 @@ napi_value deflate_zlib_into(napi_env env, napi_callback_info info);
 napi_value create_deflate_stream(napi_env env, napi_callback_info info);
 napi_value deflate_stream_push(napi_env env, napi_callback_info info);
 napi_value read_directory(napi_env env, napi_callback_info info);
+napi_value read_file_into(napi_env env, napi_callback_info info);
+napi_value write_raw_file(napi_env env, napi_callback_info info);
 napi_value exist_all(napi_env env, napi_callback_info info);
 napi_value link_tree(napi_env env, napi_callback_info info);
 napi_value make_node(napi_env env, napi_callback_info info);
@@ -24,6 +26,8 @@ napi_value sync_filesystem_async(napi_env env, napi_callback_info info);
 
 /* Throws a JS error and returns NULL, for `return throw_error(...)`. */
 napi_value throw_error(napi_env env, const char *code, const char *message);
+/* Throws an Error like node:fs's (code = the errno's name, `syscall`, `path`) and returns NULL. */
+napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path);
 /* Reads a Buffer, Uint8Array or other typed array argument's bytes. */
 int view_bytes(napi_env env, napi_value value, void **data, size_t *length);
 #endif

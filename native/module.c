@@ -1,14 +1,39 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
- * deflate.c, readDirectory.c, existAll.c, linkTree.c, makeNode.c and syncfs.c).
+ * deflate.c, readDirectory.c, readFileInto.c, writeRawFile.c, existAll.c, linkTree.c, makeNode.c
+ * and syncfs.c).
  * src/store/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
  * node:zlib, node:fs, coreutils' mknod and `sync -f` instead, and is only slower.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "hacktree_native.h"
 
 napi_value throw_error(napi_env env, const char *code, const char *message) {
   napi_throw_error(env, code, message);
+  return NULL;
+}
+
+/* Throws an Error like node:fs's: code = the errno's name, `syscall`, `path`, errno in the message. */
+napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  const char *code = strerrorname_np(err);
+  if (!code) code = "EIO";
+  size_t size = strlen(code) + strlen(strerror(err)) + strlen(syscall) + strlen(path) + 16;
+  char *message = malloc(size);
+  napi_value error, code_value, message_value, value;
+  if (!message) return throw_error(env, "ENOMEM", "out of memory");
+  snprintf(message, size, "%s: %s, %s '%s'", code, strerror(err), syscall, path);
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value);
+  free(message);
+  napi_create_error(env, code_value, message_value, &error);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, error, "syscall", value);
+  napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, error, "path", value);
+  napi_throw(env, error);
   return NULL;
 }
 
@@ -46,8 +71,10 @@ NAPI_MODULE_INIT() {
     { "linkTree", NULL, link_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "makeNode", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystemAsync", NULL, sync_filesystem_async, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "writeRawFile", NULL, write_raw_file, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;

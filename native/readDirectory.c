@@ -18,27 +18,6 @@
 #include <unistd.h>
 #include "hacktree_native.h"
 
-/* Throws an Error like node:fs's: code = the errno's name, `syscall`, `path`, errno in the message. */
-static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
-  const char *code = strerrorname_np(err);
-  if (!code) code = "EIO";
-  size_t size = strlen(code) + strlen(strerror(err)) + strlen(syscall) + strlen(path) + 16;
-  char *message = malloc(size);
-  napi_value error, code_value, message_value, value;
-  if (!message) return throw_error(env, "ENOMEM", "out of memory");
-  snprintf(message, size, "%s: %s, %s '%s'", code, strerror(err), syscall, path);
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
-  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value);
-  free(message);
-  napi_create_error(env, code_value, message_value, &error);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, error, "syscall", value);
-  napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, error, "path", value);
-  napi_throw(env, error);
-  return NULL;
-}
-
 /* Reads a whole xattr list or value by its size-query-then-read protocol, retrying on a race. */
 typedef ssize_t (*sized_read)(const char *path, const char *name, void *buf, size_t size);
 static ssize_t list_names(const char *path, const char *name, void *buf, size_t size) {

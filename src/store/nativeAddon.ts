@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * hacktree's native addon (native/): ISA-L's deflate, a directory read and an existence check
- * of many paths in one call each, a checkout's mkdir and link calls on several threads, and
- * mknod(2) and syncfs(2), which Node lacks.
+ * hacktree's native addon (native/): ISA-L's deflate; a directory read, a file read, a raw
+ * cache file's write and an existence check of many paths in one call each; a checkout's mkdir
+ * and link calls on several threads; and mknod(2) and syncfs(2), which Node lacks.
  */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
@@ -29,6 +29,26 @@ export interface NativeAddon {
   makeNode(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
   readDirectory(dir: string): unknown[];
+  /**
+   * Reads the file at `path` into buffer[offset, offset + size) (open, read, close); the bytes
+   * read, fewer when the file ends sooner. Throws Errors like node:fs's.
+   */
+  readFileInto(path: string, buffer: Uint8Array, offset: number, size: number): number;
+  /**
+   * Puts `data` at rawDir/name (FAN/REST) with that owner, mode and xattrs through the temporary
+   * tmpName (FAN/...), unless something is there: false then, nothing written. Throws Errors
+   * like node:fs's; the temporary file is gone then.
+   */
+  writeRawFile(
+    rawDir: string,
+    name: string,
+    tmpName: string,
+    data: Uint8Array,
+    uid: number,
+    gid: number,
+    mode: number,
+    xattrs: ReadonlyArray<readonly [string, Uint8Array]>,
+  ): boolean;
   /** syncfs(2); throws an Error whose code is the errno's name. */
   syncFilesystem(fd: number): void;
   /** syncfs(2) on a thread of libuv's pool; `fd` must stay open until it settles. */

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, fchmodSync, fchownSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, fchmodSync, fchownSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { errnoOf } from '../errors/errnoOf.js';
 import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { tempPathBeside, translateWriteError, writeFileAtomic } from './atomicWrite.js';
 import { entryExists } from './entryExists.js';
 import { makeSpecialFiles, type SpecialEntry } from './makeSpecialFile.js';
-import { nativeAddon } from './nativeAddon.js';
+import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 
@@ -86,12 +87,38 @@ export function parseRawObjectName(fan: string, name: string): { oid: Oid; kind:
   return m && /^[0-9a-f]{2}$/.test(fan) ? { oid: `${fan}${m[1]}` as Oid, kind: KIND_OF_CHAR[m[3]!]!, key: m[2]! } : null;
 }
 
-/** Puts file `content` into the raw cache with `meta` applied, unless it is there already. */
+/**
+ * Puts file `content` into the raw cache with `meta` applied, unless it is there already: with
+ * the native addon in one call (native/writeRawFile.c), else through node:fs.
+ */
 export function ensureRawObject(repo: Repository, oid: Oid, meta: EntryMeta, content: Buffer): string {
   const path = rawObjectPath(repo, oid, meta);
+  const native = nativeAddon();
+  if (native) {
+    writeRawFileNatively(repo, native, path, content, meta);
+    return path;
+  }
   if (existsSync(path)) return path;
   writeFileAtomic(repo, path, [content], (tmp, fd) => applyMetaToFd(tmp, fd, meta), 'beside');
   return path;
+}
+
+function writeRawFileNatively(repo: Repository, native: NativeAddon, path: string, content: Buffer, meta: EntryMeta): void {
+  const skip = repo.rawDir.length + 1;
+  const xattrs = meta.xattrs.map((x) => [x.name, x.value] as const);
+  const write = () => native.writeRawFile(repo.rawDir, path.slice(skip), tempPathBeside(path).slice(skip), content, meta.uid, meta.gid, meta.mode, xattrs);
+  try {
+    try {
+      write();
+    } catch (err) {
+      // No raw cache directory at all (a repository damaged by hand): made, as node:fs's path does.
+      if (errnoOf(err) !== 'ENOENT' || (err as { path?: string }).path !== repo.rawDir) throw err;
+      mkdirSync(repo.rawDir, { recursive: true });
+      write();
+    }
+  } catch (err) {
+    throw translateWriteError(err, repo);
+  }
 }
 
 /** Puts a symlink, device node or fifo into the raw cache, unless it is there already. */

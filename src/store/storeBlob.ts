@@ -6,6 +6,7 @@ import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { looseObjectPath, writeFramedObject, writeObject } from './objectStore.js';
 import type { PackWriter } from './packWriter.js';
+import { nativeAddon } from './nativeAddon.js';
 import { ensureRawObject } from './rawCache.js';
 import type { Repository } from './repository.js';
 
@@ -30,21 +31,11 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   if (scratch.length < header.length + size) scratch = Buffer.allocUnsafe(Math.max(header.length + size, 1 << 20));
   const framed = scratch.subarray(0, header.length + size);
   header.copy(framed);
-  const fd = openSync(absPath, 'r');
-  try {
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, framed, header.length + off, size - off, null);
-      if (n === 0) {
-        throw new HacktreeError('SOURCE_CHANGED', `${absPath} shrank while hacktree was reading it`, {
-          hint: 'something is writing to the tree being committed; commit a tree that is not in use',
-          data: { path: absPath },
-        });
-      }
-      off += n;
-    }
-  } finally {
-    closeSync(fd);
+  if (readWhole(absPath, framed, header.length, size) < size) {
+    throw new HacktreeError('SOURCE_CHANGED', `${absPath} shrank while hacktree was reading it`, {
+      hint: 'something is writing to the tree being committed; commit a tree that is not in use',
+      data: { path: absPath },
+    });
   }
   const oid = createHash('sha1').update(framed).digest('hex') as Oid;
   const content = framed.subarray(header.length);
@@ -58,6 +49,24 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   }
   ensureRawObject(repo, oid, meta, content);
   return oid;
+}
+
+/** Reads `size` bytes of a file into buffer[at...]: the bytes read, fewer when it ends sooner. */
+function readWhole(absPath: string, buffer: Buffer, at: number, size: number): number {
+  const native = nativeAddon();
+  if (native) return native.readFileInto(absPath, buffer, at, size);
+  const fd = openSync(absPath, 'r');
+  try {
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buffer, at + off, size - off, null);
+      if (n === 0) break;
+      off += n;
+    }
+    return off;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Above this size a file is streamed in chunks rather than read whole. */

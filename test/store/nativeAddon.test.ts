@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { nativeAddon, nativeAddonPath, type NativeAddon } from '../../src/store/nativeAddon.js';
 import { lstatEntry, readDirectoryEntries } from '../../src/store/readDirectoryEntries.js';
-import { writeXattrs } from '../../src/store/readXattrs.js';
+import { readXattrs, writeXattrs } from '../../src/store/readXattrs.js';
 
 // The native addon is part of the build (`npm run build` runs native/build.sh): a build without
 // it would still work through node:zlib and `sync -f`, only slower, so this is where its absence
@@ -189,5 +189,57 @@ test('makeNode makes character and block devices and fifos with their numbers, a
     assert.equal(readdirSync(dir).sort().join(' '), 'big loop7 null pipe', 'nothing made by the failed calls');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readFileInto reads a file into a buffer at an offset, says how much a shorter one held, and fails like node:fs', () => {
+  const native = addon();
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-read-into-'));
+  try {
+    const data = randomBytes(300_001);
+    writeFileSync(join(dir, 'f'), data);
+    const buffer = Buffer.alloc(300_010, 0xee);
+    assert.equal(native.readFileInto(join(dir, 'f'), buffer, 7, data.length), data.length);
+    assert.ok(buffer.subarray(7, 7 + data.length).equals(data));
+    assert.deepEqual([buffer[6], buffer[7 + data.length]], [0xee, 0xee], 'nothing written outside the range');
+    assert.equal(native.readFileInto(join(dir, 'f'), buffer, 0, 10), 10, 'a prefix');
+    writeFileSync(join(dir, 'short'), 'abc');
+    assert.equal(native.readFileInto(join(dir, 'short'), buffer, 0, 100), 3, 'a file shorter than asked');
+    assert.throws(() => native.readFileInto(join(dir, 'missing'), buffer, 0, 1), { code: 'ENOENT', syscall: 'open', path: join(dir, 'missing') });
+    assert.throws(() => native.readFileInto(dir, buffer, 0, 1), { code: 'EISDIR', syscall: 'read' });
+    assert.throws(() => native.readFileInto(join(dir, 'f'), buffer, 10, buffer.length), { code: 'ERR_INVALID_ARG_TYPE' }, 'past the buffer');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeRawFile puts a file in place with owner, mode and xattrs, makes its fan-out directory, leaves what is there, and cleans up a failure', () => {
+  const native = addon();
+  const raw = mkdtempSync(join(tmpdir(), 'hacktree-raw-write-'));
+  try {
+    const data = randomBytes(70_000);
+    const xattrs = [['user.hacktree', Buffer.from('one')], ['trusted.hacktree', Buffer.from([0, 1, 2])]] as const;
+    // setuid with another owner: the mode must survive the chown that comes first.
+    assert.equal(native.writeRawFile(raw, 'ab/cdef.f4755.1000.100', 'ab/tmp_obj_1', data, 1000, 100, 0o4755, xattrs), true);
+    const path = join(raw, 'ab/cdef.f4755.1000.100');
+    const st = statSync(path);
+    assert.deepEqual([st.mode & 0o7777, st.uid, st.gid, st.nlink], [0o4755, 1000, 100, 1]);
+    assert.ok(readFileSync(path).equals(data));
+    assert.deepEqual(readXattrs(path).map((x) => [x.name, x.value.toString('hex')]), [['trusted.hacktree', '000102'], ['user.hacktree', '6f6e65']]);
+    assert.deepEqual(readdirSync(join(raw, 'ab')), ['cdef.f4755.1000.100'], 'no temporary file left');
+
+    assert.equal(native.writeRawFile(raw, 'ab/cdef.f4755.1000.100', 'ab/tmp_obj_2', Buffer.from('other'), 0, 0, 0o644, []), false, 'there already');
+    assert.ok(readFileSync(path).equals(data), 'left as it was');
+
+    assert.throws(
+      () => native.writeRawFile(raw, 'cd/ef.f644.0.0', 'cd/tmp_obj_3', data, 0, 0, 0o644, [['bogus.namespace', Buffer.from('x')]]),
+      { code: 'EOPNOTSUPP', syscall: 'setxattr', path: join(raw, 'cd/ef.f644.0.0') },
+    );
+    assert.deepEqual(readdirSync(join(raw, 'cd')), [], 'the failed file and its temporary name are gone');
+    assert.throws(() => native.writeRawFile(join(raw, 'missing'), 'ab/x', 'ab/tmp', data, 0, 0, 0o644, []), { code: 'ENOENT', syscall: 'open', path: join(raw, 'missing') });
+    assert.throws(() => native.writeRawFile(raw, 'ab/x', 'cd/tmp', data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, 'names in two directories');
+    assert.throws(() => native.writeRawFile(raw, 'ab/x', 'ab/tmp', data, 0, 0, 0o644, [['user.x', 'text' as unknown as Uint8Array]]), { code: 'ERR_INVALID_ARG_TYPE' });
+  } finally {
+    rmSync(raw, { recursive: true, force: true });
   }
 });
