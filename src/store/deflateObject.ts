@@ -11,8 +11,8 @@ const DEFLATE_LEVEL = Number(process.env.HACKTREE_LOOSE_COMPRESSION ?? 1);
 const ZLIB_OPTIONS = { level: DEFLATE_LEVEL, memLevel: 9 };
 
 /**
- * Deflates an object's data for git: with the native addon's igzip (0.28x node:zlib's time at
- * level 1 on W1's files, for 40.1% of the input against 39.5%: bench/deflate.sh), else
+ * Deflates an object's data for git: with the native addon's igzip (0.25x node:zlib's time at
+ * level 1 on W1's files, for 40.3% of the input against 39.5%: bench/deflate.sh), else
  * node:zlib. Another HACKTREE_LOOSE_COMPRESSION than 1 always takes node:zlib, which has every
  * level.
  */

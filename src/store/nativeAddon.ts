@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * and link calls on several threads; and mknod(2) and syncfs(2), which Node lacks.
  */
 export interface NativeAddon {
-  /** The zlib stream of `data` at igzip's level 1, or null when it would not fit (use node:zlib). */
+  /** The zlib stream of `data` at igzip's level 1 (level 0 under 4 KiB), or null when it would not fit (use node:zlib). */
   deflateZlib(data: Uint8Array): Buffer | null;
   /** The same, written into out[offset...]: the bytes written, or -1 when they did not fit. */
   deflateZlibInto(data: Uint8Array, out: Uint8Array, offset: number): number;
