@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FsEntry } from '../model/fsEntry.js';
 import type { Repository } from './repository.js';
 import { scanDirectory } from './scanDirectory.js';
-import { loadStatCache, saveStatCache } from './statCache.js';
+import { loadStatCache, sameStatCache, saveStatCache } from './statCache.js';
 import { INLINE_LIMIT_BYTES, startBlobWorkers, type ProgressCallback } from './storeFilesInParallel.js';
 import { storeScannedEntries } from './storeScannedEntries.js';
 
@@ -22,7 +22,7 @@ export async function snapshotDirectory(repo: Repository, dir: string, onProgres
     const scanned = scanDirectory(dir, { onFileBytes: previous.size === 0 ? startWorkersEarly : undefined });
     onProgress?.('scanning', scanned.length, scanned.length);
     const { entries, statCache } = await storeScannedEntries(repo, scanned, { previous, onProgress, started });
-    saveStatCache(repo, dir, statCache);
+    if (!sameStatCache(previous, statCache)) saveStatCache(repo, dir, statCache);
     return entries;
   } finally {
     await Promise.all(started.map((worker) => worker.terminate()));

@@ -36,3 +36,13 @@ export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCa
   const rows = [...cache].map(([path, { key, oid }]) => [path, key, oid]);
   writeFileAtomic(repo, cachePath(repo, sourceDir), [Buffer.from(JSON.stringify(rows))]);
 }
+
+/** Whether two stat caches hold the same rows: an unchanged tree's is not written again (~15 ms for W1). */
+export function sameStatCache(a: StatCache, b: StatCache): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, { key, oid }] of b) {
+    const row = a.get(path);
+    if (row === undefined || row.key !== key || row.oid !== oid) return false;
+  }
+  return true;
+}

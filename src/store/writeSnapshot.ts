@@ -77,7 +77,8 @@ export interface SnapshotExtras {
 export function writeSnapshot(repo: Repository, given: readonly FsEntry[], extras: SnapshotExtras = {}): Oid {
   // In the meta record's order (in which they mostly come: sorting them then takes one pass).
   const entries = [...given].sort((a, b) => compareRepoPaths(a.path, b.path));
-  const meta = serializeMeta(entries);  const fingerprint = filesTreeFingerprint(meta, entries);
+  const meta = serializeMeta(entries);
+  const fingerprint = filesTreeFingerprint(meta, entries);
   let filesTree = readFilesTreeMemo(repo, fingerprint);
   if (filesTree === null) {
     filesTree = writeFilesTree(repo, entries);
