@@ -93,7 +93,7 @@ function splitMembers(entries: readonly ScannedEntry[]): Record<ArtifactKind, Ta
     for (const entry of entries) {
       if (!chosen[kind].has(entry.path)) continue;
       if (entry.kind === 'file' && entry.nlink > 1) {
-        const inode = `${entry.dev}:${entry.ino}`;
+        const inode = entry.identity;
         const first = firstPathOfInode.get(inode);
         if (first !== undefined) {
           out[kind].push({ kind: 'hardlink', path: entry.path, target: first });

@@ -1,10 +1,12 @@
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { constants, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { Xattr } from '../model/fsEntry.js';
 import { nativeAddon } from './nativeAddon.js';
 import { readXattrs } from './readXattrs.js';
 
-/** An entry of a directory with its lstat facts (bigints as lstatSync's bigint form gives), xattrs and symlink target. */
+const { S_IFMT, S_IFLNK } = constants;
+
+/** An entry of a directory with its lstat facts, xattrs and symlink target. */
 export interface DirectoryEntry {
   name: string;
   /** st_mode: type and permission bits. */
@@ -13,18 +15,21 @@ export interface DirectoryEntry {
   gid: number;
   size: number;
   nlink: number;
-  rdev: bigint;
-  dev: bigint;
-  ino: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  /** st_rdev (a device's numbers, see splitRdev). */
+  rdev: number;
+  /** "dev:ino", in decimal: which inode, for hardlinks and the stat cache. */
+  identity: string;
+  /** "mtimeNs:ctimeNs", in decimal: when the content or inode last changed, for the stat cache. */
+  stamp: string;
   /** Sorted by name. */
   xattrs: Xattr[];
   /** A symlink's target. */
   target?: string;
 }
 
-type NativeRow = [string, number, number, number, number, number, bigint, bigint, bigint, bigint, bigint, Array<[string, Buffer]> | null, string | null];
+/** native/readDirectory.c's flat result: joined strings, a number table, the xattrs of those with any. */
+type NativeListing = [names: string, numbers: Float64Array, ids: string, stamps: string, targets: string, xattrs: Array<[number, Array<[string, Buffer]>]>];
+const NUMBERS_PER_ENTRY = 6;
 
 /**
  * Every entry of a directory but . and .., in directory order, without following symlinks.
@@ -34,21 +39,37 @@ type NativeRow = [string, number, number, number, number, number, bigint, bigint
 export function readDirectoryEntries(dir: string): DirectoryEntry[] {
   const native = nativeAddon();
   if (!native) return readdirSync(dir).map((name) => lstatEntry(join(dir, name), name));
-  return (native.readDirectory(dir) as NativeRow[]).map(([name, mode, uid, gid, size, nlink, rdev, dev, ino, mtimeNs, ctimeNs, xattrs, target]) => ({
-    name,
-    mode,
-    uid,
-    gid,
-    size,
-    nlink,
-    rdev,
-    dev,
-    ino,
-    mtimeNs,
-    ctimeNs,
-    xattrs: xattrs === null ? [] : xattrs.map(([n, value]) => ({ name: n, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    ...(target === null ? {} : { target }),
-  }));
+  const [names, numbers, ids, stamps, targets, xattrRows] = native.readDirectory(dir) as NativeListing;
+  const count = numbers.length / NUMBERS_PER_ENTRY;
+  if (count === 0) return [];
+  const nameList = names.split('\0');
+  const idList = ids.split('\0');
+  const stampList = stamps.split('\0');
+  const targetList = targets.split('\0');
+  const xattrsAt = new Map(xattrRows.map(([index, list]) => [index, sortedXattrs(list)]));
+  const out: DirectoryEntry[] = new Array(count);
+  for (let i = 0, at = 0; i < count; i++, at += NUMBERS_PER_ENTRY) {
+    const mode = numbers[at]!;
+    const entry: DirectoryEntry = {
+      name: nameList[i]!,
+      mode,
+      uid: numbers[at + 1]!,
+      gid: numbers[at + 2]!,
+      size: numbers[at + 3]!,
+      nlink: numbers[at + 4]!,
+      rdev: numbers[at + 5]!,
+      identity: idList[i]!,
+      stamp: stampList[i]!,
+      xattrs: xattrsAt.get(i) ?? [],
+    };
+    if ((mode & S_IFMT) === S_IFLNK) entry.target = targetList[i]!;
+    out[i] = entry;
+  }
+  return out;
+}
+
+function sortedXattrs(list: Array<[string, Buffer]>): Xattr[] {
+  return list.map(([name, value]) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** One path's entry, as readDirectoryEntries gives it (node:fs). */
@@ -61,11 +82,9 @@ export function lstatEntry(absPath: string, name: string): DirectoryEntry {
     gid: Number(st.gid),
     size: Number(st.size),
     nlink: Number(st.nlink),
-    rdev: st.rdev,
-    dev: st.dev,
-    ino: st.ino,
-    mtimeNs: st.mtimeNs,
-    ctimeNs: st.ctimeNs,
+    rdev: Number(st.rdev),
+    identity: `${st.dev}:${st.ino}`,
+    stamp: `${st.mtimeNs}:${st.ctimeNs}`,
     xattrs: readXattrs(absPath),
     ...(st.isSymbolicLink() ? { target: readlinkSync(absPath) } : {}),
   };

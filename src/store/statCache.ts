@@ -19,7 +19,7 @@ function cachePath(repo: Repository, sourceDir: string): string {
 }
 
 export function statKey(entry: ScannedEntry): string {
-  return `${entry.dev}:${entry.ino}:${entry.kind === 'file' ? entry.size : 0}:${entry.mtimeNs}:${entry.ctimeNs}`;
+  return `${entry.identity}:${entry.kind === 'file' ? entry.size : 0}:${entry.stamp}`;
 }
 
 export function loadStatCache(repo: Repository, sourceDir: string): StatCache {

@@ -60,10 +60,9 @@ export async function storeScannedEntries(
         return;
       }
       if (entry.nlink > 1) {
-        const inode = `${entry.dev}:${entry.ino}`;
-        const first = byInode.get(inode);
+        const first = byInode.get(entry.identity);
         if (first !== undefined) return void aliases.push({ index, of: first, entry });
-        byInode.set(inode, index);
+        byInode.set(entry.identity, index);
       }
       pending.push({ index, entry });
     } else if (entry.kind !== 'dir') {

@@ -96,6 +96,8 @@ test('readDirectory gives what node:fs and @napi-rs/xattr give for every kind of
     assert.equal(native.length, 10);
     assert.deepEqual(native, plain);
     assert.deepEqual(native.find((e) => e.name === 'tagged')!.xattrs.map((x) => x.name), ['user.aa', 'user.mm', 'user.zz'], 'sorted by name');
+    assert.equal(native.find((e) => e.name === 'hardlink')!.identity, native.find((e) => e.name === 'plain')!.identity, 'one inode');
+    assert.deepEqual(readDirectoryEntries(join(dir, 'sub')), [], 'an empty directory');
 
     assert.throws(() => addon().readDirectory(join(dir, 'missing')), { code: 'ENOENT', syscall: 'scandir', path: join(dir, 'missing') });
     assert.throws(() => addon().readDirectory(join(dir, 'plain')), { code: 'ENOTDIR' });
