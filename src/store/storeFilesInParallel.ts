@@ -121,8 +121,8 @@ export async function storeFilesInParallel(
 
 /**
  * Starts `count` blob workers (default: one per core) before their files are known: a worker
- * takes ~100 ms to start, which a first commit of a big tree spends scanning it meanwhile (see
- * snapshotDirectory). storeFilesInParallel takes them over; whoever started them terminates
+ * takes ~50 ms to start (up to ~100 ms beside a scan), which a first commit of a big tree spends
+ * scanning it meanwhile (see snapshotDirectory). storeFilesInParallel takes them over; whoever started them terminates
  * them all once it is done (terminating one twice does nothing).
  */
 export function startBlobWorkers(repo: Repository, count = availableParallelism()): Worker[] {
