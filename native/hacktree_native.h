@@ -17,6 +17,7 @@ napi_value create_deflate_stream(napi_env env, napi_callback_info info);
 napi_value deflate_stream_push(napi_env env, napi_callback_info info);
 napi_value read_directory(napi_env env, napi_callback_info info);
 napi_value read_file_into(napi_env env, napi_callback_info info);
+napi_value prefetch_files(napi_env env, napi_callback_info info);
 napi_value write_raw_file(napi_env env, napi_callback_info info);
 napi_value exist_all(napi_env env, napi_callback_info info);
 napi_value link_tree(napi_env env, napi_callback_info info);

@@ -1,7 +1,7 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
- * deflate.c, readDirectory.c, readFileInto.c, writeRawFile.c, existAll.c, linkTree.c, makeNode.c
- * and syncfs.c).
+ * deflate.c, readDirectory.c, readFileInto.c, prefetchFiles.c, writeRawFile.c, existAll.c,
+ * linkTree.c, makeNode.c and syncfs.c).
  * src/store/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
  * node:zlib, node:fs, coreutils' mknod and `sync -f` instead, and is only slower.
  */
@@ -70,6 +70,7 @@ NAPI_MODULE_INIT() {
     { "existAll", NULL, exist_all, NULL, NULL, NULL, napi_enumerable, NULL },
     { "linkTree", NULL, link_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "makeNode", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "prefetchFiles", NULL, prefetch_files, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },

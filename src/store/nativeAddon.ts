@@ -29,6 +29,8 @@ export interface NativeAddon {
   makeNode(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
   readDirectory(dir: string): unknown[];
+  /** Starts reading files into the page cache (posix_fadvise WILLNEED); errors are ignored. */
+  prefetchFiles(paths: readonly string[]): void;
   /**
    * Reads the file at `path` into buffer[offset, offset + size) (open, read, close); the bytes
    * read, fewer when the file ends sooner. Throws Errors like node:fs's.

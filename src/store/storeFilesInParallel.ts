@@ -5,6 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import type { ErrorCode } from '../errors/errorCodes.js';
 import type { Oid } from '../model/oid.js';
 import { flushInBackground } from './flushInBackground.js';
+import { nativeAddon } from './nativeAddon.js';
 import type { BlobBatchResult, BlobJob, BlobWorkerData, BlobWorkerError, BlobWorkerRequest } from './blobWorker.js';
 import { removeOwnTempFiles } from './removeStaleTempFiles.js';
 import type { Repository } from './repository.js';
@@ -87,6 +88,9 @@ export async function storeFilesInParallel(
               }
               const id = order[next++]!;
               inFlight++;
+              // Read ahead while the worker is still busy with its batch before: the source
+              // tree may be out of the page cache (W1 with a cold cache: 4.5-4.6 -> 3.5-3.9 s).
+              nativeAddon()?.prefetchFiles(batches[id]!.jobs.map((job) => job.absPath));
               worker.postMessage({ id, jobs: batches[id]!.jobs, pack } satisfies BlobWorkerRequest);
             };
             worker.on('message', (result: BlobBatchResult) => {

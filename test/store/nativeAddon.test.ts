@@ -245,3 +245,28 @@ test('writeRawFile puts a file in place with owner, mode and xattrs, makes its f
     rmSync(raw, { recursive: true, force: true });
   }
 });
+
+test('prefetchFiles brings a file that is out of the page cache back in, and passes over what it cannot open', async () => {
+  const native = addon();
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-prefetch-'));
+  try {
+    const file = join(dir, 'cold');
+    writeFileSync(file, randomBytes(4 << 20));
+    // Written back, then dropped from the page cache (POSIX_FADV_DONTNEED, through python).
+    const evicted = spawnSync('python3', ['-c', 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', file], { encoding: 'utf8' });
+    assert.equal(evicted.status, 0, evicted.stderr);
+    const residentPages = () => Number(spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'PAGES', file], { encoding: 'utf8' }).stdout.trim());
+    assert.equal(residentPages(), 0, 'out of the cache before');
+
+    native.prefetchFiles([join(dir, 'missing'), dir, file]);
+    let pages = 0;
+    for (let waited = 0; waited < 5000 && pages < 1024; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      pages = residentPages();
+    }
+    assert.equal(pages, 1024, 'all 4 MiB read in, without anything reading the file');
+    assert.throws(() => native.prefetchFiles('x' as unknown as string[]), { code: 'ERR_INVALID_ARG_TYPE' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
