@@ -7,8 +7,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <limits.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "hacktree_native.h"
 
@@ -27,8 +27,9 @@ napi_value prefetch_files(napi_env env, napi_callback_info info) {
     if (napi_get_element(env, argv[0], i, &element) != napi_ok ||
         napi_get_value_string_utf8(env, element, path, sizeof path, &length) != napi_ok || length >= sizeof path - 1)
       return throw_error(env, "ERR_INVALID_ARG_TYPE", "prefetchFiles wants paths as strings");
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
-    if (fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC); /* O_NOATIME needs the file's owner or CAP_FOWNER */
+    /* O_NONBLOCK: a file swapped for a fifo since the scan must not stop this thread. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+    if (fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* O_NOATIME needs the file's owner or CAP_FOWNER */
     if (fd < 0) continue;
     /* Only where the first page would have to be read: asking for a file already in the cache
        still walks its pages (+0.18 CPU-s for W1 when all of it was cached). */
