@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -9,6 +8,7 @@ import type { PackWriter } from './packWriter.js';
 import { nativeAddon } from './nativeAddon.js';
 import { ensureRawObject } from './rawCache.js';
 import type { Repository } from './repository.js';
+import { sourceShrank } from './sourceShrank.js';
 
 /** Stores file content as a git blob and, with its metadata, in the raw cache. */
 export function storeBlob(repo: Repository, content: Buffer, meta: EntryMeta): Oid {
@@ -31,12 +31,7 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   if (scratch.length < header.length + size) scratch = Buffer.allocUnsafe(Math.max(header.length + size, 1 << 20));
   const framed = scratch.subarray(0, header.length + size);
   header.copy(framed);
-  if (readWhole(absPath, framed, header.length, size) < size) {
-    throw new HacktreeError('SOURCE_CHANGED', `${absPath} shrank while hacktree was reading it`, {
-      hint: 'something is writing to the tree being committed; commit a tree that is not in use',
-      data: { path: absPath },
-    });
-  }
+  if (readWhole(absPath, framed, header.length, size) < size) throw sourceShrank(absPath);
   const oid = createHash('sha1').update(framed).digest('hex') as Oid;
   const content = framed.subarray(header.length);
   // Not skipped when the raw file exists: a killed commit leaves raw files whose blobs were in

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -10,6 +9,7 @@ import { createChunkDeflater } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
 import { applyMetaToFd, rawObjectPath } from './rawCache.js';
 import type { Repository } from './repository.js';
+import { sourceShrank } from './sourceShrank.js';
 
 const CHUNK = 1 << 20;
 
@@ -38,12 +38,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (let done = 0; done < size; ) {
       const n = readSync(source, buffer, 0, Math.min(CHUNK, size - done), null);
-      if (n === 0) {
-        throw new HacktreeError('SOURCE_CHANGED', `${absPath} shrank while hacktree was reading it`, {
-          hint: 'something is writing to the tree being committed; commit a tree that is not in use',
-          data: { path: absPath },
-        });
-      }
+      if (n === 0) throw sourceShrank(absPath);
       const chunk = buffer.subarray(0, n);
       hash.update(chunk);
       writeAll(rawFd, chunk);
