@@ -7,16 +7,15 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "hacktree_native.h"
 
 /*
  * makeNode(path, kind, major, minor): makes a character device ('c'), block device ('b') or
- * fifo ('p') at `path`, mode 0600 (the caller sets owner and mode after); throws an Error
- * whose code is the errno's name: EINVAL for numbers the kernel's dev_t cannot hold (major up
- * to 4095, minor up to 1048575), as glibc's mknod says.
+ * fifo ('p') at `path`, mode 0600 (the caller sets owner and mode after); throws Errors like
+ * node:fs's: EINVAL for numbers the kernel's dev_t cannot hold (major up to 4095, minor up to
+ * 1048575), as glibc's mknod says.
  */
 napi_value make_node(napi_env env, napi_callback_info info) {
   size_t argc = 4, length;
@@ -36,10 +35,7 @@ napi_value make_node(napi_env env, napi_callback_info info) {
     case 'p': type = S_IFIFO; break;
     default: return throw_error(env, "ERR_INVALID_ARG_VALUE", "makeNode's kind is c, b or p");
   }
-  if (mknod(path, type | 0600, type == S_IFIFO ? 0 : makedev((unsigned)major, (unsigned)minor)) != 0) {
-    int err = errno;
-    const char *name = strerrorname_np(err);
-    return throw_error(env, name ? name : "EIO", strerror(err));
-  }
+  if (mknod(path, type | 0600, type == S_IFIFO ? 0 : makedev((unsigned)major, (unsigned)minor)) != 0)
+    return throw_errno(env, errno, "mknod", path);
   return NULL;
 }

@@ -37,6 +37,7 @@ export function makeSpecialFiles(items: ReadonlyArray<{ path: string; entry: Spe
 type NodeEntry = Exclude<SpecialEntry, { kind: 'symlink' }>;
 
 const NODE_KIND = { chardev: 'c', blockdev: 'b', fifo: 'p' } as const;
+const MKNOD_HINT = 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root';
 
 function makeNodesNatively(native: NativeAddon, nodes: ReadonlyArray<{ path: string; entry: NodeEntry }>): void {
   for (const { path, entry } of nodes) {
@@ -45,8 +46,8 @@ function makeNodesNatively(native: NativeAddon, nodes: ReadonlyArray<{ path: str
     } catch (err) {
       const errno = errnoOf(err);
       if (errno === 'EPERM') {
-        throw new HacktreeError('NOT_PERMITTED', `could not make the ${entry.kind} ${entry.path}: ${(err as Error).message}`, {
-          hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+        throw new HacktreeError('NOT_PERMITTED', `could not make the ${entry.kind} ${entry.path}: Operation not permitted`, {
+          hint: MKNOD_HINT,
           data: { path: entry.path },
         });
       }
@@ -72,12 +73,12 @@ function makeNodesWithCoreutils(nodes: ReadonlyArray<{ path: string; entry: Node
   if (run.status !== 0) {
     if (/Operation not permitted/.test(run.stderr ?? '')) {
       throw new HacktreeError('NOT_PERMITTED', `could not make device nodes or fifos (${nodes.map((n) => n.entry.path).join(', ')}): Operation not permitted`, {
-        hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+        hint: MKNOD_HINT,
         data: { paths: nodes.map((n) => n.entry.path) },
       });
     }
     throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `making device nodes and fifos failed (${nodes.map((n) => n.entry.path).join(', ')}): ${run.stderr?.trim() || run.error?.message}`, {
-      hint: 'device nodes need root (CAP_MKNOD); run as root or leave /dev out of the root',
+      hint: MKNOD_HINT,
       data: { paths: nodes.map((n) => n.entry.path) },
     });
   }

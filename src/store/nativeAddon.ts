@@ -24,7 +24,7 @@ export interface NativeAddon {
   linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
   /**
    * mknod(2): a character device (c), block device (b) or fifo (p) at `path`, mode 0600; throws
-   * an Error whose code is the errno's name.
+   * Errors like node:fs's (code, syscall, path).
    */
   makeNode(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
