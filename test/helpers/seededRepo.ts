@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runHacktree } from './cli.js';
+import { makeTempDir, runHacktree } from './cli.js';
 import { writeHandmadeTarball } from './handmadeTarball.js';
 
 /** A well-formed artifact file name for tests that need one. */
@@ -56,4 +56,14 @@ export function copySeededRepo(seed: SeededRepo, dest: string): string {
   const run = spawnSync('cp', ['-a', seed.repo, dest], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   return dest;
+}
+
+/**
+ * A new temporary directory (`prefix`) with a copy of the seeded repository at its repo/, both
+ * removed when test `t` ends.
+ */
+export function freshSeededRepo(seed: SeededRepo, prefix: string, t: { after: (fn: () => void) => void }): { dir: string; repo: string } {
+  const dir = makeTempDir(prefix);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, repo: copySeededRepo(seed, join(dir, 'repo')) };
 }

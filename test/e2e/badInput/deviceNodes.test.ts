@@ -7,7 +7,7 @@ import { assertCliError } from '../../helpers/assertCliError.js';
 import { hacktreeCommand, makeTempDir, runHacktree, type RunResult } from '../../helpers/cli.js';
 import { writeHandmadeTarball } from '../../helpers/handmadeTarball.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../../helpers/repoState.js';
-import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { freshSeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
 
 // Device nodes go into the raw cache as they are (mknod(2), by the native addon or coreutils'
 // mknod without it). Without the right to make them, or with numbers Linux cannot hold, the
@@ -21,11 +21,7 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function freshRepo(t: { after: (fn: () => void) => void }): { dir: string; repo: string } {
-  const dir = makeTempDir('hacktree-e2e-device-nodes-case');
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return { dir, repo: copySeededRepo(seed, join(dir, 'repo')) };
-}
+const freshRepo = (t: { after: (fn: () => void) => void }) => freshSeededRepo(seed, 'hacktree-e2e-device-nodes-case', t);
 
 /** A tree with a character device, a block device and a fifo, made as root. */
 function treeWithNodes(dir: string): string {

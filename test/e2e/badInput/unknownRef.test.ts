@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { assertCliError } from '../../helpers/assertCliError.js';
 import { makeTempDir, runHacktree } from '../../helpers/cli.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../../helpers/repoState.js';
-import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { freshSeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
 
 // A ref that does not exist is REF_NOT_FOUND naming it, before anything is written.
 
@@ -17,11 +17,7 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function freshRepo(t: { after: (fn: () => void) => void }): { dir: string; repo: string } {
-  const dir = makeTempDir('hacktree-e2e-unknown-ref-case');
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return { dir, repo: copySeededRepo(seed, join(dir, 'repo')) };
-}
+const freshRepo = (t: { after: (fn: () => void) => void }) => freshSeededRepo(seed, 'hacktree-e2e-unknown-ref-case', t);
 
 test('checkout of an unknown ref is REF_NOT_FOUND and makes no destination', (t) => {
   const { dir, repo } = freshRepo(t);
