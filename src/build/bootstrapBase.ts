@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { parseAptMirror } from '../model/aptMirror.js';
+import type { BaseDefinition } from '../model/baseDefinition.js';
+import { listDirectory } from '../store/listDirectory.js';
 import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { commitLayers } from '../store/commitLayers.js';
 import { openRepository } from '../store/repository.js';
@@ -24,6 +26,13 @@ export interface BootstrapOptions {
   suite?: string;
   /** Default: the mirror in apt's sources. */
   mirror?: string;
+  /** Debootstrap as this definition says (suite, variant, packages) onto base/NAME-ARCH; without it, minbase + BASE_PACKAGES. */
+  definition?: BaseDefinition;
+  /**
+   * A directory of .deb files shared by the bases one run makes: debootstrap reuses the ones
+   * it finds (after checking their checksums) and the ones it downloads are kept here.
+   */
+  debCache?: string;
   onProgress?: ProgressCallback;
   /** Each line debootstrap prints. */
   onOutput?: (line: string) => void;
@@ -41,16 +50,20 @@ export interface BootstrappedBase {
 }
 
 /**
- * `hacktree bootstrap`: the base toolchain root every build root starts from, committed on
- * `base/NAME`. With `from`, that directory or tarball; otherwise debootstrap's minbase plus
- * BASE_PACKAGES, made in the repository's tmp/ (so fsck sweeps it after a crash) and removed.
+ * `hacktree bootstrap`: a base root, committed on `base/NAME`: the toolchain base every build
+ * root starts from, or a base roots of some kind are composed over. With `from`, that directory
+ * or tarball; otherwise debootstrap (the definition's suite, variant and packages, else minbase
+ * plus BASE_PACKAGES), made in the repository's tmp/ (so fsck sweeps it after a crash) and
+ * removed. The .deb files debootstrap leaves in var/cache/apt/archives are not part of the base.
  */
 export async function bootstrapBase(options: BootstrapOptions): Promise<BootstrappedBase> {
-  const suite = options.suite ?? 'bookworm';
+  const suite = options.definition?.suite ?? options.suite ?? 'bookworm';
   if (!/^[a-z][a-z0-9-]*$/.test(suite)) {
     throw new HacktreeError('USAGE', `--suite ${JSON.stringify(suite)} is not a Debian suite name`, { hint: 'for example --suite bookworm', data: { suite } });
   }
-  const name = options.name ?? `debian-${suite}-${hostArch()}`;
+  const name = options.name ?? (options.definition === undefined ? `debian-${suite}-${hostArch()}` : `${options.definition.name}-${hostArch()}`);
+  const variant = options.definition?.variant ?? 'minbase';
+  const include = options.definition?.include ?? BASE_PACKAGES;
   const branch = `${BASE_BRANCH_PREFIX}${name}`;
   const repo = openRepository(options.repoDir);
   if (options.from !== undefined) {
@@ -71,12 +84,16 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   mkdirSync(holder, { recursive: true, mode: 0o700 });
   try {
     const rootfs = join(holder, 'rootfs');
-    await runDebootstrap({ suite, rootfs, mirror, onOutput: options.onOutput });
+    const args = debootstrapArgs({ variant, include, suite, rootfs, mirror });
+    const archives = join(rootfs, APT_ARCHIVES);
+    if (options.debCache !== undefined) moveDebs(options.debCache, archives, 'link');
+    await runDebootstrap({ args, onOutput: options.onOutput });
+    moveDebs(archives, options.debCache, 'move');
     const committed = await commitLayers({
       repoDir: options.repoDir,
       branch,
       layers: [{ type: 'dir', value: rootfs }],
-      message: `Base toolchain root ${name}: debootstrap --variant=minbase --include=${BASE_PACKAGES.join(',')} ${suite} ${mirror}\n`,
+      message: `Base root ${name}: debootstrap ${args.slice(0, -2).join(' ')} ${mirror}\n`,
       unlessSameTree: true,
       onProgress: options.onProgress,
     });
@@ -135,8 +152,40 @@ function defaultMirror(): string {
   return mirror;
 }
 
-function runDebootstrap(options: { suite: string; rootfs: string; mirror: string; onOutput?: (line: string) => void }): Promise<void> {
-  const args = ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, options.suite, options.rootfs, options.mirror];
+/** Where debootstrap (and apt) keep downloaded packages, inside the root. */
+const APT_ARCHIVES = 'var/cache/apt/archives';
+
+function debootstrapArgs(options: { variant: string; include: readonly string[]; suite: string; rootfs: string; mirror: string }): string[] {
+  return [`--variant=${options.variant}`, ...(options.include.length > 0 ? [`--include=${options.include.join(',')}`] : []), options.suite, options.rootfs, options.mirror];
+}
+
+/**
+ * The .deb files of `from` into `to`: hardlinked (seeding debootstrap's download directory from
+ * the run's cache) or moved (out of the new root, which must not carry them); without `to`
+ * they are only removed from `from`.
+ */
+function moveDebs(from: string, to: string | undefined, how: 'link' | 'move'): void {
+  if (to !== undefined) mkdirSync(to, { recursive: true, mode: 0o700 });
+  for (const file of listDirectory(from)) {
+    if (!file.endsWith('.deb')) continue;
+    const source = join(from, file);
+    if (to === undefined) {
+      rmSync(source, { force: true });
+      continue;
+    }
+    const target = join(to, file);
+    try {
+      if (how === 'link') linkSync(source, target);
+      else renameSync(source, target);
+    } catch (err) {
+      if (errnoOf(err) !== 'EEXIST') throw err;
+      if (how === 'move') rmSync(source, { force: true });
+    }
+  }
+}
+
+function runDebootstrap(options: { args: string[]; onOutput?: (line: string) => void }): Promise<void> {
+  const args = options.args;
   return new Promise((resolvePromise, reject) => {
     const child = execFile('debootstrap', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolvePromise();

@@ -25,6 +25,10 @@ export interface AutotoolsBuild {
   /** Every step's output is appended here. */
   logFile: string;
   sourceDateEpoch: number;
+  /** The tree was configured by an earlier run with the same inputs: only make and install run. */
+  configured?: boolean;
+  /** After configure succeeded (before make): the tree is configured from now on. */
+  onConfigured?: () => void;
 }
 
 export type AutotoolsStep = 'autoreconf' | 'configure' | 'make' | 'install';
@@ -34,7 +38,8 @@ export const FAILED_LOG_LINES = 40;
 
 /**
  * Builds and installs an autotools project in the build sandbox: `autoreconf -fi` when the
- * tree has no configure script, `./configure --prefix=/usr EXTRA_OECONF`, `make -jN`,
+ * tree has no configure script, `./configure --prefix=/usr EXTRA_OECONF` (unless `configured`),
+ * `make -jN`,
  * `make install DESTDIR=/dest`, with the flavor's CFLAGS/CXXFLAGS. A failing step is
  * BUILD_FAILED naming it, with the log's last lines and path; the work directory is left as
  * it is, for the caller to keep or remove.
@@ -46,9 +51,11 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
   }
   const flags = flavorFlags(build.flavor);
   const steps: Array<{ step: AutotoolsStep; argv: string[] }> = [];
-  if (!existsSync(join(build.workdir, sourceDir, 'configure'))) steps.push({ step: 'autoreconf', argv: ['autoreconf', '-fi'] });
+  if (build.configured !== true) {
+    if (!existsSync(join(build.workdir, sourceDir, 'configure'))) steps.push({ step: 'autoreconf', argv: ['autoreconf', '-fi'] });
+    steps.push({ step: 'configure', argv: ['./configure', '--prefix=/usr', ...build.extraOeconf] });
+  }
   steps.push(
-    { step: 'configure', argv: ['./configure', '--prefix=/usr', ...build.extraOeconf] },
     { step: 'make', argv: ['make', `-j${build.jobs}`] },
     { step: 'install', argv: ['make', 'install', `DESTDIR=${DEST_DIR}`] },
   );
@@ -66,6 +73,7 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
       logFile: build.logFile,
     });
     if (status !== 0) throw stepFailed(build, step, argv, status);
+    if (step === 'configure') build.onConfigured?.();
   }
 }
 

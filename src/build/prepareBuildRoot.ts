@@ -41,8 +41,8 @@ export interface BuildRoot extends BuildRootLayers {
 }
 
 /**
- * Composes a build root in the store (base + artifacts; a path two layers ship differently is
- * TREE_CONFLICT naming both) under a ref, and makes its layers: the base and each artifact are
+ * Composes a build root in the store (base + artifacts, which replace the base's files at their
+ * paths; a path two artifacts ship differently is TREE_CONFLICT naming both) under a ref, and makes its layers: the base and each artifact are
  * checked out once per tree id, with the store's hardlink checkout (staged under a temporary
  * name and renamed, so a final name only ever holds a whole tree), under
  * REPO/hacktree/buildroots/<tree>; the sandbox stacks them read-only with overlayfs.
@@ -116,7 +116,7 @@ async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: Prep
   return withRepoWrite(repo, async (refs) => {
     const base = await readSnapshot(repo, baseCommit);
     entriesByTree.set(base.tree, base.entries);
-    const layers: Layer[] = [{ label: `base ${options.base}`, entries: base.entries }];
+    const layers: Layer[] = [];
     for (const tree of options.artifactTrees) {
       const snapshot = await readSnapshot(repo, tree);
       entriesByTree.set(tree, snapshot.entries);
@@ -125,12 +125,15 @@ async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: Prep
       const shipped = snapshot.entries.filter((entry) => entry.path !== TOP);
       layers.push({ label: fileName === undefined ? `tree ${tree}` : `artifact ${fileName}`, entries: shipped });
     }
-    // The base alone is its own tree: nothing to write.
-    const treeId = layers.length === 1 ? base.tree : writeSnapshot(repo, unionLayers(layers, { union: false }).entries);
+    // The base alone is its own tree: nothing to write. Artifacts replace what the base has at
+    // their paths, as in a root composed over a base (and as the overlay stacks them); two
+    // artifacts that ship one path differently are a conflict.
+    const baseLayer: Layer = { label: `base ${options.base}`, entries: base.entries };
+    const treeId = layers.length === 0 ? base.tree : writeSnapshot(repo, unionLayers([baseLayer, { label: 'artifacts', entries: unionLayers(layers, { union: false }).entries }], { union: true }).entries);
     const ref = `${BUILD_ROOT_REF_PREFIX}${treeId}`;
     if ((refs.pending(ref) ?? (await readRef(repo, ref))) === null) {
       // The composed tree holds every blob of every layer: this ref keeps them all from pruning.
-      const message = `Build root ${treeId}\n\n${layers.map((layer) => `${layer.label}\n`).join('')}`;
+      const message = `Build root ${treeId}\n\n${[baseLayer, ...layers].map((layer) => `${layer.label}\n`).join('')}`;
       refs.set(ref, writeCommit(repo, { tree: treeId, parents: [], message }), null);
     }
     return treeId;

@@ -1,12 +1,17 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { resolvePrefix } from '../root/resolvePrefix.js';
+import { resolveRootTarget, type RootTarget } from '../root/resolveRootTarget.js';
 
-/** The root a developer command works on: --root, else HACKTREE_ROOT; neither is a usage error. */
-export function rootOrEnvironment(option: string | undefined, command: string): string {
-  const name = option ?? process.env.HACKTREE_ROOT;
-  if (name === undefined || name === '') {
+/**
+ * The root a developer command works on: --root, else HACKTREE_ROOT (a root name, or the public
+ * path of a deployed root, which also gives the prefix); neither is a usage error.
+ */
+export function rootOrEnvironment(option: string | undefined, prefixOption: string | undefined, command: string): RootTarget {
+  const value = option ?? process.env.HACKTREE_ROOT;
+  if (value === undefined || value === '') {
     throw new HacktreeError('USAGE', `${command} needs a root: give --root NAME or set HACKTREE_ROOT`, {
-      hint: `e.g. HACKTREE_ROOT=3.2-devel-debug-x86_64 hacktree ${command} ...`,
+      hint: `e.g. HACKTREE_ROOT=/opt/hacktree/root-3.2-runtime-opt-x86_64 hacktree ${command} ..., or HACKTREE_ROOT=3.2-runtime-opt-x86_64`,
     });
   }
-  return name;
+  return resolveRootTarget(value, resolvePrefix(prefixOption));
 }

@@ -1,7 +1,7 @@
 /**
  * The Debian mirror apt already uses, from the text of /etc/apt/sources.list.d/debian.sources
  * (deb822: the first `URIs:` field) or else /etc/apt/sources.list (the first `deb URL ...`
- * line), as ../shared/workloads/make-rootfs.sh finds it; null when neither names one.
+ * line), as test/fixtures/make-rootfs.sh finds it; null when neither names one.
  */
 export function parseAptMirror(sources: { deb822?: string; sourcesList?: string }): string | null {
   for (const line of (sources.deb822 ?? '').split('\n')) {

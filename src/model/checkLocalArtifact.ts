@@ -5,8 +5,9 @@ import { buildRootOf, type RootName } from './rootName.js';
 /**
  * Whether an artifact file name may be installed into a root's local branch: origin local
  * (`o=local`; a master artifact belongs to `root compose`), built against this root (`r=` is the
- * root's VERSION-FLAVOR-ARCH, `b=` its flavor, `a=` its arch when given), and a -devel only in a
- * devel root.
+ * root's VERSION-FLAVOR-ARCH, `a=` its arch when given), of either flavor (`b=`: a debug build
+ * of one component in an opt root is what `make debug` is for), and a -devel only in a devel
+ * root.
  */
 export function checkLocalArtifact(fileName: string, root: RootName, rootName: string): ArtifactName {
   const artifact = parseArtifactName(fileName);
@@ -23,7 +24,9 @@ export function checkLocalArtifact(fileName: string, root: RootName, rootName: s
       data: { artifact: fileName, key: what, expected, found: found ?? null },
     });
   if (r !== buildRootOf(root)) throw mismatch('r', buildRootOf(root), r);
-  if (b !== root.flavor) throw mismatch('b', root.flavor, b);
+  // A local branch may hold a component of the other flavor (`make debug` in an opt root);
+  // it says which it is. Master composes stay one flavor.
+  if (b === undefined) throw mismatch('b', `${root.flavor} (or ${root.flavor === 'opt' ? 'debug' : 'opt'})`, b);
   if (a !== undefined && a !== root.arch) throw mismatch('a', root.arch, a);
   if (artifact.kind === 'devel' && root.kind !== 'devel') {
     throw new HacktreeError('ARTIFACT_ROOT_MISMATCH', `artifact ${fileName} is a -devel artifact, but root ${rootName} is a ${root.kind} root (only devel roots hold -devel artifacts)`, {

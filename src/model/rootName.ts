@@ -1,6 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 
-export type RootKind = 'runtime' | 'sdk' | 'devel';
+export const ROOT_KINDS = ['runtime', 'sdk', 'devel'] as const;
+export type RootKind = (typeof ROOT_KINDS)[number];
 export type Flavor = 'opt' | 'debug';
 
 /** A root's name: VERSION-KIND-FLAVOR-ARCH, e.g. 3.2-runtime-opt-x86_64. */

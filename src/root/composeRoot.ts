@@ -13,6 +13,7 @@ import { withRepoWrite } from '../store/withRepoWrite.js';
 import { openRepository, type Repository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { loadRootDefinition } from '../store/loadRootDefinition.js';
+import { baseOfKind } from '../model/rootDefinition.js';
 import { selectArtifacts } from './selectArtifacts.js';
 
 export interface ComposeRootOptions {
@@ -55,7 +56,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
     } finally {
       index.save();
     }
-    const { entries, providers } = await withBase(repo, def.base === undefined ? undefined : `base/${def.base}-${root.arch}`, unionLayers(layers, { union: false }));
+    const { entries, providers } = await withBase(repo, baseBranchOf(baseOfKind(def, root.kind), root.arch), unionLayers(layers, { union: false }));
     const names = selected.map((a) => a.fileName);
     const committed = await commitSnapshot(repo, {
       branch: rootBranch(options.name),
@@ -70,8 +71,12 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
   });
 }
 
+function baseBranchOf(base: string | undefined, arch: string): string | undefined {
+  return base === undefined ? undefined : `base/${base}-${arch}`;
+}
+
 /**
- * A root whose definition names a base has the base toolchain root (branch base/BASE-ARCH) under
+ * A root whose definition names a base for its kind has the base toolchain root (branch base/BASE-ARCH) under
  * its artifacts: the artifacts replace what the base has at the same paths (they are what the
  * recipes built to be in the root), and the manifest attributes the rest to the base branch.
  */
@@ -79,8 +84,8 @@ async function withBase(repo: Repository, baseBranch: string | undefined, artifa
   if (baseBranch === undefined) return artifacts;
   const tip = await readRef(repo, branchRef(baseBranch));
   if (tip === null) {
-    throw new HacktreeError('BASE_ROOT_MISSING', `the base toolchain root ${baseBranch} does not exist`, {
-      hint: `make it with "hacktree bootstrap --name ${baseBranch.slice('base/'.length)}"`,
+    throw new HacktreeError('BASE_ROOT_MISSING', `the base root ${baseBranch} does not exist`, {
+      hint: 'make the bases the root definitions name with "hacktree bootstrap" in the workspace',
       data: { base: baseBranch },
     });
   }

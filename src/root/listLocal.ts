@@ -12,6 +12,8 @@ export interface LocalComponent {
   /** NAME-KIND */
   component: string;
   version: string | null;
+  /** b=: opt or debug, which may differ from the root's (a debug build in an opt root). */
+  flavor: string | null;
   sha256: string | null;
   /** Non-directory paths the manifest attributes to it. */
   paths: number;
@@ -49,6 +51,7 @@ export async function listLocal(options: { repoDir: string; name: string }): Pro
       artifact,
       component: `${parsed.name}-${parsed.kind}`,
       version: parsed.keys.v ?? null,
+      flavor: parsed.keys.b ?? null,
       sha256: shaOf.get(artifact) ?? null,
       paths: counts.get(artifact) ?? 0,
     };

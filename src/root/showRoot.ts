@@ -1,3 +1,4 @@
+import { parseArtifactName } from '../model/artifactName.js';
 import { summarizeCommit, signatureDate, type CommitSummary } from '../model/commitSummary.js';
 import { countProviders, type ProviderCount } from '../model/countProviders.js';
 import type { EntryKind } from '../model/fsEntry.js';
@@ -13,8 +14,12 @@ export interface RootDescription extends CommitSummary {
   entries: Record<EntryKind, number> & { total: number };
   /** Bytes in regular files. */
   totalSize: number;
-  /** From the manifest: each artifact and how many paths it provided. */
+  /** From the manifest: the base branch the root is composed over, and how many paths it provided. */
+  bases: ProviderCount[];
+  /** From the manifest: each master artifact (`root compose`'s) and how many paths it provided. */
   artifacts: ProviderCount[];
+  /** From the manifest: each local artifact (o=local, a local branch's) and how many paths it provided. */
+  local: ProviderCount[];
   /** For an imported artifact's own commit: what it records about the tarball. */
   artifactRecord?: unknown;
 }
@@ -37,7 +42,7 @@ export async function showRoot(options: { repoDir: string; name: string }): Prom
     tree: snapshot.tree,
     entries,
     totalSize,
-    artifacts: countProviders(manifest.values()),
+    ...partitionProviders(countProviders(manifest.values())),
     ...(snapshot.artifact === undefined ? {} : { artifactRecord: parseArtifactRecord(snapshot.artifact) }),
   };
 }
@@ -50,4 +55,15 @@ function parseArtifactRecord(text: string): unknown {
     if (err instanceof SyntaxError) return text;
     throw err;
   }
+}
+
+/** A manifest's providers by what they are: base branches, master artifacts, local artifacts. */
+function partitionProviders(counts: ProviderCount[]): Pick<RootDescription, 'bases' | 'artifacts' | 'local'> {
+  const isArtifact = (c: ProviderCount) => c.artifact.endsWith(',.tar.gz');
+  const isLocal = (c: ProviderCount) => isArtifact(c) && parseArtifactName(c.artifact).keys.o === 'local';
+  return {
+    bases: counts.filter((c) => !isArtifact(c)),
+    artifacts: counts.filter((c) => isArtifact(c) && !isLocal(c)),
+    local: counts.filter(isLocal),
+  };
 }

@@ -55,8 +55,9 @@ test('bad input is a clear error and changes nothing', () => {
   const hostnameData = deb.data.get('hostname')!;
   const otherRoot = packDir(hostnameData, { name: 'hostname', version: '9', out: join(work, 'bad'), origin: 'local', root: '2.0-opt-x86_64' });
   assertCliError(runHacktree(['root', 'install-local', otherRoot, '--root', ROOT], { repo: deb.repo }), 'ARTIFACT_ROOT_MISMATCH', ['r=2.0-opt-x86_64', 'r=1.0-opt-x86_64']);
-  const debug = packDir(hostnameData, { name: 'hostname', version: '9', out: join(work, 'bad'), origin: 'local', flavor: 'debug' });
-  assertCliError(runHacktree(['root', 'install-local', debug, '--root', ROOT], { repo: deb.repo }), 'ARTIFACT_ROOT_MISMATCH', ['b=debug', 'b=opt']);
+  // A debug build against the debug root is another root's (r=); a debug build against this one is welcome (make debug).
+  const debug = packDir(hostnameData, { name: 'hostname', version: '9', out: join(work, 'bad'), origin: 'local', flavor: 'debug', root: '1.0-debug-x86_64' });
+  assertCliError(runHacktree(['root', 'install-local', debug, '--root', ROOT], { repo: deb.repo }), 'ARTIFACT_ROOT_MISMATCH', ['r=1.0-debug-x86_64', 'r=1.0-opt-x86_64']);
   const master = join(deb.artifacts, execFileSync('ls', [deb.artifacts], { encoding: 'utf8' }).split('\n').find((f) => f.startsWith('sed-runtime,'))!);
   assertCliError(runHacktree(['root', 'install-local', master, '--root', ROOT], { repo: deb.repo }), 'ARTIFACT_NAME_INVALID', ['o=master']);
   assertCliError(runHacktree(['root', 'install-local', localHostname, '--root', '9.9-devel-opt-x86_64'], { repo: deb.repo }), 'REF_NOT_FOUND', ['9.9-devel-opt-x86_64']);
@@ -90,7 +91,7 @@ test('install-local replaces the package\'s files on local/root-NAME and leaves 
 
 test('root local lists the local component; installing it again commits nothing', () => {
   const text = ok(['root', 'local', ROOT]);
-  assert.match(text, /hostname-runtime\t3\.23\+nmu1\t8 paths\thostname-runtime,b=opt,o=local,/);
+  assert.match(text, /hostname-runtime\t3\.23\+nmu1\topt\t8 paths\thostname-runtime,b=opt,o=local,/);
   const listing = JSON.parse(ok(['root', 'local', ROOT, '--json'])) as { components: Array<{ component: string; paths: number; sha256: string }>; base: string; master: string };
   assert.deepEqual(listing.components.map((c) => [c.component, c.paths]), [['hostname-runtime', 8]]);
   assert.match(listing.components[0]!.sha256, /^[0-9a-f]{64}$/);

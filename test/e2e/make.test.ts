@@ -87,11 +87,38 @@ test('make installs the build into the root\'s local branch and redeploys it', (
   assertFsckClean(repo);
 });
 
-test('make refuses a flavor other than the root\'s, and says how to pick the right root', () => {
-  assertCliError(hacktree(['make', 'debug'], source, { HACKTREE_ROOT: ROOT }), 'ARTIFACT_ROOT_MISMATCH', ['debug', ROOT]);
+test('make debug in an opt root: this component -O0 as b=debug on the local branch, the rest as it was; the kept build tree is reused', () => {
+  const bin = `${process.execPath} ${hacktreeBin}`;
+  const pub = join(prefix, `root-${ROOT}`);
+  const exports = Object.entries({ ...env, HACKTREE_ROOT: pub }).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+  const r = inMountNamespace(`
+    ${exports}
+    ${bin} root checkout ${ROOT} -q
+    cd ${source}
+    set -x
+    ${bin} make debug --json > first.json
+    grep -q '"configured": *false' first.json
+    ${bin} root local ${ROOT} | grep -q $'hello-runtime\\t[^\\t]*\\tdebug\\t'
+    ${bin} root local ${ROOT} | grep -q 'hello-runtime,b=debug,o=local,r=1.0-opt-x86_64,'
+    sed -i 's/Hello from a local edit!/Hello from a debug build!/' hello.c
+    ${bin} make debug --json > second.json
+    grep -q '"configured": *true' second.json
+    test "$(${bin} root run ${ROOT} -- /usr/bin/hello)" = "Hello from a debug build!"
+    grep -q "^CFLAGS='-O0 -g3'" hacktree-out/work/${ROOT}-debug/src/config.log
+    ${bin} root reset ${ROOT} -q
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  assertFsckClean(repo);
+});
+
+test('make refuses what it cannot build or install, and says how to fix it', () => {
   assertCliError(hacktree(['make'], source), 'USAGE', ['HACKTREE_ROOT']);
   const notSource = join(tmp, 'empty');
   mkdirSync(notSource);
   assertCliError(hacktree(['make'], notSource, { HACKTREE_ROOT: ROOT }), 'SOURCE_NOT_FOUND', [notSource]);
   assert.deepEqual(readdirSync(notSource), []);
+  // A path that is not a deployed root names the ones that are (none here, outside a namespace).
+  const nowhere = join(prefix, 'root-9.9-runtime-opt-x86_64');
+  assertCliError(hacktree(['make', 'debug'], source, { HACKTREE_ROOT: nowhere }), 'NOT_DEPLOYED', [nowhere]);
+  assertFsckClean(repo);
 });

@@ -45,15 +45,20 @@ describe('checkLocalArtifact', () => {
     }
   });
 
-  it('refuses another r=, b= or a=, naming both values', () => {
+  it('refuses another r= or a= or no b=, naming both values', () => {
     const cases: Array<[string, RegExp]> = [
       ['b=opt,o=local,r=2-opt-x86_64', /r=2-opt-x86_64.*needs r=1-opt-x86_64/],
-      ['b=debug,o=local,r=1-opt-x86_64', /b=debug.*needs b=opt/],
+      ['b=debug,o=local,r=1-debug-x86_64', /r=1-debug-x86_64.*needs r=1-opt-x86_64/],
+      ['o=local,r=1-opt-x86_64', /b=\(none\).*needs b=opt \(or debug\)/],
       ['a=aarch64,b=opt,o=local,r=1-opt-x86_64', /a=aarch64.*needs a=x86_64/],
     ];
     for (const [keys, message] of cases) {
       assert.throws(() => checkLocalArtifact(name(keys), devel, '1-devel-opt-x86_64'), (err) => isHacktreeError(err, 'ARTIFACT_ROOT_MISMATCH') && message.test(err.message));
     }
+  });
+
+  it('takes a local artifact of the other flavor built against the root (make debug in an opt root)', () => {
+    assert.equal(checkLocalArtifact(name('b=debug,o=local,r=1-opt-x86_64'), runtime, '1-runtime-opt-x86_64').keys.b, 'debug');
   });
 
   it('refuses a -devel artifact in a runtime root', () => {

@@ -14,7 +14,6 @@ interface Args extends GlobalArgs {
   install: boolean;
   prefix?: string;
   jobs?: number;
-  'keep-failed': boolean;
 }
 
 export const makeCommand: CommandModule<GlobalArgs, Args> = {
@@ -22,19 +21,18 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Build the autotools tree in the current directory in the sandbox and install it into the root\'s local branch',
   builder: (y) =>
     y
-      .positional('flavor', { choices: ['opt', 'debug'] as const, describe: 'opt (-O2 -g) or debug (-O0 -g3); default: the root\'s flavor' })
-      .option('root', { type: 'string', describe: 'the root to build against and install into (default: HACKTREE_ROOT)' })
+      .positional('flavor', { choices: ['opt', 'debug'] as const, describe: 'opt (-O2 -g) or debug (-O0 -g3), in a root of either flavor; default: the root\'s flavor' })
+      .option('root', { type: 'string', describe: 'the root to build against and install into: a name, or the public path of its deployment (default: HACKTREE_ROOT)' })
       .option('name', { type: 'string', describe: 'the component (default: AC_INIT\'s package name, else the directory name)' })
       .option('base', { type: 'string', describe: 'base toolchain root, branch base/BASE-ARCH', defaultDescription: 'debian-bookworm' })
-      .option('out', { type: 'string', default: 'hacktree-out', describe: 'where the local artifacts and the build log go' })
+      .option('out', { type: 'string', default: 'hacktree-out', describe: 'where the local artifacts, the build log and the configured build tree (work/ROOT-FLAVOR, kept for the next run) go' })
       .option('install', { type: 'boolean', default: true, describe: 'install into local/root-NAME and redeploy (--no-install: only write the artifacts)' })
       .option('prefix', prefixOption)
       .option('jobs', { alias: 'j', type: 'number', describe: 'make -jN', defaultDescription: 'the number of CPUs' })
-      .option('keep-failed', { type: 'boolean', default: false, describe: 'keep the work directory of a failed build' })
-      .example('HACKTREE_ROOT=3.2-runtime-debug-x86_64 $0 make debug', 'rebuild this component with -O0 -g3 and put it into the deployed root')
+      .example('HACKTREE_ROOT=/opt/hacktree/root-3.2-runtime-opt-x86_64 $0 make debug', 'rebuild this component with -O0 -g3 and put it into the deployed opt root; the rest stays opt')
       .example('$0 make --root 3.2-sdk-opt-x86_64 --no-install', 'only the local artifacts, in ./hacktree-out'),
   handler: async (argv) => {
-    const root = rootOrEnvironment(argv.root, 'make');
+    const { name: root, prefix } = rootOrEnvironment(argv.root, argv.prefix, 'make');
     const { availableParallelism } = await import('node:os');
     const { buildLocalArtifact } = await import('../../build/buildLocalArtifact.js');
     const built = await buildLocalArtifact({
@@ -46,14 +44,12 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
       base: argv.base,
       outDir: argv.out,
       jobs: argv.jobs ?? availableParallelism(),
-      keepFailed: argv['keep-failed'],
       onStep: stepReporter(argv),
     });
     let installed: unknown = null;
     if (argv.install) {
       const { installLocal } = await import('../../root/installLocal.js');
-      const { resolvePrefix } = await import('../../root/resolvePrefix.js');
-      installed = await installLocal({ repoDir: argv.repo, name: root, files: built.installable, prefix: resolvePrefix(argv.prefix), deploy: true });
+      installed = await installLocal({ repoDir: argv.repo, name: root, files: built.installable, prefix, deploy: true });
     }
     printResult(argv, { ...built, installed }, () => [
       ...built.artifacts,

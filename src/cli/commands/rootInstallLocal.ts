@@ -19,21 +19,20 @@ export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('artifacts', { type: 'string', array: true, demandOption: true, describe: 'local artifact tarballs (o=local, r= and b= of the root)' })
-      .option('root', { type: 'string', describe: 'the root (default: HACKTREE_ROOT)' })
+      .option('root', { type: 'string', describe: 'the root: a name, or the public path of its deployment (default: HACKTREE_ROOT)' })
       .option('prefix', prefixOption)
       .option('deploy', { type: 'boolean', default: true, describe: 'redeploy the root if it is deployed at the prefix (--no-deploy: commit only)' })
       .example('$0 root install-local zlib-runtime,b=opt,o=local,r=3.2-opt-x86_64,v=1.3,.tar.gz --root 3.2-runtime-opt-x86_64', 'replace zlib in the runtime root, and redeploy it')
       .example('HACKTREE_ROOT=3.2-devel-opt-x86_64 $0 root install-local out/*.tar.gz --no-deploy', 'commit on the local branch only'),
   handler: async (argv) => {
-    const name = rootOrEnvironment(argv.root, 'root install-local');
+    const { name, prefix } = rootOrEnvironment(argv.root, argv.prefix, 'root install-local');
     const { installLocal } = await import('../../root/installLocal.js');
-    const { resolvePrefix } = await import('../../root/resolvePrefix.js');
     const progress = progressBar(argv);
     const result = await installLocal({
       repoDir: argv.repo,
       name,
       files: argv.artifacts,
-      prefix: resolvePrefix(argv.prefix),
+      prefix,
       deploy: argv.deploy,
       onProgress: progress.report,
     }).finally(progress.finish);

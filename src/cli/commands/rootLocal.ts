@@ -12,7 +12,7 @@ export const rootLocalCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name VERSION-KIND-FLAVOR-ARCH' })
-      .example('$0 root local 3.2-runtime-opt-x86_64', 'artifact, version and path count of each local component'),
+      .example('$0 root local 3.2-runtime-opt-x86_64', 'artifact, version, flavor (opt or debug) and path count of each local component'),
   handler: async (argv) => {
     const { listLocal } = await import('../../root/listLocal.js');
     const listing = await listLocal({ repoDir: argv.repo, name: argv.name });
@@ -21,7 +21,7 @@ export const rootLocalCommand: CommandModule<GlobalArgs, Args> = {
       const behind = listing.base !== null && listing.base !== listing.master ? ' (master moved: run "hacktree root update")' : '';
       return [
         `${listing.branch} ${listing.commit}, built on root-${argv.name} ${listing.base ?? '(unknown)'}${behind}`,
-        ...listing.components.map((c) => `  ${c.component}\t${c.version ?? '-'}\t${c.paths} paths\t${c.artifact}`),
+        ...listing.components.map((c) => `  ${c.component}\t${c.version ?? '-'}\t${c.flavor ?? '-'}\t${c.paths} paths\t${c.artifact}`),
       ];
     });
   },

@@ -8,11 +8,11 @@ interface Args extends GlobalArgs {
 
 export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
   command: 'show <name>',
-  describe: "Show a root's commit, what its tree holds, and which artifacts provided how many paths",
+  describe: "Show a root's commit, what its tree holds, and what it is made of: its base, artifacts and local components, with how many paths each provided",
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'root name (branch root-NAME), or a branch, ref or commit' })
-      .example('$0 root show 3.2-runtime-opt-x86_64', 'commit, author, date, message, tree, entry counts, artifacts'),
+      .example('$0 root show 3.2-runtime-opt-x86_64', 'commit, author, date, message, tree, entry counts, base, artifacts, local components'),
   handler: async (argv) => {
     const { showRoot } = await import('../../root/showRoot.js');
     const root = await showRoot({ repoDir: argv.repo, name: argv.name });
@@ -23,7 +23,9 @@ export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
       ...(e.chardev + e.blockdev > 0 ? [count(e.chardev + e.blockdev, 'device')] : []),
       ...(e.fifo > 0 ? [count(e.fifo, 'fifo')] : []),
     ];
-    const countWidth = Math.max(0, ...root.artifacts.map((a) => String(a.paths).length));
+    const providers = [...root.bases, ...root.artifacts, ...root.local];
+    const countWidth = Math.max(0, ...providers.map((a) => String(a.paths).length));
+    const rows = (list: typeof providers) => list.map((a) => `  ${String(a.paths).padStart(countWidth)} paths  ${a.artifact}`);
     printResult(argv, root, () => [
       `commit ${root.commit}`,
       ...(root.ref ? [`Ref:     ${root.ref}`] : []),
@@ -36,9 +38,10 @@ export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
       '',
       `Entries: ${e.total} (${kinds.join(', ')})`,
       `Size:    ${root.totalSize} bytes in files`,
-      ...(root.artifacts.length === 0
-        ? ['Artifacts: none recorded (no manifest)']
-        : [`Artifacts: ${root.artifacts.length}`, ...root.artifacts.map((a) => `  ${String(a.paths).padStart(countWidth)} paths  ${a.artifact}`)]),
+      ...(providers.length === 0 ? ['Artifacts: none recorded (no manifest)'] : []),
+      ...(root.bases.length === 0 ? [] : ['Base:', ...rows(root.bases)]),
+      ...(root.artifacts.length === 0 ? [] : [`Artifacts: ${root.artifacts.length}`, ...rows(root.artifacts)]),
+      ...(root.local.length === 0 ? [] : [`Local: ${root.local.length}`, ...rows(root.local)]),
     ]);
   },
 };

@@ -1,0 +1,72 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { basesOfDefinition } from '../model/rootDefinition.js';
+import { listDirectory } from '../store/listDirectory.js';
+import { loadRootDefinition } from '../store/loadRootDefinition.js';
+import { branchRef, readRef } from '../store/refs.js';
+import { openRepository } from '../store/repository.js';
+import type { ProgressCallback } from '../store/storeFilesInParallel.js';
+import { BASE_BRANCH_PREFIX, bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
+import { loadBaseDefinition } from './loadBaseDefinition.js';
+
+export interface WorkspaceBasesOptions {
+  repoDir: string;
+  /** The workspace's roots/ directory. */
+  rootsDir: string;
+  /** Debootstrap the bases that exist already too (a new commit where the tree changed). */
+  again: boolean;
+  mirror?: string;
+  /** Before each base is made. */
+  onBase?: (branch: string) => void;
+  onProgress?: ProgressCallback;
+  onOutput?: (line: string) => void;
+}
+
+export interface WorkspaceBases {
+  /** Each base the definitions name for this machine's arch: made now, or there already. */
+  bases: Array<BootstrappedBase | { branch: string; existing: true }>;
+  /** Bases named for other arches, which this machine does not make. */
+  otherArches: string[];
+}
+
+/**
+ * `hacktree bootstrap` in a workspace: makes every base its root definitions name (the toolchain
+ * base builds run on, and the base of each kind of root) for this machine's arch, as
+ * roots/bases/NAME.json says, unless it exists. One download directory serves them all, so a
+ * package the bases share is fetched once.
+ */
+export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): Promise<WorkspaceBases> {
+  const arch = hostArch();
+  const wanted = new Map<string, string>();
+  const otherArches = new Set<string>();
+  for (const file of listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).sort()) {
+    const version = file.slice(0, -'.json'.length);
+    const def = loadRootDefinition(options.rootsDir, version);
+    for (const base of basesOfDefinition(def)) {
+      for (const defArch of def.arches) {
+        if (defArch === arch) wanted.set(base, join(options.rootsDir, file));
+        else otherArches.add(`${BASE_BRANCH_PREFIX}${base}-${defArch}`);
+      }
+    }
+  }
+  // Every definition is read before anything is made: a missing one fails at once.
+  const definitions = [...wanted].map(([name, namedBy]) => loadBaseDefinition(options.rootsDir, name, namedBy));
+  const repo = openRepository(options.repoDir);
+  const debCache = join(repo.tmpDir, `${process.pid}-bootstrap-debs-${Date.now()}`);
+  mkdirSync(debCache, { recursive: true, mode: 0o700 });
+  const bases: WorkspaceBases['bases'] = [];
+  try {
+    for (const definition of definitions) {
+      const branch = `${BASE_BRANCH_PREFIX}${definition.name}-${arch}`;
+      if (!options.again && (await readRef(repo, branchRef(branch))) !== null) {
+        bases.push({ branch, existing: true });
+        continue;
+      }
+      options.onBase?.(branch);
+      bases.push(await bootstrapBase({ repoDir: options.repoDir, definition, mirror: options.mirror, debCache, onProgress: options.onProgress, onOutput: options.onOutput }));
+    }
+  } finally {
+    rmSync(debCache, { recursive: true, force: true });
+  }
+  return { bases, otherArches: [...otherArches].sort() };
+}

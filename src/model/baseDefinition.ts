@@ -1,0 +1,53 @@
+import { HacktreeError } from '../errors/HacktreeError.js';
+
+/** debootstrap's variants hacktree makes bases with. */
+export const DEBOOTSTRAP_VARIANTS = ['minbase', 'buildd'] as const;
+export type DebootstrapVariant = (typeof DEBOOTSTRAP_VARIANTS)[number];
+
+/**
+ * How `hacktree bootstrap` makes a base root, roots/bases/NAME.json (branch base/NAME-ARCH):
+ *   { "description": "…", "suite": "bookworm", "variant": "minbase", "include": ["gdb", "strace"] }
+ * The base is debootstrap's `--variant=VARIANT --include=INCLUDE SUITE`.
+ */
+export interface BaseDefinition {
+  name: string;
+  suite: string;
+  variant: DebootstrapVariant;
+  include: string[];
+  description?: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+const PACKAGE = /^[a-z0-9][a-z0-9.+-]+$/;
+
+export function parseBaseDefinition(text: string, name: string, source: string): BaseDefinition {
+  if (!NAME.test(name)) throw invalid(source, `"${name}" is not a base name (letters, digits, ._+-)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw invalid(source, `it is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(source, 'expected a JSON object');
+  const record = raw as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!['description', 'suite', 'variant', 'include'].includes(key)) throw invalid(source, `unknown key "${key}"`);
+  }
+  if (typeof record.suite !== 'string' || !/^[a-z][a-z0-9-]*$/.test(record.suite)) throw invalid(source, '"suite" must be a Debian suite name, e.g. "bookworm"');
+  const variant = record.variant ?? 'minbase';
+  if (!DEBOOTSTRAP_VARIANTS.includes(variant as DebootstrapVariant)) throw invalid(source, `"variant" must be one of ${DEBOOTSTRAP_VARIANTS.join(', ')}`);
+  const include = record.include ?? [];
+  if (!Array.isArray(include) || !include.every((p) => typeof p === 'string' && PACKAGE.test(p))) {
+    throw invalid(source, '"include" must be a list of Debian package names');
+  }
+  const def: BaseDefinition = { name, suite: record.suite, variant: variant as DebootstrapVariant, include: include as string[] };
+  if (typeof record.description === 'string') def.description = record.description;
+  return def;
+}
+
+function invalid(source: string, why: string): HacktreeError {
+  return new HacktreeError('ROOT_DEFINITION_INVALID', `base definition ${source}: ${why}`, {
+    hint: 'see README "Names and definitions" for the format of roots/bases/NAME.json',
+    data: { source },
+  });
+}
