@@ -44,6 +44,7 @@ export interface BuildLocalOptions {
 export interface BuiltLocalArtifact {
   name: string;
   version: string;
+  flavor: Flavor;
   root: string;
   artifacts: string[];
   /** The artifacts the root takes: the -runtime one, and the -devel one for a devel root. */
@@ -112,7 +113,7 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     options.onStep?.(`${name}: pack`);
     const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir, mtime: 0 });
     const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
-    return { name, version, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile, workdir, configured };
+    return { name, version, flavor, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile, workdir, configured };
   } catch (err) {
     throw withKeptWorkdir(err, workdir, 'for the next run; remove it to build from scratch');
   } finally {

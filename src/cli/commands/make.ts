@@ -52,6 +52,7 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
       installed = await installLocal({ repoDir: argv.repo, name: root, files: built.installable, prefix, deploy: true });
     }
     printResult(argv, { ...built, installed }, () => [
+      `${built.name} ${built.version} built ${built.flavor} against ${root}: ${built.configured ? `make only (configured before, in ${built.workdir})` : `configured and built in ${built.workdir}`}`,
       ...built.artifacts,
       argv.install ? `installed into local/root-${root}` : 'not installed (--no-install)',
     ]);

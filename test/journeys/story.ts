@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { clone, startJourney, type JourneyShell, type StepResult } from './journeyShell.js';
+
+/** The main job of `bash setup.sh` on the embedded default: what every story starts from. */
+export const MAIN_JOB = [
+  'hacktree init',
+  'hacktree bootstrap',
+  'hacktree build -j 2',
+  ...['runtime', 'sdk', 'devel'].flatMap((kind) => ['opt', 'debug'].map((flavor) => `hacktree root compose 3.2-${kind}-${flavor}-x86_64`)),
+  'hacktree root checkout 3.2-runtime-opt-x86_64',
+];
+
+export interface Story {
+  /** Runs a command as the README shows it; it must succeed. Returns stdout. */
+  step(command: string, cwd?: string): string;
+  /** Runs a command as the README shows it, whatever its exit status. */
+  try(command: string, cwd?: string): StepResult;
+  /** Runs a command the test uses to look at the result, not one the README shows. */
+  check(command: string, cwd?: string): StepResult;
+  shell(): JourneyShell;
+}
+
+/**
+ * One README story as a test file: a journey shell for the whole file, the main job run first
+ * (everything cached after the first run on a machine), and at the end a check that every
+ * command the story ran as a user step is a line of README.md, exactly.
+ */
+export function story(): Story {
+  let shell: JourneyShell | undefined;
+  const steps: string[] = [];
+  before(() => {
+    shell = startJourney();
+    for (const command of MAIN_JOB) shell.ok(command);
+  });
+  after(() => shell?.close());
+  test('every command this story runs is in the README, as typed', () => {
+    const readme = new Set(readFileSync(join(clone, 'README.md'), 'utf8').split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()));
+    const missing = [...new Set(steps)].filter((command) => !readme.has(command));
+    assert.deepEqual(missing, [], 'README.md shows these commands differently, or not at all');
+  });
+  const current = (): JourneyShell => {
+    assert.ok(shell, 'the journey has not started');
+    return shell;
+  };
+  return {
+    step(command, cwd) {
+      steps.push(command);
+      return current().ok(command, cwd);
+    },
+    try(command, cwd) {
+      steps.push(command);
+      return current().run(command, cwd);
+    },
+    check: (command, cwd) => current().run(command, cwd),
+    shell: current,
+  };
+}
