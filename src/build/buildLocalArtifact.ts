@@ -82,7 +82,9 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
   let succeeded = false;
   try {
     options.onStep?.(`${name}: copy ${sourceDir}`);
-    cpSync(sourceDir, join(workdir, 'src'), { recursive: true, filter: (path) => basename(path) !== '.git' });
+    // Timestamps kept: in a release tarball's tree (hacktree source) configure and Makefile.in
+    // must stay newer than configure.ac, or make reruns the autotools the tarball spared.
+    cpSync(sourceDir, join(workdir, 'src'), { recursive: true, preserveTimestamps: true, filter: (path) => basename(path) !== '.git' });
     options.onStep?.(`${name}: build root`);
     const buildRoot = await prepareBuildRoot({ repoDir: repo.dir, base: baseRef, artifactTrees: [layer] });
     options.onStep?.(`${name}: build (log: ${logFile})`);

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
@@ -18,6 +18,7 @@ const ROOT = '1.0-runtime-opt-x86_64';
 let tmp: string;
 let repo: string;
 let source: string;
+let workspace: string;
 let prefix: string;
 let env: Record<string, string>;
 
@@ -27,7 +28,7 @@ before(() => {
   prefix = join(tmp, 'prefix');
   mkdirSync(prefix);
   env = { HACKTREE_REPO: repo, HACKTREE_SOURCE_CACHE: join(tmp, 'sources'), HACKTREE_PREFIX: prefix, HACKTREE_CACHE: '' };
-  const workspace = makeRecipeWorkspace(join(tmp, 'ws'));
+  workspace = makeRecipeWorkspace(join(tmp, 'ws'));
   ok(['init']);
   ok(['bootstrap', '--from', ensureW1().rootfs, '--name', 'debian-bookworm-x86_64']);
   ok(['build', '--flavor', 'opt'], workspace);
@@ -94,4 +95,19 @@ test('make refuses a flavor other than the root\'s, and says how to pick the rig
   mkdirSync(notSource);
   assertCliError(hacktree(['make'], notSource, { HACKTREE_ROOT: ROOT }), 'SOURCE_NOT_FOUND', [notSource]);
   assert.deepEqual(readdirSync(notSource), []);
+});
+
+test('a recipe\'s source from "hacktree source" builds with make as it is, timestamps included, and with the edit', () => {
+  const tree = join(tmp, 'progb-source');
+  ok(['source', 'progb', tree, '-C', workspace]);
+  // What the tarball gave (mtime 0, tar --mtime=@0) must reach the build: record configure's.
+  appendFileSync(join(tree, 'Makefile.in'), '\tdate -r configure +%s > $(DESTDIR)$(prefix)/share/progb/configure-mtime\n');
+  writeFileSync(join(tree, 'b.c'), readFileSync(join(tree, 'b.c'), 'utf8').replace('progb: %d', 'progb, edited: %d'));
+  const built = JSON.parse(ok(['make', '--no-install', '--name', 'progb', '--json'], tree, { HACKTREE_ROOT: ROOT }).stdout) as { name: string; version: string; artifacts: string[] };
+  assert.equal(built.name, 'progb');
+  assert.match(built.version, /^[0-9a-f]{7,}-dirty$/, 'git describe of the hacktree-recipe commit, dirty with the edit');
+  const runtime = resolve(tree, built.artifacts.find((a) => a.includes('progb-runtime,'))!);
+  const member = (path: string) => spawnSync('tar', ['-xzOf', runtime, path], { encoding: 'latin1' });
+  assert.equal(member('usr/share/progb/configure-mtime').stdout, '0\n', 'the tree was built with its own timestamps');
+  assert.ok(member('usr/bin/progb').stdout.includes('progb, edited: %d'), 'the edit is in the built program');
 });
