@@ -68,13 +68,12 @@ hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"
 
 # ---- the main job ---------------------------------------------------------------------------
-# The embedded default: make the base toolchain root (debootstrap, once), build every recipe in
+# The embedded default: make the bases roots/ names (debootstrap, once each: the toolchain base
+# builds run on, and the bases runtime and sdk/devel roots sit on), build every recipe in
 # recipes/ for every root in roots/ (both flavors; cached builds cost nothing, so a second run
 # is a no-op), compose every root, and deploy the runtime one(s) (opt).
 cd "$top"
-if ! git --git-dir="${HACKTREE_REPO:-/var/lib/hacktree/repo}" rev-parse -q --verify "refs/heads/base/debian-bookworm-$(uname -m)" >/dev/null; then
-  hacktree bootstrap
-fi
+hacktree bootstrap
 hacktree build -j 2
 roots=()
 for def in roots/*.json; do

@@ -10,9 +10,10 @@ const DECOMPRESSORS: Record<string, string> = { '.gz': 'gzip', '.Z': 'gzip', '.b
 /**
  * Applies one patch in `dir` with `patch -pN` (N from `striplevel=`, default 1). A dry run
  * comes first, so a patch that does not apply changes nothing; its failure is PATCH_FAILED
- * naming the patch and showing what patch said.
+ * naming the patch and showing what patch said. Returns the patch as applied (decompressed),
+ * for a caller that reads its header.
  */
-export async function applyPatch(source: FetchedSource, dir: string): Promise<void> {
+export async function applyPatch(source: FetchedSource, dir: string): Promise<Buffer> {
   const patchName = source.uri.fileName;
   if (!isDirectory(dir)) throw patchError(source, dir, `the directory to patch does not exist`, '');
   const text = await patchText(source);
@@ -21,6 +22,7 @@ export async function applyPatch(source: FetchedSource, dir: string): Promise<vo
   if (dryRun.status !== 0) throw patchError(source, dir, 'it does not apply', dryRun.output);
   const run = await runCommand('patch', args, { input: text });
   if (run.status !== 0) throw patchError(source, dir, `it failed after a successful dry run of ${patchName}`, run.output);
+  return text;
 }
 
 async function patchText(source: FetchedSource): Promise<Buffer> {

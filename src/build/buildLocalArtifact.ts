@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { SOURCE_RECIPE_KEY } from '../model/developerTree.js';
 import { flavorFlags } from '../model/flavorFlags.js';
 import { formatArtifactName } from '../model/artifactName.js';
 import { artifactEntries } from '../model/artifactEntries.js';
@@ -31,7 +32,7 @@ export interface BuildLocalOptions {
   root: string;
   /** Default: the root's flavor; the other one builds this component so among the root's own (b= says which). */
   flavor?: Flavor;
-  /** The component; default AC_INIT's package name, else the directory's name. */
+  /** The component; default the recipe of a `hacktree source` tree, else the package's tarname, else the directory's name. */
   name?: string;
   /** Base toolchain root without arch (branch base/BASE-ARCH); default debian-bookworm. */
   base?: string;
@@ -78,7 +79,7 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
       data: { sourceDir },
     });
   }
-  const name = options.name ?? autoconfPackageName(sourceDir) ?? basename(sourceDir);
+  const name = options.name ?? recipeOfSourceTree(sourceDir) ?? autoconfPackageName(sourceDir) ?? basename(sourceDir);
   const version = describeVersion(sourceDir);
   const repo = openRepository(options.repoDir);
   const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
@@ -165,6 +166,13 @@ async function developmentLayer(repo: Repository, develRoot: string, component: 
     { fileName: formatArtifactName({ name: component, kind: 'devel', keys }), entries: [] },
   ]);
   return writeSnapshot(repo, artifactEntries(without.entries, without.providers));
+}
+
+/** The recipe a `hacktree source` tree came from (its git config says). */
+function recipeOfSourceTree(sourceDir: string): string | undefined {
+  const result = spawnSync('git', ['-C', sourceDir, 'config', '--get', SOURCE_RECIPE_KEY], { encoding: 'utf8' });
+  const recipe = result.status === 0 ? result.stdout.trim() : '';
+  return /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(recipe) ? recipe : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { HacktreeError } from '../errors/HacktreeError.js';
 import { recipeMirrors } from '../model/mirrorUrls.js';
+import { requireRecipe } from '../model/recipeGraph.js';
 import { fetchSources, type FetchedSource } from './fetchSources.js';
 import { loadRecipeSet } from './loadRecipeSet.js';
 
@@ -15,13 +15,7 @@ export async function fetchWorkspaceSources(options: {
   const names = options.recipes.length > 0 ? options.recipes : [...set.recipes.keys()].sort();
   const out = [];
   for (const name of names) {
-    const recipe = set.recipes.get(name);
-    if (!recipe) {
-      throw new HacktreeError('RECIPE_NOT_FOUND', `no recipe ${name} in ${set.workspace}/recipes`, {
-        hint: 'see "hacktree recipe list"',
-        data: { recipe: name },
-      });
-    }
+    const recipe = requireRecipe(set, name);
     options.onStep?.(`fetch ${name}`);
     out.push({ recipe: name, sources: await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) }) });
   }

@@ -17,23 +17,30 @@ export interface UnpackSourcesOptions {
   fetched: readonly FetchedSource[];
   /** The host directory that is WORKDIR (/build) in the sandbox. */
   workdir: string;
+  /** Called once every source is unpacked and S exists, before the first patch. */
+  onUnpacked?: (sourceDir: string) => Promise<void>;
+  /** Called after each patch is applied, with the patch's text as applied (decompressed). */
+  onPatched?: (patch: FetchedSource, text: Buffer) => Promise<void>;
 }
 
 /**
  * Prepares a recipe's source tree in `workdir`: every source unpacked in SRC_URI order (into
  * WORKDIR, or WORKDIR/subdir= ), then the patches applied in SRC_URI order in S (or
- * S/patchdir=), then LIC_FILES_CHKSUM verified. Returns the host path of S.
+ * S/patchdir=), then LIC_FILES_CHKSUM verified. Returns the host path of S. The hooks let
+ * `hacktree source` record each stage of this same preparation (a git commit per patch).
  */
 export async function unpackSources(options: UnpackSourcesOptions): Promise<{ sourceDir: string }> {
   const { recipe, fetched, workdir } = options;
   const sourceDir = sandboxHostPath(recipe, workdir, recipeVar(recipe, 'S') || `${sandboxWorkdir(recipe)}/${recipeVar(recipe, 'BP')}`, 'S');
   for (const source of fetched) await unpackSource(source, workdir);
   if (!isDirectory(sourceDir)) throw missingSourceDir(recipe, workdir, sourceDir);
+  await options.onUnpacked?.(sourceDir);
   for (const source of fetched.filter((each) => isPatch(each.uri))) {
     const patchDir = join(sourceDir, source.uri.params.patchdir ?? '');
     // A patch dir that is missing is the patch's error (applyPatch says so); one reached through a symlink is refused.
     if (isDirectory(patchDir)) dirInside(workdir, relative(workdir, patchDir), { create: false });
-    await applyPatch(source, patchDir);
+    const text = await applyPatch(source, patchDir);
+    await options.onPatched?.(source, text);
   }
   verifyLicenseChecksums(recipe, workdir);
   return { sourceDir };

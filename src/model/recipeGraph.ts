@@ -1,6 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { recipeList, recipeVar, type Recipe } from './recipe.js';
 import type { RecipeSet } from './recipeSet.js';
+import { similarNames } from './similarNames.js';
 
 export type DependencyKind = 'build' | 'runtime';
 
@@ -91,9 +92,12 @@ export function runtimeClosure(set: RecipeSet, name: string): string[] {
 export function requireRecipe(set: RecipeSet, name: string): Recipe {
   const recipe = set.recipes.get(name);
   if (recipe) return recipe;
+  const known = [...set.recipes.keys()].sort();
+  const similar = similarNames(name, known);
+  const listed = similar.length > 0 ? `did you mean ${similar.slice(0, 5).map((each) => JSON.stringify(each)).join(', ')}? ` : known.length > 0 && known.length <= 10 ? `the recipes are ${known.join(', ')}; ` : '';
   throw new HacktreeError('RECIPE_NOT_FOUND', `no recipe ${JSON.stringify(name)} in ${set.workspace}/recipes`, {
-    hint: '"hacktree recipe list" shows the recipes; a recipe is recipes/NAME_VERSION.bb',
-    data: { name, workspace: set.workspace },
+    hint: `${listed}"hacktree recipe list" shows the recipes; a recipe is recipes/NAME_VERSION.bb`,
+    data: { name, workspace: set.workspace, similar },
   });
 }
 

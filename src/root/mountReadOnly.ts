@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { release } from 'node:os';
+import { dirname } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
@@ -48,14 +49,33 @@ export function kernelCanMountBeneath(kernelRelease = release()): boolean {
   return m !== null && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 5));
 }
 
-/** How many mounts are stacked at `path` (by /proc/self/mountinfo, field 5). */
+/**
+ * How many mounts are stacked at `path` and seen there (by /proc/self/mountinfo): the chain that
+ * starts with a mount on the mount holding `path`'s directory, each next one mounted on the one
+ * before at the same point (a mount made beneath another). A mount at `path` covered by a later
+ * mount on a directory above it (a bind mount over the prefix) is not seen, and not counted.
+ */
 export function countMountsAt(path: string): number {
-  let count = 0;
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const mountPoint = line.split(' ')[4];
-    if (mountPoint !== undefined && unescapeMountinfo(mountPoint) === path) count++;
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').flatMap((line) => {
+    const [id, parent, , , point] = line.split(' ');
+    return point === undefined ? [] : [{ id: id!, parent: parent!, point: unescapeMountinfo(point) }];
+  });
+  const dir = dirname(path);
+  // The mount dir is on: the one at the deepest mount point above it, the last listed among equals (the top of a stack).
+  let holder: (typeof mounts)[number] | undefined;
+  for (const mount of mounts) {
+    const above = mount.point === '/' || dir === mount.point || dir.startsWith(`${mount.point}/`);
+    if (above && (holder === undefined || mount.point.length >= holder.point.length)) holder = mount;
   }
-  return count;
+  let count = 0;
+  let below = holder?.id;
+  for (;;) {
+    const on = below;
+    const next = on === undefined ? undefined : mounts.find((mount) => mount.point === path && mount.parent === on);
+    if (next === undefined) return count;
+    count++;
+    below = next.id;
+  }
 }
 
 function unescapeMountinfo(field: string): string {

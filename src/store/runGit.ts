@@ -18,18 +18,25 @@ export interface RunGitOptions {
   onStderr?: (text: string) => void;
 }
 
+/** A work tree with its own .git (hacktree source makes them), rather than the store. */
+export interface GitWorkTree {
+  workTree: string;
+}
+
 /**
- * Runs native git on the repository and collects its output. Secrets travel only in `env`
- * (never in argv, which `ps` shows). Never throws for a non-zero status: callers map it.
+ * Runs native git on the repository (or in a work tree) and collects its output. Secrets
+ * travel only in `env` (never in argv, which `ps` shows). Never throws for a non-zero status:
+ * callers map it.
  */
-export function runGit(repo: Repository, args: readonly string[], options: RunGitOptions = {}): Promise<GitRun> {
+export function runGit(repo: Repository | GitWorkTree, args: readonly string[], options: RunGitOptions = {}): Promise<GitRun> {
+  const location = 'workTree' in repo ? ['-C', repo.workTree] : [`--git-dir=${repo.dir}`];
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('GIT_') && !key.startsWith('HACKTREE_REMOTE_')) env[key] = value;
   }
   Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false', SSH_ASKPASS: '/bin/false', LC_ALL: 'C' }, options.env);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [`--git-dir=${repo.dir}`, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...location, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -78,3 +78,23 @@ test('bootstrap --from a missing path or a damaged tarball fails clearly and mak
   assert.throws(() => git('rev-parse', '--verify', '-q', 'refs/heads/base/bad'));
   assertCliError(runHacktree(['bootstrap', '--from', join(work, 'small.tar'), '--mirror', 'http://x/'], { repo }), 'USAGE', ['--mirror']);
 });
+
+test('bootstrap in a workspace: a base without a definition, a bad definition or --again with --name is refused before anything is made; bases that exist are left alone', () => {
+  const ws = join(work, 'ws');
+  mkdirSync(join(ws, 'roots/bases'), { recursive: true });
+  writeFileSync(join(ws, 'roots/1.0.json'), JSON.stringify({ version: '1.0', arches: ['x86_64'], base: 'small', bases: { runtime: 'tiny' }, runtime: ['a'] }));
+  const before = git('for-each-ref', '--format=%(refname)');
+  const missing = runHacktree(['bootstrap', '-C', ws], { repo });
+  assertCliError(missing, 'ROOT_DEFINITION_INVALID', ['names the base small', join(ws, 'roots/bases/small.json')]);
+  writeFileSync(join(ws, 'roots/bases/small.json'), '{"suite":"bookworm"}');
+  writeFileSync(join(ws, 'roots/bases/tiny.json'), '{"suite":"bookworm","variant":"fakechroot"}');
+  assertCliError(runHacktree(['bootstrap', '-C', ws], { repo }), 'ROOT_DEFINITION_INVALID', ['tiny.json', 'variant']);
+  assertCliError(runHacktree(['bootstrap', '--again', '--name', 'x'], { repo }), 'USAGE', ['--again']);
+  assert.equal(git('for-each-ref', '--format=%(refname)'), before, 'no branch was made');
+  // With both bases there (made here from a directory), a workspace bootstrap has nothing to make.
+  writeFileSync(join(ws, 'roots/bases/tiny.json'), '{"suite":"bookworm","include":[]}');
+  ok(['bootstrap', '--from', join(work, 'small'), '--name', 'small-x86_64']);
+  ok(['bootstrap', '--from', join(work, 'small'), '--name', 'tiny-x86_64']);
+  const result = JSON.parse(ok(['bootstrap', '-C', ws, '--json'])) as { bases: Array<{ branch: string; existing?: boolean }> };
+  assert.deepEqual(result.bases, [{ branch: 'base/small-x86_64', existing: true }, { branch: 'base/tiny-x86_64', existing: true }]);
+});

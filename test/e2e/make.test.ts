@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
@@ -18,6 +18,7 @@ const ROOT = '1.0-runtime-opt-x86_64';
 let tmp: string;
 let repo: string;
 let source: string;
+let workspace: string;
 let prefix: string;
 let env: Record<string, string>;
 
@@ -27,7 +28,7 @@ before(() => {
   prefix = join(tmp, 'prefix');
   mkdirSync(prefix);
   env = { HACKTREE_REPO: repo, HACKTREE_SOURCE_CACHE: join(tmp, 'sources'), HACKTREE_PREFIX: prefix, HACKTREE_CACHE: '' };
-  const workspace = makeRecipeWorkspace(join(tmp, 'ws'));
+  workspace = makeRecipeWorkspace(join(tmp, 'ws'));
   ok(['init']);
   ok(['bootstrap', '--from', ensureW1().rootfs, '--name', 'debian-bookworm-x86_64']);
   ok(['build', '--flavor', 'opt'], workspace);
@@ -121,4 +122,21 @@ test('make refuses what it cannot build or install, and says how to fix it', () 
   const nowhere = join(prefix, 'root-9.9-runtime-opt-x86_64');
   assertCliError(hacktree(['make', 'debug'], source, { HACKTREE_ROOT: nowhere }), 'NOT_DEPLOYED', [nowhere]);
   assertFsckClean(repo);
+});
+
+test('a recipe\'s source from "hacktree source" builds with make as it is, timestamps included, and with the edit', () => {
+  const tree = join(tmp, 'progb-source');
+  ok(['source', 'progb', tree, '-C', workspace]);
+  // What the tarball gave (mtime 0, tar --mtime=@0) must reach the build: record configure's.
+  appendFileSync(join(tree, 'Makefile.in'), '\tdate -r configure +%s > $(DESTDIR)$(prefix)/share/progb/configure-mtime\n');
+  writeFileSync(join(tree, 'b.c'), readFileSync(join(tree, 'b.c'), 'utf8').replace('progb: %d', 'progb, edited: %d'));
+  // No --name: the tree says which recipe it came from.
+  const built = JSON.parse(ok(['make', '--no-install', '--json'], tree, { HACKTREE_ROOT: ROOT }).stdout) as { name: string; version: string; artifacts: string[] };
+  assert.equal(built.name, 'progb');
+  assert.equal(spawnSync('git', ['-C', tree, 'status', '--porcelain', '--', 'hacktree-out'], { encoding: 'utf8' }).stdout, '', 'make\'s output is not part of the source');
+  assert.match(built.version, /^[0-9a-f]{7,}-dirty$/, 'git describe of the hacktree-recipe commit, dirty with the edit');
+  const runtime = resolve(tree, built.artifacts.find((a) => a.includes('progb-runtime,'))!);
+  const member = (path: string) => spawnSync('tar', ['-xzOf', runtime, path], { encoding: 'latin1' });
+  assert.equal(member('usr/share/progb/configure-mtime').stdout, '0\n', 'the tree was built with its own timestamps');
+  assert.ok(member('usr/bin/progb').stdout.includes('progb, edited: %d'), 'the edit is in the built program');
 });

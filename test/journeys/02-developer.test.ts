@@ -33,7 +33,7 @@ test('hacktree source, an edit, make debug: the deployed opt root runs the chang
   s.step('hacktree source hello ~/src/hello');
   s.step('cd ~/src/hello', src());
   assert.equal(s.step('git status --porcelain', src()), '', 'the source is committed as the recipe builds it');
-  s.step(`sed -i 's/^  set_program_name (argv\\[0\\]);/&\\n  puts ("a debug build of hello");/' src/hello.c`, src());
+  s.step(`sed -i 's/^  set_program_name (argv\\[0\\]);/&\\n  wprintf (L"a debug build of hello\\\\n");/' src/hello.c`, src());
   assert.match(s.step('git diff --stat hacktree-recipe', src()), /src\/hello\.c \| 1 \+/);
   const made = s.step(`HACKTREE_ROOT=${PUBLIC} hacktree make debug`, src());
   assert.match(made, /^hello \S+ built debug against 3\.2-runtime-opt-x86_64: configured and built/m);

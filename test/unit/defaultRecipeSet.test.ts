@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseRootDefinition, artifactsOfRoot } from '../../src/model/rootDefinition.js';
+import { parseRootDefinition, artifactsOfRoot, baseOfKind, basesOfDefinition } from '../../src/model/rootDefinition.js';
+import { parseBaseDefinition } from '../../src/model/baseDefinition.js';
 
 // Compiled to dist/test/unit/; the data stays in the source tree.
 const top = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -106,6 +107,19 @@ describe('the default recipe set', () => {
     assert.deepEqual([...components].sort(), recipes.map((recipe) => recipe.name).sort());
     assert.ok(def.runtime.includes('libsigsegv') && def.runtime.includes('hello'), 'the library and a program in runtime');
     assert.ok(def.sdk.includes('m4'), 'the tool in sdk');
+  });
+
+  it('roots/3.2.json names a base for each kind, and roots/bases/ says how to make each: no compiler under runtime roots, gdb and strace under sdk roots', () => {
+    const def = parseRootDefinition(readFileSync(join(top, 'roots/3.2.json'), 'utf8'), 'roots/3.2.json');
+    const bases = new Map(basesOfDefinition(def).map((name) => [name, parseBaseDefinition(readFileSync(join(top, `roots/bases/${name}.json`), 'utf8'), name, name)]));
+    assert.equal(baseOfKind(def, 'devel'), baseOfKind(def, 'sdk'), 'devel roots sit on the sdk base');
+    const runtime = bases.get(baseOfKind(def, 'runtime')!)!;
+    const sdk = bases.get(baseOfKind(def, 'sdk')!)!;
+    const build = bases.get(def.base!)!;
+    assert.deepEqual(runtime.include, [], 'minbase alone');
+    for (const tool of ['build-essential', 'gdb', 'strace']) assert.ok(sdk.include.includes(tool), `sdk base has ${tool}`);
+    assert.ok(build.include.includes('build-essential') && !build.include.includes('gdb'), 'builds run on the toolchain alone');
+    for (const base of bases.values()) assert.equal(base.variant, 'minbase');
   });
 
   it('test/fixtures/hello-local is an autotools project named after a recipe', () => {

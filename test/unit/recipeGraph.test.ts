@@ -5,6 +5,7 @@ import { formatRecipeGraph } from '../../src/model/formatRecipeGraph.js';
 import { parseRecipe } from '../../src/model/parseRecipe.js';
 import { buildClosure, buildOrder, recipeDependencies, recipeEdges, runtimeClosure } from '../../src/model/recipeGraph.js';
 import type { RecipeSet } from '../../src/model/recipeSet.js';
+import { similarNames } from '../../src/model/similarNames.js';
 
 /** A set from `name -> recipe text`, each parsed as /w/recipes/NAME_1.0.bb. */
 function recipeSet(texts: Record<string, string>): RecipeSet {
@@ -83,6 +84,28 @@ describe('recipeGraph', () => {
   it('an unknown recipe name is RECIPE_NOT_FOUND', () => {
     assert.throws(() => buildOrder(SET, ['nope']), (err: unknown) => isHacktreeError(err, 'RECIPE_NOT_FOUND'));
     assert.throws(() => runtimeClosure(SET, 'nope'), (err: unknown) => isHacktreeError(err, 'RECIPE_NOT_FOUND'));
+  });
+
+  it('the hint of an unknown recipe guesses the one meant, else lists a short set', () => {
+    const hintOf = (name: string): string => {
+      try {
+        buildOrder(SET, [name]);
+      } catch (err) {
+        if (isHacktreeError(err, 'RECIPE_NOT_FOUND')) return err.hint ?? '';
+        throw err;
+      }
+      throw new Error(`${name} was found`);
+    };
+    assert.match(hintOf('libc'), /^did you mean "liba", "libb"\? /);
+    assert.match(hintOf('ap'), /^did you mean "app"\? /);
+    assert.match(hintOf('zzzzzz'), /^the recipes are app, liba, libb, tool; /);
+  });
+
+  it('similarNames: containment and typos, closest first, nothing for a far name', () => {
+    assert.deepEqual(similarNames('helo', ['hello', 'help', 'gzip']), ['hello', 'help']);
+    assert.deepEqual(similarNames('Hello', ['hello-native', 'hello']), ['hello', 'hello-native']);
+    assert.deepEqual(similarNames('sde', ['sed', 'gzip']), []);
+    assert.deepEqual(similarNames('libsigsev', ['libsigsegv', 'm4']), ['libsigsegv']);
   });
 
   it('edges and their text and graphviz forms', () => {

@@ -16,9 +16,10 @@ import { pushCommand } from './push.js';
 import { recipeCommand } from './recipe.js';
 import { remoteCommand } from './remote.js';
 import { rootCommand } from './root.js';
+import { sourceCommand } from './source.js';
 
 /** Every top-level command, in the order --help lists them. */
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
-  initCommand, bootstrapCommand, recipeCommand, fetchCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
+  initCommand, bootstrapCommand, recipeCommand, fetchCommand, sourceCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
   rootCommand, configCommand, checkoutCommand, remoteCommand, pushCommand, pullCommand, fsckCommand, pruneCommand,
 ];

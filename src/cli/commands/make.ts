@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
+import { DEFAULT_MAKE_OUT } from '../../model/developerTree.js';
 import { printResult } from '../output.js';
 import { rootOrEnvironment } from '../rootOrEnvironment.js';
 import { stepReporter } from '../stepReporter.js';
@@ -23,9 +24,9 @@ export const makeCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('flavor', { choices: ['opt', 'debug'] as const, describe: 'opt (-O2 -g) or debug (-O0 -g3), in a root of either flavor; default: the root\'s flavor' })
       .option('root', { type: 'string', describe: 'the root to build against and install into: a name, or the public path of its deployment (default: HACKTREE_ROOT)' })
-      .option('name', { type: 'string', describe: 'the component (default: AC_INIT\'s package name, else the directory name)' })
+      .option('name', { type: 'string', describe: 'the component (default: the recipe of a "hacktree source" tree, else the package\'s tarname from configure or AC_INIT, else the directory name)' })
       .option('base', { type: 'string', describe: 'base toolchain root, branch base/BASE-ARCH', defaultDescription: 'debian-bookworm' })
-      .option('out', { type: 'string', default: 'hacktree-out', describe: 'where the local artifacts, the build log and the configured build tree (work/ROOT-FLAVOR, kept for the next run) go' })
+      .option('out', { type: 'string', default: DEFAULT_MAKE_OUT, describe: 'where the local artifacts, the build log and the configured build tree (work/ROOT-FLAVOR, kept for the next run) go' })
       .option('install', { type: 'boolean', default: true, describe: 'install into local/root-NAME and redeploy (--no-install: only write the artifacts)' })
       .option('prefix', prefixOption)
       .option('jobs', { alias: 'j', type: 'number', describe: 'make -jN', defaultDescription: 'the number of CPUs' })

@@ -18,7 +18,7 @@ export const rootInstallLocalCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Install local artifacts (o=local) on local/root-NAME in place of their components, commit, and redeploy',
   builder: (y) =>
     y
-      .positional('artifacts', { type: 'string', array: true, demandOption: true, describe: 'local artifact tarballs (o=local, r= and b= of the root)' })
+      .positional('artifacts', { type: 'string', array: true, demandOption: true, describe: 'local artifact tarballs (o=local, r= of the root, b= opt or debug)' })
       .option('root', { type: 'string', describe: 'the root: a name, or the public path of its deployment (default: HACKTREE_ROOT)' })
       .option('prefix', prefixOption)
       .option('deploy', { type: 'boolean', default: true, describe: 'redeploy the root if it is deployed at the prefix (--no-deploy: commit only)' })
