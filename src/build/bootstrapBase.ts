@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { parseAptMirror } from '../model/aptMirror.js';
+import { validateRefName } from '../model/refName.js';
 import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { commitLayers } from '../store/commitLayers.js';
 import { openRepository } from '../store/repository.js';
@@ -51,7 +52,8 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
     throw new HacktreeError('USAGE', `--suite ${JSON.stringify(suite)} is not a Debian suite name`, { hint: 'for example --suite bookworm', data: { suite } });
   }
   const name = options.name ?? `debian-${suite}-${hostArch()}`;
-  const branch = `${BASE_BRANCH_PREFIX}${name}`;
+  // Refused before debootstrap runs for minutes, not when its tree is committed.
+  const branch = validateRefName(`${BASE_BRANCH_PREFIX}${name}`);
   const repo = openRepository(options.repoDir);
   if (options.from !== undefined) {
     const layer = fromLayer(options.from);
