@@ -68,14 +68,16 @@ export function holdsFiles(dir: string): boolean {
 /**
  * Directories that hold refs rather than stand for one, which may stay empty when their last ref
  * goes: refs/ and its children (refs/heads, refs/tags), hacktree's namespaces (refs/hacktree/*,
- * a remote's quarantine refs/hacktree/incoming/REMOTE) and the branch folders its commands fill
- * (local/, base/). Any other empty directory may be all that is left of a ref.
+ * everything under the quarantine refs/hacktree/incoming/) and the branch folders its commands
+ * fill (local/, base/). Since deleteRef removes the folders it empties, as git does, any other
+ * empty directory may be all that is left of a ref.
  */
 export function isRefContainer(ref: string): boolean {
   const parts = ref.split('/');
   if (parts.length <= 2) return true;
   if (parts[0] !== 'refs') return false;
   if (parts[1] === 'heads') return parts.length === 3 && (parts[2] === 'local' || parts[2] === 'base');
-  if (parts[1] === 'hacktree') return parts.length === 3 || (parts.length === 4 && parts[2] === 'incoming');
+  // A quarantine ref names nothing the repository needs yet (a pull moves no branch until it is checked).
+  if (parts[1] === 'hacktree') return parts.length === 3 || parts[2] === 'incoming';
   return false;
 }

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
@@ -126,15 +126,32 @@ export async function listRefs(repo: Repository, prefix: string): Promise<Array<
   return scan.refs;
 }
 
-/** Deletes a ref (loose and packed). The caller holds the repository lock. */
+/** Deletes a ref (loose and packed) and, as git does, the folders it leaves empty. The caller holds the repository lock. */
 export async function deleteRef(repo: Repository, ref: string): Promise<void> {
   const packed = readPackedRefsFile(repo);
   const inPacked = packed.refs.delete(ref);
   // Rewriting packed-refs would drop the lines it cannot read.
   if (inPacked && packed.damaged.length > 0) throw damagedRefsError(repo, packed.damaged, `deleting ${ref}`);
   rmSync(join(repo.dir, ref), { force: true });
+  removeEmptyFolders(repo, ref);
   if (inPacked) {
     const body = [...packed.refs].map(([name, oid]) => `${oid} ${name}`).join('\n');
     writeFileAtomic(repo, join(repo.dir, 'packed-refs'), [Buffer.from(`${body}\n`)]);
+  }
+}
+
+/**
+ * Removes the folders of a deleted ref that are left empty, up to refs/X/ (spared, as git spares
+ * them): an empty folder elsewhere may be all that is left of a ref, which fsck reports.
+ */
+function removeEmptyFolders(repo: Repository, ref: string): void {
+  const parts = ref.split('/');
+  for (let i = parts.length - 1; i > 2; i--) {
+    try {
+      rmdirSync(join(repo.dir, ...parts.slice(0, i)));
+    } catch (err) {
+      if (['ENOTEMPTY', 'EEXIST', 'ENOENT', 'ENOTDIR'].includes(errnoOf(err) ?? '')) return;
+      throw err;
+    }
   }
 }

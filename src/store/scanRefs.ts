@@ -46,7 +46,7 @@ export function scanRefs(repo: Repository, prefix: string): RefScan {
       } else if (walk(join(dir, name), `${ref}/`)) {
         holds = true;
       } else if (!isRefContainer(ref)) {
-        emptyDirs.push({ ref, path: join(dir, name), detail: 'an empty directory stands where a ref may have been (neither git nor hacktree leaves one)' });
+        emptyDirs.push({ ref, path: join(dir, name), detail: 'an empty directory stands where a ref may have been (git and hacktree remove the folders a deleted ref leaves empty)' });
       }
     }
     return holds;

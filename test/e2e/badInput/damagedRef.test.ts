@@ -211,9 +211,9 @@ test('a ref to a commit that is not there: fsck names it, prune and root commit 
   assertFsckClean(repo);
 });
 
-test('empty folders hacktree leaves behind are not damage: refs/heads/local after root reset, a quarantine folder after pull', (t) => {
+test('empty folders older hacktree versions left are not damage: refs/heads/local after root reset, quarantine folders under refs/hacktree/incoming/, refs/hacktree/deployed', (t) => {
   const { repo } = freshRepo(t);
-  for (const folder of ['refs/heads/local', 'refs/hacktree/incoming/origin', 'refs/hacktree/deployed', 'refs/tags']) {
+  for (const folder of ['refs/heads/local', 'refs/hacktree/incoming/origin/repair/local', 'refs/hacktree/deployed', 'refs/tags']) {
     mkdirSync(join(repo, folder), { recursive: true });
   }
   assertFsckClean(repo);
