@@ -39,7 +39,9 @@ export function scanRefs(repo: Repository, prefix: string): RefScan {
     let holds = false;
     for (const name of namesIn(dir)) {
       const ref = `${refDir}${name}`;
-      if (!lstatSync(join(dir, name)).isDirectory()) {
+      const isDir = isDirectory(join(dir, name));
+      if (isDir === null) continue;
+      if (!isDir) {
         holds = true;
         // git skips what cannot be a ref name (a killed git's *.lock, an editor's swap file).
         if (isValidRefName(ref)) take(ref);
@@ -68,6 +70,16 @@ function namesIn(dir: string): string[] {
     return readdirSync(dir);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+/** Whether a path is a directory; null when it is gone (git deleted the ref while fsck read, which holds no lock). */
+function isDirectory(path: string): boolean | null {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return null;
     throw err;
   }
 }
