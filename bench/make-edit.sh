@@ -41,18 +41,18 @@ unshare -m --propagation private env HACKTREE_REPO="$repo" HACKTREE_PREFIX="$wor
   ht() { "$bin" "$@"; }
   now() { date +%s.%N; }
   mkdir -p "$work/prefix"
-  ht root checkout "$root" -q
+  ht root checkout "$root" >/dev/null
   for ((i = 1; i <= runs; i++)); do
     tree=$work/hello-$i
-    (cd "$top" && ht source hello "$tree" -q)
+    (cd "$top" && ht source hello "$tree" >/dev/null)
     cd "$tree"
     sed -i "s/^  set_program_name (argv\\[0\\]);/&\\n  wprintf (L\"edit one\\\\n\");/" src/hello.c
-    start=$(now); HACKTREE_ROOT=$work/prefix/root-$root ht make debug -q; first=$(now)
+    start=$(now); HACKTREE_ROOT=$work/prefix/root-$root ht make debug >/dev/null; first=$(now)
     sed -i "s/edit one/edit two/" src/hello.c
-    HACKTREE_ROOT=$work/prefix/root-$root ht make debug -q; second=$(now)
+    HACKTREE_ROOT=$work/prefix/root-$root ht make debug >/dev/null; second=$(now)
     test "$(ht root run "$root" -- hello | head -n 1)" = "edit two"
     awk -v s="$start" -v f="$first" -v t="$second" "BEGIN { printf \"%.2f %.2f\\n\", f - s, t - f }"
-    ht root reset "$root" -q
+    ht root reset "$root" >/dev/null
   done
 ' >"$work/times"
 

@@ -5,6 +5,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { parseAptMirror } from '../model/aptMirror.js';
 import type { BaseDefinition } from '../model/baseDefinition.js';
+import { validateRefName } from '../model/refName.js';
 import { listDirectory } from '../store/listDirectory.js';
 import type { TreeLayerSpec } from '../model/treeLayerSpec.js';
 import { commitLayers } from '../store/commitLayers.js';
@@ -64,7 +65,8 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   const name = options.name ?? (options.definition === undefined ? `debian-${suite}-${hostArch()}` : `${options.definition.name}-${hostArch()}`);
   const variant = options.definition?.variant ?? 'minbase';
   const include = options.definition?.include ?? BASE_PACKAGES;
-  const branch = `${BASE_BRANCH_PREFIX}${name}`;
+  // Refused before debootstrap runs for minutes, not when its tree is committed.
+  const branch = validateRefName(`${BASE_BRANCH_PREFIX}${name}`);
   const repo = openRepository(options.repoDir);
   if (options.from !== undefined) {
     const layer = fromLayer(options.from);

@@ -58,6 +58,9 @@ export const errorCodes = {
   AUTH_FAILED: 13,
   SIGNATURE_INVALID: 20,
   PACK_INVALID: 5,
+  // refs
+  REF_DAMAGED: 5,
+  REF_NAME_INVALID: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

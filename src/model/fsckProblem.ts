@@ -19,7 +19,9 @@ export type FsckProblemKind =
   /** Something in the raw cache that is not a raw object. */
   | 'raw-unexpected'
   /** A deployed checkout that no longer matches its commit (missing, extra, re-moded or edited entries). */
-  | 'checkout-drift';
+  | 'checkout-drift'
+  /** A ref that exists but cannot be read (empty, garbage, a link, an empty directory, a bad packed-refs line): prune refuses while there is one. */
+  | 'ref-damaged';
 
 export interface FsckProblem {
   kind: FsckProblemKind;

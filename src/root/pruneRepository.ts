@@ -4,10 +4,12 @@ import { parseLocalRecord } from '../model/localRecord.js';
 import type { Oid } from '../model/oid.js';
 import { failpoint } from '../store/failpoint.js';
 import { findNeededObjects, type HistoryCut, type NeededTip } from '../store/findNeededObjects.js';
-import { deleteRef, listRefs, updateRef } from '../store/refs.js';
+import { damagedRefsError } from '../store/damagedRef.js';
+import { deleteRef, updateRef } from '../store/refs.js';
 import { withRepoLock } from '../store/repoLock.js';
 import { openRepository } from '../store/repository.js';
 import { removeCommitGraph } from '../store/removeCommitGraph.js';
+import { scanRefs } from '../store/scanRefs.js';
 import { packBytes, repackRepository } from '../store/repackRepository.js';
 import { readShallowCommits, writeShallowCommits } from '../store/shallowCommits.js';
 import { sweepUnneeded, type SweepReport } from '../store/sweepUnneeded.js';
@@ -44,10 +46,11 @@ export interface PruneReport extends SweepReport {
 export const DEPLOYED_REF_PREFIX = 'refs/hacktree/deployed/';
 
 /**
- * `hacktree prune`: under the repository lock, computes everything the refs, the cut histories
- * and the deployments need (reading only), then writes the new `shallow` file and the deployment
- * pins, flushes, and only then removes loose objects and raw cache files nothing needs, and
- * rewrites the packs if a native `git gc` made some. A crash at any point leaves every needed object.
+ * `hacktree prune`: under the repository lock, refuses while any ref cannot be read, computes
+ * everything the refs, the cut histories and the deployments need (reading only), then writes
+ * the new `shallow` file and the deployment pins, flushes, and only then removes loose objects
+ * and raw cache files nothing needs, and rewrites the packs if a native `git gc` made some. A
+ * crash at any point leaves every needed object.
  */
 export async function pruneRepository(options: PruneOptions): Promise<PruneReport> {
   const repo = openRepository(options.repoDir);
@@ -57,8 +60,11 @@ export async function pruneRepository(options: PruneOptions): Promise<PruneRepor
     const cutting = options.keep !== undefined || options.olderThanSeconds !== undefined;
     const now = options.now ?? Math.floor(Date.now() / 1000);
     const tips: NeededTip[] = [];
-    const pins = await listRefs(repo, DEPLOYED_REF_PREFIX);
-    for (const { ref, oid } of await listRefs(repo, 'refs/')) {
+    // A ref that cannot be read may be the only name of a history: prune would delete it all.
+    const scan = scanRefs(repo, 'refs/');
+    if (scan.damaged.length > 0) throw damagedRefsError(repo, scan.damaged, 'prune refuses to run, as it would delete the history of what it cannot read');
+    const pins = scan.refs.filter(({ ref }) => ref.startsWith(DEPLOYED_REF_PREFIX));
+    for (const { ref, oid } of scan.refs) {
       if (ref.startsWith(DEPLOYED_REF_PREFIX)) continue;
       if (!cutting || !ref.startsWith('refs/heads/')) tips.push({ oid, history: 'all' });
       else tips.push({ oid, history: cutOf(ref, options, now) });

@@ -91,10 +91,15 @@ async function checkRepository(
 
 /** The error for a repository with problems left: the report travels in its data. */
 export function fsckFailure(report: FsckReport): HacktreeError {
+  const objectsHint = report.repair
+    ? 'what is left cannot be rebuilt from this repository: fetch the damaged git objects again from a clone of the roots, or re-import the artifacts'
+    : '"hacktree fsck --repair" rebuilds the raw cache from git, and a corrupt blob from an intact raw copy; other git objects must come again from a clone';
+  // No repair guesses a damaged ref's commit: that is for a person to decide.
+  const refsHint = report.problems.some((p) => p.kind === 'ref-damaged' && p.repaired === undefined)
+    ? `; for a ref-damaged ref, "git --git-dir=${report.repo} fsck" names the commits no ref reaches ("dangling commit"): write the right id into the ref's file, or remove the file, directory or packed-refs line (prune refuses to run until then)`
+    : '';
   return new HacktreeError('FSCK_FAILED', `${report.remaining} problem${report.remaining === 1 ? '' : 's'} in ${report.repo}`, {
-    hint: report.repair
-      ? 'what is left cannot be rebuilt from this repository: fetch the damaged git objects again from a clone of the roots, or re-import the artifacts'
-      : '"hacktree fsck --repair" rebuilds the raw cache from git, and a corrupt blob from an intact raw copy; other git objects must come again from a clone',
+    hint: `${objectsHint}${refsHint}`,
     data: { ...report },
   });
 }

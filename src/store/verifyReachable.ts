@@ -7,9 +7,10 @@ import type { GitObjectType } from '../model/gitObject.js';
 import { parseTree } from '../model/gitTree.js';
 import type { Oid } from '../model/oid.js';
 import { looseObjectPath, readObject } from './objectStore.js';
+import { describeDamagedRef } from './damagedRef.js';
 import { readSnapshot, type StoredSnapshot } from './readSnapshot.js';
-import { listRefs } from './refs.js';
 import type { Repository } from './repository.js';
+import { scanRefs } from './scanRefs.js';
 import { readShallowCommits } from './shallowCommits.js';
 import { checkSnapshotEntryCache, snapshotEntryCachePath } from './snapshotEntryCache.js';
 import { INCOMING_REF_PREFIX } from './incomingRefs.js';
@@ -34,7 +35,7 @@ export interface ReachableOptions {
 }
 
 /**
- * Walks every ref: commits (all parents, none past a shallow commit), trees, blobs. Reports what is missing or corrupt, and
+ * Reports every ref that cannot be read, and walks every other ref: commits (all parents, none past a shallow commit), trees, blobs. Reports what is missing or corrupt, and
  * checks each commit's snapshot: its meta record parses and files/ holds exactly what it lists.
  */
 export async function verifyReachable(repo: Repository, options: ReachableOptions): Promise<ReachableReport> {
@@ -127,7 +128,9 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     }
   };
 
-  for (const { ref, oid: tip } of await listRefs(repo, 'refs/')) {
+  const scan = scanRefs(repo, 'refs/');
+  for (const damaged of scan.damaged) report.problems.push({ kind: 'ref-damaged', path: damaged.path, detail: describeDamagedRef(damaged) });
+  for (const { ref, oid: tip } of scan.refs) {
     report.refs++;
     const pending: Oid[] = [tip];
     while (pending.length > 0) {

@@ -11,7 +11,7 @@ interface Args extends GlobalArgs {
 
 export const fsckCommand: CommandModule<GlobalArgs, Args> = {
   command: 'fsck',
-  describe: 'Re-hash every object and raw cache file, walk every ref; report corrupt or missing ones by path',
+  describe: 'Re-hash every object and raw cache file, walk every ref; report corrupt or missing ones, and refs that cannot be read, by path',
   builder: (y) =>
     y
       .option('repair', { type: 'boolean', default: false, describe: 'delete damaged raw cache files and rebuild raw objects from git' })

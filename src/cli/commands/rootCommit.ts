@@ -16,7 +16,7 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Commit layered trees (directories, tarballs, artifacts, refs) to a branch',
   builder: (y) =>
     y
-      .positional('branch', { type: 'string', demandOption: true, describe: 'branch to commit to, as given (roots use root-NAME)' })
+      .positional('branch', { type: 'string', demandOption: true, describe: 'branch to commit to (refs/heads/BRANCH; roots use root-NAME; not HEAD, local/*, base/* or a full refs/ name)' })
       .option('tree', { type: 'string', array: true, demandOption: true, describe: 'a layer: dir=DIR, tar=FILE, artifact=FILE or ref=REF; repeat, later layers on top' })
       .option('message', { alias: 'm', type: 'string', describe: 'commit message' })
       .option('sign', { type: 'string', describe: 'sign the commit with this SSH private key (git verify-commit accepts it)' })
@@ -30,10 +30,12 @@ export const rootCommitCommand: CommandModule<GlobalArgs, Args> = {
 export async function printRootCommit(argv: Args): Promise<void> {
   const { commitLayers } = await import('../../store/commitLayers.js');
   const { parseTreeLayerSpec } = await import('../../model/treeLayerSpec.js');
+  const { validateUserBranchName } = await import('../../model/refName.js');
+  const branch = validateUserBranchName(argv.branch);
   const progress = progressBar(argv);
   const result = await commitLayers({
     repoDir: argv.repo,
-    branch: argv.branch,
+    branch,
     layers: argv.tree.map(parseTreeLayerSpec),
     message: argv.message,
     signKey: argv.sign,
