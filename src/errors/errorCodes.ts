@@ -58,6 +58,7 @@ export const errorCodes = {
   AUTH_FAILED: 13,
   SIGNATURE_INVALID: 20,
   PACK_INVALID: 5,
+  RAW_CACHE_DAMAGED: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

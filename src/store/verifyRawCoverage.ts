@@ -1,7 +1,7 @@
 import { isHacktreeError } from '../errors/HacktreeError.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { entryExists } from './entryExists.js';
-import { ensureRaw } from './linkOrCopy.js';
+import { ensureRaw } from './ensureRaw.js';
 import { rawEntryPath, rawIdOf } from './rawCache.js';
 import type { StoredSnapshot } from './readSnapshot.js';
 import type { Repository } from './repository.js';
