@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from '../model/fsEntry.js';
-import { hashObject } from '../model/gitObject.js';
+import { metaBlobMismatch } from '../model/metaBlobMismatch.js';
 import { readObjectOfType } from './objectStore.js';
 import { ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
 import type { Repository } from './repository.js';
@@ -24,14 +24,15 @@ export async function ensureRaw(repo: Repository, entry: RawEntry): Promise<stri
 /** A file entry's git blob, checked against the size its meta record gives. */
 export async function readFileBlob(repo: Repository, entry: Extract<FsEntry, { kind: 'file' }>): Promise<Buffer> {
   const content = await readObjectOfType(repo, entry.oid, 'blob');
-  if (content.length !== entry.size) throw metaDisagrees(entry, `the meta record says ${entry.size} bytes, the blob has ${content.length}`);
+  const mismatch = metaBlobMismatch(entry, content.length);
+  if (mismatch !== null) throw metaDisagrees(entry, mismatch);
   return content;
 }
 
 /** A symlink's target is its git blob's content: the meta record's copy must hash to the blob's id. */
 export function checkSymlinkTarget(entry: Extract<FsEntry, { kind: 'symlink' }>): void {
-  const blob = hashObject('blob', Buffer.from(entry.target));
-  if (blob !== entry.oid) throw metaDisagrees(entry, `the meta record's target ${entry.target} is not the blob's content`);
+  const mismatch = metaBlobMismatch(entry);
+  if (mismatch !== null) throw metaDisagrees(entry, mismatch);
 }
 
 function metaDisagrees(entry: Extract<FsEntry, { kind: 'file' | 'symlink' }>, why: string): HacktreeError {
