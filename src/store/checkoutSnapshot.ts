@@ -112,7 +112,7 @@ async function linkNatively(
   for (const { index, error } of failures) {
     const entry = entries[index]!;
     if (entry.kind === 'dir' || !placeEntryHandles(error.code)) throw error;
-    result[await placeEntry(repo, entry, `${root}/${entry.path}`, false, repairReporter(options, result))]++;
+    result[await placeEntry(repo, entry, `${root}/${entry.path}`, { onRepaired: repairReporter(options, result) })]++;
   }
   return () => false;
 }
@@ -175,7 +175,7 @@ async function linkInJavaScript(
         // Synchronous unless the link is impossible: an await per entry costs a microtask each.
         result.linked++;
       } else {
-        result[await placeEntry(repo, entry, abs, options.copy === true, repairReporter(options, result))]++;
+        result[await placeEntry(repo, entry, abs, { copy: options.copy, onRepaired: repairReporter(options, result) })]++;
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
     }
@@ -189,7 +189,7 @@ async function linkInJavaScript(
         // impossible here) is done here; anything else (a mkdir that failed too) is the error it was.
         const entry = entries[failure.index]!;
         if (entry.kind === 'dir' || !placeEntryHandles(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
-        result[await placeEntry(repo, entry, absOf(entry), false, repairReporter(options, result))]++;
+        result[await placeEntry(repo, entry, absOf(entry), { onRepaired: repairReporter(options, result) })]++;
       }
     }
   } finally {

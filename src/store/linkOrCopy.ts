@@ -50,14 +50,16 @@ export function placeEntryHandles(code: string | undefined): boolean {
   return code === 'ENOENT' || code === RAW_MISMATCH || code === 'EXDEV' || code === 'EMLINK' || code === 'EPERM';
 }
 
-export async function placeEntry(
-  repo: Repository,
-  entry: RawEntry,
-  dest: string,
-  copy: boolean,
-  onRepaired?: (repair: RawRepair) => void,
-): Promise<PlaceResult> {
-  if (!copy) {
+export interface PlaceOptions {
+  /** A private copy, never a link. */
+  copy?: boolean;
+  /** Hears of each damaged raw entry rewritten on the way (see ensureSoundRaw). */
+  onRepaired?: (repair: RawRepair) => void;
+}
+
+export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, options: PlaceOptions = {}): Promise<PlaceResult> {
+  const { onRepaired } = options;
+  if (options.copy !== true) {
     const failure = linkEntry(repo, entry, dest);
     if (failure === null) return 'linked';
     // Linked again once the raw entry is sound, unless linking cannot work here whatever it is

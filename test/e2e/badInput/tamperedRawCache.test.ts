@@ -142,7 +142,7 @@ for (const { what, damage, check } of damages) {
       const dest = join(tmp, `dest-${copies}`);
       const checkout = runHacktree(['checkout', 'root-demo', dest], { repo, env: mode.env });
       assert.equal(checkout.status, 0, checkout.stderr);
-      assert.match(checkout.stderr, new RegExp(`^hacktree: warning: raw cache entry ${raw} was damaged \\(.+\\); rewritten from git before it was linked$`, 'm'));
+      assert.match(checkout.stderr, new RegExp(`^hacktree: warning: raw cache entry ${raw} was damaged \\(.+\\); rewritten from git before the checkout used it$`, 'm'));
       check(dest);
       // Hardlinked from the rewritten raw entry: the raw cache is sound again.
       assert.ok(lstatSync(join(dest, 'usr/bin/tool')).nlink >= 2, 'still hardlinked');
