@@ -61,6 +61,7 @@ export const errorCodes = {
   // refs
   REF_DAMAGED: 5,
   REF_NAME_INVALID: 6,
+  RAW_CACHE_DAMAGED: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -7,7 +7,9 @@ import { parentOf, TOP, type RepoPath } from '../model/repoPath.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
-import { isLinkImpossible, placeEntry, tryLinkEntry } from './linkOrCopy.js';
+import { placeEntry, placeEntryHandles, tryLinkEntry } from './linkOrCopy.js';
+import type { RawRepair } from './ensureSoundRaw.js';
+import { expectedStatKey } from '../model/rawStatKey.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
 import { rawEntryPath } from './rawCache.js';
 import { makeSpecialFiles } from './makeSpecialFile.js';
@@ -20,6 +22,8 @@ export interface CheckoutOptions {
   /** Overlayfs whiteouts (0:0 character devices) to make too, each in a directory of `entries`. */
   whiteouts?: readonly RepoPath[];
   onProgress?: ProgressCallback;
+  /** Hears of each damaged raw cache entry the checkout found and rewrote before linking it. */
+  onRawRepaired?: (repair: RawRepair) => void;
 }
 
 export interface CheckoutResult {
@@ -27,6 +31,8 @@ export interface CheckoutResult {
   entries: number;
   linked: number;
   copied: number;
+  /** Damaged raw cache entries found and rewritten (see ensureSoundRaw). */
+  repairedRaw: RawRepair[];
 }
 
 /**
@@ -45,7 +51,7 @@ export async function checkoutSnapshot(
   const destIsEmptyDir = checkDestination(dest);
   const staging = join(dirname(dest), `.${basename(dest)}.hacktree-${process.pid}`);
   mkdirSync(staging, { mode: 0o700 });
-  const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0 };
+  const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0, repairedRaw: [] };
   try {
     await populate(repo, entries, staging, options, result);
     if (destIsEmptyDir) rmdirSync(dest);
@@ -105,8 +111,8 @@ async function linkNatively(
   result.linked += linked;
   for (const { index, error } of failures) {
     const entry = entries[index]!;
-    if (entry.kind === 'dir' || !isLinkImpossible(error.code)) throw error;
-    result[await placeEntry(repo, entry, `${root}/${entry.path}`, false)]++;
+    if (entry.kind === 'dir' || !placeEntryHandles(error.code)) throw error;
+    result[await placeEntry(repo, entry, `${root}/${entry.path}`, { onRepaired: repairReporter(options, result) })]++;
   }
   return () => false;
 }
@@ -152,12 +158,12 @@ async function linkInJavaScript(
     for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
     for (let first = split; first < entries.length; first += HELPER_BATCH) {
-      let pairs = '';
+      let ops = '';
       for (let i = first; i < Math.min(first + HELPER_BATCH, entries.length); i++) {
         const entry = entries[i]!;
-        pairs += entry.kind === 'dir' ? `\0${absOf(entry)}\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0`;
+        ops += entry.kind === 'dir' ? `\0${absOf(entry)}\0\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0${expectedStatKey(entry)}\0`;
       }
-      helper!.run(first, pairs);
+      helper!.run(first, ops);
     }
     let done = 0;
     for (let i = 0; i < split; i++) {
@@ -169,7 +175,7 @@ async function linkInJavaScript(
         // Synchronous unless the link is impossible: an await per entry costs a microtask each.
         result.linked++;
       } else {
-        result[await placeEntry(repo, entry, abs, options.copy === true)]++;
+        result[await placeEntry(repo, entry, abs, { copy: options.copy, onRepaired: repairReporter(options, result) })]++;
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
     }
@@ -179,17 +185,25 @@ async function linkInJavaScript(
       const { linked, failures } = await helper.finish();
       result.linked += linked;
       for (const failure of failures) {
-        // What tryLinkEntry leaves to placeEntry (a missing raw entry, linking impossible here)
-        // is done here; anything else (a mkdir that failed too) is the error it was.
+        // What tryLinkEntry leaves to placeEntry (a missing or damaged raw entry, linking
+        // impossible here) is done here; anything else (a mkdir that failed too) is the error it was.
         const entry = entries[failure.index]!;
-        if (entry.kind === 'dir' || !isLinkImpossible(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
-        result[await placeEntry(repo, entry, absOf(entry), false)]++;
+        if (entry.kind === 'dir' || !placeEntryHandles(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
+        result[await placeEntry(repo, entry, absOf(entry), { onRepaired: repairReporter(options, result) })]++;
       }
     }
   } finally {
     await helper?.stop();
   }
   return (i) => finishOwnEarly && ownSubtree(i);
+}
+
+/** Collects a raw entry's repair in the result, and passes it on. */
+function repairReporter(options: CheckoutOptions, result: CheckoutResult): (repair: RawRepair) => void {
+  return (repair) => {
+    result.repairedRaw.push(repair);
+    options.onRawRepaired?.(repair);
+  };
 }
 
 /**

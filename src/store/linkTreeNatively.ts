@@ -21,8 +21,9 @@ const THREADS = Math.min(4, Math.max(2, availableParallelism()));
 /**
  * Makes `entries` (parents first) under `root` with the native addon's linkTree: every
  * directory (mode 0700; the caller sets its metadata), then a hardlink from the raw cache for
- * every other entry, all on THREADS threads. Returns how many links were made and what failed,
- * by entry, in order; the caller falls back to a copy for a missing raw entry or a filesystem
+ * every other entry, each kept only when its lstat is what the entry says, all on THREADS
+ * threads. Returns how many links were made and what failed, by entry, in order; the caller
+ * repairs a missing or damaged (RAW_MISMATCH) raw entry, falls back to a copy on a filesystem
  * that cannot link, and fails on anything else.
  */
 export async function linkTreeNatively(
@@ -43,7 +44,7 @@ export async function linkTreeNatively(
     if (entry.kind === 'dir') {
       records += `D${entry.path}\0`;
     } else {
-      records += `L${entry.path}\0${rawEntryName(entry)}\0`;
+      records += `L${entry.path}\0${rawEntryName(entry)}\0${checkedExtra(entry)}\0`;
       links++;
     }
   }
@@ -68,4 +69,22 @@ export async function linkTreeNatively(
     });
   for (const failure of failures) if (entries[failure.index]!.kind !== 'dir') links--;
   return { linked: links, failures };
+}
+
+/**
+ * What linkTree checks a link with beyond the kind, mode and owner its raw name carries: a
+ * file's size, a symlink's target, a device's numbers (native/linkTree.c).
+ */
+function checkedExtra(entry: Exclude<FsEntry, { kind: 'dir' }>): string {
+  switch (entry.kind) {
+    case 'file':
+      return String(entry.size);
+    case 'symlink':
+      return entry.target;
+    case 'chardev':
+    case 'blockdev':
+      return `${entry.major},${entry.minor}`;
+    case 'fifo':
+      return '';
+  }
 }

@@ -17,9 +17,10 @@ export interface NativeAddon {
   /** 1 where dir/names[i] exists (not following a final symlink), else 0; one call for many. */
   existAll(dir: string, names: readonly string[]): Uint8Array;
   /**
-   * Makes a checkout's directories (level by level), then its hardlinks, on `threads` threads;
-   * records as native/linkTree.c describes them; progress[0] counts the records done. Resolves
-   * with the records that failed: [index, errno name, strerror text].
+   * Makes a checkout's directories (level by level), then its hardlinks, each checked with an
+   * lstat, on `threads` threads; records as native/linkTree.c describes them; progress[0]
+   * counts the records done. Resolves with the records that failed: [index, errno name (or
+   * RAW_MISMATCH: the link was made, failed its check and was removed), text].
    */
   linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
   /**

@@ -1,7 +1,7 @@
 import { isHacktreeError } from '../errors/HacktreeError.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { entryExists } from './entryExists.js';
-import { ensureRaw } from './linkOrCopy.js';
+import { ensureRaw } from './ensureRaw.js';
 import { rawEntryPath, rawIdOf } from './rawCache.js';
 import type { StoredSnapshot } from './readSnapshot.js';
 import type { Repository } from './repository.js';
@@ -36,7 +36,7 @@ export function verifyRawCoverage(repo: Repository, options: { repair: boolean; 
       try {
         await ensureRaw(repo, entry);
       } catch (err) {
-        if (!isHacktreeError(err, 'OBJECT_MISSING') && !isHacktreeError(err, 'OBJECT_CORRUPT')) throw err;
+        if (!isHacktreeError(err) || !['OBJECT_MISSING', 'OBJECT_CORRUPT', 'META_INVALID'].includes(err.code)) throw err;
         problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: `${needed}; its git blob cannot be read: ${err.message}` });
         continue;
       }
