@@ -61,6 +61,8 @@ export const errorCodes = {
   // refs
   REF_DAMAGED: 5,
   REF_NAME_INVALID: 6,
+  // names and paths
+  NAME_TOO_LONG: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

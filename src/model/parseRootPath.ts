@@ -1,3 +1,4 @@
+import { quotePath } from './pathBytes.js';
 import { parseRepoPath, type RepoPath } from './repoPath.js';
 
 /**
@@ -8,7 +9,10 @@ export function parseRootPath(raw: string): RepoPath {
   return parseRepoPath(raw.replace(/^\/+/, ''), 'path');
 }
 
-/** How a root's path is shown to the user: "/usr/bin/su", "/" for the top. */
+/**
+ * How a root's path is shown to the user: "/usr/bin/su", "/" for the top; one with bytes that
+ * are not UTF-8 (or control characters) quoted with escapes: "/usr/a\xff" (see quotePath).
+ */
 export function displayRootPath(path: string): string {
-  return path === '.' ? '/' : `/${path}`;
+  return path === '.' ? '/' : quotePath(`/${path}`);
 }

@@ -1,5 +1,6 @@
 import { closeSync, copyFileSync, existsSync, linkSync, openSync } from 'node:fs';
 import { errnoOf } from '../errors/errnoOf.js';
+import { fsPath } from '../model/pathBytes.js';
 import { readObjectOfType } from './objectStore.js';
 import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
 import { entryExists } from './entryExists.js';
@@ -21,7 +22,7 @@ export type PlaceResult = 'linked' | 'copied';
  */
 export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): boolean {
   try {
-    linkSync(rawEntryPath(repo, entry), dest);
+    linkSync(rawEntryPath(repo, entry), fsPath(dest));
     return true;
   } catch (err) {
     if (isLinkImpossible(errnoOf(err))) return false;
@@ -46,8 +47,8 @@ export async function placeEntry(repo: Repository, entry: RawEntry, dest: string
     makeSpecialFile(dest, entry);
     return 'copied';
   }
-  copyFileSync(await ensureRaw(repo, entry), dest);
-  const fd = openSync(dest, 'r');
+  copyFileSync(await ensureRaw(repo, entry), fsPath(dest));
+  const fd = openSync(fsPath(dest), 'r');
   try {
     applyMetaToFd(dest, fd, entry);
   } finally {
