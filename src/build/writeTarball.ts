@@ -17,7 +17,7 @@ import type { TarMember } from '../model/tarMember.js';
  * would not round-trip through our own reader or GNU tar --xattrs.
  */
 
-/** A member to write; a file's content is read from `source` (an absolute path). */
+/** A member to write; a file's content is read from `source` (an absolute path, as pathBytes holds it). */
 export type TarMemberSource = TarMember & { source?: string };
 
 export interface WrittenTarball {

@@ -1,12 +1,13 @@
-import { quotePath } from './pathBytes.js';
+import { quotePath, unquotePath } from './pathBytes.js';
 import { parseRepoPath, type RepoPath } from './repoPath.js';
 
 /**
  * A path inside a root as a user types it: "/usr/bin/su", "usr/bin/su" and "/" all work, since
- * people think of a root's paths as absolute. Unsafe paths are still rejected.
+ * people think of a root's paths as absolute; so does the quoted form displayRootPath shows for
+ * bytes that are not UTF-8 ('"/usr/a\xff"'). Unsafe paths are still rejected.
  */
 export function parseRootPath(raw: string): RepoPath {
-  return parseRepoPath(raw.replace(/^\/+/, ''), 'path');
+  return parseRepoPath(unquotePath(raw).replace(/^\/+/, ''), 'path');
 }
 
 /**

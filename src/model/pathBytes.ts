@@ -74,6 +74,22 @@ export function quotePath(text: string): string {
   return `${out}"`;
 }
 
+/**
+ * A path as the user gives it back: quotePath's quoted form (copied from `root ls`, say) is
+ * unquoted, which is the only way to name bytes that are not UTF-8 on a command line (node
+ * decodes its arguments as UTF-8); anything else is the path itself.
+ */
+export function unquotePath(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  return text.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_m, escape: string) => {
+    if (escape.length === 3) {
+      const byte = parseInt(escape.slice(1), 16);
+      return String.fromCharCode(byte >= 0x80 ? ESCAPE_BASE + byte : byte);
+    }
+    return ({ t: '\t', n: '\n', r: '\r' } as Record<string, string>)[escape] ?? escape;
+  });
+}
+
 /** Control characters, and a leading quote (which would otherwise read as quoting). */
 const NEEDS_QUOTES = /[\x00-\x1f\x7f]|^"/;
 const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' };

@@ -80,6 +80,16 @@ export function parseRepoPath(raw: string, where = 'path'): RepoPath {
   return path as RepoPath;
 }
 
+/** Linux's PATH_MAX less its final NUL: the longest symlink target symlink(2) makes. */
+export const MAX_TARGET_BYTES = 4095;
+
+/** Why a symlink's target is too long for Linux (NAME_TOO_LONG), or undefined. */
+export function symlinkTargetProblem(target: string): string | undefined {
+  if (target.length * 3 <= MAX_TARGET_BYTES) return undefined;
+  const bytes = pathByteLength(target);
+  return bytes <= MAX_TARGET_BYTES ? undefined : `is ${bytes} bytes long; Linux makes symlinks of up to ${MAX_TARGET_BYTES}`;
+}
+
 /** Why a whole path is too long for a checkout (NAME_TOO_LONG), or undefined. */
 export function pathLengthProblem(path: string): string | undefined {
   // A UTF-16 unit is at most 3 bytes: only long paths need counting.

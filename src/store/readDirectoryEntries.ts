@@ -9,6 +9,7 @@ const { S_IFMT, S_IFLNK } = constants;
 
 /** An entry of a directory with its lstat facts, xattrs and symlink target. */
 export interface DirectoryEntry {
+  /** The name's bytes as pathBytes holds them (so is the target). */
   name: string;
   /** st_mode: type and permission bits. */
   mode: number;

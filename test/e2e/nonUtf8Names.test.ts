@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { hacktreeBin, inMountNamespace, makeTempDir, runHacktree } from '../helpers/cli.js';
 import { writeHandmadeTarball, type HandmadeMember } from '../helpers/handmadeTarball.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 import { ARTIFACT_NAME } from '../helpers/seededRepo.js';
@@ -164,6 +164,12 @@ test('root ls and diff show the bytes escaped; --json gives them as \\udcXX and 
   assert.equal(link.pathBytes, bytesOf('l\udcfd').toString('base64'));
   assert.equal(link.targetBytes, bytesOf('t\udcff').toString('base64'));
   assert.equal(json.entries.find((e) => e.path === 'caf\u00e9')!.pathBytes, undefined, 'no pathBytes for a UTF-8 path');
+  // What ls shows can be given back: the quoted form names the bytes.
+  assert.equal(ok(runHacktree(['root', 'cat', 'bytes', '"/a\\xfe"'], { repo })), 'fe\n');
+  assert.equal(ok(runHacktree(['root', 'cat', 'bytes', '"/d\\xfc/x"'], { repo })), 'x\n');
+  const notFile = runHacktree(['root', 'cat', 'bytes', '"/l\\xfd"'], { repo });
+  assert.equal(notFile.status, 6);
+  assert.match(notFile.stderr, /"\/l\\xfd" is a symlink to "t\\xff"/);
 
   const smaller = join(tmp, 'dir-smaller');
   makeByteTree(smaller);
@@ -192,4 +198,31 @@ test('artifact pack of such a tree writes the exact bytes, and importing the art
   ok(runHacktree(['checkout', 'packed', dest], { repo }));
   assertByteTree(dest);
   assertFsckClean(repo);
+});
+
+test('a deployment of such a tree is exact, fsck finds it clean, and names an extra file that is not UTF-8 apart from the rest', () => {
+  const src = join(tmp, 'deploy-src');
+  makeByteTree(src);
+  ok(runHacktree(['root', 'commit', 'root-bytes', '--tree', `dir=${src}`], { repo }));
+  const prefix = join(tmp, 'prefix');
+  mkdirSync(prefix);
+  const run = inMountNamespace(`
+    export HACKTREE_FSYNC=0
+    H() { node ${hacktreeBin} --repo ${repo} "$@"; }
+    H root checkout bytes --prefix ${prefix} >/dev/null
+    ls -1 ${prefix}/root-bytes | od -An -tx1 | tr -d ' \\n'; echo
+    H fsck --prefix ${prefix} -q && echo fsck-clean
+    deployed=$(ls -d ${prefix}/.real/root-bytes/*/)
+    printf 'extra\\n' > "$deployed"$'z\\xf0'
+    H fsck --prefix ${prefix} || echo "fsck=$?"
+  `);
+  assert.equal(run.status, 0, run.stderr);
+  const [listing] = run.stdout.split('\n');
+  // ls -1 sorts by bytes here (the C locale of the namespace): a\xfe a\xff caf\xc3\xa9 d\xfc h\xfb l\xfd.
+  assert.equal(listing, ['a\udcfe', 'a\udcff', 'caf\u00e9', 'd\udcfc', 'h\udcfb', 'l\udcfd'].map((n) => `${bytesOf(n).toString('hex')}0a`).join(''));
+  assert.match(run.stdout, /^fsck-clean$/m);
+  assert.match(run.stdout, /^fsck=11$/m);
+  const drift = run.stdout.split('\n').filter((line) => line.startsWith('checkout-drift'));
+  assert.equal(drift.length, 1, run.stdout);
+  assert.match(drift[0]!, /not in the commit/);
 });

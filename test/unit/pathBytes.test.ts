@@ -10,7 +10,7 @@ import { compareTreeNames, parseTree, serializeTree, type GitTreeEntry } from '.
 import { parseManifest, serializeManifest } from '../../src/model/manifest.js';
 import { parseMeta, serializeMeta } from '../../src/model/metaRecord.js';
 import type { Oid } from '../../src/model/oid.js';
-import { decodePathBytes, encodePathBytes, fsPath, hasRawBytes, pathByteLength, quotePath } from '../../src/model/pathBytes.js';
+import { decodePathBytes, encodePathBytes, fsPath, hasRawBytes, pathByteLength, quotePath, unquotePath } from '../../src/model/pathBytes.js';
 import type { RepoPath } from '../../src/model/repoPath.js';
 import { decodeHeader, encodeHeader } from '../../src/model/tarHeader.js';
 
@@ -73,6 +73,9 @@ test('quotePath shows UTF-8 names as they are and quotes the others unambiguousl
   assert.equal(quotePath('/a\udcff'), '"/a\\xff"');
   assert.equal(quotePath('a\tb\nc\\d"e\udc80'), '"a\\tb\\nc\\\\d\\"e\\x80"');
   assert.equal(quotePath('"quoted"'), '"\\"quoted\\""');
+  for (const name of ['/a\udcff', '/a\\xff', 'a\tb\nc\\d"e\udc80', '"quoted"', '/caf\u00e9', '/plain']) {
+    assert.equal(unquotePath(quotePath(name)), name, `${JSON.stringify(name)} comes back from its quoted form`);
+  }
 });
 
 test('git tree names are the exact bytes, in git\'s byte order, with the id git mktree gives', () => {

@@ -44,6 +44,12 @@ const tarCases: Case[] = [
   { what: 'a .git alternate data stream (".git:stream")', code: 'UNSAFE_PATH', offender: '.git:stream', members: [file('.git:stream')] },
   { what: 'a .git that HFS+ sees through a zero-width joiner', code: 'UNSAFE_PATH', offender: 'usr/.g\u200dit/config', members: [file('usr/.g\u200dit/config')] },
   { what: 'a name of 256 bytes', code: 'NAME_TOO_LONG', offender: LONG_NAME, members: [file('usr/ok'), file(`usr/${LONG_NAME}`)] },
+  {
+    what: 'a symlink whose target is 5000 bytes (more than symlink(2) takes)',
+    code: 'NAME_TOO_LONG',
+    offender: 'usr/lib/far',
+    members: [{ kind: 'symlink', path: 'usr/lib/far', target: 't'.repeat(5000) }],
+  },
   { what: 'a .gitmodules whose url is --upload-pack=...', code: 'UNSAFE_PATH', offender: 'vendor/.gitmodules', members: [file('vendor/.gitmodules', UPLOAD_PACK)] },
   {
     what: 'a GITMOD~1 (a .gitmodules to git) whose update runs a command',
