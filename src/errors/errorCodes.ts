@@ -62,6 +62,8 @@ export const errorCodes = {
   REF_DAMAGED: 5,
   REF_NAME_INVALID: 6,
   RAW_CACHE_DAMAGED: 5,
+  // names and paths
+  NAME_TOO_LONG: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

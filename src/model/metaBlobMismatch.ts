@@ -1,5 +1,6 @@
 import type { FsEntry } from './fsEntry.js';
 import { hashObject } from './gitObject.js';
+import { encodePathBytes } from './pathBytes.js';
 
 /**
  * How a meta line disagrees with the git blob files/ gives its path: a file's size with the
@@ -11,5 +12,5 @@ export function metaBlobMismatch(entry: Extract<FsEntry, { kind: 'file' | 'symli
   if (entry.kind === 'file') {
     return blobSize === undefined || blobSize === entry.size ? null : `the meta record says ${entry.size} bytes, the blob has ${blobSize}`;
   }
-  return hashObject('blob', Buffer.from(entry.target)) === entry.oid ? null : `the meta record's target ${entry.target} is not the blob's content`;
+  return hashObject('blob', encodePathBytes(entry.target)) === entry.oid ? null : `the meta record's target ${entry.target} is not the blob's content`;
 }

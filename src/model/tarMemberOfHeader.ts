@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Xattr } from './fsEntry.js';
-import { parseRepoPath, TOP } from './repoPath.js';
+import { parseRepoPath, symlinkTargetProblem, TOP } from './repoPath.js';
 import type { TarEntryType, TarHeader } from './tarHeader.js';
 import type { TarMember } from './tarMember.js';
 
@@ -24,6 +24,12 @@ export function tarMemberOfHeader(header: TarHeader, type: TarMemberType, xattrs
     case 'file': return { ...base, kind: 'file', size: header.size };
     case 'symlink':
       if (header.linkname === '' || header.linkname.includes('\0')) throw invalid('a symlink with an empty target or a NUL byte in it');
+      if (symlinkTargetProblem(header.linkname)) {
+        throw new HacktreeError('NAME_TOO_LONG', `${where} symlink ${JSON.stringify(path)}: its target ${symlinkTargetProblem(header.linkname)}`, {
+          hint: 'shorten the symlink\'s target in the input, or leave the symlink out',
+          data: { path },
+        });
+      }
       return { ...base, kind: 'symlink', target: header.linkname };
     case 'chardev':
     case 'blockdev': return { ...base, kind: type, major: header.devmajor, minor: header.devminor };

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
+import { fsPath } from '../model/pathBytes.js';
 import { parentOf, TOP, type RepoPath } from '../model/repoPath.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
@@ -155,7 +156,7 @@ async function linkInJavaScript(
   const ownSubtree = (i: number) => i < split && entries[i]!.path !== TOP && !made.has(i);
   const finishOwnEarly = helper !== undefined && (options.whiteouts ?? []).length === 0;
   try {
-    for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
+    for (const i of early) mkdirSync(fsPath(absOf(entries[i]!)), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
     for (let first = split; first < entries.length; first += HELPER_BATCH) {
       let ops = '';
@@ -163,14 +164,14 @@ async function linkInJavaScript(
         const entry = entries[i]!;
         ops += entry.kind === 'dir' ? `\0${absOf(entry)}\0\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0${expectedStatKey(entry)}\0`;
       }
-      helper!.run(first, ops);
+      helper!.run(first, fsPath(ops));
     }
     let done = 0;
     for (let i = 0; i < split; i++) {
       const entry = entries[i]!;
       const abs = absOf(entry);
       if (entry.kind === 'dir') {
-        if (entry.path !== TOP && !made.has(i)) mkdirSync(abs, { mode: 0o700 });
+        if (entry.path !== TOP && !made.has(i)) mkdirSync(fsPath(abs), { mode: 0o700 });
       } else if (options.copy !== true && tryLinkEntry(repo, entry, abs)) {
         // Synchronous unless the link is impossible: an await per entry costs a microtask each.
         result.linked++;
@@ -216,8 +217,8 @@ function finishDirectories(entries: readonly FsEntry[], absOf: (entry: FsEntry) 
     const entry = entries[i]!;
     if (entry.kind !== 'dir' || !which(i)) continue;
     const abs = absOf(entry);
-    lchownSync(abs, entry.uid, entry.gid);
-    chmodSync(abs, entry.mode);
+    lchownSync(fsPath(abs), entry.uid, entry.gid);
+    chmodSync(fsPath(abs), entry.mode);
     writeXattrs(abs, entry.xattrs);
   }
 }

@@ -1,6 +1,7 @@
 import { lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { decodePathBytes } from '../model/pathBytes.js';
 import { describeStatDifference, expectedStatKey, statKeyOf, type RawStatKey } from '../model/rawStatKey.js';
 import { checkSymlinkTarget, ensureRaw, readFileBlob } from './ensureRaw.js';
 import { ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
@@ -45,7 +46,7 @@ export async function ensureSoundRaw(repo: Repository, entry: RawEntry, onRepair
 
 function statKeyIfExists(path: string): RawStatKey | null {
   try {
-    return statKeyOf(lstatSync(path), () => readlinkSync(path));
+    return statKeyOf(lstatSync(path), () => decodePathBytes(readlinkSync(path, { encoding: 'buffer' })));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return null;
     throw err;

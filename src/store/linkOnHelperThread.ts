@@ -13,7 +13,7 @@ export interface LinkHelper {
    * Queues operations, made in order on the helper thread: `ops` as linkWorker reads them
    * (see LinkBatch); the first is operation number `first`, the next first + 1, and so on.
    */
-  run(first: number, ops: string): void;
+  run(first: number, ops: string | Uint8Array): void;
   /** Waits for everything queued; returns how many links were made and what failed. */
   finish(): Promise<{ linked: number; failures: HelperFailure[] }>;
   /** Stops the thread (after finish, or on an error: nothing is made after this resolves). */

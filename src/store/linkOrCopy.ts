@@ -1,5 +1,6 @@
 import { closeSync, copyFileSync, linkSync, lstatSync, openSync, readlinkSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors/errnoOf.js';
+import { decodePathBytes, fsPath } from '../model/pathBytes.js';
 import { expectedStatKey, RAW_MISMATCH, statKeyOf } from '../model/rawStatKey.js';
 import { applyMetaToFd, rawEntryPath, type RawEntry } from './rawCache.js';
 import { ensureSoundRaw, type RawRepair } from './ensureSoundRaw.js';
@@ -31,14 +32,15 @@ export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): b
  */
 function linkEntry(repo: Repository, entry: RawEntry, dest: string): string | null {
   try {
-    linkSync(rawEntryPath(repo, entry), dest);
+    linkSync(rawEntryPath(repo, entry), fsPath(dest));
   } catch (err) {
     const code = errnoOf(err);
     if (placeEntryHandles(code)) return code!;
     throw err;
   }
-  if (statKeyOf(lstatSync(dest), () => readlinkSync(dest)) === expectedStatKey(entry)) return null;
-  unlinkSync(dest);
+  const linked = fsPath(dest);
+  if (statKeyOf(lstatSync(linked), () => decodePathBytes(readlinkSync(linked, { encoding: 'buffer' }))) === expectedStatKey(entry)) return null;
+  unlinkSync(linked);
   return RAW_MISMATCH;
 }
 
@@ -74,8 +76,8 @@ export async function placeEntry(repo: Repository, entry: RawEntry, dest: string
     return 'copied';
   }
   // Checked first: copyFileSync would follow a raw entry turned into a symlink.
-  copyFileSync(await ensureSoundRaw(repo, entry, onRepaired), dest);
-  const fd = openSync(dest, 'r');
+  copyFileSync(await ensureSoundRaw(repo, entry, onRepaired), fsPath(dest));
+  const fd = openSync(fsPath(dest), 'r');
   try {
     applyMetaToFd(dest, fd, entry);
   } finally {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { FsEntry } from '../model/fsEntry.js';
+import { encodePathBytes } from '../model/pathBytes.js';
 import { TOP } from '../model/repoPath.js';
 import type { NativeAddon } from './nativeAddon.js';
 import { rawEntryName } from './rawCache.js';
@@ -52,7 +53,7 @@ export async function linkTreeNatively(
   const timer = onProgress && setInterval(() => onProgress('checking out', progress[0]!, entries.length), 100);
   let failed: Array<[number, string, string]>;
   try {
-    failed = await native.linkTree(repo.rawDir, root, Buffer.from(records, 'utf8'), THREADS, progress);
+    failed = await native.linkTree(repo.rawDir, root, encodePathBytes(records), THREADS, progress);
   } finally {
     if (timer) clearInterval(timer);
   }

@@ -1,7 +1,11 @@
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { gitSpecialFileProblem } from '../model/gitSpecialFileProblem.js';
+import { encodePathBytes, quotePath } from '../model/pathBytes.js';
+import { baseName, isGitSpecialFileName } from '../model/repoPath.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
-import { writeObject } from './objectStore.js';
+import { readObjectOfType, writeObject } from './objectStore.js';
 import { ensureRawSpecial } from './rawCache.js';
 import { readTarball } from './readTarball.js';
 import type { Repository } from './repository.js';
@@ -10,7 +14,8 @@ import type { ProgressCallback } from './storeFilesInParallel.js';
 
 /**
  * Streams a tarball straight into blobs and the raw cache (nothing is extracted to disk) and
- * returns its snapshot entries.
+ * returns its snapshot entries. A .gitmodules or .gitattributes whose content git's fsck
+ * refuses is UNSAFE_PATH (see gitSpecialFileProblem), found before any tree names it.
  */
 export async function snapshotTarball(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   const builder = createSnapshotBuilder(file);
@@ -23,7 +28,7 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
       case 'file':
         return builder.add({ ...member, oid: storeBlob(repo, content ?? Buffer.alloc(0), member) });
       case 'symlink': {
-        const target = Buffer.from(member.target);
+        const target = encodePathBytes(member.target);
         const entry = { ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) };
         ensureRawSpecial(repo, entry);
         return builder.add(entry);
@@ -35,5 +40,16 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
         return builder.add(member);
     }
   });
-  return builder.finish();
+  const entries = builder.finish();
+  for (const entry of entries) {
+    if (entry.kind !== 'file' || !isGitSpecialFileName(baseName(entry.path))) continue;
+    const problem = gitSpecialFileProblem(baseName(entry.path), await readObjectOfType(repo, entry.oid, 'blob'));
+    if (problem) {
+      throw new HacktreeError('UNSAFE_PATH', `${file}: member ${quotePath(entry.path)} ${problem}`, {
+        hint: 'git and every fsck-checking server would refuse the tree; rebuild the archive without that setting (or file)',
+        data: { source: file, path: entry.path },
+      });
+    }
+  }
+  return entries;
 }

@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { fsPath } from '../model/pathBytes.js';
 import { looseObjectPath, writeFramedObject, writeObject } from './objectStore.js';
 import type { PackWriter } from './packWriter.js';
 import { nativeAddon } from './nativeAddon.js';
@@ -49,8 +50,8 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
 /** Reads `size` bytes of a file into buffer[at...]: the bytes read, fewer when it ends sooner. */
 function readWhole(absPath: string, buffer: Buffer, at: number, size: number): number {
   const native = nativeAddon();
-  if (native) return native.readFileInto(absPath, buffer, at, size);
-  const fd = openSync(absPath, 'r');
+  if (native) return native.readFileInto(fsPath(absPath), buffer, at, size);
+  const fd = openSync(fsPath(absPath), 'r');
   try {
     let off = 0;
     while (off < size) {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { fsPath } from '../model/pathBytes.js';
 import { tempPath, translateWriteError } from './atomicWrite.js';
 import { createChunkDeflater } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
@@ -26,7 +27,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
   // hacktree/tmp; they are few, so the cross-directory rename costs nothing that matters.
   const looseTmp = tempPath(repo);
   const rawTmp = tempPath(repo);
-  const source = openSync(absPath, 'r');
+  const source = openSync(fsPath(absPath), 'r');
   let looseFd: number | undefined;
   let rawFd: number | undefined;
   try {
