@@ -97,8 +97,9 @@ function waitForOwnMountNamespace(pid: number): void {
   for (let i = 0; i < 500; i++) {
     try {
       if (readlinkSync(`/proc/${pid}/ns/mnt`) !== ours) return;
-    } catch {
+    } catch (err) {
       // Not started yet.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     spawnSync('sleep', ['0.01']);
   }
