@@ -46,9 +46,14 @@ interface ReadBack {
 async function readAll(file: string): Promise<ReadBack> {
   const members: TarMember[] = [];
   const contents = new Map<string, Buffer>();
-  await readTarball(file, (member, content) => {
+  await readTarball(file, async (member, content) => {
     members.push(member);
-    if (content !== null) contents.set(member.path, Buffer.from(content));
+    if (Buffer.isBuffer(content)) contents.set(member.path, Buffer.from(content));
+    else if (content !== null) {
+      const pieces: Buffer[] = [];
+      for await (const chunk of content.chunks) pieces.push(Buffer.from(chunk));
+      contents.set(member.path, Buffer.concat(pieces));
+    }
   });
   return { members, contents };
 }
