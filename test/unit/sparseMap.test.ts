@@ -62,7 +62,7 @@ describe('tar time fields', () => {
     const positive = field([0x12, 0x34]);
     positive[0] = 0x80;
     assert.equal(readTime(positive, [0, 12]), 0x1234);
-    assert.equal(readTime(Buffer.from('14525600400\0'), [0, 12]), 1700000000);
+    assert.equal(readTime(Buffer.from('14524770400\0'), [0, 12]), 1700000000);
     assert.equal(readTime(Buffer.from('not a time!\0'), [0, 12]), 0);
   });
 });
