@@ -139,7 +139,7 @@ function qualifierId(qualifier: string, idText: string | undefined, lookUp: (nam
   const id = lookUp(qualifier);
   if (id === undefined) {
     throw new HacktreeError('TAR_INVALID', `the ACL entry ${JSON.stringify(line)} names ${what} ${JSON.stringify(qualifier)}, which this machine does not know`, {
-      hint: `add the ${what} to this machine, or recreate the archive with numeric ids in its ACLs (bsdtar, or tar --acls --numeric-owner)`,
+      hint: `add the ${what} to this machine (GNU tar resolves ACL names the same way), or recreate the archive with bsdtar (it records ids beside names) or with tar --acls --xattrs (it adds the ACL in binary, with ids)`,
     });
   }
   return id;
