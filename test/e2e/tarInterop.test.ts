@@ -4,7 +4,9 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
-import { assertFsckClean } from '../helpers/repoState.js';
+import { assertCliError } from '../helpers/assertCliError.js';
+import { writeHandmadeTarball } from '../helpers/handmadeTarball.js';
+import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 import { fingerprintDifferences, treeFingerprint } from '../helpers/treeFingerprint.js';
 
 // hacktree must read what real tar writers write, and end up with what GNU tar extracts from the
@@ -128,6 +130,19 @@ describe('archives of real tar writers are imported as GNU tar extracts them', (
     assert.equal(acl, 'user::rw-\nuser:1000:r-x\ngroup::r--\ngroup:50:rw-\nmask::rwx\nother::r--\n\n');
     const dir = execFileSync('getfacl', ['-n', '--omit-header', '-d', join(checkout, 'acldir')], { encoding: 'utf8' });
     assert.match(dir, /^user:1000:rwx$/m);
+    assertFsckClean(repo);
+  });
+
+  test('an ACL naming a user this machine does not know is refused clearly, leaving the repository as it was', () => {
+    const archive = join(tmp, 'unknown-acl-user.tar.gz');
+    writeHandmadeTarball(archive, [
+      { kind: 'dir', path: '.' },
+      { kind: 'file', path: 'shared', content: 'x\n', pax: { 'SCHILY.acl.access': 'user::rw-\nuser:no-such-user-here:r--\ngroup::r--\nmask::r--\nother::r--\n' } },
+    ]);
+    const before = snapshotRepoState(repo);
+    const run = runHacktree(['root', 'commit', 'interop-unknown-acl', '--tree', `tar=${archive}`], { repo });
+    assertCliError(run, 'TAR_INVALID', ['"shared"', 'no-such-user-here']);
+    assertRepoUnchanged(before, snapshotRepoState(repo));
     assertFsckClean(repo);
   });
 
