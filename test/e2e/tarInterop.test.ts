@@ -119,6 +119,23 @@ describe('archives of real tar writers are imported as GNU tar extracts them', (
     });
   }
 
+  test('dir= commits read ACLs (and everything else) and checkout restores them: getfacl says the same', () => {
+    ok(runHacktree(['root', 'commit', 'interop-dir', '--tree', `dir=${tree}`], { repo }));
+    const checkout = join(tmp, 'dir.checkout');
+    ok(runHacktree(['checkout', 'interop-dir', checkout], { repo }));
+    const expected = treeFingerprint(tree);
+    const actual = treeFingerprint(checkout);
+    expected.delete('.');
+    actual.delete('.');
+    assert.deepEqual(fingerprintDifferences(expected, actual), []);
+    for (const [path, flags] of [['acl', []], ['acldir', ['-d']]] as const) {
+      const getfacl = (root: string): string => execFileSync('getfacl', ['-n', '--omit-header', ...flags, join(root, path)], { encoding: 'utf8' });
+      assert.equal(getfacl(checkout), getfacl(tree), path);
+      assert.match(getfacl(checkout), /:1000:/, `${path} has its named entry`);
+    }
+    assertFsckClean(repo);
+  });
+
   test('an artifact tarball from GNU tar --acls imports and checks out with its ACLs', () => {
     const archive = join(tmp, 'acl-runtime,b=opt,o=master,r=1-opt-x86_64,v=1,.tar.gz');
     sh(`tar --format=posix --acls --numeric-owner -czf '${archive}' -C '${tree}' ./acl ./acldir ./file`);
