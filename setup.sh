@@ -22,8 +22,9 @@ esac
 # recipe sources; curl and binutils (readelf) serve bench/build-defaults-by-hand.sh; zlib1g-dev
 # is the host library the sandbox tests must not see; autoconf, automake and libtool let
 # bench/build.sh time the same build outside the sandbox; gcc, libc6-dev and libisal-dev build
-# hacktree's native addon (native/build.sh: ISA-L's deflate, writeback).
-packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool)
+# hacktree's native addon (native/build.sh: ISA-L's deflate, writeback); libarchive-tools (bsdtar)
+# and acl (setfacl, getfacl) serve the tar interop tests.
+packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl)
 
 install_system_packages() {
   local missing=() pkg

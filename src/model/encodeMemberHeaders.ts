@@ -1,5 +1,6 @@
 import type { Xattr } from './fsEntry.js';
 import { encodePaxRecords, encodeXattrKeyName, type PaxRecord } from './paxRecords.js';
+import { ACL_ACCESS_XATTR, ACL_DEFAULT_XATTR, decodeAclXattr, formatAclText } from './posixAcl.js';
 import { decodePathBytes, encodePathBytes, hasRawBytes, pathByteLength } from './pathBytes.js';
 import { TOP } from './repoPath.js';
 import { encodeHeader, fitsOctal, fitsUstarLinkname, splitUstarName, TYPEFLAG, type TarHeader } from './tarHeader.js';
@@ -74,6 +75,12 @@ function paxRecordsOf(header: TarHeader, xattrs: readonly Xattr[]): PaxRecord[] 
   if (!fitsOctal(header.gid, 8)) text('gid', String(header.gid));
   const sorted = xattrs.length > 1 ? [...xattrs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : xattrs;
   for (const { name, value } of sorted) records.push({ key: `SCHILY.xattr.${encodeXattrKeyName(name)}`, value });
+  // POSIX ACLs also as `tar --acls` text (numeric ids), as GNU tar writes them beside the xattr
+  // form: `tar --acls -x` restores only that one, and `tar --xattrs -x` only the xattr.
+  for (const { name, value } of sorted) {
+    const key = name === ACL_ACCESS_XATTR ? 'SCHILY.acl.access' : name === ACL_DEFAULT_XATTR ? 'SCHILY.acl.default' : undefined;
+    if (key !== undefined) records.push({ key, value: Buffer.from(formatAclText(decodeAclXattr(value))) });
+  }
   return records;
 }
 

@@ -10,7 +10,11 @@ import { compareRepoPaths, entryKindProblem, parentOf, TOP, type RepoPath } from
  */
 export interface SnapshotBuilder {
   add(entry: FsEntry): void;
-  /** A hardlink member: the same content and metadata as an earlier file. */
+  /**
+   * A hardlink member: the same content and metadata as an earlier entry. Files are the usual
+   * case, but `ln` makes hardlinks to symlinks, fifos and devices too, and GNU tar archives
+   * them; only a directory cannot be hardlinked.
+   */
   addHardlink(path: RepoPath, target: RepoPath): void;
   finish(): FsEntry[];
 }
@@ -51,8 +55,9 @@ export function createSnapshotBuilder(source: string): SnapshotBuilder {
     },
     addHardlink(path, target) {
       const original = byPath.get(target);
-      if (!original || original.kind !== 'file') {
-        throw fail('TAR_INVALID', `hardlink ${path} points to ${target}, which is not an earlier regular file of the archive`, { path, target });
+      if (!original || original.kind === 'dir') {
+        const what = original ? 'a directory' : 'not an earlier member of the archive';
+        throw fail('TAR_INVALID', `hardlink ${path} points to ${target}, which is ${what}`, { path, target });
       }
       this.add({ ...original, path });
     },

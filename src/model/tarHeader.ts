@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { decodePathBytes, encodePathBytes, hasRawBytes, pathByteLength } from './pathBytes.js';
-import { readNumber, readOctal, writeNumber } from './tarNumber.js';
+import { readNumber, readOctal, readTime, writeNumber } from './tarNumber.js';
 
 export { fitsOctal } from './tarNumber.js';
 
@@ -15,17 +15,17 @@ export const BLOCK_SIZE = 512;
 /** What a typeflag means to hacktree; undefined for types it does not support. */
 export type TarEntryType =
   | 'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo'
-  | 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink';
+  | 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink' | 'gnuSparse';
 
 const TYPE_OF_FLAG: Readonly<Record<string, TarEntryType>> = {
   '0': 'file', '\0': 'file', '7': 'file', // '7' (contiguous) is a regular file everywhere but on Masscomp
   '1': 'hardlink', '2': 'symlink', '3': 'chardev', '4': 'blockdev', '5': 'dir', '6': 'fifo',
-  x: 'paxLocal', g: 'paxGlobal', L: 'gnuLongName', K: 'gnuLongLink',
+  x: 'paxLocal', g: 'paxGlobal', L: 'gnuLongName', K: 'gnuLongLink', S: 'gnuSparse',
 };
 
 export const TYPEFLAG: Readonly<Record<TarEntryType, string>> = {
   file: '0', hardlink: '1', symlink: '2', chardev: '3', blockdev: '4', dir: '5', fifo: '6',
-  paxLocal: 'x', paxGlobal: 'g', gnuLongName: 'L', gnuLongLink: 'K',
+  paxLocal: 'x', paxGlobal: 'g', gnuLongName: 'L', gnuLongLink: 'K', gnuSparse: 'S',
 };
 
 export function entryTypeOf(typeflag: string): TarEntryType | undefined {
@@ -144,7 +144,7 @@ export function decodeHeader(block: Buffer): TarHeader {
     uid: readNumber(block, UID, 'uid'),
     gid: readNumber(block, GID, 'gid'),
     size: readNumber(block, SIZE, 'size'),
-    mtime: readNumber(block, MTIME, 'mtime'),
+    mtime: readTime(block, MTIME),
     typeflag: String.fromCharCode(block[TYPEFLAG_AT]!),
     linkname: readPathText(block, LINKNAME),
     uname: readText(block, UNAME),

@@ -4,7 +4,7 @@ import { parseRepoPath, symlinkTargetProblem, TOP } from './repoPath.js';
 import type { TarEntryType, TarHeader } from './tarHeader.js';
 import type { TarMember } from './tarMember.js';
 
-export type TarMemberType = Exclude<TarEntryType, 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink'>;
+export type TarMemberType = Exclude<TarEntryType, 'paxLocal' | 'paxGlobal' | 'gnuLongName' | 'gnuLongLink' | 'gnuSparse'>;
 
 /**
  * The member a header (with its extended headers already applied) describes. Its path and a

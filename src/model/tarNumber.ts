@@ -44,6 +44,24 @@ export function readNumber(block: Buffer, field: Field, what: string): number {
   return value;
 }
 
+/**
+ * A time field, which hacktree does not keep: GNU tar and bsdtar write times before 1970 as
+ * negative base-256 (two's complement), and any value, even one no tar could mean, is no reason
+ * to refuse an archive whose checksum holds. Unreadable reads as 0.
+ */
+export function readTime(block: Buffer, [offset, length]: Field): number {
+  const first = block[offset]!;
+  if (first & 0x80) {
+    // Two's complement over the field with the marker bit: 0xff... is negative, 0x80... positive.
+    let value = BigInt(first & 0x7f);
+    for (let i = offset + 1; i < offset + length; i++) value = (value << 8n) | BigInt(block[i]!);
+    if (first & 0x40) value -= 1n << BigInt(8 * length - 1);
+    const clamped = value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER) ? 0n : value;
+    return Number(clamped);
+  }
+  return readOctal(block, [offset, length]) ?? 0;
+}
+
 /** Octal digits with optional leading spaces, ended by NUL or space; empty reads as 0. */
 export function readOctal(block: Buffer, [offset, length]: Field): number | undefined {
   const text = block.toString('latin1', offset, offset + length);

@@ -16,6 +16,11 @@ export interface TarOverrides {
   gid?: number;
   /** By xattr name; a later record for the same name wins. */
   xattrs: Map<string, Buffer>;
+  /** POSIX ACLs in text form (SCHILY.acl.access / SCHILY.acl.default, as `tar --acls` writes them). */
+  aclAccess?: string;
+  aclDefault?: string;
+  /** GNU.sparse.* records: the member is sparse (see sparseMap.ts). */
+  sparse?: Map<string, string>;
 }
 
 export function emptyOverrides(): TarOverrides {
@@ -45,9 +50,14 @@ export function applyPaxRecords(records: readonly PaxRecord[], into: TarOverride
       // bsdtar URL-encodes the name and base64-encodes the value.
       const name = decodeURIComponentBytes(key.slice(LIBARCHIVE_XATTR.length));
       into.xattrs.set(name, Buffer.from(value.toString('latin1'), 'base64'));
-    } else if (key.startsWith('GNU.sparse.')) {
-      // Ignoring these would read the sparse map as file content.
-      throw invalid('a GNU sparse file, which hacktree does not support', 'recreate the archive without --sparse');
+    } else if (key === 'SCHILY.acl.access') into.aclAccess = text;
+    else if (key === 'SCHILY.acl.default') into.aclDefault = text;
+    else if (key.startsWith('GNU.sparse.')) {
+      // Sparse format 0.0 repeats offset/numbytes pairs: keep them in order as one list.
+      const sparse = into.sparse ??= new Map();
+      const previous = sparse.get(key);
+      const repeated = key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes';
+      sparse.set(key, repeated && previous !== undefined ? `${previous},${text ?? ''}` : text ?? '');
     }
   }
 }

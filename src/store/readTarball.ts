@@ -1,22 +1,39 @@
-import { constants as bufferConstants } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
+import type { Xattr } from '../model/fsEntry.js';
 import { decodePaxRecords } from '../model/paxRecords.js';
+import { ACL_ACCESS_XATTR, ACL_DEFAULT_XATTR, encodeAclXattr, isMinimalAcl, modeUnderAcl, parseAclText, type AclNameResolver } from '../model/posixAcl.js';
+import { checkSegments, parseOldGnuSparse, parseSparseMapPrefix, sparseMapOfPax, storedSize, type SparseMap, type SparseSegment } from '../model/sparseMap.js';
 import { decodePathBytes } from '../model/pathBytes.js';
 import { BLOCK_SIZE, decodeHeader, entryTypeOf, isZeroBlock, type TarHeader } from '../model/tarHeader.js';
 import type { TarMember } from '../model/tarMember.js';
 import { tarMemberOfHeader } from '../model/tarMemberOfHeader.js';
 import { applyOverrides, applyPaxRecords, emptyOverrides, sortedXattrs, type TarOverrides } from '../model/tarOverrides.js';
 import { createByteReader, type ByteReader } from './byteReader.js';
+import { hostAccountIds } from './hostAccountIds.js';
 
 /**
  * hacktree reads tarballs with its own codec, not node-tar: node-tar's pax parser drops
  * SCHILY.xattr.* records and truncates values at NUL, so binary xattrs (security.capability)
  * would not survive an import.
  */
-export type OnTarMember = (member: TarMember, content: Buffer | null) => void | Promise<void>;
+export type OnTarMember = (member: TarMember, content: Buffer | TarContentStream | null) => void | Promise<void>;
+
+/**
+ * A file too big to hand over whole: its content in order, read from the archive as the
+ * consumer iterates (once, before onMember's promise settles).
+ */
+export interface TarContentStream {
+  size: number;
+  chunks: AsyncIterable<Buffer>;
+}
+
+/** Files up to this size come whole; bigger ones (and any of 4 GiB and more, past a Buffer's limit) stream. */
+export const WHOLE_CONTENT_BYTES = 8 << 20;
+const PIECE = 1 << 20;
+const ZERO_PIECE = Buffer.alloc(PIECE);
 
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 /** Extended headers hold names and xattrs; anything bigger is damage, not data. */
@@ -35,8 +52,10 @@ interface Position {
 
 /**
  * Streams a tarball (gzip-compressed or plain) and calls `onMember` for each member in order,
- * with a file's whole content (other members get null), waiting for it before reading on: only
- * one member's content is in memory at a time and nothing is extracted. Member paths and
+ * with a file's content (whole up to WHOLE_CONTENT_BYTES, else a stream; other members get
+ * null), waiting for it before reading on: at most one member's content is in memory at a time
+ * and nothing is extracted. Sparse members (GNU 'S', pax 0.0/0.1/1.0) come expanded, holes as
+ * zeros; `tar --acls` records come as system.posix_acl_* xattrs. Member paths and
  * hardlink targets go through parseRepoPath (UNSAFE_PATH); any damage is TAR_INVALID naming
  * the file and the member.
  */
@@ -65,6 +84,7 @@ export async function readTarball(path: string, onMember: OnTarMember): Promise<
 }
 
 async function readMembers(reader: ByteReader, at: Position, compressed: boolean, onMember: OnTarMember): Promise<void> {
+  const accountIds = hostAccountIds();
   const globals = emptyOverrides();
   let local = emptyOverrides();
   let pendingExtended = false;
@@ -93,7 +113,7 @@ async function readMembers(reader: ByteReader, at: Position, compressed: boolean
     if (type === undefined) {
       at.name = header.name;
       throw invalid(at, `unsupported member type ${JSON.stringify(header.typeflag)}`,
-        'hacktree reads regular files, directories, symlinks, hardlinks, devices and fifos; recreate the archive with GNU tar --format=posix');
+        'hacktree reads regular and sparse files, directories, symlinks, hardlinks, devices and fifos; recreate the archive with GNU tar --format=posix');
     }
     switch (type) {
       case 'paxLocal':
@@ -115,18 +135,116 @@ async function readMembers(reader: ByteReader, at: Position, compressed: boolean
         continue;
       }
     }
+    // The old GNU sparse header keeps its map in the header block (and extension blocks after it).
+    const sparse = type === 'gnuSparse' ? await readOldGnuSparse(reader, block, at)
+      : local.sparse ? inContext(at, () => sparseMapOfPax(local.sparse!)) : undefined;
     const effective = applyOverrides(header, mergeOverrides(globals, local));
+    if (sparse?.name !== undefined) effective.name = sparse.name;
     at.name = effective.name;
+    // Old (pre-POSIX) tars wrote directories as regular files named with a trailing '/': GNU
+    // tar and bsdtar extract those as directories, and so do we.
+    const memberType = type === 'gnuSparse' ? 'file' : type;
+    const kind = memberType === 'file' && effective.name.endsWith('/') ? 'dir' : memberType;
+    const realSize = sparse ? sparse.realSize : effective.size;
+    const xattrs = inContext(at, () => xattrsWithAcls(local, accountIds));
     const member = inContext(at, () =>
-      tarMemberOfHeader(effective, type, sortedXattrs(local.xattrs), `${at.file}: member ${at.member}`));
-    let content: Buffer | null = null;
-    if (member.kind === 'file') content = await readContent(reader, effective.size, at);
-    else await skipData(reader, effective.size, at);
-    await onMember(member, content);
+      tarMemberOfHeader({ ...effective, size: realSize, mode: modeUnderAcl(effective.mode, xattrs) }, kind, xattrs, `${at.file}: member ${at.member}`));
+    if (member.kind !== 'file') {
+      await skipData(reader, effective.size, at);
+    } else if (!sparse && effective.size <= WHOLE_CONTENT_BYTES) {
+      await onMember(member, await readContent(reader, effective.size, at));
+    } else {
+      const data = { left: effective.size };
+      const segments = sparse?.segments ?? (sparse ? await readSparseMapPrefix(reader, data, sparse.realSize, at) : [{ offset: 0, size: realSize }]);
+      if (storedSize(segments) > data.left) {
+        throw invalid(at, `the sparse map holds ${storedSize(segments)} bytes of data but the member only ${data.left}`, 'the archive is damaged');
+      }
+      const chunks = expandSegments(reader, segments, realSize, data, at);
+      if (realSize <= WHOLE_CONTENT_BYTES) await onMember(member, await collect(chunks, realSize));
+      else await onMember(member, { size: realSize, chunks });
+      await skipData(reader, data.left, at, effective.size);
+    }
+    if (member.kind !== 'file') await onMember(member, null);
     local = emptyOverrides();
     pendingExtended = false;
     at.member++;
   }
+}
+
+/**
+ * A file's content, `size` bytes of it with holes as zeros, read lazily from the archive's
+ * stored segments; `data.left` counts the member's data bytes not read yet, so the caller can
+ * skip whatever the consumer did not read.
+ */
+async function* expandSegments(reader: ByteReader, segments: readonly SparseSegment[], size: number, data: { left: number }, at: Position): AsyncGenerator<Buffer> {
+  let done = 0;
+  for (const segment of [...segments, { offset: size, size: 0 }]) {
+    for (; done < segment.offset; ) {
+      const hole = Math.min(PIECE, segment.offset - done);
+      done += hole;
+      yield ZERO_PIECE.subarray(0, hole);
+    }
+    for (let left = segment.size; left > 0; ) {
+      const piece = await reader.read(Math.min(PIECE, left));
+      data.left -= piece.length;
+      if (piece.length === 0) throw invalid(at, 'the archive ends in the middle of the file', TRUNCATED_HINT);
+      left -= piece.length;
+      done += piece.length;
+      yield piece;
+    }
+  }
+}
+
+async function collect(chunks: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
+  const content = Buffer.alloc(size);
+  let at = 0;
+  for await (const chunk of chunks) at += chunk.copy(content, at);
+  return content;
+}
+
+/** Pax 1.0 keeps the map in whole blocks at the start of the member's data. */
+async function readSparseMapPrefix(reader: ByteReader, data: { left: number }, realSize: number, at: Position): Promise<SparseSegment[]> {
+  const blocks: Buffer[] = [];
+  for (;;) {
+    if (data.left < BLOCK_SIZE || blocks.length * BLOCK_SIZE >= MAX_EXTENDED_HEADER) {
+      throw invalid(at, 'the sparse map at the start of the member data does not end', 'the archive is damaged');
+    }
+    const block = Buffer.from(await reader.read(BLOCK_SIZE));
+    if (block.length < BLOCK_SIZE) throw invalid(at, 'the archive ends in the middle of a sparse map', TRUNCATED_HINT);
+    data.left -= BLOCK_SIZE;
+    blocks.push(block);
+    const parsed = inContext(at, () => parseSparseMapPrefix(Buffer.concat(blocks), realSize));
+    if (parsed) return parsed.segments;
+  }
+}
+
+async function readOldGnuSparse(reader: ByteReader, header: Buffer, at: Position): Promise<SparseMap> {
+  const first = inContext(at, () => parseOldGnuSparse(header, 'header'));
+  const segments = [...first.segments];
+  for (let extended = first.extended; extended; ) {
+    const block = await reader.read(BLOCK_SIZE);
+    if (block.length < BLOCK_SIZE) throw invalid(at, 'the archive ends in the middle of a sparse header', TRUNCATED_HINT);
+    const more = inContext(at, () => parseOldGnuSparse(block, 'extension'));
+    segments.push(...more.segments);
+    extended = more.extended;
+  }
+  return { realSize: first.realSize!, segments: inContext(at, () => checkSegments(segments, first.realSize!)) };
+}
+
+/**
+ * The member's xattrs, with POSIX ACLs from `tar --acls` text records as the kernel's xattrs
+ * (an SCHILY.xattr.system.posix_acl_* record, which `tar --xattrs --acls` adds, says the same in
+ * binary and wins). Names in the text are this machine's users and groups, as GNU tar reads them.
+ */
+function xattrsWithAcls(local: TarOverrides, accountIds: AclNameResolver): Xattr[] {
+  const xattrs = new Map(local.xattrs);
+  for (const [name, text] of [[ACL_ACCESS_XATTR, local.aclAccess], [ACL_DEFAULT_XATTR, local.aclDefault]] as const) {
+    if (text === undefined || xattrs.has(name)) continue;
+    const entries = parseAclText(text, accountIds);
+    if (entries.length === 0 || (name === ACL_ACCESS_XATTR && isMinimalAcl(entries))) continue;
+    xattrs.set(name, encodeAclXattr(entries));
+  }
+  return sortedXattrs(xattrs);
 }
 
 /** Globals first, then this member's own records (uid/gid are the only global keys kept). */
@@ -149,9 +267,6 @@ async function drain(reader: ByteReader): Promise<void> {
 }
 
 async function readContent(reader: ByteReader, size: number, at: Position): Promise<Buffer> {
-  if (size > bufferConstants.MAX_LENGTH) {
-    throw invalid(at, `the file is ${size} bytes, more than hacktree can hold in memory`, 'split the file or the artifact');
-  }
   const content = Buffer.allocUnsafe(size);
   if ((await reader.readInto(content)) < size) throw invalid(at, 'the archive ends in the middle of the file', TRUNCATED_HINT);
   await skipPadding(reader, size, at);
@@ -168,9 +283,10 @@ async function readExtendedData(reader: ByteReader, header: TarHeader, at: Posit
   return data;
 }
 
-async function skipData(reader: ByteReader, size: number, at: Position): Promise<void> {
+/** Skips `size` bytes and the padding after a member of `total` data bytes (default `size`). */
+async function skipData(reader: ByteReader, size: number, at: Position, total = size): Promise<void> {
   if ((await reader.skip(size)) < size) throw invalid(at, 'the archive ends in the middle of the member', TRUNCATED_HINT);
-  await skipPadding(reader, size, at);
+  await skipPadding(reader, total, at);
 }
 
 async function skipPadding(reader: ByteReader, size: number, at: Position): Promise<void> {

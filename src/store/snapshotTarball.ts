@@ -1,4 +1,4 @@
-import type { FsEntry } from '../model/fsEntry.js';
+import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { gitSpecialFileProblem } from '../model/gitSpecialFileProblem.js';
@@ -7,9 +7,10 @@ import { baseName, isGitSpecialFileName } from '../model/repoPath.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
 import { readObjectOfType, writeObject } from './objectStore.js';
 import { ensureRawSpecial } from './rawCache.js';
-import { readTarball } from './readTarball.js';
+import { readTarball, type TarContentStream } from './readTarball.js';
 import type { Repository } from './repository.js';
 import { storeBlob } from './storeBlob.js';
+import { storeStreamedBlob } from './storeStreamedBlob.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 /**
@@ -26,6 +27,7 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
       case 'hardlink':
         return builder.addHardlink(member.path, member.target);
       case 'file':
+        if (content !== null && !Buffer.isBuffer(content)) return storeMemberStream(repo, member, content).then((oid) => builder.add({ ...member, oid }));
         return builder.add({ ...member, oid: storeBlob(repo, content ?? Buffer.alloc(0), member) });
       case 'symlink': {
         const target = encodePathBytes(member.target);
@@ -52,4 +54,13 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
     }
   }
   return entries;
+}
+
+/** A member too big to hold in memory (up to any size: a 5 GiB disk image) streams into its blob. */
+function storeMemberStream(repo: Repository, member: EntryMeta, content: TarContentStream) {
+  return storeStreamedBlob(repo, content.chunks, {
+    meta: member, size: content.size,
+    // readTarball's stream yields exactly `size` bytes or throws TAR_INVALID first.
+    shortBy: () => new RangeError(`tar member content ended before its ${content.size} bytes`),
+  });
 }

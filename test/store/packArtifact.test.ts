@@ -83,6 +83,7 @@ const DEVEL_PATHS = [
 async function readBack(path: string): Promise<Map<string, { member: TarMember; content: Buffer | null }>> {
   const members = new Map<string, { member: TarMember; content: Buffer | null }>();
   await readTarball(path, (member, content) => {
+    assert.ok(content === null || Buffer.isBuffer(content), 'packed test files are small enough to come whole');
     members.set(member.path, { member, content });
   });
   return members;

@@ -46,9 +46,14 @@ interface ReadBack {
 async function readAll(file: string): Promise<ReadBack> {
   const members: TarMember[] = [];
   const contents = new Map<string, Buffer>();
-  await readTarball(file, (member, content) => {
+  await readTarball(file, async (member, content) => {
     members.push(member);
-    if (content !== null) contents.set(member.path, Buffer.from(content));
+    if (Buffer.isBuffer(content)) contents.set(member.path, Buffer.from(content));
+    else if (content !== null) {
+      const pieces: Buffer[] = [];
+      for await (const chunk of content.chunks) pieces.push(Buffer.from(chunk));
+      contents.set(member.path, Buffer.concat(pieces));
+    }
   });
   return { members, contents };
 }
@@ -392,7 +397,7 @@ describe('readTarball on damaged or hostile input', () => {
     }
   });
 
-  it('rejects unsupported member types and sparse files', async () => {
+  it('rejects unsupported member types and sparse formats it does not know', async () => {
     const volume = craft('volume.tar.gz', [{ name: 'label', typeflag: 'V' }]);
     await assertRejects(readTarball(volume, ignore), 'TAR_INVALID', /member 1 "label".*unsupported member type "V"/, volume);
     const sparse = join(scratch('hostile'), 'sparse.tar');
@@ -403,7 +408,7 @@ describe('readTarball on damaged or hostile input', () => {
     });
     writeFileSync(sparse, Buffer.concat([paxHeader, pax, Buffer.alloc(512 - pax.length),
       encodeMemberHeaders({ kind: 'file', path: p('s'), ...meta(0o644), size: 0 }, 0), Buffer.alloc(1024)]));
-    await assertRejects(readTarball(sparse, ignore), 'TAR_INVALID', /sparse/, sparse);
+    await assertRejects(readTarball(sparse, ignore), 'TAR_INVALID', /sparse format 1\.\?/, sparse);
   });
 
   it('rejects a header after a lone end-of-archive block', async () => {
@@ -411,5 +416,73 @@ describe('readTarball on damaged or hostile input', () => {
     const one = encodeMemberHeaders({ kind: 'dir', path: TOP, ...meta(0o755) }, 0);
     writeFileSync(file, Buffer.concat([one, Buffer.alloc(512), one, Buffer.alloc(1024)]));
     await assertRejects(readTarball(file, ignore), 'TAR_INVALID', /lone end-of-archive block/, file);
+  });
+});
+
+describe('archives other tar writers make', () => {
+  /** A file of `size` bytes with data at `offsets` (8 bytes each, naming the offset) and holes elsewhere. */
+  function sparseFile(path: string, size: number, offsets: number[]): Buffer {
+    const content = Buffer.alloc(size);
+    for (const offset of offsets) content.write(offset.toString(16).padStart(8, '0'), offset, 'latin1');
+    execFileSync('truncate', ['-s', String(size), path]);
+    for (const offset of offsets) {
+      execFileSync('dd', [`of=${path}`, 'bs=1', `seek=${offset}`, 'conv=notrunc', 'status=none'], { input: content.subarray(offset, offset + 8) });
+    }
+    return content;
+  }
+
+  const SPARSE_WRITERS: Array<[string, string[]]> = [
+    ['GNU S (old GNU format)', ['tar', '--format=gnu', '--sparse']],
+    ['pax 0.0', ['tar', '--format=posix', '--sparse', '--sparse-version=0.0']],
+    ['pax 0.1', ['tar', '--format=posix', '--sparse', '--sparse-version=0.1']],
+    ['pax 1.0', ['tar', '--format=posix', '--sparse', '--sparse-version=1.0']],
+    ['bsdtar', ['bsdtar']],
+  ];
+
+  it('reads sparse members in every format, holes as zeros, small and streamed', async () => {
+    const tree = scratch('sparse/tree');
+    // 30 segments: more than the 4 an old GNU header holds, so its extension blocks are read too.
+    const many = sparseFile(join(tree, 'many'), 3 << 20, Array.from({ length: 30 }, (_, i) => (i + 1) * 65536 + i));
+    const big = sparseFile(join(tree, 'big'), 20 << 20, [0, 9 << 20, (20 << 20) - 8]);
+    const holes = sparseFile(join(tree, 'holes-only'), 1 << 20, []);
+    for (const [name, command] of SPARSE_WRITERS) {
+      const out = join(work, 'sparse', `${name.replace(/\W+/g, '-')}.tar`);
+      execFileSync(command[0]!, [...command.slice(1), '-cf', out, '-C', tree, '.']);
+      const { members, contents } = await readAll(out);
+      assert.deepEqual(members.map((m) => `${m.kind} ${m.path}`).sort(), ['dir .', 'file big', 'file holes-only', 'file many'], name);
+      for (const [path, content] of [['many', many], ['big', big], ['holes-only', holes]] as const) {
+        const member = members.find((m) => m.path === path);
+        assert.ok(member?.kind === 'file' && member.size === content.length, `${name}: ${path} has its real size`);
+        assert.ok(contents.get(path)!.equals(content), `${name}: ${path} reads as the file`);
+      }
+    }
+  });
+
+  it('accepts times before 1970 (negative base-256, negative pax mtime)', async () => {
+    const tree = scratch('old-times/tree');
+    writeFileSync(join(tree, 'old'), 'old\n');
+    symlinkSync('old', join(tree, 'old-link'));
+    execFileSync('touch', ['-h', '-d', '1901-12-14', join(tree, 'old'), join(tree, 'old-link'), tree]);
+    for (const format of [['tar', '--format=gnu'], ['tar', '--format=posix'], ['bsdtar', '--format=gnutar'], ['bsdtar', '--format=pax']]) {
+      const out = join(work, 'old-times', `${format.join('')}.tar`);
+      execFileSync(format[0]!, [...format.slice(1), '-cf', out, '-C', tree, '.']);
+      const { members, contents } = await readAll(out);
+      assert.deepEqual(members.map((m) => m.path).sort(), ['.', 'old', 'old-link'], format.join(' '));
+      assert.equal(contents.get('old')!.toString(), 'old\n');
+    }
+  });
+
+  it('reads old-style directories (a regular-file typeflag and a name ending in /) as directories', async () => {
+    const blocks = [
+      { name: 'olddir/', typeflag: '0', mode: 0o750 },
+      { name: 'olddir/file', typeflag: '0', mode: 0o644 },
+      { name: 'v7dir/', typeflag: '\0', mode: 0o700 },
+    ].map((h) => encodeHeader({ uid: 0, gid: 0, size: 0, mtime: 0, linkname: '', uname: '', gname: '', devmajor: 0, devminor: 0, ...h }));
+    const file = join(scratch('old-dirs'), 'old-dirs.tar');
+    writeFileSync(file, Buffer.concat([...blocks, Buffer.alloc(1024)]));
+    const { members } = await readAll(file);
+    assert.deepEqual(members.map((m) => [m.kind, m.path, m.kind === 'hardlink' ? 0 : m.mode]), [
+      ['dir', 'olddir', 0o750], ['file', 'olddir/file', 0o644], ['dir', 'v7dir', 0o700],
+    ]);
   });
 });

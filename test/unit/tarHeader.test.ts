@@ -102,7 +102,8 @@ describe('ustar header', () => {
     assert.equal(entryTypeOf('7'), 'file');
     assert.equal(entryTypeOf('x'), 'paxLocal');
     assert.equal(entryTypeOf('L'), 'gnuLongName');
-    assert.equal(entryTypeOf('S'), undefined);
+    assert.equal(entryTypeOf('S'), 'gnuSparse');
+    assert.equal(entryTypeOf('V'), undefined);
     assert.equal(isZeroBlock(Buffer.alloc(512)), true);
   });
 });
@@ -210,9 +211,18 @@ describe('reading a header into a member', () => {
     assert.equal(overrides.gid, 42);
   });
 
-  it('refuses GNU sparse files rather than reading the map as content', () => {
-    assert.throws(() => applyPaxRecords([{ key: 'GNU.sparse.major', value: Buffer.from('1') }], emptyOverrides(), 'local'),
-      tarInvalid(/sparse/));
+  it('keeps GNU sparse records (0.0\'s repeated offset/numbytes in order) for the sparse map', () => {
+    const overrides = emptyOverrides();
+    applyPaxRecords(['GNU.sparse.size=9', 'GNU.sparse.offset=0', 'GNU.sparse.numbytes=2', 'GNU.sparse.offset=5', 'GNU.sparse.numbytes=1']
+      .map((r) => ({ key: r.split('=')[0]!, value: Buffer.from(r.split('=')[1]!) })), overrides, 'local');
+    assert.deepEqual(overrides.sparse, new Map([['GNU.sparse.size', '9'], ['GNU.sparse.offset', '0,5'], ['GNU.sparse.numbytes', '2,1']]));
+  });
+
+  it('keeps tar --acls records as text', () => {
+    const overrides = emptyOverrides();
+    applyPaxRecords([{ key: 'SCHILY.acl.access', value: Buffer.from('user::rw-\n') }, { key: 'SCHILY.acl.default', value: Buffer.from('user::rwx\n') }], overrides, 'local');
+    assert.equal(overrides.aclAccess, 'user::rw-\n');
+    assert.equal(overrides.aclDefault, 'user::rwx\n');
   });
 
   it('rejects unsafe paths and hardlink targets through parseRepoPath', () => {
