@@ -61,6 +61,11 @@ export const errorCodes = {
   // refs
   REF_DAMAGED: 5,
   REF_NAME_INVALID: 6,
+  // what the kernel or filesystem cannot hold, and damage to hacktree's own files
+  OWNER_UNSUPPORTED: 6,
+  XATTR_INVALID: 6,
+  REPO_DAMAGED: 5,
+  REPO_UNREADABLE: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -44,7 +44,7 @@ export async function checkoutSnapshot(
   const dest = resolve(destArg);
   const destIsEmptyDir = checkDestination(dest);
   const staging = join(dirname(dest), `.${basename(dest)}.hacktree-${process.pid}`);
-  mkdirSync(staging, { mode: 0o700 });
+  makeStaging(staging, dest);
   const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0 };
   try {
     await populate(repo, entries, staging, options, result);
@@ -55,6 +55,18 @@ export async function checkoutSnapshot(
     throw err;
   }
   return result;
+}
+
+function makeStaging(staging: string, dest: string): void {
+  try {
+    mkdirSync(staging, { mode: 0o700 });
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT' && errnoOf(err) !== 'ENOTDIR') throw err;
+    throw new HacktreeError('PATH_NOT_FOUND', `cannot check out to ${dest}: its parent ${dirname(dest)} does not exist or is not a directory`, {
+      hint: `create the parent first (mkdir -p ${dirname(dest)}), or name a destination in an existing directory`,
+      data: { dest },
+    });
+  }
 }
 
 function checkDestination(dest: string): boolean {

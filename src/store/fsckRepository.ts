@@ -10,6 +10,7 @@ import { verifyCheckouts, type CheckoutToVerify } from './verifyCheckouts.js';
 import { verifyLooseObjects } from './verifyLooseObjects.js';
 import { verifyPacks } from './verifyPacks.js';
 import { verifyRawCache } from './verifyRawCache.js';
+import { verifyRawCacheDir } from './verifyRawCacheDir.js';
 import { verifyRawCoverage } from './verifyRawCoverage.js';
 import { verifyReachable } from './verifyReachable.js';
 
@@ -40,7 +41,8 @@ export interface FsckReport {
  * files have raw objects. Memory stays bounded: contents are streamed, one object at a time.
  */
 export async function fsckRepository(options: FsckOptions): Promise<FsckReport> {
-  const repo = openRepository(options.repoDir);
+  // Any raw cache, even one that is not a directory: fsck reports it, and --repair rebuilds it.
+  const repo = openRepository(options.repoDir, { rawCache: 'any' });
   const repair = options.repair === true;
   const run = () => checkRepository(repo, repair, options.onProgress, options.checkouts ?? []);
   return repair ? withRepoLock(repo, run) : run();
@@ -52,6 +54,7 @@ async function checkRepository(
   onProgress: ProgressCallback | undefined,
   checkouts: readonly CheckoutToVerify[],
 ): Promise<FsckReport> {
+  const rawDir = verifyRawCacheDir(repo, { repair });
   const removedTempFiles = removeStaleTempFiles(repo);
   const loose = await verifyLooseObjects(repo, onProgress);
   if (repair) {
@@ -69,7 +72,7 @@ async function checkRepository(
   const coverage = verifyRawCoverage(repo, { repair, damaged: raw.damaged });
   const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
   const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
-  const problems = [...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
+  const problems = [...rawDir, ...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {
     repo: repo.dir,
     repair,

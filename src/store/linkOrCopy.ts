@@ -1,9 +1,11 @@
-import { closeSync, copyFileSync, existsSync, linkSync, openSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, lstatSync, openSync } from 'node:fs';
+import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { readObjectOfType } from './objectStore.js';
 import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
 import { entryExists } from './entryExists.js';
 import { makeSpecialFile } from './makeSpecialFile.js';
+import { describeNonFile } from './openRegularFile.js';
 import type { Repository } from './repository.js';
 
 /**
@@ -60,6 +62,13 @@ export async function placeEntry(repo: Repository, entry: RawEntry, dest: string
 export async function ensureRaw(repo: Repository, entry: RawEntry): Promise<string> {
   if (entry.kind !== 'file') return ensureRawSpecial(repo, entry);
   const raw = rawEntryPath(repo, entry);
-  if (existsSync(raw)) return raw;
+  const stat = lstatSync(raw, { throwIfNoEntry: false });
+  if (stat?.isFile()) return raw;
+  if (stat !== undefined) {
+    throw new HacktreeError('REPO_DAMAGED', `the raw cache entry ${raw} (for /${entry.path}) is ${describeNonFile(stat)}, not a file`, {
+      hint: '"hacktree fsck --repair" removes it and rebuilds it from git',
+      data: { path: raw, oid: entry.oid },
+    });
+  }
   return ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
 }

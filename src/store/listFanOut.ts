@@ -13,7 +13,7 @@ export async function* listFanOut(dir: string): AsyncGenerator<{ fan: string; na
   try {
     fans = (await readdir(dir)).filter((name) => FAN.test(name)).sort();
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return;
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
     throw err;
   }
   for (const fan of fans) {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Xattr } from '../model/fsEntry.js';
+import { xattrRefused } from './xattrRefused.js';
 
 type XattrBinding = typeof import('@napi-rs/xattr');
 let binding: XattrBinding | undefined;
@@ -28,8 +29,15 @@ export function readXattrs(absPath: string): Xattr[] {
   return out;
 }
 
+/** Sets each xattr on a path (not following a final symlink); XATTR_INVALID when one is refused. */
 export function writeXattrs(absPath: string, xattrs: readonly Xattr[]): void {
   if (xattrs.length === 0) return;
   const { setAttributeSync } = xattrBinding();
-  for (const x of xattrs) setAttributeSync(absPath, x.name, x.value);
+  for (const x of xattrs) {
+    try {
+      setAttributeSync(absPath, x.name, x.value);
+    } catch (err) {
+      throw xattrRefused(err, absPath, [x.name]);
+    }
+  }
 }

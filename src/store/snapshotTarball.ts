@@ -1,37 +1,56 @@
+import { rmSync } from 'node:fs';
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
 import { writeObject } from './objectStore.js';
-import { ensureRawSpecial } from './rawCache.js';
+import { ensureRawSpecial, type RawWriteOptions } from './rawCache.js';
 import { readTarball } from './readTarball.js';
 import type { Repository } from './repository.js';
+import { statInputFile } from './statInputFile.js';
 import { storeBlob } from './storeBlob.js';
+import { namingXattrSource } from './xattrRefused.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 
 /**
  * Streams a tarball straight into blobs and the raw cache (nothing is extracted to disk) and
- * returns its snapshot entries.
+ * returns its snapshot entries. A refused archive (an unsafe member found halfway, damage)
+ * leaves no raw entry behind: those it made are removed again, as nothing will name them.
+ * The blobs stay, as complete unreferenced objects do (git's gc drops them).
  */
 export async function snapshotTarball(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<FsEntry[]> {
+  statInputFile(file, 'tarball');
+  const created: string[] = [];
+  try {
+    return await storeMembers(repo, file, { created }, onProgress);
+  } catch (err) {
+    for (const path of created) rmSync(path, { force: true });
+    throw err;
+  }
+}
+
+async function storeMembers(repo: Repository, file: string, raw: RawWriteOptions, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   const builder = createSnapshotBuilder(file);
+  const where = (member: { path: string }) => `${file}: member ${JSON.stringify(member.path)}`;
   let count = 0;
   await readTarball(file, (member, content) => {
     if (++count % 512 === 0) onProgress?.('importing', count, 0);
     switch (member.kind) {
       case 'hardlink':
         return builder.addHardlink(member.path, member.target);
-      case 'file':
-        return builder.add({ ...member, oid: storeBlob(repo, content ?? Buffer.alloc(0), member) });
+      case 'file': {
+        const oid = namingXattrSource(where(member), () => storeBlob(repo, content ?? Buffer.alloc(0), member, raw));
+        return builder.add({ ...member, oid });
+      }
       case 'symlink': {
         const target = Buffer.from(member.target);
         const entry = { ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) };
-        ensureRawSpecial(repo, entry);
+        namingXattrSource(where(member), () => ensureRawSpecial(repo, entry, raw));
         return builder.add(entry);
       }
       case 'dir':
         return builder.add(member);
       default:
-        ensureRawSpecial(repo, member);
+        namingXattrSource(where(member), () => ensureRawSpecial(repo, member, raw));
         return builder.add(member);
     }
   });

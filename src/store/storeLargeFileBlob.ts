@@ -9,7 +9,9 @@ import { createChunkDeflater } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
 import { applyMetaToFd, rawObjectPath } from './rawCache.js';
 import type { Repository } from './repository.js';
-import { sourceShrank } from './sourceShrank.js';
+import { openRegularFile } from './openRegularFile.js';
+import { sourceChanged } from './sourceChanged.js';
+import { namingXattrSource } from './xattrRefused.js';
 
 const CHUNK = 1 << 20;
 
@@ -26,7 +28,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
   // hacktree/tmp; they are few, so the cross-directory rename costs nothing that matters.
   const looseTmp = tempPath(repo);
   const rawTmp = tempPath(repo);
-  const source = openSync(absPath, 'r');
+  const source = openSource(absPath);
   let looseFd: number | undefined;
   let rawFd: number | undefined;
   try {
@@ -38,16 +40,17 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (let done = 0; done < size; ) {
       const n = readSync(source, buffer, 0, Math.min(CHUNK, size - done), null);
-      if (n === 0) throw sourceShrank(absPath);
+      if (n === 0) throw sourceChanged(absPath, 'shrank');
       const chunk = buffer.subarray(0, n);
       hash.update(chunk);
       writeAll(rawFd, chunk);
       await deflate.write(chunk);
       done += n;
     }
+    if (readSync(source, buffer, 0, 1, null) > 0) throw sourceChanged(absPath, 'grew');
     await deflate.end();
     const oid = hash.digest('hex') as Oid;
-    applyMetaToFd(rawTmp, rawFd, meta);
+    namingXattrSource(absPath, () => applyMetaToFd(rawTmp, rawFd!, meta));
     fchmodSync(looseFd, 0o444);
     closeSync(looseFd);
     closeSync(rawFd);
@@ -67,6 +70,14 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     rmSync(looseTmp, { force: true });
     rmSync(rawTmp, { force: true });
   }
+}
+
+/** The scanned file, opened without waiting on a fifo that took its place. */
+function openSource(absPath: string): number {
+  const opened = openRegularFile(absPath);
+  if (opened === null) throw sourceChanged(absPath, 'vanished');
+  if ('notFile' in opened) throw sourceChanged(absPath, 'is no longer a regular file');
+  return opened.fd;
 }
 
 function writeAll(fd: number, chunk: Buffer): void {
