@@ -9,6 +9,7 @@ import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 import { isLinkImpossible, placeEntry, tryLinkEntry } from './linkOrCopy.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
+import { entryExists } from './entryExists.js';
 import { rawEntryPath } from './rawCache.js';
 import { makeSpecialFiles } from './makeSpecialFile.js';
 import { linkTreeNatively } from './linkTreeNatively.js';
@@ -75,6 +76,8 @@ function checkDestination(dest: string): boolean {
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return false;
     if (errnoOf(err) !== 'ENOTDIR') throw err;
+    // ENOTDIR: dest is a file, or a file stands where one of its parents should (makeStaging says so).
+    if (!entryExists(dest)) return false;
   }
   throw new HacktreeError('DEST_NOT_EMPTY', `checkout destination ${dest} already exists and is not an empty directory`, {
     hint: 'name a new path, or remove the old checkout first',
