@@ -10,7 +10,7 @@ import { verifyCheckouts, type CheckoutToVerify } from './verifyCheckouts.js';
 import { verifyLooseObjects } from './verifyLooseObjects.js';
 import { verifyPacks } from './verifyPacks.js';
 import { verifyRawCache } from './verifyRawCache.js';
-import { verifyRawCacheDir } from './verifyRawCacheDir.js';
+import { verifyStoreDirectories } from './verifyStoreDirectories.js';
 import { verifyRawCoverage } from './verifyRawCoverage.js';
 import { verifyReachable } from './verifyReachable.js';
 
@@ -54,7 +54,7 @@ async function checkRepository(
   onProgress: ProgressCallback | undefined,
   checkouts: readonly CheckoutToVerify[],
 ): Promise<FsckReport> {
-  const rawDir = verifyRawCacheDir(repo, { repair });
+  const directories = verifyStoreDirectories(repo, { repair });
   const removedTempFiles = removeStaleTempFiles(repo);
   const loose = await verifyLooseObjects(repo, onProgress);
   if (repair) {
@@ -72,7 +72,7 @@ async function checkRepository(
   const coverage = verifyRawCoverage(repo, { repair, damaged: raw.damaged });
   const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
   const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
-  const problems = [...rawDir, ...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
+  const problems = [...directories, ...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {
     repo: repo.dir,
     repair,

@@ -1,6 +1,7 @@
-import { closeSync, copyFileSync, linkSync, lstatSync, openSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, lstatSync, openSync, type Stats } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { translateWriteError } from './atomicWrite.js';
 import { readObjectOfType } from './objectStore.js';
 import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
 import { entryExists } from './entryExists.js';
@@ -31,9 +32,12 @@ export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): b
   }
 }
 
-/** The link(2) failures placeEntry handles: the raw entry is missing, or linking is impossible here. */
+/**
+ * The link(2) failures placeEntry handles: the raw entry is missing (ENOTDIR: a file where its
+ * fan-out directory should be, which ensureRaw reports), or linking is impossible here.
+ */
 export function isLinkImpossible(errno: string | undefined): boolean {
-  return errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM';
+  return errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM' || errno === 'ENOTDIR';
 }
 
 export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, copy: boolean): Promise<PlaceResult> {
@@ -62,7 +66,12 @@ export async function placeEntry(repo: Repository, entry: RawEntry, dest: string
 export async function ensureRaw(repo: Repository, entry: RawEntry): Promise<string> {
   if (entry.kind !== 'file') return ensureRawSpecial(repo, entry);
   const raw = rawEntryPath(repo, entry);
-  const stat = lstatSync(raw, { throwIfNoEntry: false });
+  let stat: Stats | undefined;
+  try {
+    stat = lstatSync(raw, { throwIfNoEntry: false });
+  } catch (err) {
+    throw translateWriteError(err, repo);
+  }
   if (stat?.isFile()) return raw;
   if (stat !== undefined) {
     throw new HacktreeError('REPO_DAMAGED', `the raw cache entry ${raw} (for /${entry.path}) is ${describeNonFile(stat)}, not a file`, {

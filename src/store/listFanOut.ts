@@ -17,7 +17,14 @@ export async function* listFanOut(dir: string): AsyncGenerator<{ fan: string; na
     throw err;
   }
   for (const fan of fans) {
-    const names = await readdir(join(dir, fan));
+    let names: string[];
+    try {
+      names = await readdir(join(dir, fan));
+    } catch (err) {
+      // A file in a fan-out directory's place holds no objects (fsck names it: verifyStoreDirectories).
+      if (errnoOf(err) === 'ENOTDIR') continue;
+      throw err;
+    }
     if (names.length > 0) yield { fan, names: names.sort() };
   }
 }

@@ -204,6 +204,7 @@ test('readFileInto reads a file into a buffer at an offset, says how much a shor
     assert.equal(native.readFileInto(join(dir, 'f'), buffer, 7, data.length), data.length);
     assert.ok(buffer.subarray(7, 7 + data.length).equals(data));
     assert.deepEqual([buffer[6], buffer[7 + data.length]], [0xee, 0xee], 'nothing written outside the range');
+    buffer.fill(0xee);
     assert.equal(native.readFileInto(join(dir, 'f'), buffer, 0, 10), 11, 'a file longer than asked: size + 1');
     assert.ok(buffer.subarray(0, 10).equals(data.subarray(0, 10)), 'its first bytes read');
     assert.equal(buffer[10], 0xee, 'nothing written past the size');

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assertCliError } from '../../helpers/assertCliError.js';
 import { hacktreeCommand, makeTempDir, runHacktree, type RunResult } from '../../helpers/cli.js';
 import { assertFsckClean } from '../../helpers/repoState.js';
@@ -122,6 +122,36 @@ test('hacktree/raw replaced by a file: every command is REPO_DAMAGED naming it, 
   ok(runHacktree(['fsck', '--repair'], { repo }), 'fsck --repair');
   assertFsckClean(repo);
   ok(runHacktree(['checkout', 'base', dest], { repo }), 'checkout after the repair');
+});
+
+test('a fan-out directory of the raw cache, or hacktree/tmp, replaced by a file: REPO_DAMAGED naming it where it is needed, fsck names it, --repair makes it again', (t) => {
+  const { dir, repo } = freshSeededRepo(seed, 'hacktree-e2e-fan-file', t);
+  const fan = dirname(rawPathOf(repo, revParse(repo, 'base:files/README')));
+  rmSync(fan, { recursive: true });
+  writeFileSync(fan, 'not a directory\n');
+  const tmpDir = join(repo, 'hacktree', 'tmp');
+  rmSync(tmpDir, { recursive: true });
+  writeFileSync(tmpDir, 'not a directory\n');
+
+  const dest = join(dir, 'dest');
+  for (const flags of [[], ['--copy']]) {
+    assertCliError(runHacktree(['checkout', 'base', dest, ...flags], { repo }), 'REPO_DAMAGED', [fan]);
+    assert.ok(!existsSync(dest));
+  }
+  const newTree = join(dir, 'new-tree');
+  mkdirSync(newTree);
+  writeFileSync(join(newTree, 'new'), 'never stored before\n');
+  assertCliError(runHacktree(['root', 'commit', 'next', '--tree', `dir=${newTree}`], { repo }), 'REPO_DAMAGED', [tmpDir]);
+
+  const fsck = runHacktree(['fsck'], { repo });
+  assertCliError(fsck, 'FSCK_FAILED');
+  assertNoInternal(fsck);
+  assert.match(fsck.stdout, new RegExp(`^raw-unexpected\\t${fan}\\tthis fan-out directory of the raw cache is a file`, 'm'), fsck.stdout);
+  assert.match(fsck.stdout, new RegExp(`^raw-unexpected\\t${tmpDir}\\tthe staging directory hacktree/tmp is a file`, 'm'), fsck.stdout);
+  ok(runHacktree(['fsck', '--repair'], { repo }), 'fsck --repair');
+  assertFsckClean(repo);
+  ok(runHacktree(['checkout', 'base', dest], { repo }), 'checkout after the repair');
+  ok(runHacktree(['root', 'commit', 'next', '--tree', `dir=${newTree}`], { repo }), 'root commit after the repair');
 });
 
 test('hacktree/raw deleted: the repository still works, fsck says the cache is missing, --repair rebuilds it', (t) => {
