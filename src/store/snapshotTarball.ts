@@ -8,8 +8,8 @@ import { readTarball } from './readTarball.js';
 import type { Repository } from './repository.js';
 import { statInputFile } from './statInputFile.js';
 import { storeBlob } from './storeBlob.js';
-import { namingXattrSource } from './xattrRefused.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
+import { namingXattrSource } from './xattrRefused.js';
 
 /**
  * Streams a tarball straight into blobs and the raw cache (nothing is extracted to disk) and
