@@ -13,5 +13,5 @@ include=$(node -p 'require("path").resolve(process.execPath, "../../include/node
 [[ -e /usr/include/isa-l/igzip_lib.h ]] || { echo "native/build.sh: ISA-L's headers are missing: bash setup.sh --deps-only installs libisal-dev" >&2; exit 1; }
 mkdir -p "$out"
 ${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -I"$include" \
-  "$here"/module.c "$here"/deflate.c "$here"/readDirectory.c "$here"/readFileInto.c "$here"/prefetchFiles.c "$here"/writeRawFile.c "$here"/existAll.c "$here"/linkTree.c "$here"/makeNode.c "$here"/syncfs.c -lisal -pthread -o "$out/hacktree.node.tmp"
+  "$here"/module.c "$here"/deflate.c "$here"/readDirectory.c "$here"/readFileInto.c "$here"/prefetchFiles.c "$here"/writeRawFile.c "$here"/existAll.c "$here"/linkTree.c "$here"/makeNode.c "$here"/xattrs.c "$here"/syncfs.c -lisal -pthread -o "$out/hacktree.node.tmp"
 mv "$out/hacktree.node.tmp" "$out/hacktree.node"

@@ -10,16 +10,24 @@
  * same as 2 on this 2-core machine.
  *
  * linkTree(rawDir, root, ops, threads, progress) -> Promise<failures>
- *   ops: records, each a type byte and NUL-terminated paths:
- *     'D' PATH NUL        mkdirat(root, PATH, 0700)
- *     'L' PATH NUL RAW NUL  linkat(rawDir, RAW, root, PATH)
+ *   ops: records, each a type byte and NUL-terminated fields:
+ *     'D' PATH NUL                mkdirat(root, PATH, 0700)
+ *     'L' PATH NUL RAW NUL EXTRA NUL  linkat(rawDir, RAW, root, PATH), then checked
  *   PATH is relative to root, RAW to rawDir. A directory's record comes before anything in it.
+ *   Each link is checked before it is kept, with one fstatat(2) of it (and a readlinkat(2) for
+ *   a symlink), against what its snapshot entry says (src/model/rawStatKey.ts is the same check
+ *   in JavaScript): the kind, permission bits (not a symlink's), owner and group that RAW's
+ *   name carries (<id>.<type><mode>.<uid>.<gid>[.<xattrs>], see src/store/rawCache.ts), and
+ *   EXTRA: a file's size in decimal, a symlink's target, a device's "major,minor", empty for a
+ *   fifo. A link that differs is removed and fails as RAW_MISMATCH: a raw cache file whose mode,
+ *   owner, type, size, target or device numbers were changed is never left in a checkout.
  *   All directories are made first, level by level (every thread on one level, then the next),
  *   then all links; each phase hands out contiguous runs of records, so the threads mostly
  *   work in different directories (two calls in one directory take turns on its lock).
  *   progress: an Int32Array whose [0] counts the records done so far (for a progress bar).
  *   failures: [index, code, message] for each record that failed, in no order; nothing is
- *   retried or undone here (the caller decides: fall back to a copy, or fail the checkout).
+ *   retried here, nor undone but a link that failed its check (the caller decides: repair the
+ *   raw entry, fall back to a copy, or fail the checkout).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,14 +37,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "hacktree_native.h"
 
 typedef struct {
   uint32_t index;
-  int err;
+  int err; /* an errno, or RAW_MISMATCH */
 } failure;
+
+/* A link that was made but did not pass the check (not an errno: those are positive). */
+#define RAW_MISMATCH (-1)
 
 typedef struct {
   /* input */
@@ -51,6 +64,7 @@ typedef struct {
   uint32_t count;
   const char **path; /* per record */
   const char **raw;  /* per record, NULL for a directory */
+  const char **extra; /* per record, NULL for a directory */
   uint32_t *dirs;    /* directory records, by level then order */
   uint32_t dir_count;
   uint32_t *level_end; /* dirs[level_end[l-1] .. level_end[l]) are level l */
@@ -123,6 +137,50 @@ static void level_done(job *j, uint32_t l) {
   pthread_mutex_unlock(&j->lock);
 }
 
+/*
+ * Whether the link just made for record r is what its raw name and EXTRA say (see the top of this
+ * file). Costs one fstatat of the new link, which the kernel finds in the dentry cache.
+ */
+static int link_is_sound(const job *j, uint32_t r) {
+  const char *name = strrchr(j->raw[r], '/');
+  const char *key = strchr(name ? name : j->raw[r], '.');
+  if (!key) return 0;
+  char type = key[1];
+  char *end;
+  unsigned long mode = strtoul(key + 2, &end, 8);
+  if (*end != '.') return 0;
+  unsigned long uid = strtoul(end + 1, &end, 10);
+  if (*end != '.') return 0;
+  unsigned long gid = strtoul(end + 1, &end, 10);
+  if (*end != '.' && *end != 0) return 0;
+  struct stat st;
+  if (fstatat(j->root_fd, j->path[r], &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+  if (st.st_uid != uid || st.st_gid != gid) return 0;
+  if (type != 'l' && (st.st_mode & 07777) != mode) return 0;
+  const char *extra = j->extra[r];
+  switch (type) {
+    case 'f':
+      return S_ISREG(st.st_mode) && (unsigned long long)st.st_size == strtoull(extra, NULL, 10);
+    case 'l': {
+      size_t length = strlen(extra);
+      char target[PATH_MAX];
+      if (!S_ISLNK(st.st_mode) || (size_t)st.st_size != length || length >= sizeof target) return 0;
+      return readlinkat(j->root_fd, j->path[r], target, sizeof target) == (ssize_t)length && memcmp(target, extra, length) == 0;
+    }
+    case 'c':
+    case 'b': {
+      unsigned long major = strtoul(extra, &end, 10);
+      if (*end != ',') return 0;
+      unsigned long minor = strtoul(end + 1, NULL, 10);
+      return (type == 'c' ? S_ISCHR(st.st_mode) : S_ISBLK(st.st_mode)) && st.st_rdev == makedev(major, minor);
+    }
+    case 'p':
+      return S_ISFIFO(st.st_mode);
+    default:
+      return 0;
+  }
+}
+
 static void *run_thread(void *data) {
   job *j = data;
   uint32_t from, to;
@@ -145,7 +203,12 @@ static void *run_thread(void *data) {
   while (claim(j, chunk, j->link_count, &from, &to)) {
     for (uint32_t k = from; k < to; k++) {
       uint32_t r = j->links[k];
-      if (linkat(j->raw_fd, j->raw[r], j->root_fd, j->path[r], 0) != 0) record_failure(j, r, errno);
+      if (linkat(j->raw_fd, j->raw[r], j->root_fd, j->path[r], 0) != 0) {
+        record_failure(j, r, errno);
+      } else if (!link_is_sound(j, r)) {
+        unlinkat(j->root_fd, j->path[r], 0);
+        record_failure(j, r, RAW_MISMATCH);
+      }
     }
     __atomic_fetch_add(j->progress, (int32_t)(to - from), __ATOMIC_RELAXED);
   }
@@ -158,21 +221,23 @@ static int parse_ops(job *j) {
   for (size_t at = 0; at < j->ops_length; count++) {
     char type = j->ops[at];
     if (type != 'D' && type != 'L') return EINVAL;
-    int fields = type == 'D' ? 1 : 2;
+    int fields = type == 'D' ? 1 : 3;
     at++;
     for (int f = 0; f < fields; f++) {
       char *end = memchr(j->ops + at, 0, j->ops_length - at);
-      if (!end || end == j->ops + at) return EINVAL;
+      /* Only EXTRA (a fifo's) may be empty. */
+      if (!end || (end == j->ops + at && f < 2)) return EINVAL;
       at = (size_t)(end - j->ops) + 1;
     }
   }
   j->count = count;
   j->path = malloc((count ? count : 1) * sizeof *j->path);
   j->raw = malloc((count ? count : 1) * sizeof *j->raw);
+  j->extra = malloc((count ? count : 1) * sizeof *j->extra);
   j->dirs = malloc((count ? count : 1) * sizeof *j->dirs);
   j->links = malloc((count ? count : 1) * sizeof *j->links);
   uint32_t *depth = malloc((count ? count : 1) * sizeof *depth);
-  if (!j->path || !j->raw || !j->dirs || !j->links || !depth) {
+  if (!j->path || !j->raw || !j->extra || !j->dirs || !j->links || !depth) {
     free(depth);
     return ENOMEM;
   }
@@ -190,8 +255,11 @@ static int parse_ops(job *j) {
       if (d > max_depth) max_depth = d;
       j->dirs[j->dir_count++] = r;
       j->raw[r] = NULL;
+      j->extra[r] = NULL;
     } else {
       j->raw[r] = j->ops + at;
+      at += strlen(j->ops + at) + 1;
+      j->extra[r] = j->ops + at;
       at += strlen(j->ops + at) + 1;
       j->links[j->link_count++] = r;
     }
@@ -267,6 +335,7 @@ static void free_job(napi_env env, job *j) {
   free(j->ops);
   free(j->path);
   free(j->raw);
+  free(j->extra);
   free(j->dirs);
   free(j->level_end);
   free(j->links);
@@ -284,11 +353,12 @@ static void complete(napi_env env, napi_status status, void *data) {
     napi_create_array_with_length(env, j->failure_count, &value);
     for (uint32_t k = 0; k < j->failure_count; k++) {
       napi_value entry, index, code, message;
-      const char *name = strerrorname_np(j->failures[k].err);
+      int err = j->failures[k].err;
+      const char *name = err == RAW_MISMATCH ? "RAW_MISMATCH" : strerrorname_np(err);
       napi_create_array_with_length(env, 3, &entry);
       napi_create_uint32(env, j->failures[k].index, &index);
       napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code);
-      napi_create_string_utf8(env, strerror(j->failures[k].err), NAPI_AUTO_LENGTH, &message);
+      napi_create_string_utf8(env, err == RAW_MISMATCH ? "the raw cache entry is not what the snapshot says" : strerror(err), NAPI_AUTO_LENGTH, &message);
       napi_set_element(env, entry, 0, index);
       napi_set_element(env, entry, 1, code);
       napi_set_element(env, entry, 2, message);

@@ -23,7 +23,7 @@ napi_value make_node(napi_env env, napi_callback_info info) {
   char path[PATH_MAX], kind[2];
   int64_t major, minor;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 ||
-      napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length) != napi_ok || length == 0 || length >= sizeof path - 1 ||
+      !path_arg(env, argv[0], path, sizeof path, &length) ||
       napi_get_value_string_utf8(env, argv[1], kind, sizeof kind, &length) != napi_ok || length != 1 ||
       napi_get_value_int64(env, argv[2], &major) != napi_ok || napi_get_value_int64(env, argv[3], &minor) != napi_ok ||
       major < 0 || minor < 0 || major > UINT32_MAX || minor > UINT32_MAX)

@@ -1,7 +1,7 @@
 /*
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
  * deflate.c, readDirectory.c, readFileInto.c, prefetchFiles.c, writeRawFile.c, existAll.c,
- * linkTree.c, makeNode.c and syncfs.c).
+ * linkTree.c, makeNode.c, xattrs.c and syncfs.c).
  * src/store/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
  * node:zlib, node:fs, coreutils' mknod and `sync -f` instead, and is only slower.
  */
@@ -47,6 +47,19 @@ int view_bytes(napi_env env, napi_value value, void **data, size_t *length) {
   return 1;
 }
 
+int path_arg(napi_env env, napi_value value, char *out, size_t size, size_t *length) {
+  void *data;
+  size_t bytes;
+  if (view_bytes(env, value, &data, &bytes)) {
+    if (bytes == 0 || bytes >= size || memchr(data, 0, bytes)) return 0;
+    memcpy(out, data, bytes);
+    out[bytes] = '\0';
+    *length = bytes;
+    return 1;
+  }
+  return napi_get_value_string_utf8(env, value, out, size, length) == napi_ok && *length > 0 && *length < size - 1;
+}
+
 static void free_scratch(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -73,9 +86,11 @@ NAPI_MODULE_INIT() {
     { "prefetchFiles", NULL, prefetch_files, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "readXattrs", NULL, read_xattrs_at, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystem", NULL, sync_filesystem, NULL, NULL, NULL, napi_enumerable, NULL },
     { "syncFilesystemAsync", NULL, sync_filesystem_async, NULL, NULL, NULL, napi_enumerable, NULL },
     { "writeRawFile", NULL, write_raw_file, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "writeXattrs", NULL, write_xattrs_at, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;

@@ -25,8 +25,8 @@ napi_value prefetch_files(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < count; i++) {
     napi_value element;
     if (napi_get_element(env, argv[0], i, &element) != napi_ok ||
-        napi_get_value_string_utf8(env, element, path, sizeof path, &length) != napi_ok || length >= sizeof path - 1)
-      return throw_error(env, "ERR_INVALID_ARG_TYPE", "prefetchFiles wants paths as strings");
+        !path_arg(env, element, path, sizeof path, &length))
+      return throw_error(env, "ERR_INVALID_ARG_TYPE", "prefetchFiles wants paths as strings or Buffers");
     /* O_NONBLOCK: a file swapped for a fifo since the scan must not stop this thread. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
     if (fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* O_NOATIME needs the file's owner or CAP_FOWNER */

@@ -19,68 +19,6 @@
 #include <unistd.h>
 #include "hacktree_native.h"
 
-/* Reads a whole xattr list or value by its size-query-then-read protocol, retrying on a race. */
-typedef ssize_t (*sized_read)(const char *path, const char *name, void *buf, size_t size);
-static ssize_t list_names(const char *path, const char *name, void *buf, size_t size) {
-  (void)name;
-  return llistxattr(path, buf, size);
-}
-static ssize_t get_value(const char *path, const char *name, void *buf, size_t size) {
-  return lgetxattr(path, name, buf, size);
-}
-static ssize_t read_sized(sized_read read, const char *path, const char *name, char **out) {
-  for (int attempt = 0; attempt < 8; attempt++) {
-    ssize_t size = read(path, name, NULL, 0);
-    if (size <= 0) return size;
-    char *buf = malloc((size_t)size);
-    if (!buf) {
-      errno = ENOMEM;
-      return -1;
-    }
-    ssize_t got = read(path, name, buf, (size_t)size);
-    if (got >= 0) {
-      *out = buf;
-      return got;
-    }
-    free(buf);
-    if (errno != ERANGE) return -1;
-  }
-  errno = ERANGE;
-  return -1;
-}
-
-/* [[name, Buffer], ...] of the path's xattrs (not following a final symlink), unsorted; null for none. */
-static int xattrs_of(napi_env env, const char *path, napi_value *result) {
-  char *names = NULL;
-  ssize_t length = read_sized(list_names, path, NULL, &names);
-  if (length < 0 && (errno == ENOTSUP || errno == ENODATA)) length = 0;
-  if (length < 0) return errno;
-  napi_get_null(env, result);
-  if (length == 0) return 0;
-  napi_create_array(env, result);
-  uint32_t count = 0;
-  for (char *name = names; name < names + length; name += strlen(name) + 1) {
-    char *value = NULL;
-    ssize_t size = read_sized(get_value, path, name, &value);
-    if (size < 0 && errno == ENODATA) continue; /* removed since the list was read */
-    if (size < 0) {
-      int err = errno;
-      free(names);
-      return err;
-    }
-    napi_value pair, name_value, value_buffer;
-    napi_create_array_with_length(env, 2, &pair);
-    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &name_value);
-    napi_create_buffer_copy(env, (size_t)size, size > 0 ? value : "", NULL, &value_buffer);
-    free(value);
-    napi_set_element(env, pair, 0, name_value);
-    napi_set_element(env, pair, 1, value_buffer);
-    napi_set_element(env, *result, count++, pair);
-  }
-  free(names);
-  return 0;
-}
-
 /* A growing byte buffer for the joined strings. */
 typedef struct {
   char *data;
@@ -110,9 +48,9 @@ static int append_field(text *t, uint32_t index, const char *bytes, size_t lengt
 
 /*
  * readDirectory(dir) -> [names, numbers, ids, stamps, targets, xattrs]: every entry but . and ..,
- * in directory order, flat: names, ids ("dev:ino"), stamps ("mtimeNs:ctimeNs") and symlink
- * targets (empty for other entries) each as one string joined by "\0" (no name or target holds
- * one); numbers a Float64Array of st_mode, uid, gid, size, nlink and rdev per entry; xattrs
+ * in directory order, flat: names and symlink targets (empty for other entries) each as one
+ * Buffer of their bytes joined by "\0" (no name or target holds one; they need not be UTF-8),
+ * ids ("dev:ino") and stamps ("mtimeNs:ctimeNs") each as one string joined so; numbers a Float64Array of st_mode, uid, gid, size, nlink and rdev per entry; xattrs
  * [[index, [[name, Buffer], ...]], ...] for the entries that have any. One JS value per field
  * instead of per entry and field: the row-per-entry form spent most of a W1 scan (13.5k
  * entries) creating N-API values.
@@ -120,12 +58,13 @@ static int append_field(text *t, uint32_t index, const char *bytes, size_t lengt
 napi_value read_directory(napi_env env, napi_callback_info info) {
   size_t argc = 1, dir_length;
   napi_value argv[1];
+  char dir_arg[PATH_MAX];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_get_value_string_utf8(env, argv[0], NULL, 0, &dir_length) != napi_ok)
-    return throw_error(env, "ERR_INVALID_ARG_TYPE", "readDirectory wants a path");
+      !path_arg(env, argv[0], dir_arg, sizeof dir_arg, &dir_length))
+    return throw_error(env, "ERR_INVALID_ARG_TYPE", "readDirectory wants a path (a string or a Buffer)");
   char *path = malloc(dir_length + 2 + NAME_MAX + 1);
   if (!path) return throw_error(env, "ENOMEM", "out of memory");
-  napi_get_value_string_utf8(env, argv[0], path, dir_length + 1, &dir_length);
+  memcpy(path, dir_arg, dir_length + 1);
   DIR *dir = opendir(path);
   if (!dir) {
     napi_value thrown = throw_errno(env, errno, "scandir", path);
@@ -217,13 +156,13 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
     napi_value fields[6], array_buffer;
     void *bytes;
     size_t numbers_size = (size_t)count * NUMBERS_PER_ENTRY * sizeof *numbers;
-    napi_create_string_utf8(env, names.data ? names.data : "", names.length, &fields[0]);
+    napi_create_buffer_copy(env, names.length, names.data ? names.data : "", NULL, &fields[0]);
     napi_create_arraybuffer(env, numbers_size, &bytes, &array_buffer);
     if (numbers_size > 0) memcpy(bytes, numbers, numbers_size);
     napi_create_typedarray(env, napi_float64_array, (size_t)count * NUMBERS_PER_ENTRY, array_buffer, 0, &fields[1]);
     napi_create_string_utf8(env, ids.data ? ids.data : "", ids.length, &fields[2]);
     napi_create_string_utf8(env, stamps.data ? stamps.data : "", stamps.length, &fields[3]);
-    napi_create_string_utf8(env, targets.data ? targets.data : "", targets.length, &fields[4]);
+    napi_create_buffer_copy(env, targets.length, targets.data ? targets.data : "", NULL, &fields[4]);
     fields[5] = xattr_rows;
     napi_create_array_with_length(env, 6, &result);
     for (uint32_t i = 0; i < 6; i++) napi_set_element(env, result, i, fields[i]);

@@ -24,7 +24,7 @@ napi_value read_file_into(napi_env env, napi_callback_info info) {
   void *buffer;
   int64_t offset, size;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 ||
-      napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length) != napi_ok || length == 0 || length >= sizeof path - 1 ||
+      !path_arg(env, argv[0], path, sizeof path, &length) ||
       !view_bytes(env, argv[1], &buffer, &buffer_length) || napi_get_value_int64(env, argv[2], &offset) != napi_ok ||
       napi_get_value_int64(env, argv[3], &size) != napi_ok || offset < 0 || size < 0 || (uint64_t)offset + (uint64_t)size > buffer_length)
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "readFileInto wants a path, a buffer, and an offset and size within it");

@@ -34,6 +34,14 @@ export interface BootstrapOptions {
    * it finds (after checking their checksums) and the ones it downloads are kept here.
    */
   debCache?: string;
+  /** Check the base out as a build root layer at once (the toolchain base builds run on); default true. */
+  forBuilds?: boolean;
+  /**
+   * Runs the commit (and the build root checkout) when the caller says: bases debootstrapped at
+   * once by one process commit one after the other, as the repository's write lock expects of
+   * one process. Default: at once.
+   */
+  inTurn?: <T>(commit: () => Promise<T>) => Promise<T>;
   onProgress?: ProgressCallback;
   /** Each line debootstrap prints. */
   onOutput?: (line: string) => void;
@@ -91,17 +99,20 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
     if (options.debCache !== undefined) moveDebs(options.debCache, archives, 'link');
     await runDebootstrap({ args, onOutput: options.onOutput });
     moveDebs(archives, options.debCache, 'move');
-    const committed = await commitLayers({
-      repoDir: options.repoDir,
-      branch,
-      layers: [{ type: 'dir', value: rootfs }],
-      message: `Base root ${name}: debootstrap ${args.slice(0, -2).join(' ')} ${mirror}\n`,
-      unlessSameTree: true,
-      onProgress: options.onProgress,
+    const inTurn = options.inTurn ?? ((commit) => commit());
+    return await inTurn(async () => {
+      const committed = await commitLayers({
+        repoDir: options.repoDir,
+        branch,
+        layers: [{ type: 'dir', value: rootfs }],
+        message: `Base root ${name}: debootstrap ${args.slice(0, -2).join(' ')} ${mirror}\n`,
+        unlessSameTree: true,
+        onProgress: options.onProgress,
+      });
+      rmSync(holder, { recursive: true, force: true });
+      if (options.forBuilds !== false) await checkOutForBuilds(options.repoDir, branch);
+      return { ...committed, source: `debootstrap ${suite} ${mirror}` };
     });
-    rmSync(holder, { recursive: true, force: true });
-    await checkOutForBuilds(options.repoDir, branch);
-    return { ...committed, source: `debootstrap ${suite} ${mirror}` };
   } finally {
     rmSync(holder, { recursive: true, force: true });
   }

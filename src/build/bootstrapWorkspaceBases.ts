@@ -8,6 +8,7 @@ import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { BASE_BRANCH_PREFIX, bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
 import { loadBaseDefinition } from './loadBaseDefinition.js';
+import { runWithConcurrency } from './runWithConcurrency.js';
 
 export interface WorkspaceBasesOptions {
   repoDir: string;
@@ -32,16 +33,19 @@ export interface WorkspaceBases {
 /**
  * `hacktree bootstrap` in a workspace: makes every base its root definitions name (the toolchain
  * base builds run on, and the base of each kind of root) for this machine's arch, as
- * roots/bases/NAME.json says, unless it exists. One download directory serves them all, so a
- * package the bases share is fetched once.
+ * roots/bases/NAME.json says, unless it exists: two debootstraps at a time, committed one after
+ * the other. One download directory serves them all, so a package a base shares with one made
+ * before it is fetched once.
  */
 export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): Promise<WorkspaceBases> {
   const arch = hostArch();
   const wanted = new Map<string, string>();
+  const buildBases = new Set<string>();
   const otherArches = new Set<string>();
   for (const file of listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).sort()) {
     const version = file.slice(0, -'.json'.length);
     const def = loadRootDefinition(options.rootsDir, version);
+    if (def.base !== undefined) buildBases.add(def.base);
     for (const base of basesOfDefinition(def)) {
       for (const defArch of def.arches) {
         if (defArch === arch) wanted.set(base, join(options.rootsDir, file));
@@ -54,19 +58,30 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
   const repo = openRepository(options.repoDir);
   const debCache = join(repo.tmpDir, `${process.pid}-bootstrap-debs-${Date.now()}`);
   mkdirSync(debCache, { recursive: true, mode: 0o700 });
-  const bases: WorkspaceBases['bases'] = [];
+  let turns: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(commit: () => Promise<T>): Promise<T> => {
+    const mine = turns.then(commit);
+    turns = mine.catch(() => undefined);
+    return mine;
+  };
   try {
-    for (const definition of definitions) {
+    // Two debootstraps at once: each is mostly one dpkg process and downloads; their commits take turns.
+    const results = await runWithConcurrency(definitions, DEBOOTSTRAPS_AT_ONCE, async (definition): Promise<WorkspaceBases['bases'][number]> => {
       const branch = `${BASE_BRANCH_PREFIX}${definition.name}-${arch}`;
-      if (!options.again && (await readRef(repo, branchRef(branch))) !== null) {
-        bases.push({ branch, existing: true });
-        continue;
-      }
+      if (!options.again && (await readRef(repo, branchRef(branch))) !== null) return { branch, existing: true };
       options.onBase?.(branch);
-      bases.push(await bootstrapBase({ repoDir: options.repoDir, definition, mirror: options.mirror, debCache, onProgress: options.onProgress, onOutput: options.onOutput }));
-    }
+      return bootstrapBase({
+        repoDir: options.repoDir, definition, mirror: options.mirror, debCache, inTurn,
+        forBuilds: buildBases.has(definition.name),
+        onProgress: options.onProgress, onOutput: options.onOutput,
+      });
+    });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return { bases: results.map((r) => (r as PromiseFulfilledResult<WorkspaceBases['bases'][number]>).value), otherArches: [...otherArches].sort() };
   } finally {
     rmSync(debCache, { recursive: true, force: true });
   }
-  return { bases, otherArches: [...otherArches].sort() };
 }
+
+const DEBOOTSTRAPS_AT_ONCE = 2;

@@ -64,8 +64,7 @@ export interface BuiltLocalArtifact {
  * flags of the flavor asked for, and packs the result as origin `local`, version `git describe
  * --always --dirty`. The configured build tree is kept in OUT/work/ROOT-FLAVOR: the next run
  * copies only what changed into it and runs make alone, unless the configure inputs changed
- * (configureInputs). Installing is the caller's
- * (root install-local).
+ * (configureInputs). Installing is the caller's (root install-local).
  */
 export async function buildLocalArtifact(options: BuildLocalOptions): Promise<BuiltLocalArtifact> {
   const root = parseRootName(options.root);

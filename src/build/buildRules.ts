@@ -4,7 +4,7 @@
  * format (writeTarball). It is an input of every build id; change it whenever a change to
  * those would change what a build produces, so every cached artifact is rebuilt.
  */
-export const BUILD_RULES_VERSION = 'hacktree-build-rules/1';
+export const BUILD_RULES_VERSION = 'hacktree-build-rules/2';
 
 /**
  * The variables whose final values an autotools build reads. The recipe's own text and its

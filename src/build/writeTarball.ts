@@ -7,6 +7,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { createNewFileStream } from './createNewFileStream.js';
 import { encodeMemberHeaders } from '../model/encodeMemberHeaders.js';
+import { fsPath, quotePath } from '../model/pathBytes.js';
 import { BLOCK_SIZE } from '../model/tarHeader.js';
 import type { TarMember } from '../model/tarMember.js';
 
@@ -16,7 +17,7 @@ import type { TarMember } from '../model/tarMember.js';
  * would not round-trip through our own reader or GNU tar --xattrs.
  */
 
-/** A member to write; a file's content is read from `source` (an absolute path). */
+/** A member to write; a file's content is read from `source` (an absolute path, as pathBytes holds it). */
 export type TarMemberSource = TarMember & { source?: string };
 
 export interface WrittenTarball {
@@ -107,7 +108,7 @@ async function* tarStream(members: Iterable<TarMemberSource>, mtime: number): As
 async function readSmallFile(source: string, size: number): Promise<Buffer> {
   let content: Buffer;
   try {
-    content = await readFile(source);
+    content = await readFile(fsPath(source));
   } catch (err) {
     throw vanished(source, err);
   }
@@ -119,7 +120,7 @@ async function readSmallFile(source: string, size: number): Promise<Buffer> {
 async function* readLargeFile(source: string, size: number): AsyncGenerator<Buffer> {
   let handle: FileHandle;
   try {
-    handle = await open(source, 'r');
+    handle = await open(fsPath(source), 'r');
   } catch (err) {
     throw vanished(source, err);
   }
@@ -144,13 +145,13 @@ async function* readLargeFile(source: string, size: number): AsyncGenerator<Buff
 
 function vanished(source: string, err: unknown): unknown {
   if (errnoOf(err) !== 'ENOENT') return err;
-  return new HacktreeError('SOURCE_NOT_FOUND', `${source} disappeared while it was being packed`, {
+  return new HacktreeError('SOURCE_NOT_FOUND', `${quotePath(source)} disappeared while it was being packed`, {
     hint: 'make sure nothing changes the tree while it is packed, then pack again', data: { source }, cause: err,
   });
 }
 
 function sizeChanged(source: string, expected: number, actual: number): HacktreeError {
-  return new HacktreeError('TAR_INVALID', `${source} is ${actual} bytes but was ${expected} when scanned; it changed while being packed`, {
+  return new HacktreeError('TAR_INVALID', `${quotePath(source)} is ${actual} bytes but was ${expected} when scanned; it changed while being packed`, {
     hint: 'make sure nothing changes the tree while it is packed, then pack again', data: { source, expected, actual },
   });
 }

@@ -1,10 +1,11 @@
 import type { ChangeStatus, EntryChange, FieldChange } from '../model/diffEntries.js';
 import { displayRootPath } from '../model/parseRootPath.js';
+import { quotePath } from '../model/pathBytes.js';
 
 const LETTER: Record<EntryChange['status'], string> = { added: 'A', removed: 'D', modified: 'M', metadata: 'm' };
 
 function describeChange(change: FieldChange): string {
-  const show = (value: string | null, short: boolean) => (value === null ? '(none)' : short ? value.slice(0, 12) : value);
+  const show = (value: string | null, short: boolean) => (value === null ? '(none)' : short ? value.slice(0, 12) : quotePath(value));
   const short = change.field === 'content';
   const label = change.field === 'xattr' ? `xattr ${change.name}` : change.field;
   return `${label} ${show(change.from, short)} -> ${show(change.to, short)}`;

@@ -61,6 +61,9 @@ export const errorCodes = {
   // refs
   REF_DAMAGED: 5,
   REF_NAME_INVALID: 6,
+  RAW_CACHE_DAMAGED: 5,
+  // names and paths
+  NAME_TOO_LONG: 6,
   // what the kernel or filesystem cannot hold, and damage to hacktree's own files
   OWNER_UNSUPPORTED: 6,
   XATTR_INVALID: 6,

@@ -1,4 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { parseJsonRecord } from './jsonRecord.js';
 
 /** debootstrap's variants hacktree makes bases with. */
 export const DEBOOTSTRAP_VARIANTS = ['minbase', 'buildd'] as const;
@@ -22,17 +23,7 @@ const PACKAGE = /^[a-z0-9][a-z0-9.+-]+$/;
 
 export function parseBaseDefinition(text: string, name: string, source: string): BaseDefinition {
   if (!NAME.test(name)) throw invalid(source, `"${name}" is not a base name (letters, digits, ._+-)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw invalid(source, `it is not valid JSON (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(source, 'expected a JSON object');
-  const record = raw as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!['description', 'suite', 'variant', 'include'].includes(key)) throw invalid(source, `unknown key "${key}"`);
-  }
+  const record = parseJsonRecord(text, ['description', 'suite', 'variant', 'include'], (why) => invalid(source, why));
   if (typeof record.suite !== 'string' || !/^[a-z][a-z0-9-]*$/.test(record.suite)) throw invalid(source, '"suite" must be a Debian suite name, e.g. "bookworm"');
   const variant = record.variant ?? 'minbase';
   if (!DEBOOTSTRAP_VARIANTS.includes(variant as DebootstrapVariant)) throw invalid(source, `"variant" must be one of ${DEBOOTSTRAP_VARIANTS.join(', ')}`);

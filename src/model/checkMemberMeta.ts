@@ -1,6 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { EntryMeta } from './fsEntry.js';
 import type { MetaLine } from './metaRecord.js';
+import { quotePath } from './pathBytes.js';
 import { MAX_XATTRS_PER_ENTRY, xattrProblem } from './xattrProblem.js';
 
 /**
@@ -27,7 +28,7 @@ export function ownerProblem(meta: Pick<EntryMeta, 'uid' | 'gid'>): string | nul
 export function checkMemberMeta<T extends MetaLine>(entry: T, where: string): T {
   const owner = ownerProblem(entry);
   if (owner !== null) {
-    throw new HacktreeError('OWNER_UNSUPPORTED', `${where} ${JSON.stringify(entry.path)}: ${owner}`, {
+    throw new HacktreeError('OWNER_UNSUPPORTED', `${where} ${quotePath(entry.path)}: ${owner}`, {
       hint: 'recreate the archive with owners below 4294967295 (GNU tar: --owner=NAME:ID --group=NAME:ID)',
       data: { path: entry.path, uid: entry.uid, gid: entry.gid },
     });
@@ -43,7 +44,7 @@ export function checkMemberMeta<T extends MetaLine>(entry: T, where: string): T 
 }
 
 function xattrInvalid(entry: MetaLine, where: string, why: string): HacktreeError {
-  return new HacktreeError('XATTR_INVALID', `${where} ${JSON.stringify(entry.path)}: ${why}`, {
+  return new HacktreeError('XATTR_INVALID', `${where} ${quotePath(entry.path)}: ${why}`, {
     hint: 'Linux cannot set that attribute: recreate the archive without it (GNU tar: --xattrs-exclude=PATTERN)',
     data: { path: entry.path },
   });

@@ -1,5 +1,6 @@
 import type { EntryKind, FsEntry } from './fsEntry.js';
 import { formatModeString, formatOctalMode } from './modeString.js';
+import { pathByteLength } from './pathBytes.js';
 
 /** An entry as listings print it (plain data for text and --json). */
 export interface EntryDescription {
@@ -32,7 +33,7 @@ export function describeEntry(entry: FsEntry): EntryDescription {
     xattrs: entry.xattrs.map((x) => x.name),
   };
   if (entry.kind === 'file') Object.assign(out, { size: entry.size, oid: entry.oid });
-  else if (entry.kind === 'symlink') Object.assign(out, { size: Buffer.byteLength(entry.target), oid: entry.oid, target: entry.target });
+  else if (entry.kind === 'symlink') Object.assign(out, { size: pathByteLength(entry.target), oid: entry.oid, target: entry.target });
   else if (entry.kind === 'chardev' || entry.kind === 'blockdev') out.device = { major: entry.major, minor: entry.minor };
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Xattr } from './fsEntry.js';
 import { encodePaxRecords, encodeXattrKeyName, type PaxRecord } from './paxRecords.js';
+import { decodePathBytes, encodePathBytes, hasRawBytes, pathByteLength } from './pathBytes.js';
 import { TOP } from './repoPath.js';
 import { encodeHeader, fitsOctal, fitsUstarLinkname, splitUstarName, TYPEFLAG, type TarHeader } from './tarHeader.js';
 import type { TarMember } from './tarMember.js';
@@ -61,9 +62,11 @@ function headerOf(member: TarMember, mtime: number): TarHeader {
 function paxRecordsOf(header: TarHeader, xattrs: readonly Xattr[]): PaxRecord[] {
   const records: PaxRecord[] = [];
   const text = (key: string, value: string): void => {
-    records.push({ key, value: Buffer.from(value) });
+    records.push({ key, value: encodePathBytes(value) });
   };
   // Non-ASCII names go to pax too, where they are UTF-8 by definition and not a locale's guess.
+  // A name that is not UTF-8 goes there as its bytes, as GNU tar writes it (without the
+  // hdrcharset=BINARY record, which GNU tar 1.34 warns about); readers decode it as pathBytes does.
   if (splitUstarName(header.name) === null || NON_ASCII.test(header.name)) text('path', header.name);
   if (!fitsUstarLinkname(header.linkname) || NON_ASCII.test(header.linkname)) text('linkpath', header.linkname);
   if (!fitsOctal(header.size, 12)) text('size', String(header.size));
@@ -77,7 +80,8 @@ function paxRecordsOf(header: TarHeader, xattrs: readonly Xattr[]): PaxRecord[] 
 /** "PaxHeaders/<base name>", cut to fit the ustar name field (readers ignore it anyway). */
 function paxHeaderName(path: string): string {
   const name = `PaxHeaders/${path.slice(path.lastIndexOf('/') + 1)}`;
-  if (Buffer.byteLength(name) <= PAX_NAME_BYTES) return name;
+  if (pathByteLength(name) <= PAX_NAME_BYTES) return name;
+  if (hasRawBytes(name)) return decodePathBytes(encodePathBytes(name).subarray(0, PAX_NAME_BYTES));
   // Buffer.write stops before a UTF-8 character that would not fit.
   const bytes = Buffer.alloc(PAX_NAME_BYTES);
   return bytes.toString('utf8', 0, bytes.write(name));

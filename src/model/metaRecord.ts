@@ -11,7 +11,9 @@ import { compareRepoPaths, parseCanonicalRepoPath, TOP } from './repoPath.js';
  *
  * extra is the size of a file, the target of a symlink, "major,minor" of a device, "-" otherwise;
  * xattrs is "-" or "name=hexvalue" items joined by ";". Paths, targets and names escape
- * backslash, tab, newline, CR (and "=" ";" in names) so a chmod is a one-line diff.
+ * backslash, tab, newline, CR (and "=" ";" in names) so a chmod is a one-line diff, and each
+ * byte that is not UTF-8 as \xNN (NN from 80 to ff; see pathBytes), so the record stays UTF-8
+ * text and still holds the exact bytes.
  */
 export const META_HEADER = 'hacktree-meta 1';
 
@@ -23,8 +25,8 @@ const TYPE_CHAR: Record<FsEntry['kind'], string> = {
   dir: 'd', file: 'f', symlink: 'l', chardev: 'c', blockdev: 'b', fifo: 'p',
 };
 
-/** What escapeField always escapes. */
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
+/** What escapeField always escapes (a pair's low half matches too: the walk below tells them apart). */
+const NEEDS_ESCAPE = /[\\\t\n\r\udc80-\udcff]/;
 
 export function escapeField(text: string, extra = ''): string {
   // Almost every field needs nothing: returned as it is, without the walk (the walk was most of
@@ -37,6 +39,7 @@ export function escapeField(text: string, extra = ''): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (extra.includes(ch)) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else if (ch.length === 1 && ch >= '\udc80' && ch <= '\udcff') out += `\\x${(ch.charCodeAt(0) - 0xdc00).toString(16)}`;
     else out += ch;
   }
   return out;
@@ -48,7 +51,10 @@ export function unescapeField(text: string): string {
     if (esc === 't') return '\t';
     if (esc === 'n') return '\n';
     if (esc === 'r') return '\r';
-    if (esc.length === 3) return String.fromCharCode(parseInt(esc.slice(1), 16));
+    if (esc.length === 3) {
+      const byte = parseInt(esc.slice(1), 16);
+      return String.fromCharCode(byte >= 0x80 ? 0xdc00 + byte : byte);
+    }
     return esc;
   });
 }

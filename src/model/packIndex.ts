@@ -66,3 +66,31 @@ export function packIndexHas(index: Buffer, oid: Oid): boolean {
   }
   return false;
 }
+
+/**
+ * The entries of a version 2 pack index, in id order; null when it is not one or its own
+ * checksum (its last 20 bytes) does not match: nothing in a damaged index is believed.
+ */
+export function parsePackIndex(index: Buffer): PackIndexEntry[] | null {
+  if (index.length < 8 + 1024 + 40 || index.readUInt32BE(0) !== 0xff744f63 || index.readUInt32BE(4) !== 2) return null;
+  const own = createHash('sha1').update(index.subarray(0, index.length - 20)).digest();
+  if (!own.equals(index.subarray(index.length - 20))) return null;
+  const n = index.readUInt32BE(8 + 255 * 4);
+  const ids = 8 + 1024;
+  const crcs = ids + n * 20;
+  const offsets = crcs + n * 4;
+  const largeOffsets = offsets + n * 4;
+  if (largeOffsets + 40 > index.length) return null;
+  const entries: PackIndexEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const small = index.readUInt32BE(offsets + i * 4);
+    const at = largeOffsets + (small & ~LARGE_OFFSET) * 8;
+    if (small >= LARGE_OFFSET && at + 8 > index.length - 40) return null;
+    entries.push({
+      oid: index.toString('hex', ids + i * 20, ids + i * 20 + 20) as Oid,
+      crc32: index.readUInt32BE(crcs + i * 4),
+      offset: small < LARGE_OFFSET ? small : Number(index.readBigUInt64BE(at)),
+    });
+  }
+  return entries;
+}

@@ -1,4 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { parseJsonRecord } from './jsonRecord.js';
 import type { ArtifactKind } from './artifactName.js';
 import { ROOT_KINDS, type RootKind } from './rootName.js';
 
@@ -35,14 +36,7 @@ export function basesOfDefinition(def: RootDefinition): string[] {
 }
 
 export function parseRootDefinition(text: string, source: string): RootDefinition {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw invalid(source, `it is not valid JSON (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(source, 'expected a JSON object');
-  const record = raw as Record<string, unknown>;
+  const record = parseJsonRecord(text, ['version', 'arches', 'runtime', 'sdk', 'devel', 'base', 'bases', 'description'], (why) => invalid(source, why));
   const strings = (key: string, required: boolean): string[] => {
     const value = record[key];
     if (value === undefined && !required) return [];
@@ -52,9 +46,6 @@ export function parseRootDefinition(text: string, source: string): RootDefinitio
     return value as string[];
   };
   if (typeof record.version !== 'string' || record.version === '') throw invalid(source, '"version" must be a non-empty string');
-  for (const key of Object.keys(record)) {
-    if (!['version', 'arches', 'runtime', 'sdk', 'devel', 'base', 'bases', 'description'].includes(key)) throw invalid(source, `unknown key "${key}"`);
-  }
   if (record.base !== undefined && !isBaseName(record.base)) {
     throw invalid(source, '"base" must name a base toolchain root without its arch (branch base/BASE-ARCH), e.g. debian-bookworm');
   }

@@ -1,6 +1,6 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from './fsEntry.js';
-import { compareRepoPaths, isGitmodulesSymlink, parentOf, TOP, type RepoPath } from './repoPath.js';
+import { compareRepoPaths, entryKindProblem, parentOf, TOP, type RepoPath } from './repoPath.js';
 
 /**
  * Assembles a snapshot from members arriving in archive order, with tar's rules (a later member
@@ -32,6 +32,8 @@ export function createSnapshotBuilder(source: string): SnapshotBuilder {
       throw fail('UNSAFE_PATH', `member ${child} lies beneath ${dir}, which the archive made ${what}`, { path: child, parent: dir });
     }
     if (dir !== TOP) ensureDir(parentOf(dir), dir);
+    const kindProblem = entryKindProblem(dir, 'dir');
+    if (kindProblem) throw fail('UNSAFE_PATH', `member ${child} lies beneath ${dir}, which ${kindProblem.replace(/^is /, 'would be ')}`, { path: child, parent: dir });
     byPath.set(dir, { kind: 'dir', path: dir, mode: 0o755, uid: 0, gid: 0, xattrs: [] });
   };
 
@@ -39,9 +41,8 @@ export function createSnapshotBuilder(source: string): SnapshotBuilder {
     add(entry) {
       if (entry.path === TOP && entry.kind !== 'dir') throw fail('TAR_INVALID', 'the top entry "." is not a directory', {});
       if (entry.path !== TOP) ensureDir(parentOf(entry.path), entry.path);
-      if (isGitmodulesSymlink(entry.path, entry.kind)) {
-        throw fail('UNSAFE_PATH', `member ${entry.path} is a symlink named .gitmodules, which git refuses to store`, { path: entry.path });
-      }
+      const kindProblem = entryKindProblem(entry.path, entry.kind);
+      if (kindProblem) throw fail('UNSAFE_PATH', `member ${entry.path} ${kindProblem}`, { path: entry.path });
       const existing = byPath.get(entry.path);
       if (existing?.kind === 'dir' && entry.kind !== 'dir') {
         throw fail('TAR_INVALID', `member ${entry.path} replaces a directory of the same archive with a ${entry.kind}`, { path: entry.path });

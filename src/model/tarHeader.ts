@@ -1,4 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { decodePathBytes, encodePathBytes, hasRawBytes, pathByteLength } from './pathBytes.js';
 import { readNumber, readOctal, writeNumber } from './tarNumber.js';
 
 export { fitsOctal } from './tarNumber.js';
@@ -32,7 +33,7 @@ export function entryTypeOf(typeflag: string): TarEntryType | undefined {
 }
 
 export interface TarHeader {
-  /** The full name: ustar prefix and name joined. */
+  /** The full name: ustar prefix and name joined. Names and linkname are bytes as pathBytes holds them. */
   name: string;
   mode: number;
   uid: number;
@@ -69,20 +70,20 @@ const POSIX_MAGIC = Buffer.from('ustar\x0000', 'latin1');
 const ZERO_BLOCK = Buffer.alloc(BLOCK_SIZE);
 
 export function fitsUstarLinkname(linkname: string): boolean {
-  return Buffer.byteLength(linkname) <= LINKNAME[1];
+  return pathByteLength(linkname) <= LINKNAME[1];
 }
 
 /** Splits a name into ustar prefix and name (at a '/'), or null when it cannot fit. */
 export function splitUstarName(fullName: string): { prefix: string; name: string } | null {
-  const bytes = Buffer.byteLength(fullName);
+  const bytes = pathByteLength(fullName);
   if (bytes <= NAME[1]) return { prefix: '', name: fullName };
   if (bytes > PREFIX[1] + 1 + NAME[1]) return null;
   // The name part keeps a directory's trailing '/', so never split at the last character.
   for (let slash = fullName.lastIndexOf('/', fullName.length - 2); slash > 0; slash = fullName.lastIndexOf('/', slash - 1)) {
     const prefix = fullName.slice(0, slash);
     const name = fullName.slice(slash + 1);
-    if (Buffer.byteLength(name) > NAME[1]) return null;
-    if (Buffer.byteLength(prefix) <= PREFIX[1]) return { prefix, name };
+    if (pathByteLength(name) > NAME[1]) return null;
+    if (pathByteLength(prefix) <= PREFIX[1]) return { prefix, name };
   }
   return null;
 }
@@ -95,15 +96,15 @@ export function splitUstarName(fullName: string): { prefix: string; name: string
 export function encodeHeader(header: TarHeader): Buffer {
   const block = Buffer.alloc(BLOCK_SIZE);
   const split = splitUstarName(header.name) ?? { prefix: '', name: header.name };
-  writeText(block, NAME, split.name);
-  writeText(block, PREFIX, split.prefix);
+  writePathText(block, NAME, split.name);
+  writePathText(block, PREFIX, split.prefix);
   writeNumber(block, MODE, header.mode);
   writeNumber(block, UID, header.uid);
   writeNumber(block, GID, header.gid);
   writeNumber(block, SIZE, header.size);
   writeNumber(block, MTIME, header.mtime);
   block.write(header.typeflag, TYPEFLAG_AT, 1, 'latin1');
-  writeText(block, LINKNAME, header.linkname);
+  writePathText(block, LINKNAME, header.linkname);
   POSIX_MAGIC.copy(block, MAGIC[0]);
   writeText(block, UNAME, header.uname);
   writeText(block, GNAME, header.gname);
@@ -134,9 +135,9 @@ export function decodeHeader(block: Buffer): TarHeader {
     throw invalid(`bad header checksum (stored ${stored.toString(8)}, computed ${computed.toString(8)})`);
   }
   const magic = block.toString('latin1', MAGIC[0], MAGIC[0] + 6);
-  const name = readText(block, NAME);
+  const name = readPathText(block, NAME);
   // Only POSIX ustar has a prefix; old GNU headers keep atime/ctime in those bytes.
-  const prefix = magic === 'ustar\0' ? readText(block, PREFIX) : '';
+  const prefix = magic === 'ustar\0' ? readPathText(block, PREFIX) : '';
   return {
     name: prefix === '' ? name : `${prefix}/${name}`,
     mode: readNumber(block, MODE, 'mode'),
@@ -145,7 +146,7 @@ export function decodeHeader(block: Buffer): TarHeader {
     size: readNumber(block, SIZE, 'size'),
     mtime: readNumber(block, MTIME, 'mtime'),
     typeflag: String.fromCharCode(block[TYPEFLAG_AT]!),
-    linkname: readText(block, LINKNAME),
+    linkname: readPathText(block, LINKNAME),
     uname: readText(block, UNAME),
     gname: readText(block, GNAME),
     devmajor: readNumber(block, DEVMAJOR, 'devmajor'),
@@ -175,10 +176,26 @@ function writeText(block: Buffer, [offset, length]: readonly [number, number], t
   block.write(text, offset, length, 'utf8');
 }
 
-function readText(block: Buffer, [offset, length]: readonly [number, number]): string {
-  const nul = block.indexOf(0, offset);
-  const end = nul < 0 || nul > offset + length ? offset + length : nul;
+/** A name or linkname: raw bytes in ustar and GNU headers, whatever their encoding. */
+function writePathText(block: Buffer, field: readonly [number, number], text: string): void {
+  if (!hasRawBytes(text)) return writeText(block, field, text);
+  const bytes = encodePathBytes(text);
+  bytes.copy(block, field[0], 0, Math.min(bytes.length, field[1]));
+}
+
+function readText(block: Buffer, field: readonly [number, number]): string {
+  const [offset, end] = textBounds(block, field);
   return block.toString('utf8', offset, end);
+}
+
+function readPathText(block: Buffer, field: readonly [number, number]): string {
+  const [offset, end] = textBounds(block, field);
+  return decodePathBytes(block, offset, end);
+}
+
+function textBounds(block: Buffer, [offset, length]: readonly [number, number]): [number, number] {
+  const nul = block.indexOf(0, offset);
+  return [offset, nul < 0 || nul > offset + length ? offset + length : nul];
 }
 
 function invalid(why: string): HacktreeError {

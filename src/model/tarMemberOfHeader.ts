@@ -2,7 +2,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { checkMemberMeta } from './checkMemberMeta.js';
 import type { Xattr } from './fsEntry.js';
 import type { MetaLine } from './metaRecord.js';
-import { parseRepoPath, TOP, type RepoPath } from './repoPath.js';
+import { parseRepoPath, symlinkTargetProblem, TOP, type RepoPath } from './repoPath.js';
 import type { TarEntryType, TarHeader } from './tarHeader.js';
 import type { TarMember } from './tarMember.js';
 
@@ -21,15 +21,21 @@ export function tarMemberOfHeader(header: TarHeader, type: TarMemberType, xattrs
     return { kind: 'hardlink', path, target };
   }
   if (path === TOP && type !== 'dir') throw invalid(`the top directory "." is a ${type}`);
-  return checkMemberMeta(entryOf(header, type, path, xattrs), where);
+  return checkMemberMeta(entryOf(header, type, path, xattrs, where), where);
 }
 
-function entryOf(header: TarHeader, type: Exclude<TarMemberType, 'hardlink'>, path: RepoPath, xattrs: Xattr[]): MetaLine {
+function entryOf(header: TarHeader, type: Exclude<TarMemberType, 'hardlink'>, path: RepoPath, xattrs: Xattr[], where: string): MetaLine {
   const base = { path, mode: header.mode & 0o7777, uid: header.uid, gid: header.gid, xattrs };
   switch (type) {
     case 'file': return { ...base, kind: 'file', size: header.size };
     case 'symlink':
       if (header.linkname === '' || header.linkname.includes('\0')) throw invalid('a symlink with an empty target or a NUL byte in it');
+      if (symlinkTargetProblem(header.linkname)) {
+        throw new HacktreeError('NAME_TOO_LONG', `${where} symlink ${JSON.stringify(path)}: its target ${symlinkTargetProblem(header.linkname)}`, {
+          hint: 'shorten the symlink\'s target in the input, or leave the symlink out',
+          data: { path },
+        });
+      }
       return { ...base, kind: 'symlink', target: header.linkname };
     case 'chardev':
     case 'blockdev': return { ...base, kind: type, major: header.devmajor, minor: header.devminor };

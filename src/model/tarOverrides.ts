@@ -1,6 +1,7 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Xattr } from './fsEntry.js';
 import { decodeXattrKeyName, type PaxRecord } from './paxRecords.js';
+import { decodePathBytes } from './pathBytes.js';
 import type { TarHeader } from './tarHeader.js';
 
 /**
@@ -35,8 +36,9 @@ export function applyPaxRecords(records: readonly PaxRecord[], into: TarOverride
     if (key === 'uid') into.uid = text === undefined ? undefined : decimal(key, text);
     else if (key === 'gid') into.gid = text === undefined ? undefined : decimal(key, text);
     else if (scope === 'global') continue;
-    else if (key === 'path') into.path = text;
-    else if (key === 'linkpath') into.linkpath = text;
+    // UTF-8 by POSIX, raw bytes after GNU tar's hdrcharset=BINARY: pathBytes decodes both exactly.
+    else if (key === 'path') into.path = value.length === 0 ? undefined : decodePathBytes(value);
+    else if (key === 'linkpath') into.linkpath = value.length === 0 ? undefined : decodePathBytes(value);
     else if (key === 'size') into.size = text === undefined ? undefined : decimal(key, text);
     else if (key.startsWith(SCHILY_XATTR)) into.xattrs.set(decodeXattrKeyName(key.slice(SCHILY_XATTR.length)), value);
     else if (key.startsWith(LIBARCHIVE_XATTR)) {

@@ -2,6 +2,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import { findEntry } from '../model/findEntry.js';
 import type { Oid } from '../model/oid.js';
 import { displayRootPath, parseRootPath } from '../model/parseRootPath.js';
+import { quotePath } from '../model/pathBytes.js';
 import { readObjectOfType } from '../store/objectStore.js';
 import { pathNotFound } from './pathNotFound.js';
 import { readRootSnapshot } from './readRootSnapshot.js';
@@ -24,7 +25,7 @@ export async function catRootFile(options: { repoDir: string; name: string; path
   if (!entry) throw pathNotFound(options.name, path);
   if (entry.kind !== 'file') {
     const what = entry.kind === 'dir' ? 'is a directory'
-      : entry.kind === 'symlink' ? `is a symlink to ${entry.target}`
+      : entry.kind === 'symlink' ? `is a symlink to ${quotePath(entry.target)}`
       : `is a ${entry.kind}`;
     throw new HacktreeError('NOT_A_FILE', `${displayRootPath(path)} ${what} in ${options.name}, not a regular file`, {
       hint: entry.kind === 'dir'

@@ -1,4 +1,5 @@
 import { checkoutSnapshot, type CheckoutResult } from '../store/checkoutSnapshot.js';
+import type { RawRepair } from '../store/ensureSoundRaw.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
@@ -11,10 +12,11 @@ export async function checkoutRevision(options: {
   dest: string;
   copy?: boolean;
   onProgress?: ProgressCallback;
+  onRawRepaired?: (repair: RawRepair) => void;
 }): Promise<CheckoutResult & { commit: string }> {
   const repo = openRepository(options.repoDir);
   const { commit } = await resolveRoot(repo, options.revision);
   const snapshot = await readSnapshot(repo, commit);
-  const result = await checkoutSnapshot(repo, snapshot.entries, options.dest, { copy: options.copy, onProgress: options.onProgress });
+  const result = await checkoutSnapshot(repo, snapshot.entries, options.dest, { copy: options.copy, onProgress: options.onProgress, onRawRepaired: options.onRawRepaired });
   return { ...result, commit };
 }

@@ -4,6 +4,7 @@ import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { parseArtifactName } from '../model/artifactName.js';
 import { parseManifest } from '../model/manifest.js';
 import type { Oid } from '../model/oid.js';
+import type { RawRepair } from '../store/ensureSoundRaw.js';
 import { failpoint } from '../store/failpoint.js';
 import { readSnapshotManifest } from '../store/readSnapshot.js';
 import { readRef, resolveRevision } from '../store/refs.js';
@@ -25,6 +26,8 @@ export interface DeployOptions {
   /** Deployments kept, the current one included (default 2: current and previous). */
   keep?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Hears of each damaged raw cache entry the checkout found and rewrote (see ensureSoundRaw). */
+  onRawRepaired?: (repair: RawRepair) => void;
 }
 
 /** A root name as a path component and ref suffix: no '/', nothing hidden. */
@@ -65,6 +68,7 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
       commit,
       current: before?.current ?? null,
       onProgress: options.onProgress,
+      onRawRepaired: options.onRawRepaired,
     });
     const record: DeploymentRecord = {
       id: basename(staged.dir),

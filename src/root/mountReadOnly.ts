@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { release } from 'node:os';
-import { dirname } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
+import { mountsStackedAt, parseMountInfo, unescapeMountinfo } from '../model/mountStack.js';
 
 // Node has no binding for the new mount API; perl (perl-base, on every Debian) can make the
 // syscalls. KIND "bind" clones the tree at SOURCE, "overlay" makes a read-only overlayfs whose
@@ -49,37 +49,9 @@ export function kernelCanMountBeneath(kernelRelease = release()): boolean {
   return m !== null && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 5));
 }
 
-/**
- * How many mounts are stacked at `path` and seen there (by /proc/self/mountinfo): the chain that
- * starts with a mount on the mount holding `path`'s directory, each next one mounted on the one
- * before at the same point (a mount made beneath another). A mount at `path` covered by a later
- * mount on a directory above it (a bind mount over the prefix) is not seen, and not counted.
- */
+/** How many mounts are stacked at `path` and seen there (mountsStackedAt, by /proc/self/mountinfo). */
 export function countMountsAt(path: string): number {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').flatMap((line) => {
-    const [id, parent, , , point] = line.split(' ');
-    return point === undefined ? [] : [{ id: id!, parent: parent!, point: unescapeMountinfo(point) }];
-  });
-  const dir = dirname(path);
-  // The mount dir is on: the one at the deepest mount point above it, the last listed among equals (the top of a stack).
-  let holder: (typeof mounts)[number] | undefined;
-  for (const mount of mounts) {
-    const above = mount.point === '/' || dir === mount.point || dir.startsWith(`${mount.point}/`);
-    if (above && (holder === undefined || mount.point.length >= holder.point.length)) holder = mount;
-  }
-  let count = 0;
-  let below = holder?.id;
-  for (;;) {
-    const on = below;
-    const next = on === undefined ? undefined : mounts.find((mount) => mount.point === path && mount.parent === on);
-    if (next === undefined) return count;
-    count++;
-    below = next.id;
-  }
-}
-
-function unescapeMountinfo(field: string): string {
-  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  return mountsStackedAt(parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')), path).length;
 }
 
 /** True when `a` and `b` are the same directory: a bind mount's root is its source's inode. */

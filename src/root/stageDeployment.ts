@@ -1,6 +1,7 @@
 import { asOid, type Oid } from '../model/oid.js';
 import { overlayLayerOf } from '../model/overlayLayer.js';
 import { checkoutSnapshot } from '../store/checkoutSnapshot.js';
+import type { RawRepair } from '../store/ensureSoundRaw.js';
 import { readSnapshot } from '../store/readSnapshot.js';
 import { readSnapshotChanges } from '../store/readSnapshotChanges.js';
 import type { Repository } from '../store/repository.js';
@@ -31,19 +32,20 @@ export async function stageDeployment(
     commit: Oid;
     current: DeploymentRecord | null;
     onProgress?: (phase: string, done: number, total: number) => void;
+    onRawRepaired?: (repair: RawRepair) => void;
   },
 ): Promise<StagedDeployment> {
-  const { dir, current, onProgress } = options;
+  const { dir, current, onProgress, onRawRepaired } = options;
   const base = current === null ? null : (current.base ?? { commit: current.commit, dir: current.dir });
   if (base !== null && base.commit === options.commit) return { dir: base.dir };
   if (base !== null && ![dir, base.dir].some((path) => /[,:\\\n]/.test(path))) {
     const changes = await readSnapshotChanges(repo, asOid(base.commit), options.commit);
     const layer = overlayLayerOf(changes.before, changes.after);
     if (changes.overlayBlocker === null && layer.entries.length + layer.whiteouts.length <= changes.afterEntries * LAYER_FRACTION) {
-      await checkoutSnapshot(repo, layer.entries, dir, { whiteouts: layer.whiteouts, onProgress });
+      await checkoutSnapshot(repo, layer.entries, dir, { whiteouts: layer.whiteouts, onProgress, onRawRepaired });
       return { dir, base };
     }
   }
-  await checkoutSnapshot(repo, (await readSnapshot(repo, options.commit)).entries, dir, { onProgress });
+  await checkoutSnapshot(repo, (await readSnapshot(repo, options.commit)).entries, dir, { onProgress, onRawRepaired });
   return { dir };
 }

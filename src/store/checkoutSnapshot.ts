@@ -3,11 +3,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
+import { fsPath } from '../model/pathBytes.js';
 import { parentOf, TOP, type RepoPath } from '../model/repoPath.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
-import { isLinkImpossible, placeEntry, tryLinkEntry } from './linkOrCopy.js';
+import { placeEntry, placeEntryHandles, tryLinkEntry } from './linkOrCopy.js';
+import type { RawRepair } from './ensureSoundRaw.js';
+import { expectedStatKey } from '../model/rawStatKey.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
 import { entryExists } from './entryExists.js';
 import { rawEntryPath } from './rawCache.js';
@@ -21,6 +24,8 @@ export interface CheckoutOptions {
   /** Overlayfs whiteouts (0:0 character devices) to make too, each in a directory of `entries`. */
   whiteouts?: readonly RepoPath[];
   onProgress?: ProgressCallback;
+  /** Hears of each damaged raw cache entry the checkout found and rewrote before linking it. */
+  onRawRepaired?: (repair: RawRepair) => void;
 }
 
 export interface CheckoutResult {
@@ -28,6 +33,8 @@ export interface CheckoutResult {
   entries: number;
   linked: number;
   copied: number;
+  /** Damaged raw cache entries found and rewritten (see ensureSoundRaw). */
+  repairedRaw: RawRepair[];
 }
 
 /**
@@ -46,7 +53,7 @@ export async function checkoutSnapshot(
   const destIsEmptyDir = checkDestination(dest);
   const staging = join(dirname(dest), `.${basename(dest)}.hacktree-${process.pid}`);
   makeStaging(staging, dest);
-  const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0 };
+  const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0, repairedRaw: [] };
   try {
     await populate(repo, entries, staging, options, result);
     if (destIsEmptyDir) rmdirSync(dest);
@@ -120,8 +127,8 @@ async function linkNatively(
   result.linked += linked;
   for (const { index, error } of failures) {
     const entry = entries[index]!;
-    if (entry.kind === 'dir' || !isLinkImpossible(error.code)) throw error;
-    result[await placeEntry(repo, entry, `${root}/${entry.path}`, false)]++;
+    if (entry.kind === 'dir' || !placeEntryHandles(error.code)) throw error;
+    result[await placeEntry(repo, entry, `${root}/${entry.path}`, { onRepaired: repairReporter(options, result) })]++;
   }
   return () => false;
 }
@@ -164,27 +171,27 @@ async function linkInJavaScript(
   const ownSubtree = (i: number) => i < split && entries[i]!.path !== TOP && !made.has(i);
   const finishOwnEarly = helper !== undefined && (options.whiteouts ?? []).length === 0;
   try {
-    for (const i of early) mkdirSync(absOf(entries[i]!), { mode: 0o700 });
+    for (const i of early) mkdirSync(fsPath(absOf(entries[i]!)), { mode: 0o700 });
     // Sent in batches, so that the helper starts on the first while this thread makes the rest.
     for (let first = split; first < entries.length; first += HELPER_BATCH) {
-      let pairs = '';
+      let ops = '';
       for (let i = first; i < Math.min(first + HELPER_BATCH, entries.length); i++) {
         const entry = entries[i]!;
-        pairs += entry.kind === 'dir' ? `\0${absOf(entry)}\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0`;
+        ops += entry.kind === 'dir' ? `\0${absOf(entry)}\0\0` : `${rawEntryPath(repo, entry)}\0${absOf(entry)}\0${expectedStatKey(entry)}\0`;
       }
-      helper!.run(first, pairs);
+      helper!.run(first, fsPath(ops));
     }
     let done = 0;
     for (let i = 0; i < split; i++) {
       const entry = entries[i]!;
       const abs = absOf(entry);
       if (entry.kind === 'dir') {
-        if (entry.path !== TOP && !made.has(i)) mkdirSync(abs, { mode: 0o700 });
+        if (entry.path !== TOP && !made.has(i)) mkdirSync(fsPath(abs), { mode: 0o700 });
       } else if (options.copy !== true && tryLinkEntry(repo, entry, abs)) {
         // Synchronous unless the link is impossible: an await per entry costs a microtask each.
         result.linked++;
       } else {
-        result[await placeEntry(repo, entry, abs, options.copy === true)]++;
+        result[await placeEntry(repo, entry, abs, { copy: options.copy, onRepaired: repairReporter(options, result) })]++;
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
     }
@@ -194,17 +201,25 @@ async function linkInJavaScript(
       const { linked, failures } = await helper.finish();
       result.linked += linked;
       for (const failure of failures) {
-        // What tryLinkEntry leaves to placeEntry (a missing raw entry, linking impossible here)
-        // is done here; anything else (a mkdir that failed too) is the error it was.
+        // What tryLinkEntry leaves to placeEntry (a missing or damaged raw entry, linking
+        // impossible here) is done here; anything else (a mkdir that failed too) is the error it was.
         const entry = entries[failure.index]!;
-        if (entry.kind === 'dir' || !isLinkImpossible(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
-        result[await placeEntry(repo, entry, absOf(entry), false)]++;
+        if (entry.kind === 'dir' || !placeEntryHandles(failure.errno)) throw Object.assign(new Error(failure.message), { code: failure.errno });
+        result[await placeEntry(repo, entry, absOf(entry), { onRepaired: repairReporter(options, result) })]++;
       }
     }
   } finally {
     await helper?.stop();
   }
   return (i) => finishOwnEarly && ownSubtree(i);
+}
+
+/** Collects a raw entry's repair in the result, and passes it on. */
+function repairReporter(options: CheckoutOptions, result: CheckoutResult): (repair: RawRepair) => void {
+  return (repair) => {
+    result.repairedRaw.push(repair);
+    options.onRawRepaired?.(repair);
+  };
 }
 
 /**
@@ -217,8 +232,8 @@ function finishDirectories(entries: readonly FsEntry[], absOf: (entry: FsEntry) 
     const entry = entries[i]!;
     if (entry.kind !== 'dir' || !which(i)) continue;
     const abs = absOf(entry);
-    lchownSync(abs, entry.uid, entry.gid);
-    chmodSync(abs, entry.mode);
+    lchownSync(fsPath(abs), entry.uid, entry.gid);
+    chmodSync(fsPath(abs), entry.mode);
     writeXattrs(abs, entry.xattrs);
   }
 }

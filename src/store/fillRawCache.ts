@@ -1,6 +1,6 @@
 import type { FsEntry } from '../model/fsEntry.js';
 import { entryExists } from './entryExists.js';
-import { ensureRaw } from './linkOrCopy.js';
+import { ensureRaw } from './ensureRaw.js';
 import { rawEntryPath } from './rawCache.js';
 import type { Repository } from './repository.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';

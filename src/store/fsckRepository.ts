@@ -1,6 +1,6 @@
-import { HacktreeError } from '../errors/HacktreeError.js';
+import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
-import { asOid } from '../model/oid.js';
+import { asOid, type Oid } from '../model/oid.js';
 import { removeStaleTempFiles } from './removeStaleTempFiles.js';
 import { withRepoLock } from './repoLock.js';
 import { openRepository, type Repository } from './repository.js';
@@ -8,7 +8,8 @@ import { restoreLooseBlobFromRaw } from './restoreLooseBlobFromRaw.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 import { verifyCheckouts, type CheckoutToVerify } from './verifyCheckouts.js';
 import { verifyLooseObjects } from './verifyLooseObjects.js';
-import { verifyPacks } from './verifyPacks.js';
+import { verifyPacks, type DamagedPack } from './verifyPacks.js';
+import { rewriteDamagedPack } from './rewriteDamagedPack.js';
 import { verifyRawCache } from './verifyRawCache.js';
 import { verifyStoreDirectories } from './verifyStoreDirectories.js';
 import { verifyRawCoverage } from './verifyRawCoverage.js';
@@ -37,7 +38,8 @@ export interface FsckReport {
 
 /**
  * `hacktree fsck`: re-hashes every loose object and every raw cache file, verifies packs with
- * native git, walks every ref down to its blobs and meta records, and checks that each ref's
+ * native git (and names each corrupt object of a pack it rejects), walks every ref down to its
+ * blobs and meta records (each line checked against its blob), and checks that each ref's
  * files have raw objects. Memory stays bounded: contents are streamed, one object at a time.
  */
 export async function fsckRepository(options: FsckOptions): Promise<FsckReport> {
@@ -68,9 +70,12 @@ async function checkRepository(
     }
   }
   const packs = verifyPacks(repo);
+  // Also before the raw pass.
+  if (repair) for (const pack of packs.damaged) await repairDamagedPack(repo, pack, packs.corrupt);
   const raw = await verifyRawCache(repo, { repair, onProgress });
   const coverage = verifyRawCoverage(repo, { repair, damaged: raw.damaged });
-  const reachable = await verifyReachable(repo, { corrupt: loose.corrupt, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
+  const corrupt = new Set([...loose.corrupt, ...packs.corrupt]);
+  const reachable = await verifyReachable(repo, { corrupt, looseBlobSizes: loose.blobSizes, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
   const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
   const problems = [...directories, ...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {
@@ -90,6 +95,32 @@ async function checkRepository(
     problems,
     remaining: problems.filter((p) => p.repaired === undefined).length,
   };
+}
+
+/**
+ * A pack whose corrupt objects are all blobs with an intact raw copy: each is written again as
+ * a loose object from it, and the pack rewritten without its damaged copies (rewriteDamagedPack).
+ * When one cannot be restored, the pack stays as it is (its loose copies help readers meanwhile).
+ */
+async function repairDamagedPack(repo: Repository, pack: DamagedPack, corrupt: Set<Oid>): Promise<void> {
+  const sources: string[] = [];
+  for (const problem of pack.problems) {
+    const source = await restoreLooseBlobFromRaw(repo, asOid(problem.oid!));
+    if (source === null) return;
+    sources.push(source);
+  }
+  let rewritten: string;
+  try {
+    rewritten = await rewriteDamagedPack(repo, pack);
+  } catch (err) {
+    if (!isHacktreeError(err, 'EXTERNAL_COMMAND_FAILED')) throw err;
+    for (const problem of pack.problems) problem.detail += `; --repair restored a loose copy but could not rewrite the pack: ${err.message}`;
+    return;
+  }
+  pack.problems.forEach((problem, i) => {
+    problem.repaired = `rewritten from the intact raw cache file ${sources[i]}, and the pack rewritten as ${rewritten}`;
+    corrupt.delete(asOid(problem.oid!));
+  });
 }
 
 /** The error for a repository with problems left: the report travels in its data. */

@@ -10,10 +10,10 @@ export interface HelperFailure {
 
 export interface LinkHelper {
   /**
-   * Queues operations, made in order on the helper thread: `pairs` as linkWorker reads them
+   * Queues operations, made in order on the helper thread: `ops` as linkWorker reads them
    * (see LinkBatch); the first is operation number `first`, the next first + 1, and so on.
    */
-  run(first: number, pairs: string): void;
+  run(first: number, ops: string | Uint8Array): void;
   /** Waits for everything queued; returns how many links were made and what failed. */
   finish(): Promise<{ linked: number; failures: HelperFailure[] }>;
   /** Stops the thread (after finish, or on an error: nothing is made after this resolves). */
@@ -46,10 +46,10 @@ export function startLinkHelper(): LinkHelper {
     settle?.();
   });
   return {
-    run(first, pairs) {
+    run(first, ops) {
       const id = nextId++;
       firsts.set(id, first);
-      worker.postMessage({ id, pairs } satisfies LinkBatch);
+      worker.postMessage({ id, ops } satisfies LinkBatch);
     },
     async finish() {
       if (firsts.size > 0 && crashed === undefined) await new Promise<void>((resolve) => (settle = resolve));

@@ -1,50 +1,74 @@
-import { closeSync, copyFileSync, linkSync, lstatSync, openSync, type Stats } from 'node:fs';
-import { HacktreeError } from '../errors/HacktreeError.js';
+import { closeSync, copyFileSync, linkSync, lstatSync, openSync, readlinkSync, unlinkSync } from 'node:fs';
 import { errnoOf } from '../errors/errnoOf.js';
-import { translateWriteError } from './atomicWrite.js';
-import { readObjectOfType } from './objectStore.js';
-import { applyMetaToFd, ensureRawObject, ensureRawSpecial, rawEntryPath, type RawEntry } from './rawCache.js';
-import { entryExists } from './entryExists.js';
+import { decodePathBytes, fsPath } from '../model/pathBytes.js';
+import { expectedStatKey, RAW_MISMATCH, statKeyOf } from '../model/rawStatKey.js';
+import { applyMetaToFd, rawEntryPath, type RawEntry } from './rawCache.js';
+import { ensureSoundRaw, type RawRepair } from './ensureSoundRaw.js';
 import { makeSpecialFile } from './makeSpecialFile.js';
-import { describeNonFile } from './openRegularFile.js';
 import type { Repository } from './repository.js';
 
 /**
  * hacktree's hardlink policy, in one place (as ostree keeps it): hardlink every non-directory
- * entry from the raw cache; make a private copy when linking is impossible (EXDEV: another
- * filesystem; EMLINK: too many links; EPERM: protected_hardlinks or no hardlink support) or
- * when a copy is asked for. A raw entry that is missing is rebuilt from git first: the raw
- * cache is derived data.
+ * entry from the raw cache, and trust the link only when lstat shows what the snapshot says
+ * (rawStatKey: kind, mode, owner, size, target, device); make a private copy when linking is
+ * impossible (EXDEV: another filesystem; EMLINK: too many links; EPERM: protected_hardlinks or
+ * no hardlink support) or when a copy is asked for. A raw entry that is missing or damaged is
+ * made again from git first: the raw cache is derived data.
  */
 export type PlaceResult = 'linked' | 'copied';
 
 /**
  * The hot path, synchronous: links the entry from the raw cache and returns true, or returns
- * false when `placeEntry` must take over (raw entry missing, or linking impossible here).
+ * false when `placeEntry` must take over (raw entry missing or damaged, or linking impossible
+ * here).
  */
 export function tryLinkEntry(repo: Repository, entry: RawEntry, dest: string): boolean {
-  try {
-    linkSync(rawEntryPath(repo, entry), dest);
-    return true;
-  } catch (err) {
-    if (isLinkImpossible(errnoOf(err))) return false;
-    throw err;
-  }
+  return linkEntry(repo, entry, dest) === null;
 }
 
 /**
- * The link(2) failures placeEntry handles: the raw entry is missing (ENOTDIR: a file where its
- * fan-out directory should be, which ensureRaw reports), or linking is impossible here.
+ * Links the entry; null when done, else the code of what placeEntry must handle. The link's own
+ * lstat is what is checked: it is the inode the checkout got.
  */
-export function isLinkImpossible(errno: string | undefined): boolean {
-  return errno === 'ENOENT' || errno === 'EXDEV' || errno === 'EMLINK' || errno === 'EPERM' || errno === 'ENOTDIR';
+function linkEntry(repo: Repository, entry: RawEntry, dest: string): string | null {
+  try {
+    linkSync(rawEntryPath(repo, entry), fsPath(dest));
+  } catch (err) {
+    const code = errnoOf(err);
+    if (placeEntryHandles(code)) return code!;
+    throw err;
+  }
+  const linked = fsPath(dest);
+  if (statKeyOf(lstatSync(linked), () => decodePathBytes(readlinkSync(linked, { encoding: 'buffer' }))) === expectedStatKey(entry)) return null;
+  unlinkSync(linked);
+  return RAW_MISMATCH;
 }
 
-export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, copy: boolean): Promise<PlaceResult> {
-  if (!copy) {
-    if (tryLinkEntry(repo, entry, dest)) return 'linked';
-    if (!entryExists(rawEntryPath(repo, entry))) {
-      await ensureRaw(repo, entry);
+/**
+ * The link failures placeEntry handles: the raw entry is missing (ENOENT; ENOTDIR: a file
+ * where its fan-out directory should be, which writing it reports as REPO_DAMAGED) or damaged
+ * (RAW_MISMATCH), or linking is impossible here.
+ */
+export function placeEntryHandles(code: string | undefined): boolean {
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === RAW_MISMATCH || code === 'EXDEV' || code === 'EMLINK' || code === 'EPERM';
+}
+
+export interface PlaceOptions {
+  /** A private copy, never a link. */
+  copy?: boolean;
+  /** Hears of each damaged raw entry rewritten on the way (see ensureSoundRaw). */
+  onRepaired?: (repair: RawRepair) => void;
+}
+
+export async function placeEntry(repo: Repository, entry: RawEntry, dest: string, options: PlaceOptions = {}): Promise<PlaceResult> {
+  const { onRepaired } = options;
+  if (options.copy !== true) {
+    const failure = linkEntry(repo, entry, dest);
+    if (failure === null) return 'linked';
+    // Linked again once the raw entry is sound, unless linking cannot work here whatever it is
+    // (EPERM may be a raw entry turned into a directory).
+    if (failure !== 'EXDEV' && failure !== 'EMLINK') {
+      await ensureSoundRaw(repo, entry, onRepaired);
       if (tryLinkEntry(repo, entry, dest)) return 'linked';
     }
   }
@@ -52,32 +76,13 @@ export async function placeEntry(repo: Repository, entry: RawEntry, dest: string
     makeSpecialFile(dest, entry);
     return 'copied';
   }
-  copyFileSync(await ensureRaw(repo, entry), dest);
-  const fd = openSync(dest, 'r');
+  // Checked first: copyFileSync would follow a raw entry turned into a symlink.
+  copyFileSync(await ensureSoundRaw(repo, entry, onRepaired), fsPath(dest));
+  const fd = openSync(fsPath(dest), 'r');
   try {
     applyMetaToFd(dest, fd, entry);
   } finally {
     closeSync(fd);
   }
   return 'copied';
-}
-
-/** Makes sure an entry's raw object exists (a file from its git blob) and returns its path. */
-export async function ensureRaw(repo: Repository, entry: RawEntry): Promise<string> {
-  if (entry.kind !== 'file') return ensureRawSpecial(repo, entry);
-  const raw = rawEntryPath(repo, entry);
-  let stat: Stats | undefined;
-  try {
-    stat = lstatSync(raw, { throwIfNoEntry: false });
-  } catch (err) {
-    throw translateWriteError(err, repo);
-  }
-  if (stat?.isFile()) return raw;
-  if (stat !== undefined) {
-    throw new HacktreeError('REPO_DAMAGED', `the raw cache entry ${raw} (for /${entry.path}) is ${describeNonFile(stat)}, not a file`, {
-      hint: '"hacktree fsck --repair" removes it and rebuilds it from git',
-      data: { path: raw, oid: entry.oid },
-    });
-  }
-  return ensureRawObject(repo, entry.oid, entry, await readObjectOfType(repo, entry.oid, 'blob'));
 }

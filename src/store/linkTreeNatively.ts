@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FsEntry } from '../model/fsEntry.js';
+import { encodePathBytes } from '../model/pathBytes.js';
 import { TOP } from '../model/repoPath.js';
 import type { NativeAddon } from './nativeAddon.js';
 import { rawEntryName } from './rawCache.js';
@@ -22,8 +23,9 @@ const THREADS = Math.min(4, Math.max(2, availableParallelism()));
 /**
  * Makes `entries` (parents first) under `root` with the native addon's linkTree: every
  * directory (mode 0700; the caller sets its metadata), then a hardlink from the raw cache for
- * every other entry, all on THREADS threads. Returns how many links were made and what failed,
- * by entry, in order; the caller falls back to a copy for a missing raw entry or a filesystem
+ * every other entry, each kept only when its lstat is what the entry says, all on THREADS
+ * threads. Returns how many links were made and what failed, by entry, in order; the caller
+ * repairs a missing or damaged (RAW_MISMATCH) raw entry, falls back to a copy on a filesystem
  * that cannot link, and fails on anything else.
  */
 export async function linkTreeNatively(
@@ -44,7 +46,7 @@ export async function linkTreeNatively(
     if (entry.kind === 'dir') {
       records += `D${entry.path}\0`;
     } else {
-      records += `L${entry.path}\0${rawEntryName(entry)}\0`;
+      records += `L${entry.path}\0${rawEntryName(entry)}\0${checkedExtra(entry)}\0`;
       links++;
     }
   }
@@ -55,7 +57,7 @@ export async function linkTreeNatively(
   const timer = onProgress && setInterval(() => onProgress('checking out', progress[0]!, entries.length), 100);
   let failed: Array<[number, string, string]>;
   try {
-    failed = await native.linkTree(repo.rawDir, root, Buffer.from(records, 'utf8'), THREADS, progress);
+    failed = await native.linkTree(repo.rawDir, root, encodePathBytes(records), THREADS, progress);
   } finally {
     if (timer) clearInterval(timer);
   }
@@ -72,4 +74,22 @@ export async function linkTreeNatively(
     });
   for (const failure of failures) if (entries[failure.index]!.kind !== 'dir') links--;
   return { linked: links, failures };
+}
+
+/**
+ * What linkTree checks a link with beyond the kind, mode and owner its raw name carries: a
+ * file's size, a symlink's target, a device's numbers (native/linkTree.c).
+ */
+function checkedExtra(entry: Exclude<FsEntry, { kind: 'dir' }>): string {
+  switch (entry.kind) {
+    case 'file':
+      return String(entry.size);
+    case 'symlink':
+      return entry.target;
+    case 'chardev':
+    case 'blockdev':
+      return `${entry.major},${entry.minor}`;
+    case 'fifo':
+      return '';
+  }
 }

@@ -3,6 +3,7 @@ import { chmodSync, lchownSync, symlinkSync } from 'node:fs';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { encodePathBytes, fsPath } from '../model/pathBytes.js';
 import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 import { writeXattrs } from './readXattrs.js';
 
@@ -26,10 +27,10 @@ export function makeSpecialFiles(items: ReadonlyArray<{ path: string; entry: Spe
     else makeNodesWithCoreutils(nodes);
   }
   for (const { path, entry } of items) {
-    if (entry.kind === 'symlink') symlinkSync(entry.target, path);
+    if (entry.kind === 'symlink') symlinkSync(encodePathBytes(entry.target), fsPath(path));
     // chown before chmod: chown clears setuid/setgid bits; xattrs last.
-    lchownSync(path, entry.uid, entry.gid);
-    if (entry.kind !== 'symlink') chmodSync(path, entry.mode);
+    lchownSync(fsPath(path), entry.uid, entry.gid);
+    if (entry.kind !== 'symlink') chmodSync(fsPath(path), entry.mode);
     writeXattrs(path, entry.xattrs);
   }
 }
@@ -42,7 +43,7 @@ const MKNOD_HINT = 'device nodes need root (CAP_MKNOD); run as root or leave /de
 function makeNodesNatively(native: NativeAddon, nodes: ReadonlyArray<{ path: string; entry: NodeEntry }>): void {
   for (const { path, entry } of nodes) {
     try {
-      native.makeNode(path, NODE_KIND[entry.kind], entry.kind === 'fifo' ? 0 : entry.major, entry.kind === 'fifo' ? 0 : entry.minor);
+      native.makeNode(fsPath(path), NODE_KIND[entry.kind], entry.kind === 'fifo' ? 0 : entry.major, entry.kind === 'fifo' ? 0 : entry.minor);
     } catch (err) {
       const errno = errnoOf(err);
       if (errno === 'EPERM') {
@@ -65,10 +66,11 @@ function makeNodesNatively(native: NativeAddon, nodes: ReadonlyArray<{ path: str
 function makeNodesWithCoreutils(nodes: ReadonlyArray<{ path: string; entry: NodeEntry }>): void {
   const args: string[] = [];
   for (const { path, entry } of nodes) {
-    if (entry.kind === 'fifo') args.push('p', path, '0', '0');
-    else args.push(NODE_KIND[entry.kind], path, String(entry.major), String(entry.minor));
+    if (entry.kind === 'fifo') args.push('p', printfEscaped(path), '0', '0');
+    else args.push(NODE_KIND[entry.kind], printfEscaped(path), String(entry.major), String(entry.minor));
   }
-  const script = 'while [ $# -gt 0 ]; do if [ "$1" = p ]; then mkfifo -- "$2"; else mknod -- "$2" "$1" "$3" "$4"; fi || exit; shift 4; done';
+  // Each path arrives as printf %b escapes (the "x" keeps a final newline from $(...)'s trim).
+  const script = 'while [ $# -gt 0 ]; do p=$(printf "%bx" "$2"); p=${p%x}; if [ "$1" = p ]; then mkfifo -- "$p"; else mknod -- "$p" "$1" "$3" "$4"; fi || exit; shift 4; done';
   const run = spawnSync('sh', ['-c', script, 'sh', ...args], { encoding: 'utf8' });
   if (run.status !== 0) {
     if (/Operation not permitted/.test(run.stderr ?? '')) {
@@ -82,4 +84,16 @@ function makeNodesWithCoreutils(nodes: ReadonlyArray<{ path: string; entry: Node
       data: { paths: nodes.map((n) => n.entry.path) },
     });
   }
+}
+
+/**
+ * A path's bytes as printf %b reads them: a command's arguments are strings, which cannot hold
+ * a name that is not UTF-8 (see pathBytes), so every byte but plain ASCII goes as \0NNN.
+ */
+function printfEscaped(path: string): string {
+  let out = '';
+  for (const byte of encodePathBytes(path)) {
+    out += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\0${byte.toString(8).padStart(3, '0')}`;
+  }
+  return out;
 }

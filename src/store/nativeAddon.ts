@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * hacktree's native addon (native/): ISA-L's deflate; a directory read, a file read, a raw
  * cache file's write and an existence check of many paths in one call each; a checkout's mkdir
- * and link calls on several threads; and mknod(2) and syncfs(2), which Node lacks.
+ * and link calls on several threads; mknod(2) and syncfs(2), which Node lacks; and xattrs of
+ * paths that are not UTF-8. A path argument given as a Buffer is its bytes (see pathBytes.fsPath).
  */
 export interface NativeAddon {
   /** The zlib stream of `data` at igzip's level 1 (level 0 under 4 KiB), or null when it would not fit (use node:zlib). */
@@ -17,26 +18,27 @@ export interface NativeAddon {
   /** 1 where dir/names[i] exists (not following a final symlink), else 0; one call for many. */
   existAll(dir: string, names: readonly string[]): Uint8Array;
   /**
-   * Makes a checkout's directories (level by level), then its hardlinks, on `threads` threads;
-   * records as native/linkTree.c describes them; progress[0] counts the records done. Resolves
-   * with the records that failed: [index, errno name, strerror text].
+   * Makes a checkout's directories (level by level), then its hardlinks, each checked with an
+   * lstat, on `threads` threads; records as native/linkTree.c describes them; progress[0]
+   * counts the records done. Resolves with the records that failed: [index, errno name (or
+   * RAW_MISMATCH: the link was made, failed its check and was removed), text].
    */
   linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
   /**
    * mknod(2): a character device (c), block device (b) or fifo (p) at `path`, mode 0600; throws
    * Errors like node:fs's (code, syscall, path).
    */
-  makeNode(path: string, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
+  makeNode(path: string | Buffer, kind: 'c' | 'b' | 'p', major: number, minor: number): void;
   /** One directory's entries with their lstat facts, xattrs and symlink targets (see readDirectoryEntries). */
-  readDirectory(dir: string): unknown[];
+  readDirectory(dir: string | Buffer): unknown[];
   /** Starts reading files into the page cache (posix_fadvise WILLNEED); errors are ignored. */
-  prefetchFiles(paths: readonly string[]): void;
+  prefetchFiles(paths: ReadonlyArray<string | Buffer>): void;
   /**
    * Reads the file at `path` into buffer[offset, offset + size) (open, read, close); the bytes
    * read, fewer when the file ends sooner, size + 1 when it holds more, -1 when `path` is no
    * regular file (a fifo is never waited on). Throws Errors like node:fs's.
    */
-  readFileInto(path: string, buffer: Uint8Array, offset: number, size: number): number;
+  readFileInto(path: string | Buffer, buffer: Uint8Array, offset: number, size: number): number;
   /**
    * Puts `data` at rawDir/name (FAN/REST) with that owner, mode and xattrs through the temporary
    * tmpName (FAN/...), unless something is there: false then, nothing written. Throws Errors
@@ -52,6 +54,10 @@ export interface NativeAddon {
     mode: number,
     xattrs: ReadonlyArray<readonly [string, Uint8Array]>,
   ): boolean;
+  /** A path's xattrs (not following a final symlink), unsorted; throws Errors like node:fs's. */
+  readXattrs(path: string | Buffer): Array<[string, Buffer]>;
+  /** Sets xattrs on a path (not following a final symlink); throws Errors like node:fs's. */
+  writeXattrs(path: string | Buffer, xattrs: ReadonlyArray<readonly [string, Uint8Array]>): void;
   /** syncfs(2); throws an Error whose code is the errno's name. */
   syncFilesystem(fd: number): void;
   /** syncfs(2) on a thread of libuv's pool; `fd` must stay open until it settles. */

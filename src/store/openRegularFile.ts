@@ -9,7 +9,7 @@ export type OpenedFile = { fd: number; size: number } | { notFile: string };
  * Returns what is there instead ("a directory", "a fifo"…) when it is not a regular file, and
  * null when nothing is (ENOENT, or ENOTDIR: a file where a directory of the path should be).
  */
-export function openRegularFile(path: string): OpenedFile | null {
+export function openRegularFile(path: string | Buffer): OpenedFile | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -52,15 +52,31 @@ function startReader(repo: Repository): Reader {
     reader.buffered += chunk.length;
     drain(reader);
   });
-  const fail = (why: string) => {
-    readers.delete(repo.dir);
+  const fail = (why: string, gitDied: boolean) => {
+    if (readers.get(repo.dir) === reader) readers.delete(repo.dir);
+    const pending = reader.pending.splice(0);
+    // cat-file answers in order and dies on an object it cannot read (a corrupt pack entry): the
+    // first request unanswered is that object, when git names it. It alone fails, as corrupt;
+    // the others are asked again of a new cat-file.
+    const culprit = pending[0];
+    if (gitDied && culprit !== undefined && stderr.includes(culprit.oid)) {
+      culprit.reject(
+        new HacktreeError('OBJECT_CORRUPT', `object ${culprit.oid} is corrupt: git cannot read it (${stderr.trim().split('\n').slice(-2).join('; ')})`, {
+          hint: 'run "hacktree fsck" to list damaged objects; "hacktree fsck --repair" restores a blob from its intact raw cache file',
+          data: { oid: culprit.oid },
+        }),
+      );
+      for (const p of pending.slice(1)) readPackedObject(repo, p.oid).then(p.resolve, p.reject);
+      return;
+    }
     const err = new HacktreeError('EXTERNAL_COMMAND_FAILED', `git cat-file on ${repo.dir} ${why}${stderr ? `: ${stderr.trim()}` : ''}`, {
       hint: 'check that git is installed and the repository readable; "hacktree fsck" lists damaged packs',
     });
-    for (const p of reader.pending.splice(0)) p.reject(err);
+    for (const p of pending) p.reject(err);
   };
-  child.on('error', (err) => fail(`could not run (${err.message})`));
-  child.on('exit', (code, signal) => fail(`exited (${signal ?? code})`));
+  child.on('error', (err) => fail(`could not run (${err.message})`, false));
+  // 'close', not 'exit': the answers before the failure must all be read first.
+  child.on('close', (code, signal) => fail(`exited (${signal ?? code})`, signal === null && code !== 0));
   child.stdin.on('error', () => {});
   setActive(reader, false);
   return reader;

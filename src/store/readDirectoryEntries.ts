@@ -1,6 +1,7 @@
 import { constants, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { Xattr } from '../model/fsEntry.js';
+import { decodePathBytes, fsPath } from '../model/pathBytes.js';
 import { nativeAddon } from './nativeAddon.js';
 import { readXattrs } from './readXattrs.js';
 
@@ -8,6 +9,7 @@ const { S_IFMT, S_IFLNK } = constants;
 
 /** An entry of a directory with its lstat facts, xattrs and symlink target. */
 export interface DirectoryEntry {
+  /** The name's bytes as pathBytes holds them (so is the target). */
   name: string;
   /** st_mode: type and permission bits. */
   mode: number;
@@ -27,8 +29,11 @@ export interface DirectoryEntry {
   target?: string;
 }
 
-/** native/readDirectory.c's flat result: joined strings, a number table, the xattrs of those with any. */
-type NativeListing = [names: string, numbers: Float64Array, ids: string, stamps: string, targets: string, xattrs: Array<[number, Array<[string, Buffer]>]>];
+/**
+ * native/readDirectory.c's flat result: names and targets as joined bytes (decoded here, see
+ * pathBytes), ids and stamps as joined strings, a number table, the xattrs of those with any.
+ */
+type NativeListing = [names: Buffer, numbers: Float64Array, ids: string, stamps: string, targets: Buffer, xattrs: Array<[number, Array<[string, Buffer]>]>];
 const NUMBERS_PER_ENTRY = 6;
 
 /**
@@ -38,14 +43,19 @@ const NUMBERS_PER_ENTRY = 6;
  */
 export function readDirectoryEntries(dir: string): DirectoryEntry[] {
   const native = nativeAddon();
-  if (!native) return readdirSync(dir).map((name) => lstatEntry(join(dir, name), name));
-  const [names, numbers, ids, stamps, targets, xattrRows] = native.readDirectory(dir) as NativeListing;
+  if (!native) {
+    return readdirSync(fsPath(dir), { encoding: 'buffer' }).map((bytes) => {
+      const name = decodePathBytes(bytes);
+      return lstatEntry(join(dir, name), name);
+    });
+  }
+  const [names, numbers, ids, stamps, targets, xattrRows] = native.readDirectory(fsPath(dir)) as NativeListing;
   const count = numbers.length / NUMBERS_PER_ENTRY;
   if (count === 0) return [];
-  const nameList = names.split('\0');
+  const nameList = decodePathBytes(names).split('\0');
   const idList = ids.split('\0');
   const stampList = stamps.split('\0');
-  const targetList = targets.split('\0');
+  const targetList = decodePathBytes(targets).split('\0');
   const xattrsAt = new Map(xattrRows.map(([index, list]) => [index, sortedXattrs(list)]));
   const out: DirectoryEntry[] = new Array(count);
   for (let i = 0, at = 0; i < count; i++, at += NUMBERS_PER_ENTRY) {
@@ -72,9 +82,9 @@ function sortedXattrs(list: Array<[string, Buffer]>): Xattr[] {
   return list.map(([name, value]) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** One path's entry, as readDirectoryEntries gives it (node:fs). */
+/** One path's entry, as readDirectoryEntries gives it (node:fs); `absPath` as pathBytes holds it. */
 export function lstatEntry(absPath: string, name: string): DirectoryEntry {
-  const st: BigIntStats = lstatSync(absPath, { bigint: true });
+  const st: BigIntStats = lstatSync(fsPath(absPath), { bigint: true });
   return {
     name,
     mode: Number(st.mode),
@@ -86,6 +96,6 @@ export function lstatEntry(absPath: string, name: string): DirectoryEntry {
     identity: `${st.dev}:${st.ino}`,
     stamp: `${st.mtimeNs}:${st.ctimeNs}`,
     xattrs: readXattrs(absPath),
-    ...(st.isSymbolicLink() ? { target: readlinkSync(absPath) } : {}),
+    ...(st.isSymbolicLink() ? { target: decodePathBytes(readlinkSync(fsPath(absPath), { encoding: 'buffer' })) } : {}),
   };
 }

@@ -2,8 +2,9 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../model/commitLayout.js';
 import { parseCommit } from '../model/gitCommit.js';
-import { parseTree } from '../model/gitTree.js';
-import { parseMeta } from '../model/metaRecord.js';
+import { parseTree, type GitTreeMode } from '../model/gitTree.js';
+import { parseMeta, type MetaLine } from '../model/metaRecord.js';
+import { formatOctalMode } from '../model/modeString.js';
 import type { Oid } from '../model/oid.js';
 import { joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
 import { readLooseObject, readObject, readObjectOfType } from './objectStore.js';
@@ -39,11 +40,13 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
   if (entries === null) {
     const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
     const oids = new Map<string, Oid>();
-    await collectBlobs(repo, files.oid, TOP, oids);
+    const modes = options.verify === true ? new Map<string, GitTreeMode>() : undefined;
+    await collectBlobs(repo, files.oid, TOP, oids, modes);
     for (const line of lines) {
       if (line.kind !== 'file' && line.kind !== 'symlink') continue;
       const oid = oids.get(line.path);
       if (!oid) throw notSnapshot(tree, `the meta record lists ${line.path} but files/ does not hold it`);
+      if (modes) checkTreeMode(tree, line, modes.get(line.path)!);
       oids.delete(line.path);
       // Completed in place: a copy per entry cost a tenth of a W1 checkout in allocation and GC.
       (line as Extract<FsEntry, { kind: 'file' | 'symlink' }>).oid = oid;
@@ -70,8 +73,17 @@ export async function readSnapshotManifest(repo: Repository, commitOrTree: Oid):
   return manifest && (await readObjectOfType(repo, manifest.oid, 'blob')).toString('utf8');
 }
 
-/** Every blob under a tree by path. Loose trees are read synchronously: one await per tree was most of the walk. */
-async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: Map<string, Oid>): Promise<void> {
+/**
+ * files/ gives each blob the mode writeSnapshot derives from its meta line: 120000 for a
+ * symlink, 100755 for a file its owner may execute, else 100644. fsck checks that they agree.
+ */
+function checkTreeMode(tree: Oid, line: Extract<MetaLine, { kind: 'file' | 'symlink' }>, mode: GitTreeMode): void {
+  const expected = line.kind === 'symlink' ? '120000' : line.mode & 0o100 ? '100755' : '100644';
+  if (mode !== expected) throw notSnapshot(tree, `files/ holds ${line.path} with mode ${mode}, its meta line (a ${line.kind}, mode ${formatOctalMode(line.mode)}) gives ${expected}`);
+}
+
+/** Every blob under a tree by path (and its mode, into `modes`). Loose trees are read synchronously: one await per tree was most of the walk. */
+async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: Map<string, Oid>, modes?: Map<string, GitTreeMode>): Promise<void> {
   const pending: Array<[Oid, RepoPath]> = [[top, topDir]];
   while (pending.length > 0) {
     const [tree, dir] = pending.pop()!;
@@ -79,8 +91,12 @@ async function collectBlobs(repo: Repository, top: Oid, topDir: RepoPath, out: M
     const body = loose?.type === 'tree' ? loose.body : await readObjectOfType(repo, tree, 'tree');
     for (const entry of parseTree(body, tree)) {
       const path = joinRepoPath(dir, entry.name);
-      if (entry.mode === '40000') pending.push([entry.oid, path]);
-      else out.set(path, entry.oid);
+      if (entry.mode === '40000') {
+        pending.push([entry.oid, path]);
+      } else {
+        out.set(path, entry.oid);
+        modes?.set(path, entry.mode);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { decodePaxRecords } from '../model/paxRecords.js';
+import { decodePathBytes } from '../model/pathBytes.js';
 import { BLOCK_SIZE, decodeHeader, entryTypeOf, isZeroBlock, type TarHeader } from '../model/tarHeader.js';
 import type { TarMember } from '../model/tarMember.js';
 import { tarMemberOfHeader } from '../model/tarMemberOfHeader.js';
@@ -106,7 +107,7 @@ async function readMembers(reader: ByteReader, at: Position, compressed: boolean
       case 'gnuLongLink': {
         const data = await readExtendedData(reader, header, at);
         const nul = data.indexOf(0);
-        const text = data.toString('utf8', 0, nul < 0 ? data.length : nul);
+        const text = decodePathBytes(data, 0, nul < 0 ? data.length : nul);
         // A pax path or linkpath, where both exist, wins: it is the newer convention.
         if (type === 'gnuLongName') local.path ??= text;
         else local.linkpath ??= text;

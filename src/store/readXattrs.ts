@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Xattr } from '../model/fsEntry.js';
+import { encodePathBytes, hasRawBytes, quotePath } from '../model/pathBytes.js';
+import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 import { xattrRefused } from './xattrRefused.js';
 
 type XattrBinding = typeof import('@napi-rs/xattr');
@@ -16,8 +19,12 @@ function xattrBinding(): XattrBinding {
   return binding;
 }
 
-/** The extended attributes of a path, not following a final symlink, sorted by name. */
+/** The extended attributes of a path (as pathBytes holds it), not following a final symlink, sorted by name. */
 export function readXattrs(absPath: string): Xattr[] {
+  if (hasRawBytes(absPath)) {
+    const list = addonForBytes(absPath).readXattrs(encodePathBytes(absPath));
+    return list.map(([name, value]) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
   const { getAttributeSync, listAttributesSync } = xattrBinding();
   const names = listAttributesSync(absPath);
   if (names.length === 0) return [];
@@ -32,6 +39,14 @@ export function readXattrs(absPath: string): Xattr[] {
 /** Sets each xattr on a path (not following a final symlink); XATTR_INVALID when one is refused. */
 export function writeXattrs(absPath: string, xattrs: readonly Xattr[]): void {
   if (xattrs.length === 0) return;
+  if (hasRawBytes(absPath)) {
+    try {
+      return addonForBytes(absPath).writeXattrs(encodePathBytes(absPath), xattrs.map((x) => [x.name, x.value] as const));
+    } catch (err) {
+      if ((err as { syscall?: string }).syscall === 'lsetxattr') throw xattrRefused(err, absPath, xattrs.map((x) => x.name));
+      throw err;
+    }
+  }
   const { setAttributeSync } = xattrBinding();
   for (const x of xattrs) {
     try {
@@ -40,4 +55,14 @@ export function writeXattrs(absPath: string, xattrs: readonly Xattr[]): void {
       throw xattrRefused(err, absPath, [x.name]);
     }
   }
+}
+
+/** @napi-rs/xattr takes paths as strings, which cannot hold a name that is not UTF-8: the native addon can. */
+function addonForBytes(absPath: string): NativeAddon {
+  const native = nativeAddon();
+  if (native) return native;
+  throw new HacktreeError('UNSUPPORTED_FILE_TYPE', `${quotePath(absPath)}: the extended attributes of a name that is not UTF-8 need hacktree's native addon`, {
+    hint: 'build hacktree with its native addon ("npm run build" needs gcc and libisal-dev), and do not set HACKTREE_NATIVE=0',
+    data: { path: absPath },
+  });
 }

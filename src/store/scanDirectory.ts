@@ -1,16 +1,21 @@
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import { splitRdev } from '../model/deviceNumbers.js';
 import type { MetaLine } from '../model/metaRecord.js';
-import { compareRepoPaths, isGitmodulesSymlink, isSafeName, joinRepoPath, TOP, type RepoPath } from '../model/repoPath.js';
+import { gitSpecialFileProblem } from '../model/gitSpecialFileProblem.js';
+import { fsPath, quotePath } from '../model/pathBytes.js';
+import {
+  compareRepoPaths, entryKindProblem, isGitSpecialFileName, joinRepoPath, nameProblem, pathLengthProblem, TOP, type RepoPath,
+} from '../model/repoPath.js';
 import { lstatEntry, readDirectoryEntries, type DirectoryEntry } from './readDirectoryEntries.js';
 
 const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK } = constants;
 
 /** An entry found on disk: its meta line plus where it is and the stat facts a cache keys on. */
 export type ScannedEntry = MetaLine & {
+  /** As pathBytes holds it (fsPath gives node:fs its bytes). */
   absPath: string;
   /** "dev:ino" (see DirectoryEntry). */
   identity: string;
@@ -53,19 +58,9 @@ export function scanDirectory(rootArg: string, options: { onFileBytes?: (total: 
     for (const found of readDirectoryEntries(dirAbs)) {
       const { name } = found;
       const abs = dirAbs === '/' ? `/${name}` : `${dirAbs}/${name}`;
-      if (!isSafeName(name)) {
-        throw new HacktreeError('UNSAFE_PATH', `${abs}: the name "${name}" cannot be stored in git`, {
-          hint: 'rename or remove it before committing',
-        });
-      }
       const path = joinRepoPath(dirPath, name);
       const type = found.mode & S_IFMT;
-      if (type === S_IFLNK && isGitmodulesSymlink(path, 'symlink')) {
-        throw new HacktreeError('UNSAFE_PATH', `${abs} is a symlink named .gitmodules, which git refuses to store`, {
-          hint: 'replace it with a regular file, or remove it before committing',
-          data: { path: abs },
-        });
-      }
+      checkEntry(path, abs, type);
       out.push(toEntry(path, abs, found));
       if (type === S_IFDIR) pending.push([path, abs]);
       else if (type === S_IFREG) fileBytes += found.size;
@@ -74,6 +69,31 @@ export function scanDirectory(rootArg: string, options: { onFileBytes?: (total: 
   }
   out.sort((a, b) => compareRepoPaths(a.path, b.path));
   return out;
+}
+
+/**
+ * Refuses, before anything is stored, what git's fsck or a checkout would refuse later: an
+ * unsafe or too long name or path, a .gitmodules symlink or directory, a .gitmodules or
+ * .gitattributes whose content git's fsck refuses (see repoPath and gitSpecialFileProblem).
+ */
+function checkEntry(path: RepoPath, abs: string, type: number): void {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const problem = nameProblem(name);
+  if (problem) refuse(problem.code, abs, `: the name ${quotePath(name)} ${problem.why}`, 'rename or remove it before committing');
+  const tooLong = pathLengthProblem(path);
+  if (tooLong) refuse('NAME_TOO_LONG', abs, `: its path inside the tree ${tooLong}`, 'move it higher up or shorten its directories\' names');
+  const kind = type === S_IFLNK ? 'symlink' : type === S_IFDIR ? 'dir' : type === S_IFREG ? 'file' : 'other';
+  const kindProblem = entryKindProblem(path, kind);
+  if (kindProblem) refuse('UNSAFE_PATH', abs, ` ${kindProblem}`, 'rename it, or make it a regular file, before committing');
+  if (kind === 'file' && isGitSpecialFileName(name)) {
+    const contentProblem = gitSpecialFileProblem(name, readFileSync(fsPath(abs)));
+    if (contentProblem) refuse('UNSAFE_PATH', abs, ` ${contentProblem}`, 'fix or remove that setting (or the file) before committing');
+  }
+}
+
+/** Throws `code` with the message "ABS" + `rest`. */
+function refuse(code: 'UNSAFE_PATH' | 'NAME_TOO_LONG', abs: string, rest: string, hint: string): never {
+  throw new HacktreeError(code, `${quotePath(abs)}${rest}`, { hint, data: { path: abs } });
 }
 
 /** Built field by field per kind: a shared base spread into each took ~15 ms of W1's scan. */

@@ -1,8 +1,12 @@
 import { rmSync } from 'node:fs';
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
+import { HacktreeError } from '../errors/HacktreeError.js';
+import { gitSpecialFileProblem } from '../model/gitSpecialFileProblem.js';
+import { encodePathBytes, quotePath } from '../model/pathBytes.js';
+import { baseName, isGitSpecialFileName } from '../model/repoPath.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
-import { writeObject } from './objectStore.js';
+import { readObjectOfType, writeObject } from './objectStore.js';
 import { ensureRawSpecial, type RawWriteOptions } from './rawCache.js';
 import { readTarball } from './readTarball.js';
 import type { Repository } from './repository.js';
@@ -13,9 +17,11 @@ import { namingXattrSource } from './xattrRefused.js';
 
 /**
  * Streams a tarball straight into blobs and the raw cache (nothing is extracted to disk) and
- * returns its snapshot entries. A refused archive (an unsafe member found halfway, damage)
- * leaves no raw entry behind: those it made are removed again, as nothing will name them.
- * The blobs stay, as complete unreferenced objects do (git's gc drops them).
+ * returns its snapshot entries. A .gitmodules or .gitattributes whose content git's fsck
+ * refuses is UNSAFE_PATH (see gitSpecialFileProblem), found before any tree names it.
+ * A refused archive (an unsafe member found halfway, damage) leaves no raw entry behind: those
+ * it made are removed again, as nothing will name them. The blobs stay, as complete
+ * unreferenced objects do (git's gc drops them).
  */
 export async function snapshotTarball(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   statInputFile(file, 'tarball');
@@ -30,7 +36,7 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
 
 async function storeMembers(repo: Repository, file: string, raw: RawWriteOptions, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   const builder = createSnapshotBuilder(file);
-  const where = (member: { path: string }) => `${file}: member ${JSON.stringify(member.path)}`;
+  const where = (member: { path: string }) => `${file}: member ${quotePath(member.path)}`;
   let count = 0;
   await readTarball(file, (member, content) => {
     if (++count % 512 === 0) onProgress?.('importing', count, 0);
@@ -42,7 +48,7 @@ async function storeMembers(repo: Repository, file: string, raw: RawWriteOptions
         return builder.add({ ...member, oid });
       }
       case 'symlink': {
-        const target = Buffer.from(member.target);
+        const target = encodePathBytes(member.target);
         const entry = { ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) };
         namingXattrSource(where(member), () => ensureRawSpecial(repo, entry, raw));
         return builder.add(entry);
@@ -54,5 +60,16 @@ async function storeMembers(repo: Repository, file: string, raw: RawWriteOptions
         return builder.add(member);
     }
   });
-  return builder.finish();
+  const entries = builder.finish();
+  for (const entry of entries) {
+    if (entry.kind !== 'file' || !isGitSpecialFileName(baseName(entry.path))) continue;
+    const problem = gitSpecialFileProblem(baseName(entry.path), await readObjectOfType(repo, entry.oid, 'blob'));
+    if (problem) {
+      throw new HacktreeError('UNSAFE_PATH', `${file}: member ${quotePath(entry.path)} ${problem}`, {
+        hint: 'git and every fsck-checking server would refuse the tree; rebuild the archive without that setting (or file)',
+        data: { source: file, path: entry.path },
+      });
+    }
+  }
+  return entries;
 }

@@ -1,4 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { quotePath } from '../model/pathBytes.js';
 
 export type SourceChange = 'shrank' | 'grew' | 'vanished' | 'is no longer a regular file';
 
@@ -8,7 +9,7 @@ export type SourceChange = 'shrank' | 'grew' | 'vanished' | 'is no longer a regu
  * is refused too, never stored cut short at its old size.
  */
 export function sourceChanged(absPath: string, change: SourceChange): HacktreeError {
-  return new HacktreeError('SOURCE_CHANGED', `${absPath} ${change} while hacktree was reading it`, {
+  return new HacktreeError('SOURCE_CHANGED', `${quotePath(absPath)} ${change} while hacktree was reading it`, {
     hint: 'something is changing the tree being committed; commit a tree that is not in use (stop the program writing to it, or commit a copy or snapshot of it)',
     data: { path: absPath, change },
   });

@@ -4,6 +4,7 @@ import { errnoOf } from '../errors/errnoOf.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { fsPath, quotePath } from '../model/pathBytes.js';
 import { looseObjectPath, writeFramedObject, writeObject } from './objectStore.js';
 import type { PackWriter } from './packWriter.js';
 import { nativeAddon } from './nativeAddon.js';
@@ -46,7 +47,7 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
     const loose = looseObjectPath(repo, oid);
     if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
   }
-  namingXattrSource(absPath, () => ensureRawObject(repo, oid, meta, content));
+  namingXattrSource(quotePath(absPath), () => ensureRawObject(repo, oid, meta, content));
   return oid;
 }
 
@@ -58,7 +59,7 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
 function readWhole(absPath: string, buffer: Buffer, at: number, size: number): number {
   try {
     const native = nativeAddon();
-    if (native) return native.readFileInto(absPath, buffer, at, size);
+    if (native) return native.readFileInto(fsPath(absPath), buffer, at, size);
     return readWholeInJavaScript(absPath, buffer, at, size);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') throw sourceChanged(absPath, 'vanished');
@@ -67,7 +68,7 @@ function readWhole(absPath: string, buffer: Buffer, at: number, size: number): n
 }
 
 function readWholeInJavaScript(absPath: string, buffer: Buffer, at: number, size: number): number {
-  const opened = openRegularFile(absPath);
+  const opened = openRegularFile(fsPath(absPath));
   if (opened === null) throw sourceChanged(absPath, 'vanished');
   if ('notFile' in opened) return -1;
   const { fd } = opened;

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import type { ErrorCode } from '../errors/errorCodes.js';
 import type { Oid } from '../model/oid.js';
+import { fsPath } from '../model/pathBytes.js';
 import { flushInBackground } from './flushInBackground.js';
 import { nativeAddon } from './nativeAddon.js';
 import type { BlobBatchResult, BlobJob, BlobWorkerData, BlobWorkerError, BlobWorkerRequest } from './blobWorker.js';
@@ -90,7 +91,7 @@ export async function storeFilesInParallel(
               inFlight++;
               // Read ahead while the worker is still busy with its batch before: the source
               // tree may be out of the page cache (W1 with a cold cache: 4.5-4.6 -> 3.5-3.9 s).
-              nativeAddon()?.prefetchFiles(batches[id]!.jobs.map((job) => job.absPath));
+              nativeAddon()?.prefetchFiles(batches[id]!.jobs.map((job) => fsPath(job.absPath)));
               worker.postMessage({ id, jobs: batches[id]!.jobs, pack } satisfies BlobWorkerRequest);
             };
             worker.on('message', (result: BlobBatchResult) => {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { fsPath, quotePath } from '../model/pathBytes.js';
 import { tempPath, translateWriteError } from './atomicWrite.js';
 import { createChunkDeflater } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
@@ -50,7 +51,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
     if (readSync(source, buffer, 0, 1, null) > 0) throw sourceChanged(absPath, 'grew');
     await deflate.end();
     const oid = hash.digest('hex') as Oid;
-    namingXattrSource(absPath, () => applyMetaToFd(rawTmp, rawFd!, meta));
+    namingXattrSource(quotePath(absPath), () => applyMetaToFd(rawTmp, rawFd!, meta));
     fchmodSync(looseFd, 0o444);
     closeSync(looseFd);
     closeSync(rawFd);
@@ -74,7 +75,7 @@ export async function storeLargeFileBlob(repo: Repository, absPath: string, meta
 
 /** The scanned file, opened without waiting on a fifo that took its place. */
 function openSource(absPath: string): number {
-  const opened = openRegularFile(absPath);
+  const opened = openRegularFile(fsPath(absPath));
   if (opened === null) throw sourceChanged(absPath, 'vanished');
   if ('notFile' in opened) throw sourceChanged(absPath, 'is no longer a regular file');
   return opened.fd;

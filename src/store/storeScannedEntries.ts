@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { encodePathBytes } from '../model/pathBytes.js';
 import { writeObject } from './objectStore.js';
 import { createPackWriter } from './packWriter.js';
 import type { SpecialEntry } from './makeSpecialFile.js';
@@ -49,7 +50,7 @@ export async function storeScannedEntries(
   const nodes: SpecialEntry[] = [];
   scanned.forEach((entry, index) => {
     if (entry.kind === 'symlink') {
-      const oid = hashObject('blob', Buffer.from(entry.target));
+      const oid = hashObject('blob', encodePathBytes(entry.target));
       oids.set(index, oid);
       symlinks.push({ ...entry, oid });
     } else if (entry.kind === 'file') {
@@ -128,7 +129,7 @@ async function storeSymlinks(repo: Repository, symlinks: readonly SymlinkEntry[]
     for (let i = 0; i < symlinks.length; i += SYMLINKS_PER_TURN) {
       const turn = symlinks.slice(i, i + SYMLINKS_PER_TURN);
       for (const link of turn) {
-        const target = Buffer.from(link.target);
+        const target = encodePathBytes(link.target);
         if (pack) pack.add(link.oid, 'blob', target);
         else writeObject(repo, 'blob', target, link.oid);
       }

@@ -5,6 +5,7 @@ import { splitRdev } from '../model/deviceNumbers.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { asOid } from '../model/oid.js';
+import { decodePathBytes, fsPath, quotePath } from '../model/pathBytes.js';
 import { TOP } from '../model/repoPath.js';
 import { hashFileAsBlob } from './hashFileAsBlob.js';
 import { rawEntryPath } from './rawCache.js';
@@ -71,7 +72,10 @@ export async function verifyCheckouts(
       }
       checkEntry(repo, entry, path, stat, realStat(checkout, entry, stat), damagedInodes, drift);
       if (entry.kind !== 'dir' || !stat.isDirectory()) continue;
-      for (const name of readdirSync(path)) if (!expected.has(`${path}/${name}`)) drift(`${path}/${name}`, 'not in the commit');
+      for (const bytes of readdirSync(fsPath(path), { encoding: 'buffer' })) {
+        const name = decodePathBytes(bytes);
+        if (!expected.has(`${path}/${name}`)) drift(`${path}/${name}`, 'not in the commit');
+      }
     }
   }
   return { checked: checkouts.length, problems };
@@ -119,7 +123,8 @@ function checkEntry(
   if (entry.kind === 'file') {
     if (stat.size !== entry.size || hashFileAsBlob(path) !== entry.oid) drift(path, 'content differs from the commit');
   } else if (entry.kind === 'symlink') {
-    if (readlinkSync(path) !== entry.target) drift(path, `points to ${readlinkSync(path)}, the commit has ${entry.target}`);
+    const target = decodePathBytes(readlinkSync(fsPath(path), { encoding: 'buffer' }));
+    if (target !== entry.target) drift(path, `points to ${quotePath(target)}, the commit has ${quotePath(entry.target)}`);
   } else if (entry.kind === 'chardev' || entry.kind === 'blockdev') {
     const { major, minor } = splitRdev(BigInt(stat.rdev));
     if (major !== entry.major || minor !== entry.minor) drift(path, `device ${major},${minor}, the commit has ${entry.major},${entry.minor}`);
@@ -128,7 +133,7 @@ function checkEntry(
 
 function statIfExists(path: string, noFollow = false): Stats | null {
   try {
-    return noFollow ? lstatSync(path) : statSync(path);
+    return noFollow ? lstatSync(fsPath(path)) : statSync(fsPath(path));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
     throw err;

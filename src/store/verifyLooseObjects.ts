@@ -13,11 +13,13 @@ export interface LooseObjectsReport {
   problems: FsckProblem[];
   /** Ids whose loose file is corrupt, so later passes do not report them twice. */
   corrupt: Set<Oid>;
+  /** The size of each sound loose blob, which the meta records' sizes are checked against. */
+  blobSizes: Map<Oid, number>;
 }
 
 /** Re-hashes every loose object and reports those that do not match their name. */
 export async function verifyLooseObjects(repo: Repository, onProgress?: ProgressCallback): Promise<LooseObjectsReport> {
-  const report: LooseObjectsReport = { checked: 0, problems: [], corrupt: new Set() };
+  const report: LooseObjectsReport = { checked: 0, problems: [], corrupt: new Set(), blobSizes: new Map() };
   for await (const { fan, names } of listFanOut(repo.objectsDir)) {
     // git's own leftovers (tmp_obj_*) are not objects; they are git's to clean up.
     for (const name of names.filter((n) => LOOSE_NAME.test(n))) {
@@ -28,6 +30,8 @@ export async function verifyLooseObjects(repo: Repository, onProgress?: Progress
       if (why !== undefined) {
         report.corrupt.add(oid);
         report.problems.push({ kind: 'object-corrupt', path, oid, detail: `loose object ${oid} is corrupt: ${why}` });
+      } else if (check.ok && check.type === 'blob') {
+        report.blobSizes.set(oid, check.size);
       }
       if (++report.checked % 1024 === 0) onProgress?.('checking objects', report.checked, 0);
     }

@@ -83,7 +83,7 @@ function rawKindOf(stat: Stats): RawKind | 'directory' | 'socket' {
 /** The id the raw entry's own content gives: its blob, its target's blob, or its device numbers' hash. */
 function actualRawId(path: string, stat: Stats, kind: RawKind): string {
   if (kind === 'file') return hashFileAsBlob(path);
-  if (kind === 'symlink') return hashObject('blob', Buffer.from(readlinkSync(path)));
+  if (kind === 'symlink') return hashObject('blob', readlinkSync(path, { encoding: 'buffer' }));
   const meta = { path: TOP, mode: 0, uid: 0, gid: 0, xattrs: [] };
   if (kind === 'fifo') return rawIdOf({ ...meta, kind });
   return rawIdOf({ ...meta, kind, ...splitRdev(BigInt(stat.rdev)) });

@@ -1,7 +1,7 @@
 import { isHacktreeError } from '../errors/HacktreeError.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { entryExists } from './entryExists.js';
-import { ensureRaw } from './linkOrCopy.js';
+import { ensureRaw } from './ensureRaw.js';
 import { rawEntryPath, rawIdOf } from './rawCache.js';
 import type { StoredSnapshot } from './readSnapshot.js';
 import type { Repository } from './repository.js';
@@ -37,8 +37,8 @@ export function verifyRawCoverage(repo: Repository, options: { repair: boolean; 
         await ensureRaw(repo, entry);
       } catch (err) {
         // OWNER_UNSUPPORTED: a meta record from before imports refused owners Linux cannot hold.
-        if (!isHacktreeError(err, 'OBJECT_MISSING') && !isHacktreeError(err, 'OBJECT_CORRUPT') && !isHacktreeError(err, 'OWNER_UNSUPPORTED')) throw err;
-        const why = isHacktreeError(err, 'OWNER_UNSUPPORTED') ? 'it cannot be made' : 'its git blob cannot be read';
+        if (!isHacktreeError(err) || !['OBJECT_MISSING', 'OBJECT_CORRUPT', 'META_INVALID', 'OWNER_UNSUPPORTED'].includes(err.code)) throw err;
+        const why = err.code === 'OWNER_UNSUPPORTED' ? 'it cannot be made' : 'its git blob cannot be read';
         problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: `${needed}; ${why}: ${err.message}` });
         continue;
       }

@@ -3,6 +3,7 @@ import { isHacktreeError } from '../errors/HacktreeError.js';
 import { FILES_ENTRY, META_ENTRY } from '../model/commitLayout.js';
 import type { FsckProblem } from '../model/fsckProblem.js';
 import { parseCommit } from '../model/gitCommit.js';
+import { metaBlobMismatch } from '../model/metaBlobMismatch.js';
 import type { GitObjectType } from '../model/gitObject.js';
 import { parseTree } from '../model/gitTree.js';
 import type { Oid } from '../model/oid.js';
@@ -25,8 +26,10 @@ export interface ReachableReport {
 }
 
 export interface ReachableOptions {
-  /** Loose objects already reported corrupt: not reported again when a ref reaches them. */
+  /** Objects (loose or packed) already reported corrupt: not reported again when a ref reaches them. */
   corrupt: ReadonlySet<Oid>;
+  /** The sizes of the sound loose blobs (the loose pass read them): meta records are checked against them. */
+  looseBlobSizes: ReadonlyMap<Oid, number>;
   /** Called with each ref tip's snapshot once it has been found sound. */
   onTipSnapshot?: (ref: string, snapshot: StoredSnapshot) => Promise<void>;
   /** Remove a damaged entry cache file (the next read makes it again). */
@@ -36,7 +39,8 @@ export interface ReachableOptions {
 
 /**
  * Reports every ref that cannot be read, and walks every other ref: commits (all parents, none past a shallow commit), trees, blobs. Reports what is missing or corrupt, and
- * checks each commit's snapshot: its meta record parses and files/ holds exactly what it lists.
+ * checks each commit's snapshot: its meta record parses, files/ holds exactly what it lists,
+ * with the modes it derives, and each line agrees with its blob (a file's size, a symlink's target).
  */
 export async function verifyReachable(repo: Repository, options: ReachableOptions): Promise<ReachableReport> {
   const report: ReachableReport = { refs: 0, commits: 0, trees: 0, blobs: 0, problems: [] };
@@ -44,6 +48,8 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
   const seen = new Set<Oid>();
   const soundTrees = new Map<Oid, boolean>();
   const reported = new Set<Oid>(options.corrupt);
+  const packedBlobSizes = new Map<Oid, number>();
+  const reportedLines = new Set<string>();
   // A shallow repository (pull --depth, prune) lacks the parents of these commits, as git's fsck knows.
   const shallow = readShallowCommits(repo);
 
@@ -103,7 +109,31 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
     if (options.corrupt.has(oid)) return false;
     // A loose blob's content was re-hashed by the loose pass; only packed ones are read here.
     if (existsSync(looseObjectPath(repo, oid))) return true;
-    return (await load(oid, 'blob', context)) !== null;
+    const body = await load(oid, 'blob', context);
+    if (body === null) return false;
+    packedBlobSizes.set(oid, body.length);
+    return true;
+  };
+
+  /** Reports each meta line that disagrees with its blob; false when one does. */
+  const checkLinesAgainstBlobs = (commit: Oid, ref: string, snapshot: StoredSnapshot): boolean => {
+    let sound = true;
+    for (const entry of snapshot.entries) {
+      if (entry.kind !== 'file' && entry.kind !== 'symlink') continue;
+      const mismatch = metaBlobMismatch(entry, options.looseBlobSizes.get(entry.oid) ?? packedBlobSizes.get(entry.oid));
+      if (mismatch === null) continue;
+      sound = false;
+      const key = `${snapshot.tree} ${entry.path}`;
+      if (reportedLines.has(key)) continue;
+      reportedLines.add(key);
+      report.problems.push({
+        kind: 'snapshot-invalid',
+        path: looseObjectPath(repo, snapshot.tree),
+        oid: snapshot.tree,
+        detail: `commit ${commit} (${ref}): the meta line of /${entry.path} disagrees with its blob ${entry.oid}: ${mismatch}`,
+      });
+    }
+    return sound;
   };
 
   const checkSnapshot = async (commit: Oid, tree: Oid, ref: string, isTip: boolean): Promise<void> => {
@@ -120,8 +150,9 @@ export async function verifyReachable(repo: Repository, options: ReachableOption
         }
         report.problems.push(found);
       }
+      const agrees = checkLinesAgainstBlobs(commit, ref, snapshot);
       // A pull's quarantine ref is checked, but its raw objects come only when the pull moves the branch.
-      if (isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
+      if (agrees && isTip && !ref.startsWith(INCOMING_REF_PREFIX)) await options.onTipSnapshot?.(ref, snapshot);
     } catch (err) {
       if (!isHacktreeError(err) || !['OBJECT_CORRUPT', 'OBJECT_MISSING', 'META_INVALID', 'UNSAFE_PATH'].includes(err.code)) throw err;
       problem('snapshot-invalid', tree, `commit ${commit} (${ref}): ${err.message}`);

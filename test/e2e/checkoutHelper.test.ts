@@ -88,6 +88,24 @@ for (const mode of modes) {
       for (const path of [early, late]) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is linked from the rebuilt raw entry`);
     });
 
+    test('raw entries changed behind hacktree in either part (a mode, an owner, a symlink target) are rewritten before they are linked', () => {
+      const oids = [early, late].map((path) => execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', `root-many:files/${path}`], { encoding: 'utf8' }).trim());
+      const [earlyRaw, lateRaw] = oids.map((oid) => rawFilesOf(oid)[0]!);
+      chmodSync(earlyRaw!, 0o4777);
+      chownSync(lateRaw!, 4242, 4242);
+      // Every directory's "link" (-> f00) is one raw symlink, linked into both parts.
+      const linkOid = execFileSync('git', [`--git-dir=${repo}`, 'rev-parse', 'root-many:files/a00/d0/link'], { encoding: 'utf8' }).trim();
+      const rawLink = rawFilesOf(linkOid)[0]!;
+      rmSync(rawLink);
+      symlinkSync('/etc/shadow', rawLink);
+      const dest = join(work, `${mode.tag}-checkout-tampered`);
+      const r = runHacktree(['checkout', 'root-many', dest], { repo, env });
+      assert.equal(r.status, 0, r.stderr);
+      for (const raw of [earlyRaw, lateRaw, rawLink]) assert.match(r.stderr, new RegExp(`warning: raw cache entry ${raw} was damaged`));
+      assert.deepEqual(fingerprintDifferences(fingerprint, treeFingerprint(dest)), []);
+      for (const path of [early, late, 'a00/d0/link', 'z39/d2/link']) assert.ok(lstatSync(join(dest, path)).nlink >= 2, `${path} is linked from the rewritten raw entry`);
+    });
+
     test('on another filesystem every entry is copied, by either thread, and equals the tree', () => {
       // A tmpfs in a private mount namespace: link(2) fails with EXDEV for all of them.
       const r = inMountNamespace(`

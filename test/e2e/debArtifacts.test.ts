@@ -76,6 +76,30 @@ test('the composed devel root equals the union of the packages\' contents', () =
   execFileSync('git', ['--git-dir', repo, 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
 });
 
+test("the split puts Debian's -dev files in -devel and its shared libraries in -runtime, as OE's -dev rules say", () => {
+  // Path -> the package and split it must come from; every one is where Debian puts it.
+  const expectations: Array<[string, string]> = [
+    ['usr/lib/x86_64-linux-gnu/crt1.o', 'libc6-dev-devel'],
+    ['usr/lib/x86_64-linux-gnu/Scrt1.o', 'libc6-dev-devel'],
+    ['usr/lib/x86_64-linux-gnu/crti.o', 'libc6-dev-devel'],
+    ['usr/lib/x86_64-linux-gnu/libc_nonshared.a', 'libc6-dev-devel'],
+    ['usr/lib/x86_64-linux-gnu/libc.so', 'libc6-dev-devel'], // a linker script
+    ['usr/lib/x86_64-linux-gnu/libcrypt.so', 'libcrypt-dev-devel'], // a link to libcrypt.so.1
+    ['usr/lib/gcc/x86_64-linux-gnu/12/crtbegin.o', 'libgcc-12-dev-devel'],
+    ['usr/lib/gcc/x86_64-linux-gnu/12/libgcc_s.so', 'libgcc-12-dev-devel'],
+    ['usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h', 'libgcc-12-dev-devel'],
+    ['usr/lib/gcc/x86_64-linux-gnu/12/libstdc++.so', 'libstdc++-12-dev-devel'],
+    ['lib/x86_64-linux-gnu/libc.so.6', 'libc6-runtime'],
+    ['lib/x86_64-linux-gnu/libcrypt.so.1', 'libcrypt1-runtime'],
+    ['usr/lib/x86_64-linux-gnu/libstdc++.so.6', 'libstdc++6-runtime'],
+    ['usr/lib/x86_64-linux-gnu/libdb-5.3.so', 'libdb5.3-runtime'], // libtool -release: its soname
+  ];
+  for (const [path, artifact] of expectations) {
+    const blamed = JSON.parse(ok(['root', 'blame', '1.0-devel-opt-x86_64', path, '--json'])) as { artifact?: string };
+    assert.equal(blamed.artifact?.split(',')[0], artifact, path);
+  }
+});
+
 test('blame names the artifact that provided a path; a runtime root has no headers', () => {
   // bookworm's packages still ship /bin; debootstrap, not a package, makes the merged-/usr links.
   assert.match(ok(['root', 'blame', '1.0-devel-opt-x86_64', 'bin/bash']), /bash-runtime,/);

@@ -186,3 +186,109 @@ test('fsck of a repository after a native git gc checks its pack', () => {
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /checked 0 loose objects, 1 packs/);
 });
+
+/** A commit of root-demo with its meta record or top tree edited by git plumbing, as branch `branch`. */
+function forgeCommit(repo: string, branch: string, edit: { meta?: (meta: string) => string; files?: (top: string) => string }): string {
+  const git = (input: string | undefined, ...args: string[]) => {
+    const r = spawnSync('git', [`--git-dir=${repo}`, ...args], { encoding: 'utf8', input });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  let top = git(undefined, 'ls-tree', 'root-demo');
+  if (edit.meta) {
+    const meta = `${git(undefined, 'cat-file', 'blob', 'root-demo:meta')}\n`;
+    assert.notEqual(edit.meta(meta), meta, 'the edit changes the meta record');
+    top = top.replace(/[0-9a-f]{40}\tmeta$/m, `${git(edit.meta(meta), 'hash-object', '-w', '--stdin')}\tmeta`);
+  }
+  if (edit.files) {
+    const files = git(undefined, 'ls-tree', 'root-demo:files/usr/bin');
+    assert.notEqual(edit.files(files), files, 'the edit changes files/usr/bin');
+    const bin = git(`${edit.files(files)}\n`, 'mktree');
+    const usr = git(`${git(undefined, 'ls-tree', 'root-demo:files/usr').replace(/[0-9a-f]{40}\tbin$/m, `${bin}\tbin`)}\n`, 'mktree');
+    const filesTree = git(`${git(undefined, 'ls-tree', 'root-demo:files').replace(/[0-9a-f]{40}\tusr$/m, `${usr}\tusr`)}\n`, 'mktree');
+    top = top.replace(/[0-9a-f]{40}\tfiles$/m, `${filesTree}\tfiles`);
+  }
+  const commit = git('forged\n', 'commit-tree', git(`${top}\n`, 'mktree'), '-p', 'root-demo');
+  git(undefined, 'update-ref', `refs/heads/${branch}`, commit);
+  return commit;
+}
+
+for (const [what, edit, named] of [
+  ['a file size the blob does not have', { meta: (m: string) => m.replace(/^(etc\/greeting\tf\t0644\t12\t34\t)6\t/m, '$19\t') }, /the meta line of \/etc\/greeting disagrees with its blob [0-9a-f]{40}: the meta record says 9 bytes, the blob has 6/],
+  ['a symlink target the blob does not hold', { meta: (m: string) => m.replace(/^(bin\tl\t0777\t0\t0\t)usr\/bin\t/m, '$1/etc/shadow\t') }, /the meta line of \/bin disagrees with its blob [0-9a-f]{40}: the meta record's target \/etc\/shadow is not the blob's content/],
+  ['a setuid file that files/ holds as not executable', { files: (t: string) => t.replace(/^100755 (blob [0-9a-f]{40}\ttool)$/m, '100644 $1') }, /files\/ holds usr\/bin\/tool with mode 100644, its meta line \(a file, mode 4755\) gives 100755/],
+] as const) {
+  test(`a commit whose meta record and files/ disagree (${what}) is named by fsck, which --repair cannot mend`, () => {
+    const repo = freshRepo(`forged-${what.split(' ')[1]}`);
+    const commit = forgeCommit(repo, 'forged', edit);
+    const fsck = runHacktree(['fsck'], { repo });
+    assert.equal(fsck.status, 11, fsck.stderr);
+    const lines = fsck.stdout.split('\n').filter((line) => line.startsWith('snapshot-invalid\t'));
+    assert.equal(lines.length, 1, fsck.stdout);
+    assert.ok(lines[0]!.includes(`commit ${commit} (refs/heads/forged)`), lines[0]);
+    assert.match(lines[0]!, named);
+    assert.equal(runHacktree(['fsck', '--repair'], { repo }).status, 11, 'a forged commit is not rewritten');
+    // The sound branch is untouched by all this.
+    run('git', `--git-dir=${repo}`, 'update-ref', '-d', 'refs/heads/forged');
+    assertClean(repo);
+  });
+}
+
+/** Offset and length in its pack of a packed object (git verify-pack -v). */
+function packedEntry(repo: string, oid: string): { pack: string; offset: number; length: number } {
+  const packDir = join(repo, 'objects/pack');
+  const index = readdirSync(packDir).find((n) => n.endsWith('.idx'))!;
+  const line = run('git', 'verify-pack', '-v', join(packDir, index)).split('\n').find((l) => l.startsWith(`${oid} `));
+  assert.ok(line, `${oid} is packed`);
+  const [, , , length, offset] = line.split(/\s+/);
+  return { pack: join(packDir, index.replace(/\.idx$/, '.pack')), offset: Number(offset), length: Number(length) };
+}
+
+/** Flips the last byte of a packed object's deflated data (its zlib checksum): it no longer inflates. */
+function flipPackedObject(repo: string, oid: string): string {
+  const { pack, offset, length } = packedEntry(repo, oid);
+  const bytes = readFileSync(pack);
+  bytes[offset + length - 1] = bytes[offset + length - 1]! ^ 0xff;
+  chmodSync(pack, 0o644);
+  writeFileSync(pack, bytes);
+  return pack;
+}
+
+test('a corrupt blob inside a pack is named by fsck (not an aborted git cat-file); --repair restores it from its raw copy and rewrites the pack', () => {
+  const repo = freshRepo('packed-blob');
+  run('git', `--git-dir=${repo}`, 'gc', '--quiet');
+  const blob = oidOf(repo, 'root-demo:files/usr/bin/tool');
+  const pack = flipPackedObject(repo, blob);
+  const fsck = runHacktree(['fsck'], { repo });
+  assert.equal(fsck.status, 11, fsck.stderr);
+  assert.match(fsck.stderr, /^hacktree: error\[FSCK_FAILED\]: 1 problem /m);
+  assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${pack}\\tpacked object ${blob} is corrupt: `, 'm'));
+  assert.notEqual(spawnSync('git', [`--git-dir=${repo}`, 'fsck'], { encoding: 'utf8' }).status, 0, 'native git fsck agrees');
+  const repair = runHacktree(['fsck', '--repair'], { repo });
+  assert.equal(repair.status, 0, repair.stdout + repair.stderr);
+  assert.match(repair.stdout, /repaired: rewritten from the intact raw cache file .*, and the pack rewritten as /);
+  assert.equal(existsSync(pack), false, 'the damaged pack is gone');
+  assertClean(repo);
+  const git = spawnSync('git', [`--git-dir=${repo}`, 'fsck', '--strict'], { encoding: 'utf8' });
+  assert.equal(git.status, 0, git.stderr);
+  assert.equal(run('git', `--git-dir=${repo}`, 'cat-file', 'blob', blob).length, 8);
+});
+
+test('a corrupt tree inside a pack is named by fsck and refused by checkout as OBJECT_CORRUPT; --repair leaves it, as nothing holds a copy', () => {
+  const repo = freshRepo('packed-tree');
+  run('git', `--git-dir=${repo}`, 'gc', '--quiet');
+  const top = oidOf(repo, 'root-demo^{tree}');
+  const pack = flipPackedObject(repo, top);
+  const fsck = runHacktree(['fsck'], { repo });
+  assert.equal(fsck.status, 11, fsck.stderr);
+  assert.match(fsck.stdout, new RegExp(`^object-corrupt\\t${pack}\\tpacked object ${top} is corrupt: `, 'm'));
+  assert.doesNotMatch(fsck.stderr, /EXTERNAL_COMMAND_FAILED/);
+  const repair = runHacktree(['fsck', '--repair'], { repo });
+  assert.equal(repair.status, 11, repair.stdout + repair.stderr);
+  assert.ok(existsSync(pack), 'the pack stays as it was');
+  const dest = join(tmp, 'packed-tree-checkout');
+  const checkout = runHacktree(['checkout', 'root-demo', dest], { repo });
+  assert.equal(checkout.status, 5, checkout.stderr);
+  assert.match(checkout.stderr, new RegExp(`^hacktree: error\\[OBJECT_CORRUPT\\]: object ${top} is corrupt: git cannot read it`, 'm'));
+  assert.equal(existsSync(dest), false);
+});

@@ -156,9 +156,14 @@ test('without --json it says where the tree is and what to run next; DIR may be 
   const intoEmpty = hacktree(['source', 'progb', 'empty', '-C', workspace]);
   assert.equal(intoEmpty.status, 0, intoEmpty.stderr);
   assert.match(intoEmpty.stdout, /^progb 1\.0: source in .*\/empty, 1 commit\(s\), tag hacktree-recipe$/m);
-  assert.match(intoEmpty.stdout, /^next: cd empty && HACKTREE_ROOT=\S+ hacktree make debug --name progb$/m);
+  assert.match(intoEmpty.stdout, /^next: cd empty && HACKTREE_ROOT=\S+ hacktree make debug$/m);
   assert.match(intoEmpty.stdout, /git diff hacktree-recipe/);
   assert.ok(existsSync(join(tmp, 'empty/b.c')));
+  // `make` there builds the recipe's component, and its output is no part of the source.
+  assert.equal(git(join(tmp, 'empty'), 'config', '--get', 'hacktree.recipe'), 'progb\n');
+  mkdirSync(join(tmp, 'empty/hacktree-out'));
+  writeFileSync(join(tmp, 'empty/hacktree-out/x.log'), 'log\n');
+  assert.equal(git(join(tmp, 'empty'), 'status', '--porcelain'), '');
 
   const nested = hacktree(['source', 'progb', 'deep/er/progb'], workspace);
   assert.equal(nested.status, 0, nested.stderr);

@@ -106,15 +106,17 @@ test('readDirectory gives what node:fs and @napi-rs/xattr give for every kind of
   }
 });
 
-test('linkTree makes directories level by level and links on several threads, and reports each failure by record', async () => {
+test('linkTree makes directories level by level and links on several threads, checks each link, and reports each failure by record', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hacktree-linktree-'));
   try {
     const raw = join(dir, 'raw');
     const root = join(dir, 'root');
     mkdirSync(join(raw, 'ab'), { recursive: true });
     mkdirSync(root);
-    writeFileSync(join(raw, 'ab/one'), 'one');
-    symlinkSync('../target', join(raw, 'ab/link'));
+    // Named as raw entries are (<id>.<type><mode>.<uid>.<gid>): linkTree checks each link against its name.
+    writeFileSync(join(raw, 'ab/one.f644.0.0'), 'one', { mode: 0o644 });
+    symlinkSync('../target', join(raw, 'ab/link.l777.0.0'));
+    writeFileSync(join(raw, 'ab/lost-setuid.f4755.0.0'), 'two', { mode: 0o755 });
     // A deep tree, wide enough that every thread gets work on some level.
     let records = '';
     const expected: string[] = [];
@@ -122,28 +124,37 @@ test('linkTree makes directories level by level and links on several threads, an
       records += `Dd${a}\0`;
       expected.push(`d${a}/`);
       for (let b = 0; b < 5; b++) {
-        records += `Dd${a}/e${b}\0Dd${a}/e${b}/f\0Ld${a}/e${b}/f/one\0ab/one\0Ld${a}/e${b}/link\0ab/link\0`;
+        records += `Dd${a}/e${b}\0Dd${a}/e${b}/f\0Ld${a}/e${b}/f/one\0ab/one.f644.0.0\x003\0Ld${a}/e${b}/link\0ab/link.l777.0.0\0../target\0`;
         expected.push(`d${a}/e${b}/`, `d${a}/e${b}/f/`, `d${a}/e${b}/f/one`, `d${a}/e${b}/link`);
       }
     }
     // Record numbers of the failures: a link whose raw entry is missing, a directory that
-    // exists already, and a link into it (which then works: the directory is there).
+    // exists already, and a link into it (which then works: the directory is there); then links
+    // whose raw entry is not what the record says (a mode, a size, a symlink target): removed.
     mkdirSync(join(root, 'there'));
     const missing = expected.length;
-    records += 'Lmissing\0ab/nothing\0Dthere\0Lthere/one\0ab/one\0';
+    records += 'Lmissing\0ab/nothing\x003\0Dthere\0Lthere/one\0ab/one.f644.0.0\x003\0';
+    records += 'Llost-setuid\0ab/lost-setuid.f4755.0.0\x003\0Lother-size\0ab/one.f644.0.0\x004\0Lretargeted\0ab/link.l777.0.0\0/etc/shadow\0';
     const progress = new Int32Array(1);
     const failures = await addon().linkTree(raw, root, Buffer.from(records), 4, progress);
-    assert.deepEqual(failures.sort((a, b) => a[0] - b[0]).map(([index, code]) => [index, code]), [[missing, 'ENOENT'], [missing + 1, 'EEXIST']]);
+    assert.deepEqual(failures.sort((a, b) => a[0] - b[0]).map(([index, code]) => [index, code]), [
+      [missing, 'ENOENT'],
+      [missing + 1, 'EEXIST'],
+      [missing + 3, 'RAW_MISMATCH'],
+      [missing + 4, 'RAW_MISMATCH'],
+      [missing + 5, 'RAW_MISMATCH'],
+    ]);
     assert.match(failures[0]![2], /no such file/i);
-    assert.equal(progress[0], expected.length + 3, 'every record counted');
+    assert.equal(progress[0], expected.length + 6, 'every record counted');
     const made = spawnSync('find', ['.', '-mindepth', '1', '-printf', '%P%y\\n'], { cwd: root, encoding: 'utf8' }).stdout.trim().split('\n').sort();
     const wanted = [...expected.map((p) => (p.endsWith('/') ? `${p.slice(0, -1)}d` : p.endsWith('link') ? `${p}l` : `${p}f`)), 'thered', 'there/onef'].sort();
     assert.deepEqual(made, wanted);
-    assert.equal(statSync(join(raw, 'ab/one')).nlink, 1 + 200 + 1, 'hardlinks of the one raw file');
+    assert.equal(statSync(join(raw, 'ab/one.f644.0.0')).nlink, 1 + 200 + 1, 'hardlinks of the one raw file (none left by a failed check)');
 
     await assert.rejects(addon().linkTree(join(dir, 'no-raw'), root, Buffer.from('Dx\0'), 2, progress), { code: 'ENOENT' });
     await assert.rejects(addon().linkTree(raw, root, Buffer.from('Xbad\0'), 2, progress), { code: 'EINVAL' });
     await assert.rejects(addon().linkTree(raw, root, Buffer.from('Lonly-one-path\0'), 2, progress), { code: 'EINVAL' });
+    await assert.rejects(addon().linkTree(raw, root, Buffer.from('Lno-extra\0ab/one.f644.0.0\0'), 2, progress), { code: 'EINVAL' });
     assert.throws(() => addon().linkTree(raw, root, Buffer.from(''), 2, new Int32Array(0)), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.deepEqual(await addon().linkTree(raw, root, Buffer.alloc(0), 2, progress), [], 'no records: nothing to do');
   } finally {

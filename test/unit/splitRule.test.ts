@@ -41,7 +41,68 @@ describe('splitOf', () => {
     devel('usr/lib/foo/libplugin.la');
     devel('usr/lib/crt1.o');
     devel('lib64/crti.o');
-    runtime('usr/lib/gcc/x86_64-linux/13/crtbegin.o');
+    devel('usr/libx32/libfoo.a');
+  });
+
+  it("treats a multiarch directory as ${libdir}: glibc's startup objects and link names are -devel", () => {
+    // Where Debian's libc6-dev puts them.
+    for (const object of ['crt1.o', 'Scrt1.o', 'crti.o', 'crtn.o', 'gcrt1.o', 'Mcrt1.o', 'rcrt1.o', 'grcrt1.o']) {
+      devel(`usr/lib/x86_64-linux-gnu/${object}`);
+    }
+    devel('usr/lib/x86_64-linux-gnu/libc_nonshared.a');
+    devel('usr/lib/x86_64-linux-gnu/libc.so'); // a linker script, a regular file
+    devel('usr/lib/x86_64-linux-gnu/libm.so');
+    devel('usr/lib/x86_64-linux-gnu/libfoo.so', 'symlink');
+    devel('lib/aarch64-linux-gnu/libfoo.so', 'symlink');
+    devel('usr/lib/arm-linux-gnueabihf/crt1.o');
+    devel('usr/lib/x86_64-linux-gnu/pkgconfig/zlib.pc');
+    devel('usr/lib/x86_64-linux-gnu/cmake/Foo/FooConfig.cmake');
+    devel('usr/lib/x86_64-linux-gnu/glib-2.0/include/glibconfig.h');
+    // Where Debian's libc6, zlib1g... put them.
+    runtime('lib/x86_64-linux-gnu/libc.so.6');
+    runtime('usr/lib/x86_64-linux-gnu/libfoo.so.1', 'symlink');
+    runtime('usr/lib/x86_64-linux-gnu/libfoo.so.1.2.3');
+    runtime('lib64/ld-linux-x86-64.so.2', 'symlink');
+    runtime('usr/lib/x86_64-linux-gnu/gconv/UTF-16.so');
+    runtime('lib/x86_64-linux-gnu/security/pam_unix.so');
+    runtime('usr/lib/x86_64-linux-gnu/perl/5.36.0/auto/POSIX/POSIX.so');
+    runtime('usr/lib/x86_64-linux-gnu/foo/crt1.o');
+    // A directory that is no triplet is not a lib directory of its own.
+    runtime('usr/lib/not-a-triplet/libfoo.so', 'symlink');
+  });
+
+  it("puts gcc's startup objects, link names, static libraries and headers in -devel, the compiler in -runtime", () => {
+    const gcc = 'usr/lib/gcc/x86_64-linux-gnu/12';
+    for (const object of ['crtbegin.o', 'crtbeginS.o', 'crtend.o', 'crtendS.o', 'crtfastmath.o', 'libasan_preinit.o']) {
+      devel(`${gcc}/${object}`);
+    }
+    devel(`${gcc}/libgcc.a`);
+    devel(`${gcc}/libgcc_eh.a`);
+    devel(`${gcc}/libgcc_s.so`); // a linker script upstream, a symlink in Debian
+    devel(`${gcc}/libgcc_s.so`, 'symlink');
+    devel(`${gcc}/libstdc++.so`, 'symlink');
+    devel(`${gcc}/include/stddef.h`);
+    devel(`${gcc}/include/sanitizer/asan_interface.h`);
+    devel(`${gcc}/include-fixed/limits.h`);
+    devel(`${gcc}/plugin/include/tree.h`);
+    devel('usr/lib/gcc-cross/aarch64-linux-gnu/12/crtbegin.o');
+    runtime(`${gcc}/liblto_plugin.so`);
+    runtime(`${gcc}/cc1`);
+    runtime(`${gcc}/collect2`);
+    runtime(`${gcc}/libgomp.spec`);
+    runtime(`${gcc}/plugin/libcc1plugin.so.0.0.0`);
+    runtime(`${gcc}/plugin/libcc1plugin.so`, 'symlink');
+    runtime('usr/libexec/gcc/x86_64-pc-linux-gnu/13.2.0/cc1');
+    runtime('usr/libexec/gcc/x86_64-pc-linux-gnu/13.2.0/liblto_plugin.so');
+  });
+
+  it("keeps a libtool -release library (libdb-5.3.so) in -runtime and its link name in -devel", () => {
+    runtime('usr/lib/x86_64-linux-gnu/libdb-5.3.so');
+    runtime('usr/lib/x86_64-linux-gnu/libbfd-2.40-system.so');
+    runtime('usr/lib/libelf-0.188.so');
+    devel('usr/lib/libdb.so', 'symlink');
+    devel('usr/lib/libapr-1.so', 'symlink');
+    devel('usr/lib/libdb-5.3.so', 'symlink');
   });
 
   it('puts pkg-config, aclocal, cmake, gir and vapi files in -devel', () => {
@@ -56,6 +117,7 @@ describe('splitOf', () => {
     devel('usr/share/vala/vapi/foo.vapi');
     runtime('usr/lib/girepository-1.0/Foo-1.0.typelib');
     runtime('usr/share/cmake-3.28/Modules/FindFoo.cmake');
+    runtime('usr/lib/python3/dist-packages/numpy/core/include/numpy/ndarraytypes.h');
   });
 
   it('puts *-config scripts in bindir in -devel, other programs in -runtime', () => {

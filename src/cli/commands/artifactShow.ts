@@ -15,6 +15,7 @@ export const artifactShowCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 artifact show zlib-runtime,b=opt,o=master,r=3.2-opt-x86_64,v=1.3,.tar.gz', 'by file name'),
   handler: async (argv) => {
     const { showArtifact } = await import('../../root/listArtifacts.js');
+    const { quotePath } = await import('../../model/pathBytes.js');
     const a = await showArtifact({ repoDir: argv.repo, name: argv.name });
     printResult(argv, a, () => [
       `artifact ${a.fileName}`,
@@ -23,7 +24,7 @@ export const artifactShowCommand: CommandModule<GlobalArgs, Args> = {
       `commit   ${a.commit}`,
       ...Object.entries(a.parsed.keys).map(([k, v]) => `${k.padEnd(8)} ${v}`),
       '',
-      ...a.entries.map((e) => `${e.kind.padEnd(8)} ${e.mode.toString(8).padStart(4, '0')} ${e.uid}:${e.gid} ${e.path}`),
+      ...a.entries.map((e) => `${e.kind.padEnd(8)} ${e.mode.toString(8).padStart(4, '0')} ${e.uid}:${e.gid} ${quotePath(e.path)}`),
     ]);
   },
 };

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { rawRepairWarning } from '../rawRepairWarning.js';
 
 interface Args extends GlobalArgs {
   ref: string;
@@ -26,6 +27,6 @@ export const checkoutCommand: CommandModule<GlobalArgs, Args> = {
 export async function printCheckout(argv: Args): Promise<void> {
   const { checkoutRevision } = await import('../../root/checkoutRevision.js');
   const progress = progressBar(argv);
-  const result = await checkoutRevision({ repoDir: argv.repo, revision: argv.ref, dest: argv.dest, copy: argv.copy, onProgress: progress.report }).finally(progress.finish);
+  const result = await checkoutRevision({ repoDir: argv.repo, revision: argv.ref, dest: argv.dest, copy: argv.copy, onProgress: progress.report, onRawRepaired: rawRepairWarning(argv) }).finally(progress.finish);
   printResult(argv, result, () => `checked out ${result.commit} to ${result.dest} (${result.linked} linked, ${result.copied} copied)`, false);
 }

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../globalArgs.js';
 import { printResult } from '../output.js';
 import { progressBar } from '../progressBar.js';
+import { rawRepairWarning } from '../rawRepairWarning.js';
 import { prefixOption } from '../prefixOption.js';
 
 interface Args extends GlobalArgs {
@@ -33,6 +34,7 @@ export const rootCheckoutCommand: CommandModule<GlobalArgs, Args> = {
       commit: argv.commit,
       keep: argv.keep,
       onProgress: progress.report,
+      onRawRepaired: rawRepairWarning(argv),
     }).finally(progress.finish);
     printResult(argv, state, () => `deployed ${state.current!.commit} (${state.current!.branch}) at ${state.publicPath}`, false);
   },

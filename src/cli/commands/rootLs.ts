@@ -22,6 +22,7 @@ export const rootLsCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const { listRootPath } = await import('../../root/listRootPath.js');
     const { displayRootPath } = await import('../../model/parseRootPath.js');
+    const { quotePath } = await import('../../model/pathBytes.js');
     const listing = await listRootPath({ repoDir: argv.repo, name: argv.name, path: argv.path, recursive: argv.recursive });
     const sizeOf = (e: EntryDescription) => (e.device ? `${e.device.major}, ${e.device.minor}` : String(e.size));
     const uidWidth = Math.max(0, ...listing.entries.map((e) => String(e.uid).length));
@@ -29,7 +30,7 @@ export const rootLsCommand: CommandModule<GlobalArgs, Args> = {
     const sizeWidth = Math.max(0, ...listing.entries.map((e) => sizeOf(e).length));
     printResult(argv, listing, () =>
       listing.entries.map((e) => {
-        const target = e.target === undefined ? '' : ` -> ${e.target}`;
+        const target = e.target === undefined ? '' : ` -> ${quotePath(e.target)}`;
         const owner = `${String(e.uid).padStart(uidWidth)} ${String(e.gid).padStart(gidWidth)}`;
         return `${e.modeString} ${e.mode} ${owner} ${sizeOf(e).padStart(sizeWidth)} ${displayRootPath(e.path)}${target}`;
       }),
