@@ -19,7 +19,8 @@
 #define MAX_XATTRS 64
 
 typedef struct {
-  char name[XATTR_NAME_MAX + 1];
+  /* One more than a longest name, so that a longer one shows as filling it. */
+  char name[XATTR_NAME_MAX + 2];
   void *value;
   size_t size;
 } xattr_arg;

@@ -103,7 +103,7 @@ napi_value write_xattrs_at(napi_env env, napi_callback_info info) {
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "writeXattrs wants a path and [[name, value], ...]");
   for (uint32_t i = 0; i < count; i++) {
     napi_value pair, name_value, value_value;
-    char name[XATTR_NAME_MAX + 1];
+    char name[XATTR_NAME_MAX + 2]; /* one more than a longest name, so a longer one shows as filling it */
     size_t name_length, value_length;
     void *value;
     if (napi_get_element(env, argv[1], i, &pair) != napi_ok || napi_get_element(env, pair, 0, &name_value) != napi_ok ||

@@ -64,6 +64,11 @@ export const errorCodes = {
   RAW_CACHE_DAMAGED: 5,
   // names and paths
   NAME_TOO_LONG: 6,
+  // what the kernel or filesystem cannot hold, and damage to hacktree's own files
+  OWNER_UNSUPPORTED: 6,
+  XATTR_INVALID: 6,
+  REPO_DAMAGED: 5,
+  REPO_UNREADABLE: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -11,8 +11,33 @@ export function isValidRefName(name: string): boolean {
   );
 }
 
-/** The name when isValidRefName, else REF_NAME_INVALID naming it. */
+/**
+ * A loose ref is a file, and git writes it through NAME.lock: a component must leave room for
+ * ".lock" within NAME_MAX (255 bytes), and the whole name room for the repository's path
+ * within PATH_MAX (4096).
+ */
+export const MAX_REF_COMPONENT_BYTES = 250;
+export const MAX_REF_NAME_BYTES = 1024;
+
+/** Why a ref name is too long to be a file, or null. */
+export function refNameLengthProblem(name: string): string | null {
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_REF_NAME_BYTES) return `it is ${bytes} bytes long; a ref name may have at most ${MAX_REF_NAME_BYTES}`;
+  const longest = Math.max(...name.split('/').map((part) => Buffer.byteLength(part)));
+  if (longest > MAX_REF_COMPONENT_BYTES) return `a component between "/" is ${longest} bytes long; one may have at most ${MAX_REF_COMPONENT_BYTES} (a ref is a file)`;
+  return null;
+}
+
+/** The name when isValidRefName and not too long, else REF_NAME_INVALID naming it. */
 export function validateRefName(name: string): string {
+  const tooLong = refNameLengthProblem(name);
+  if (tooLong !== null) {
+    const shown = name.length > 80 ? `${name.slice(0, 60)}…${name.slice(-10)}` : name;
+    throw new HacktreeError('REF_NAME_INVALID', `"${shown}" is not a valid branch or ref name: ${tooLong}`, {
+      hint: 'choose a shorter name',
+      data: { ref: name },
+    });
+  }
   if (!isValidRefName(name)) {
     throw new HacktreeError('REF_NAME_INVALID', `"${name}" is not a valid branch or ref name`, {
       hint: 'use letters, digits, ".", "-", "_" and "/" between components, as git check-ref-format allows',

@@ -1,6 +1,8 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { checkMemberMeta } from './checkMemberMeta.js';
 import type { Xattr } from './fsEntry.js';
-import { parseRepoPath, symlinkTargetProblem, TOP } from './repoPath.js';
+import type { MetaLine } from './metaRecord.js';
+import { parseRepoPath, symlinkTargetProblem, TOP, type RepoPath } from './repoPath.js';
 import type { TarEntryType, TarHeader } from './tarHeader.js';
 import type { TarMember } from './tarMember.js';
 
@@ -19,6 +21,10 @@ export function tarMemberOfHeader(header: TarHeader, type: TarMemberType, xattrs
     return { kind: 'hardlink', path, target };
   }
   if (path === TOP && type !== 'dir') throw invalid(`the top directory "." is a ${type}`);
+  return checkMemberMeta(entryOf(header, type, path, xattrs, where), where);
+}
+
+function entryOf(header: TarHeader, type: Exclude<TarMemberType, 'hardlink'>, path: RepoPath, xattrs: Xattr[], where: string): MetaLine {
   const base = { path, mode: header.mode & 0o7777, uid: header.uid, gid: header.gid, xattrs };
   switch (type) {
     case 'file': return { ...base, kind: 'file', size: header.size };

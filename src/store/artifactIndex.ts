@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { errnoOf } from '../errors/errnoOf.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { readDerivedFile } from './readDerivedFile.js';
 import type { Repository } from './repository.js';
+import { writeDerivedFile } from './writeDerivedFile.js';
 
 /**
  * Remembers the sha256 of artifact tarballs by path and stat facts, so composing a root from
@@ -27,10 +27,11 @@ function statKeyOf(file: string): string {
 export function openArtifactIndex(repo: Repository): ArtifactIndex {
   const path = join(repo.statCacheDir, 'artifacts.json');
   let rows: Record<string, Row> = {};
+  const data = readDerivedFile(path);
   try {
-    rows = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Row>;
+    if (data !== null) rows = JSON.parse(data.toString('utf8')) as Record<string, Row>;
   } catch (err) {
-    if (errnoOf(err) !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+    if (!(err instanceof SyntaxError)) throw err;
   }
   let dirty = false;
   return {
@@ -43,7 +44,7 @@ export function openArtifactIndex(repo: Repository): ArtifactIndex {
       dirty = true;
     },
     save() {
-      if (dirty) writeFileAtomic(repo, path, [Buffer.from(JSON.stringify(rows))]);
+      if (dirty) writeDerivedFile(repo, repo.statCacheDir, path, [Buffer.from(JSON.stringify(rows))]);
       dirty = false;
     },
   };

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { Repository } from './repository.js';
@@ -57,7 +57,7 @@ export function writeFileAtomic(
     try {
       unlinkSync(tmp);
     } catch (cleanupErr) {
-      if (errnoOf(cleanupErr) !== 'ENOENT') throw cleanupErr;
+      if (errnoOf(cleanupErr) !== 'ENOENT' && errnoOf(cleanupErr) !== 'ENOTDIR') throw cleanupErr;
     }
     throw translateWriteError(err, repo);
   }
@@ -85,8 +85,24 @@ function renameInto(tmp: string, target: string): void {
   }
 }
 
+/**
+ * A write's failure as the user should see it: ENOSPC and EDQUOT are NO_SPACE; ENOTDIR on a
+ * path inside the repository (a file where one of hacktree's directories should be) is
+ * REPO_DAMAGED naming that file. Anything else is returned as it is.
+ */
 export function translateWriteError(err: unknown, repo: Repository): unknown {
   const errno = errnoOf(err);
+  const path = (err as { path?: unknown } | null)?.path;
+  if (errno === 'ENOTDIR' && typeof path === 'string') {
+    const blocker = firstNonDirectory(repo.dir, path);
+    if (blocker !== null) {
+      return new HacktreeError('REPO_DAMAGED', `${blocker} in the repository is not a directory, and hacktree keeps files in it`, {
+        hint: `"hacktree fsck --repair --repo ${repo.dir}" puts its own directories back (the raw cache and staging hold derived data)`,
+        data: { repo: repo.dir, path: blocker },
+        cause: err,
+      });
+    }
+  }
   if (errno === 'ENOSPC' || errno === 'EDQUOT') {
     return new HacktreeError('NO_SPACE', `no space left on the device holding ${repo.dir}`, {
       hint: 'free some space (or "hacktree prune") and run the command again; nothing was recorded',
@@ -95,4 +111,18 @@ export function translateWriteError(err: unknown, repo: Repository): unknown {
     });
   }
   return err;
+}
+
+/** The first path from `root` (exclusive) down to `path`'s parent that exists and is no directory; null if none. */
+function firstNonDirectory(root: string, path: string): string | null {
+  const rel = relative(root, dirname(path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+  let at = root;
+  for (const part of rel.split(sep)) {
+    at = join(at, part);
+    const stat = lstatSync(at, { throwIfNoEntry: false });
+    if (stat === undefined) return null;
+    if (!stat.isDirectory()) return at;
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import { placeEntry, placeEntryHandles, tryLinkEntry } from './linkOrCopy.js';
 import type { RawRepair } from './ensureSoundRaw.js';
 import { expectedStatKey } from '../model/rawStatKey.js';
 import { startLinkHelper } from './linkOnHelperThread.js';
+import { entryExists } from './entryExists.js';
 import { rawEntryPath } from './rawCache.js';
 import { makeSpecialFiles } from './makeSpecialFile.js';
 import { linkTreeNatively } from './linkTreeNatively.js';
@@ -51,7 +52,7 @@ export async function checkoutSnapshot(
   const dest = resolve(destArg);
   const destIsEmptyDir = checkDestination(dest);
   const staging = join(dirname(dest), `.${basename(dest)}.hacktree-${process.pid}`);
-  mkdirSync(staging, { mode: 0o700 });
+  makeStaging(staging, dest);
   const result: CheckoutResult = { dest, entries: entries.length, linked: 0, copied: 0, repairedRaw: [] };
   try {
     await populate(repo, entries, staging, options, result);
@@ -64,12 +65,26 @@ export async function checkoutSnapshot(
   return result;
 }
 
+function makeStaging(staging: string, dest: string): void {
+  try {
+    mkdirSync(staging, { mode: 0o700 });
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT' && errnoOf(err) !== 'ENOTDIR') throw err;
+    throw new HacktreeError('PATH_NOT_FOUND', `cannot check out to ${dest}: its parent ${dirname(dest)} does not exist or is not a directory`, {
+      hint: `create the parent first (mkdir -p ${dirname(dest)}), or name a destination in an existing directory`,
+      data: { dest },
+    });
+  }
+}
+
 function checkDestination(dest: string): boolean {
   try {
     if (readdirSync(dest).length === 0) return true;
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return false;
     if (errnoOf(err) !== 'ENOTDIR') throw err;
+    // ENOTDIR: dest is a file, or a file stands where one of its parents should (makeStaging says so).
+    if (!entryExists(dest)) return false;
   }
   throw new HacktreeError('DEST_NOT_EMPTY', `checkout destination ${dest} already exists and is not an empty directory`, {
     hint: 'name a new path, or remove the old checkout first',

@@ -48,7 +48,7 @@ function statKeyIfExists(path: string): RawStatKey | null {
   try {
     return statKeyOf(lstatSync(path), () => decodePathBytes(readlinkSync(path, { encoding: 'buffer' })));
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
     throw err;
   }
 }

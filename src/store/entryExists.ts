@@ -10,7 +10,8 @@ export function entryExists(path: string): boolean {
     lstatSync(path);
     return true;
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return false;
+    // ENOTDIR: a path beneath a file is as absent as one beneath nothing.
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return false;
     throw err;
   }
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import { isOid, type Oid } from '../model/oid.js';
-import { writeFileAtomic } from './atomicWrite.js';
 import { looseObjectPath } from './objectStore.js';
+import { readDerivedFile } from './readDerivedFile.js';
 import type { Repository } from './repository.js';
+import { writeDerivedFile } from './writeDerivedFile.js';
 
 /**
  * Derived data beside the store: the files/ tree made for a snapshot, by a fingerprint of what
@@ -27,18 +27,13 @@ export function filesTreeMemoDir(repo: Repository): string {
 }
 
 export function readFilesTreeMemo(repo: Repository, fingerprint: string): Oid | null {
-  let text: string;
-  try {
-    text = readFileSync(join(filesTreeMemoDir(repo), fingerprint), 'utf8');
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
-    throw err;
-  }
-  const [own, tree] = text.trimEnd().split(' ');
+  const data = readDerivedFile(join(filesTreeMemoDir(repo), fingerprint));
+  if (data === null) return null;
+  const [own, tree] = data.toString('utf8').trimEnd().split(' ');
   if (own !== fingerprint || tree === undefined || !isOid(tree)) return null;
   return existsSync(looseObjectPath(repo, tree)) ? tree : null;
 }
 
 export function writeFilesTreeMemo(repo: Repository, fingerprint: string, tree: Oid): void {
-  writeFileAtomic(repo, join(filesTreeMemoDir(repo), fingerprint), [Buffer.from(`${fingerprint} ${tree}\n`)]);
+  writeDerivedFile(repo, repo.statCacheDir, join(filesTreeMemoDir(repo), fingerprint), [Buffer.from(`${fingerprint} ${tree}\n`)]);
 }

@@ -11,6 +11,7 @@ import { verifyLooseObjects } from './verifyLooseObjects.js';
 import { verifyPacks, type DamagedPack } from './verifyPacks.js';
 import { rewriteDamagedPack } from './rewriteDamagedPack.js';
 import { verifyRawCache } from './verifyRawCache.js';
+import { verifyStoreDirectories } from './verifyStoreDirectories.js';
 import { verifyRawCoverage } from './verifyRawCoverage.js';
 import { verifyReachable } from './verifyReachable.js';
 
@@ -42,7 +43,8 @@ export interface FsckReport {
  * files have raw objects. Memory stays bounded: contents are streamed, one object at a time.
  */
 export async function fsckRepository(options: FsckOptions): Promise<FsckReport> {
-  const repo = openRepository(options.repoDir);
+  // Any raw cache, even one that is not a directory: fsck reports it, and --repair rebuilds it.
+  const repo = openRepository(options.repoDir, { rawCache: 'any' });
   const repair = options.repair === true;
   const run = () => checkRepository(repo, repair, options.onProgress, options.checkouts ?? []);
   return repair ? withRepoLock(repo, run) : run();
@@ -54,6 +56,7 @@ async function checkRepository(
   onProgress: ProgressCallback | undefined,
   checkouts: readonly CheckoutToVerify[],
 ): Promise<FsckReport> {
+  const directories = verifyStoreDirectories(repo, { repair });
   const removedTempFiles = removeStaleTempFiles(repo);
   const loose = await verifyLooseObjects(repo, onProgress);
   if (repair) {
@@ -74,7 +77,7 @@ async function checkRepository(
   const corrupt = new Set([...loose.corrupt, ...packs.corrupt]);
   const reachable = await verifyReachable(repo, { corrupt, looseBlobSizes: loose.blobSizes, onTipSnapshot: coverage.checkSnapshot, repair, onProgress });
   const deployed = await verifyCheckouts(repo, checkouts, raw.problems);
-  const problems = [...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
+  const problems = [...directories, ...loose.problems, ...packs.problems, ...reachable.problems, ...raw.problems, ...coverage.problems, ...deployed.problems];
   return {
     repo: repo.dir,
     repair,

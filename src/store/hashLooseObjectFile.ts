@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, readSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createInflate, inflateSync } from 'node:zlib';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
+import { openRegularFile } from './openRegularFile.js';
 
 export type LooseObjectCheck =
   | { ok: true; oid: Oid; type: GitObjectType; size: number }
@@ -20,7 +21,10 @@ const MALFORMED: LooseObjectCheck = { ok: false, why: 'its header is not "<type>
 
 /** Inflates and hashes a loose object file, checking the "<type> <size>\0" header against the body. */
 export async function hashLooseObjectFile(path: string): Promise<LooseObjectCheck> {
-  const deflated = readIfSmall(path);
+  const opened = openRegularFile(path);
+  if (opened === null) return { ok: false, why: 'it vanished while it was being read' };
+  if ('notFile' in opened) return { ok: false, why: `it is ${opened.notFile}, not a file` };
+  const deflated = readIfSmall(opened.fd, opened.size);
   if (deflated === null) return hashStreamed(path);
   let framed: Buffer;
   try {
@@ -35,10 +39,9 @@ export async function hashLooseObjectFile(path: string): Promise<LooseObjectChec
   return finish(createHash('sha1').update(framed), header, framed.length - nul - 1);
 }
 
-function readIfSmall(path: string): Buffer | null {
-  const fd = openSync(path, 'r');
+/** Reads the open file whole and closes it; null (closed too) when it is too big to read at once. */
+function readIfSmall(fd: number, size: number): Buffer | null {
   try {
-    const { size } = fstatSync(fd);
     if (size > SYNC_MAX_DEFLATED) return null;
     const buffer = Buffer.allocUnsafe(size);
     let off = 0;

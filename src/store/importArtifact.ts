@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { HacktreeError } from '../errors/HacktreeError.js';
-import { errnoOf } from '../errors/errnoOf.js';
 import { parseArtifactName } from '../model/artifactName.js';
 import type { Oid } from '../model/oid.js';
 import type { ArtifactIndex } from './artifactIndex.js';
@@ -10,6 +8,7 @@ import type { RefTransaction } from './refTransaction.js';
 import { readRef } from './refs.js';
 import type { Repository } from './repository.js';
 import { snapshotTarball } from './snapshotTarball.js';
+import { statInputFile } from './statInputFile.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
 import { writeCommit } from './writeCommit.js';
 import { writeSnapshot } from './writeSnapshot.js';
@@ -51,13 +50,7 @@ export async function importArtifact(
 ): Promise<ImportedArtifact> {
   const fileName = basename(file);
   parseArtifactName(fileName);
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw err;
-    throw new HacktreeError('SOURCE_NOT_FOUND', `artifact ${file} does not exist`, { hint: 'check the path', data: { file } });
-  }
+  const { size } = statInputFile(file, 'artifact');
   let sha256 = options.index?.lookup(file);
   if (sha256 === undefined) {
     sha256 = await sha256OfFile(file);

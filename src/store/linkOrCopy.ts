@@ -45,11 +45,12 @@ function linkEntry(repo: Repository, entry: RawEntry, dest: string): string | nu
 }
 
 /**
- * The link failures placeEntry handles: the raw entry is missing (ENOENT) or damaged
+ * The link failures placeEntry handles: the raw entry is missing (ENOENT; ENOTDIR: a file
+ * where its fan-out directory should be, which writing it reports as REPO_DAMAGED) or damaged
  * (RAW_MISMATCH), or linking is impossible here.
  */
 export function placeEntryHandles(code: string | undefined): boolean {
-  return code === 'ENOENT' || code === RAW_MISMATCH || code === 'EXDEV' || code === 'EMLINK' || code === 'EPERM';
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === RAW_MISMATCH || code === 'EXDEV' || code === 'EMLINK' || code === 'EPERM';
 }
 
 export interface PlaceOptions {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FsEntry } from '../model/fsEntry.js';
 import { encodePathBytes } from '../model/pathBytes.js';
@@ -49,6 +50,9 @@ export async function linkTreeNatively(
       links++;
     }
   }
+  // The raw cache is derived data: a deleted one is made again, and the missing entries are
+  // rebuilt from git by the caller's fallback, as for any missing entry.
+  mkdirSync(repo.rawDir, { recursive: true });
   const progress = new Int32Array(1);
   const timer = onProgress && setInterval(() => onProgress('checking out', progress[0]!, entries.length), 100);
   let failed: Array<[number, string, string]>;

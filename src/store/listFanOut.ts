@@ -13,11 +13,18 @@ export async function* listFanOut(dir: string): AsyncGenerator<{ fan: string; na
   try {
     fans = (await readdir(dir)).filter((name) => FAN.test(name)).sort();
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return;
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return;
     throw err;
   }
   for (const fan of fans) {
-    const names = await readdir(join(dir, fan));
+    let names: string[];
+    try {
+      names = await readdir(join(dir, fan));
+    } catch (err) {
+      // A file in a fan-out directory's place holds no objects (fsck names it: verifyStoreDirectories).
+      if (errnoOf(err) === 'ENOTDIR') continue;
+      throw err;
+    }
     if (names.length > 0) yield { fan, names: names.sort() };
   }
 }

@@ -26,7 +26,8 @@ export function lookupRef(repo: Repository, ref: string, packed: () => PackedRef
   try {
     stat = lstatSync(path);
   } catch (err) {
-    if (errnoOf(err) !== 'ENOENT' && errnoOf(err) !== 'ENOTDIR') throw err;
+    // ENAMETOOLONG: no loose file can have that name, but packed-refs may hold it.
+    if (errnoOf(err) !== 'ENOENT' && errnoOf(err) !== 'ENOTDIR' && errnoOf(err) !== 'ENAMETOOLONG') throw err;
     return lookupPacked(ref, packed());
   }
   if (stat.isDirectory()) {

@@ -35,7 +35,8 @@ export interface NativeAddon {
   prefetchFiles(paths: ReadonlyArray<string | Buffer>): void;
   /**
    * Reads the file at `path` into buffer[offset, offset + size) (open, read, close); the bytes
-   * read, fewer when the file ends sooner. Throws Errors like node:fs's.
+   * read, fewer when the file ends sooner, size + 1 when it holds more, -1 when `path` is no
+   * regular file (a fifo is never waited on). Throws Errors like node:fs's.
    */
   readFileInto(path: string | Buffer, buffer: Uint8Array, offset: number, size: number): number;
   /**

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { HacktreeError } from '../errors/HacktreeError.js';
-import { errnoOf } from '../errors/errnoOf.js';
 import { hashObject, objectHeader, unframeObject, type GitObjectType } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { deflateObjectData } from './deflateObject.js';
+import { openRegularFile } from './openRegularFile.js';
 import { readPackedObject } from './packedObjectReader.js';
 import type { Repository } from './repository.js';
 
@@ -22,7 +22,10 @@ export function looseObjectPath(repo: Repository, oid: Oid): string {
 export function writeObject(repo: Repository, type: GitObjectType, body: Buffer, knownOid?: Oid): Oid {
   const oid = knownOid ?? hashObject(type, body);
   const path = looseObjectPath(repo, oid);
-  if (existsSync(path)) return oid;
+  const stat = fs.lstatSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile()) return oid;
+  // A directory or fifo in the object's place (damage) is replaced: what is written is the object.
+  if (stat !== undefined) fs.rmSync(path, { recursive: true, force: true });
   writeFramedObject(repo, path, Buffer.concat([objectHeader(type, body.length), body]));
   return oid;
 }
@@ -55,7 +58,7 @@ export async function readObject(repo: Repository, oid: Oid): Promise<GitObject>
 
 /** Reads a loose object synchronously; null when it is not loose. */
 export function readLooseObject(repo: Repository, oid: Oid): GitObject | null {
-  const deflated = readSmallFile(looseObjectPath(repo, oid));
+  const deflated = readSmallFile(looseObjectPath(repo, oid), oid);
   if (deflated === null) return null;
   let framed: Buffer;
   try {
@@ -74,15 +77,15 @@ export function readLooseObject(repo: Repository, oid: Oid): GitObject | null {
 const SMALL_FILE_BYTES = 256 << 10;
 const smallFileBuffer = Buffer.allocUnsafe(SMALL_FILE_BYTES);
 
-/** A file's bytes (valid until the next call when small); null when it does not exist. */
-function readSmallFile(path: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
-    throw err;
-  }
+/**
+ * A file's bytes (valid until the next call when small); null when it does not exist; throws
+ * OBJECT_CORRUPT when something else than a file (a directory, a fifo) is in its place.
+ */
+function readSmallFile(path: string, oid: Oid): Buffer | null {
+  const opened = openRegularFile(path);
+  if (opened === null) return null;
+  if ('notFile' in opened) throw corrupt(oid, `its loose object ${path} is ${opened.notFile}, not a file`);
+  const { fd } = opened;
   let length = 0;
   try {
     for (let n = -1; n !== 0 && length < SMALL_FILE_BYTES; length += n) n = fs.readSync(fd, smallFileBuffer, length, SMALL_FILE_BYTES - length, null);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, fchmodSync, fchownSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { HacktreeError, isHacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { ownerProblem } from '../model/checkMemberMeta.js';
 import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
@@ -10,6 +12,7 @@ import { makeSpecialFiles, type SpecialEntry } from './makeSpecialFile.js';
 import { nativeAddon, type NativeAddon } from './nativeAddon.js';
 import { writeXattrs } from './readXattrs.js';
 import type { Repository } from './repository.js';
+import { xattrRefused } from './xattrRefused.js';
 
 /**
  * The raw object cache: every non-directory entry once, uncompressed, with its final owner,
@@ -87,63 +90,109 @@ export function parseRawObjectName(fan: string, name: string): { oid: Oid; kind:
   return m && /^[0-9a-f]{2}$/.test(fan) ? { oid: `${fan}${m[1]}` as Oid, kind: KIND_OF_CHAR[m[3]!]!, key: m[2]! } : null;
 }
 
+export interface RawWriteOptions {
+  /** Gets the path of each raw entry this call made (not those there already). */
+  created?: string[];
+}
+
 /**
  * Puts file `content` into the raw cache with `meta` applied, unless it is there already: with
  * the native addon in one call (native/writeRawFile.c), else through node:fs.
  */
-export function ensureRawObject(repo: Repository, oid: Oid, meta: EntryMeta, content: Buffer): string {
+export function ensureRawObject(repo: Repository, oid: Oid, meta: EntryMeta, content: Buffer, options: RawWriteOptions = {}): string {
   const path = rawObjectPath(repo, oid, meta);
+  checkOwner(path, meta);
   const native = nativeAddon();
   if (native) {
-    writeRawFileNatively(repo, native, path, content, meta);
+    if (writeRawFileNatively(repo, native, path, content, meta)) options.created?.push(path);
     return path;
   }
   if (existsSync(path)) return path;
-  writeFileAtomic(repo, path, [content], (tmp, fd) => applyMetaToFd(tmp, fd, meta), 'beside');
+  writeFileAtomic(repo, path, [content], (tmp, fd) => {
+    try {
+      applyMetaToFd(tmp, fd, meta);
+    } catch (err) {
+      // Named by where it was going, not by its temporary name.
+      if (isHacktreeError(err, 'XATTR_INVALID')) throw xattrRefused(err.cause, path, err.data.names as string[]);
+      throw err;
+    }
+  }, 'beside');
+  options.created?.push(path);
   return path;
 }
 
-function writeRawFileNatively(repo: Repository, native: NativeAddon, path: string, content: Buffer, meta: EntryMeta): void {
+/** True when it wrote the file, false when it was there already. */
+function writeRawFileNatively(repo: Repository, native: NativeAddon, path: string, content: Buffer, meta: EntryMeta): boolean {
   const skip = repo.rawDir.length + 1;
   const xattrs = meta.xattrs.map((x) => [x.name, x.value] as const);
   const write = () => native.writeRawFile(repo.rawDir, path.slice(skip), tempPathBeside(path).slice(skip), content, meta.uid, meta.gid, meta.mode, xattrs);
   try {
     try {
-      write();
+      return write();
     } catch (err) {
       // No raw cache directory at all (a repository damaged by hand): made, as node:fs's path does.
       if (errnoOf(err) !== 'ENOENT' || (err as { path?: string }).path !== repo.rawDir) throw err;
       mkdirSync(repo.rawDir, { recursive: true });
-      write();
+      return write();
     }
   } catch (err) {
+    // Before translateWriteError: ext4 says ENOSPC for an xattr too big for it, on a disk with room.
+    if ((err as { syscall?: string }).syscall === 'setxattr') throw xattrRefused(err, path, meta.xattrs.map((x) => x.name));
     throw translateWriteError(err, repo);
   }
 }
 
 /** Puts a symlink, device node or fifo into the raw cache, unless it is there already. */
-export function ensureRawSpecial(repo: Repository, entry: SpecialEntry): string {
-  ensureRawSpecials(repo, [entry]);
+export function ensureRawSpecial(repo: Repository, entry: SpecialEntry, options: RawWriteOptions = {}): string {
+  ensureRawSpecials(repo, [entry], options);
   return rawEntryPath(repo, entry);
 }
 
 /** Puts many symlinks, device nodes and fifos into the raw cache (those missing), in one go. */
-export function ensureRawSpecials(repo: Repository, entries: readonly SpecialEntry[]): void {
+export function ensureRawSpecials(repo: Repository, entries: readonly SpecialEntry[], options: RawWriteOptions = {}): void {
   const missing: Array<{ path: string; tmp: string; entry: SpecialEntry }> = [];
   const seen = new Set<string>();
   for (const entry of entries) {
     const path = rawEntryPath(repo, entry);
     if (seen.has(path) || entryExists(path)) continue;
+    checkOwner(path, entry);
     seen.add(path);
     missing.push({ path, tmp: tempPathBeside(path), entry });
   }
-  try {
+  const make = () => {
     makeSpecialFiles(missing.map(({ tmp, entry }) => ({ path: tmp, entry })));
-    for (const { tmp, path } of missing) renameSync(tmp, path);
+    for (const { tmp, path } of missing) {
+      renameSync(tmp, path);
+      options.created?.push(path);
+    }
+  };
+  try {
+    try {
+      make();
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw err;
+      // Fan-out directories (or the whole cache) deleted: made again, as writeFileAtomic does.
+      for (const { tmp } of missing) rmSync(tmp, { force: true });
+      for (const fan of new Set(missing.map(({ path }) => path.slice(0, path.lastIndexOf('/'))))) mkdirSync(fan, { recursive: true });
+      make();
+    }
   } catch (err) {
     for (const { tmp } of missing) rmSync(tmp, { force: true });
     throw translateWriteError(err, repo);
   }
+}
+
+/**
+ * The native writer takes ids as 32 bits and chown(2) takes -1 as "unchanged": an owner beyond
+ * them (a forged meta record; imports refuse one) would silently become another.
+ */
+function checkOwner(path: string, meta: EntryMeta): void {
+  const problem = ownerProblem(meta);
+  if (problem === null) return;
+  throw new HacktreeError('OWNER_UNSUPPORTED', `cannot make ${path}: ${problem}`, {
+    hint: 'the metadata recording that owner is damaged or forged: run "hacktree fsck"',
+    data: { path, uid: meta.uid, gid: meta.gid },
+  });
 }
 
 /** chown before chmod (chown clears setuid) and xattrs last (chown clears security.capability). */

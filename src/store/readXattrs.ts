@@ -3,6 +3,7 @@ import { HacktreeError } from '../errors/HacktreeError.js';
 import type { Xattr } from '../model/fsEntry.js';
 import { encodePathBytes, hasRawBytes, quotePath } from '../model/pathBytes.js';
 import { nativeAddon, type NativeAddon } from './nativeAddon.js';
+import { xattrRefused } from './xattrRefused.js';
 
 type XattrBinding = typeof import('@napi-rs/xattr');
 let binding: XattrBinding | undefined;
@@ -35,11 +36,25 @@ export function readXattrs(absPath: string): Xattr[] {
   return out;
 }
 
+/** Sets each xattr on a path (not following a final symlink); XATTR_INVALID when one is refused. */
 export function writeXattrs(absPath: string, xattrs: readonly Xattr[]): void {
   if (xattrs.length === 0) return;
-  if (hasRawBytes(absPath)) return addonForBytes(absPath).writeXattrs(encodePathBytes(absPath), xattrs.map((x) => [x.name, x.value] as const));
+  if (hasRawBytes(absPath)) {
+    try {
+      return addonForBytes(absPath).writeXattrs(encodePathBytes(absPath), xattrs.map((x) => [x.name, x.value] as const));
+    } catch (err) {
+      if ((err as { syscall?: string }).syscall === 'lsetxattr') throw xattrRefused(err, absPath, xattrs.map((x) => x.name));
+      throw err;
+    }
+  }
   const { setAttributeSync } = xattrBinding();
-  for (const x of xattrs) setAttributeSync(absPath, x.name, x.value);
+  for (const x of xattrs) {
+    try {
+      setAttributeSync(absPath, x.name, x.value);
+    } catch (err) {
+      throw xattrRefused(err, absPath, [x.name]);
+    }
+  }
 }
 
 /** @napi-rs/xattr takes paths as strings, which cannot hold a name that is not UTF-8: the native addon can. */

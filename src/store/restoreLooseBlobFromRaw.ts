@@ -1,3 +1,4 @@
+import { lstatSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf } from '../errors/errnoOf.js';
@@ -25,7 +26,10 @@ export async function restoreLooseBlobFromRaw(repo: Repository, oid: Oid): Promi
     const path = join(fanDir, name);
     if (hashFileAsBlob(path) !== oid) continue;
     const content = await readFile(path);
-    writeFramedObject(repo, looseObjectPath(repo, oid), Buffer.concat([objectHeader('blob', content.length), content]));
+    const loose = looseObjectPath(repo, oid);
+    // A directory or fifo in the object's place would fail the rename over it.
+    if (lstatSync(loose, { throwIfNoEntry: false })?.isFile() === false) rmSync(loose, { recursive: true, force: true });
+    writeFramedObject(repo, loose, Buffer.concat([objectHeader('blob', content.length), content]));
     return path;
   }
   return null;

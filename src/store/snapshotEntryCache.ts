@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../errors/errnoOf.js';
 import type { FsEntry } from '../model/fsEntry.js';
 import type { Oid } from '../model/oid.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { entryExists } from './entryExists.js';
+import { readDerivedFile } from './readDerivedFile.js';
 import type { Repository } from './repository.js';
+import { writeDerivedFile } from './writeDerivedFile.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -25,7 +27,9 @@ export function snapshotEntryCachePath(repo: Repository, tree: Oid): string {
 }
 
 export function hasSnapshotEntryCache(repo: Repository, tree: Oid): boolean {
-  return existsSync(snapshotEntryCachePath(repo, tree));
+  const path = snapshotEntryCachePath(repo, tree);
+  // A directory in its place is no cache: writeSnapshotEntryCache replaces it.
+  return entryExists(path) && lstatSync(path).isFile();
 }
 
 /** Xattr values are Buffers: JSON holds them as hex. */
@@ -33,12 +37,7 @@ type CachedEntry = Omit<FsEntry, 'xattrs'> & { xattrs: Array<{ name: string; val
 
 /** The cache file's bytes, or null when there is none. */
 function readCacheFile(repo: Repository, tree: Oid): Buffer | null {
-  try {
-    return readFileSync(snapshotEntryCachePath(repo, tree));
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
-    throw err;
-  }
+  return readDerivedFile(snapshotEntryCachePath(repo, tree));
 }
 
 export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] | null {
@@ -81,8 +80,7 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
   const json = serializeEntries(entries);
   const path = snapshotEntryCachePath(repo, tree);
   try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileAtomic(repo, path, [json, createHash('sha256').update(json).digest()]);
+    writeDerivedFile(repo, repo.statCacheDir, path, [json, createHash('sha256').update(json).digest()]);
   } catch (err) {
     if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT'].includes(errnoOf(err) ?? '')) throw err;
   }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { EntryMeta, FsEntry } from '../model/fsEntry.js';
 import { hashObject } from '../model/gitObject.js';
 import { HacktreeError } from '../errors/HacktreeError.js';
@@ -6,39 +7,58 @@ import { encodePathBytes, quotePath } from '../model/pathBytes.js';
 import { baseName, isGitSpecialFileName } from '../model/repoPath.js';
 import { createSnapshotBuilder } from '../model/snapshotBuilder.js';
 import { readObjectOfType, writeObject } from './objectStore.js';
-import { ensureRawSpecial } from './rawCache.js';
+import { ensureRawSpecial, type RawWriteOptions } from './rawCache.js';
 import { readTarball, type TarContentStream } from './readTarball.js';
 import type { Repository } from './repository.js';
+import { statInputFile } from './statInputFile.js';
 import { storeBlob } from './storeBlob.js';
 import { storeStreamedBlob } from './storeStreamedBlob.js';
 import type { ProgressCallback } from './storeFilesInParallel.js';
+import { namingXattrSource } from './xattrRefused.js';
 
 /**
  * Streams a tarball straight into blobs and the raw cache (nothing is extracted to disk) and
  * returns its snapshot entries. A .gitmodules or .gitattributes whose content git's fsck
  * refuses is UNSAFE_PATH (see gitSpecialFileProblem), found before any tree names it.
+ * A refused archive (an unsafe member found halfway, damage) leaves no raw entry behind: those
+ * it made are removed again, as nothing will name them. The blobs stay, as complete
+ * unreferenced objects do (git's gc drops them).
  */
 export async function snapshotTarball(repo: Repository, file: string, onProgress?: ProgressCallback): Promise<FsEntry[]> {
+  statInputFile(file, 'tarball');
+  const created: string[] = [];
+  try {
+    return await storeMembers(repo, file, { created }, onProgress);
+  } catch (err) {
+    for (const path of created) rmSync(path, { force: true });
+    throw err;
+  }
+}
+
+async function storeMembers(repo: Repository, file: string, raw: RawWriteOptions, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   const builder = createSnapshotBuilder(file);
+  const where = (member: { path: string }) => `${file}: member ${quotePath(member.path)}`;
   let count = 0;
   await readTarball(file, (member, content) => {
     if (++count % 512 === 0) onProgress?.('importing', count, 0);
     switch (member.kind) {
       case 'hardlink':
         return builder.addHardlink(member.path, member.target);
-      case 'file':
-        if (content !== null && !Buffer.isBuffer(content)) return storeMemberStream(repo, member, content).then((oid) => builder.add({ ...member, oid }));
-        return builder.add({ ...member, oid: storeBlob(repo, content ?? Buffer.alloc(0), member) });
+      case 'file': {
+        if (content !== null && !Buffer.isBuffer(content)) return storeMemberStream(repo, member, content, where(member), raw).then((oid) => builder.add({ ...member, oid }));
+        const oid = namingXattrSource(where(member), () => storeBlob(repo, content ?? Buffer.alloc(0), member, raw));
+        return builder.add({ ...member, oid });
+      }
       case 'symlink': {
         const target = encodePathBytes(member.target);
         const entry = { ...member, oid: writeObject(repo, 'blob', target, hashObject('blob', target)) };
-        ensureRawSpecial(repo, entry);
+        namingXattrSource(where(member), () => ensureRawSpecial(repo, entry, raw));
         return builder.add(entry);
       }
       case 'dir':
         return builder.add(member);
       default:
-        ensureRawSpecial(repo, member);
+        namingXattrSource(where(member), () => ensureRawSpecial(repo, member, raw));
         return builder.add(member);
     }
   });
@@ -57,9 +77,9 @@ export async function snapshotTarball(repo: Repository, file: string, onProgress
 }
 
 /** A member too big to hold in memory (up to any size: a 5 GiB disk image) streams into its blob. */
-function storeMemberStream(repo: Repository, member: EntryMeta, content: TarContentStream) {
+function storeMemberStream(repo: Repository, member: EntryMeta, content: TarContentStream, source: string, raw: RawWriteOptions) {
   return storeStreamedBlob(repo, content.chunks, {
-    meta: member, size: content.size,
+    meta: member, size: content.size, source, raw,
     // readTarball's stream yields exactly `size` bytes or throws TAR_INVALID first.
     shortBy: () => new RangeError(`tar member content ended before its ${content.size} bytes`),
   });

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { errnoOf } from '../errors/errnoOf.js';
 import type { Oid } from '../model/oid.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { readDerivedFile } from './readDerivedFile.js';
 import type { Repository } from './repository.js';
 import type { ScannedEntry } from './scanDirectory.js';
+import { writeDerivedFile } from './writeDerivedFile.js';
 
 /**
  * Remembers, per source directory, the blob of each file by its stat facts (inode, size, mtime,
@@ -23,18 +22,20 @@ export function statKey(entry: ScannedEntry): string {
 }
 
 export function loadStatCache(repo: Repository, sourceDir: string): StatCache {
+  const data = readDerivedFile(cachePath(repo, sourceDir));
+  if (data === null) return new Map();
   try {
-    const rows = JSON.parse(readFileSync(cachePath(repo, sourceDir), 'utf8')) as Array<[string, string, Oid]>;
+    const rows = JSON.parse(data.toString('utf8')) as Array<[string, string, Oid]>;
     return new Map(rows.map(([path, key, oid]) => [path, { key, oid }]));
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || err instanceof SyntaxError) return new Map();
+    if (err instanceof SyntaxError) return new Map();
     throw err;
   }
 }
 
 export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCache): void {
   const rows = [...cache].map(([path, { key, oid }]) => [path, key, oid]);
-  writeFileAtomic(repo, cachePath(repo, sourceDir), [Buffer.from(JSON.stringify(rows))]);
+  writeDerivedFile(repo, repo.statCacheDir, cachePath(repo, sourceDir), [Buffer.from(JSON.stringify(rows))]);
 }
 
 /** Whether two stat caches hold the same rows: an unchanged tree's is not written again (~15 ms for W1). */

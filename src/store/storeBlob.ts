@@ -1,21 +1,24 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
+import { errnoOf } from '../errors/errnoOf.js';
 import type { EntryMeta } from '../model/fsEntry.js';
 import { hashObject, objectHeader } from '../model/gitObject.js';
 import type { Oid } from '../model/oid.js';
-import { fsPath } from '../model/pathBytes.js';
+import { fsPath, quotePath } from '../model/pathBytes.js';
 import { looseObjectPath, writeFramedObject, writeObject } from './objectStore.js';
 import type { PackWriter } from './packWriter.js';
 import { nativeAddon } from './nativeAddon.js';
-import { ensureRawObject } from './rawCache.js';
+import { ensureRawObject, type RawWriteOptions } from './rawCache.js';
 import type { Repository } from './repository.js';
-import { sourceShrank } from './sourceShrank.js';
+import { openRegularFile } from './openRegularFile.js';
+import { sourceChanged } from './sourceChanged.js';
+import { namingXattrSource } from './xattrRefused.js';
 
 /** Stores file content as a git blob and, with its metadata, in the raw cache. */
-export function storeBlob(repo: Repository, content: Buffer, meta: EntryMeta): Oid {
+export function storeBlob(repo: Repository, content: Buffer, meta: EntryMeta, options: RawWriteOptions = {}): Oid {
   const oid = hashObject('blob', content);
   writeObject(repo, 'blob', content, oid);
-  ensureRawObject(repo, oid, meta, content);
+  ensureRawObject(repo, oid, meta, content, options);
   return oid;
 }
 
@@ -32,7 +35,8 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
   if (scratch.length < header.length + size) scratch = Buffer.allocUnsafe(Math.max(header.length + size, 1 << 20));
   const framed = scratch.subarray(0, header.length + size);
   header.copy(framed);
-  if (readWhole(absPath, framed, header.length, size) < size) throw sourceShrank(absPath);
+  const read = readWhole(absPath, framed, header.length, size);
+  if (read !== size) throw sourceChanged(absPath, read < 0 ? 'is no longer a regular file' : read < size ? 'shrank' : 'grew');
   const oid = createHash('sha1').update(framed).digest('hex') as Oid;
   const content = framed.subarray(header.length);
   // Not skipped when the raw file exists: a killed commit leaves raw files whose blobs were in
@@ -43,15 +47,31 @@ export function storeFileBlob(repo: Repository, absPath: string, meta: EntryMeta
     const loose = looseObjectPath(repo, oid);
     if (!existsSync(loose)) writeFramedObject(repo, loose, framed);
   }
-  ensureRawObject(repo, oid, meta, content);
+  namingXattrSource(quotePath(absPath), () => ensureRawObject(repo, oid, meta, content));
   return oid;
 }
 
-/** Reads `size` bytes of a file into buffer[at...]: the bytes read, fewer when it ends sooner. */
+/**
+ * Reads `size` bytes of a scanned file into buffer[at...]: the bytes read, fewer when it ends
+ * sooner, size + 1 when it holds more, -1 when it is no regular file any more. A file removed
+ * since the scan is SOURCE_CHANGED.
+ */
 function readWhole(absPath: string, buffer: Buffer, at: number, size: number): number {
-  const native = nativeAddon();
-  if (native) return native.readFileInto(fsPath(absPath), buffer, at, size);
-  const fd = openSync(fsPath(absPath), 'r');
+  try {
+    const native = nativeAddon();
+    if (native) return native.readFileInto(fsPath(absPath), buffer, at, size);
+    return readWholeInJavaScript(absPath, buffer, at, size);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') throw sourceChanged(absPath, 'vanished');
+    throw err;
+  }
+}
+
+function readWholeInJavaScript(absPath: string, buffer: Buffer, at: number, size: number): number {
+  const opened = openRegularFile(fsPath(absPath));
+  if (opened === null) throw sourceChanged(absPath, 'vanished');
+  if ('notFile' in opened) return -1;
+  const { fd } = opened;
   try {
     let off = 0;
     while (off < size) {
@@ -59,7 +79,7 @@ function readWhole(absPath: string, buffer: Buffer, at: number, size: number): n
       if (n === 0) break;
       off += n;
     }
-    return off;
+    return off === size && readSync(fd, Buffer.alloc(1), 0, 1, null) > 0 ? size + 1 : off;
   } finally {
     closeSync(fd);
   }

@@ -7,8 +7,9 @@ import type { Oid } from '../model/oid.js';
 import { tempPath, translateWriteError } from './atomicWrite.js';
 import { createChunkDeflater } from './deflateObject.js';
 import { looseObjectPath } from './objectStore.js';
-import { applyMetaToFd, rawObjectPath } from './rawCache.js';
+import { applyMetaToFd, rawObjectPath, type RawWriteOptions } from './rawCache.js';
 import type { Repository } from './repository.js';
+import { namingXattrSource } from './xattrRefused.js';
 
 /**
  * Stores a blob of `size` bytes arriving in chunks (a big file read from disk, a big tar member)
@@ -20,7 +21,15 @@ import type { Repository } from './repository.js';
 export async function storeStreamedBlob(
   repo: Repository,
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
-  options: { meta: EntryMeta; size: number; shortBy: () => unknown },
+  options: {
+    meta: EntryMeta;
+    size: number;
+    shortBy: () => unknown;
+    /** Names the input in an XATTR_INVALID the raw copy's xattrs may meet (see namingXattrSource). */
+    source?: string;
+    /** Hears of the raw entry, when this call made it. */
+    raw?: RawWriteOptions;
+  },
 ): Promise<Oid> {
   const { meta, size } = options;
   const header = objectHeader('blob', size);
@@ -49,7 +58,10 @@ export async function storeStreamedBlob(
     await deflate.end();
     ftruncateSync(rawFd, size); // the holes at the end
     const oid = hash.digest('hex') as Oid;
-    applyMetaToFd(rawTmp, rawFd, meta);
+    const fd = rawFd;
+    const applyMeta = () => applyMetaToFd(rawTmp, fd, meta);
+    if (options.source === undefined) applyMeta();
+    else namingXattrSource(options.source, applyMeta);
     fchmodSync(looseFd, 0o444);
     closeSync(looseFd);
     closeSync(rawFd);
@@ -58,7 +70,10 @@ export async function storeStreamedBlob(
     mkdirSync(dirname(loose), { recursive: true }); // a native `git gc` may have removed it
     if (!existsSync(loose)) renameSync(looseTmp, loose);
     const raw = rawObjectPath(repo, oid, meta);
-    if (!existsSync(raw)) renameSync(rawTmp, raw);
+    if (!existsSync(raw)) {
+      renameSync(rawTmp, raw);
+      options.raw?.created?.push(raw);
+    }
     return oid;
   } catch (err) {
     throw translateWriteError(err, repo);

@@ -36,8 +36,10 @@ export function verifyRawCoverage(repo: Repository, options: { repair: boolean; 
       try {
         await ensureRaw(repo, entry);
       } catch (err) {
-        if (!isHacktreeError(err) || !['OBJECT_MISSING', 'OBJECT_CORRUPT', 'META_INVALID'].includes(err.code)) throw err;
-        problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: `${needed}; its git blob cannot be read: ${err.message}` });
+        // OWNER_UNSUPPORTED: a meta record from before imports refused owners Linux cannot hold.
+        if (!isHacktreeError(err) || !['OBJECT_MISSING', 'OBJECT_CORRUPT', 'META_INVALID', 'OWNER_UNSUPPORTED'].includes(err.code)) throw err;
+        const why = err.code === 'OWNER_UNSUPPORTED' ? 'it cannot be made' : 'its git blob cannot be read';
+        problems.push({ kind: 'raw-missing', path, oid: rawIdOf(entry), detail: `${needed}; ${why}: ${err.message}` });
         continue;
       }
       if (damaged) damaged.repaired = 'deleted and rebuilt from its git blob';

@@ -4,10 +4,14 @@ import { spawnSync } from 'node:child_process';
 export type HandmadeMember = (
   | { kind: 'dir'; path: string; mode?: number }
   | { kind: 'file'; path: string; content: string; mode?: number }
-  | { kind: 'symlink'; path: string; target: string }
+  | { kind: 'symlink'; path: string; target: string; mode?: number }
   | { kind: 'hardlink'; path: string; target: string }
   | { kind: 'chardev' | 'blockdev'; path: string; major: number; minor: number; mode?: number }
+  | { kind: 'fifo'; path: string; mode?: number }
 ) & {
+  /** Owner ids as stored (default 0): ids past the ustar field's range go into pax records. */
+  uid?: number;
+  gid?: number;
   /** Extra pax records for this member ("path" overrides the header's name). */
   pax?: Record<string, string>;
 };
@@ -31,16 +35,19 @@ with tarfile.open(spec['out'], 'w:gz' if spec['gzip'] else 'w', format=fmt) as t
         ti.pax_headers = m.get('pax', {})
         ti.mtime = 1700000000
         ti.mode = m.get('mode', 0o755 if m['kind'] == 'dir' else 0o644)
+        ti.uid = m.get('uid', 0); ti.gid = m.get('gid', 0)
         data = None
         if m['kind'] == 'dir':
             ti.type = tarfile.DIRTYPE
         elif m['kind'] == 'symlink':
-            ti.type = tarfile.SYMTYPE; ti.linkname = m['target']; ti.mode = 0o777
+            ti.type = tarfile.SYMTYPE; ti.linkname = m['target']; ti.mode = m.get('mode', 0o777)
         elif m['kind'] == 'hardlink':
             ti.type = tarfile.LNKTYPE; ti.linkname = m['target']
         elif m['kind'] in ('chardev', 'blockdev'):
             ti.type = tarfile.CHRTYPE if m['kind'] == 'chardev' else tarfile.BLKTYPE
             ti.devmajor = m['major']; ti.devminor = m['minor']
+        elif m['kind'] == 'fifo':
+            ti.type = tarfile.FIFOTYPE
         else:
             data = m['content'].encode()
             ti.size = len(data)

@@ -205,7 +205,7 @@ test('makeNode makes character and block devices and fifos with their numbers, a
   }
 });
 
-test('readFileInto reads a file into a buffer at an offset, says how much a shorter one held, and fails like node:fs', () => {
+test('readFileInto reads a file into a buffer at an offset, says how much a shorter one held, that a longer one holds more, that a directory or fifo is no file, and fails like node:fs', () => {
   const native = addon();
   const dir = mkdtempSync(join(tmpdir(), 'hacktree-read-into-'));
   try {
@@ -215,11 +215,16 @@ test('readFileInto reads a file into a buffer at an offset, says how much a shor
     assert.equal(native.readFileInto(join(dir, 'f'), buffer, 7, data.length), data.length);
     assert.ok(buffer.subarray(7, 7 + data.length).equals(data));
     assert.deepEqual([buffer[6], buffer[7 + data.length]], [0xee, 0xee], 'nothing written outside the range');
-    assert.equal(native.readFileInto(join(dir, 'f'), buffer, 0, 10), 10, 'a prefix');
+    buffer.fill(0xee);
+    assert.equal(native.readFileInto(join(dir, 'f'), buffer, 0, 10), 11, 'a file longer than asked: size + 1');
+    assert.ok(buffer.subarray(0, 10).equals(data.subarray(0, 10)), 'its first bytes read');
+    assert.equal(buffer[10], 0xee, 'nothing written past the size');
     writeFileSync(join(dir, 'short'), 'abc');
     assert.equal(native.readFileInto(join(dir, 'short'), buffer, 0, 100), 3, 'a file shorter than asked');
     assert.throws(() => native.readFileInto(join(dir, 'missing'), buffer, 0, 1), { code: 'ENOENT', syscall: 'open', path: join(dir, 'missing') });
-    assert.throws(() => native.readFileInto(dir, buffer, 0, 1), { code: 'EISDIR', syscall: 'read' });
+    assert.equal(native.readFileInto(dir, buffer, 0, 1), -1, 'a directory');
+    assert.equal(spawnSync('mkfifo', [join(dir, 'fifo')]).status, 0);
+    assert.equal(native.readFileInto(join(dir, 'fifo'), buffer, 0, 1), -1, 'a fifo, not waited on');
     assert.throws(() => native.readFileInto(join(dir, 'f'), buffer, 10, buffer.length), { code: 'ERR_INVALID_ARG_TYPE' }, 'past the buffer');
   } finally {
     rmSync(dir, { recursive: true, force: true });

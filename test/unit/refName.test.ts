@@ -29,11 +29,17 @@ test('root commit refuses full refs, HEAD, "-x", commit ids, hacktree namespaces
     ['trailing/', /not a valid branch or ref name/],
     ['.hidden', /not a valid branch or ref name/],
     ['a@{1}', /not a valid branch or ref name/],
+    ['a'.repeat(5000), /5000 bytes long; a ref name may have at most 1024/],
+    [`team/${'b'.repeat(251)}`, /a component between "\/" is 251 bytes long/],
+    [`é${'b'.repeat(249)}`, /251 bytes long/],
   ];
   for (const [name, message] of refused) {
     assert.throws(() => validateUserBranchName(name), { code: 'REF_NAME_INVALID', message }, JSON.stringify(name));
   }
   assert.ok(isValidRefName('refs/heads/a/b') && !isValidRefName('refs/heads/a.lock') && !isValidRefName('refs/heads/.swp'));
+  // The longest component that leaves room for ".lock" in a file name, in a name of 1024 bytes.
+  const longest = Array.from({ length: 4 }, (_, i) => String(i).repeat(250)).join('/').slice(0, 1024);
+  assert.equal(validateUserBranchName(longest), longest);
 });
 
 test('a loose ref file is an id, a symbolic ref, or says what is wrong with it (never "absent")', () => {
