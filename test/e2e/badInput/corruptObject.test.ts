@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertCliError } from '../../helpers/assertCliError.js';
 import { makeTempDir, runHacktree } from '../../helpers/cli.js';
 import { assertFsckClean, assertRepoUnchanged, gitFsck, snapshotRepoState } from '../../helpers/repoState.js';
 import { copySeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { gitDir } from '../../helpers/gitDir.js';
 
 // A damaged object is OBJECT_CORRUPT naming it wherever it is read; checkout refuses it and
 // leaves nothing behind; fsck names it. A checkout reads the commit, its top tree and the
@@ -22,11 +22,7 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function revParse(repo: string, rev: string): string {
-  const run = spawnSync('git', [`--git-dir=${repo}`, 'rev-parse', '--verify', rev], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout.trim();
-}
+const revParse = (repo: string, rev: string): string => gitDir(repo, 'rev-parse', '--verify', rev);
 
 function looseRel(oid: string): string {
   return `objects/${oid.slice(0, 2)}/${oid.slice(2)}`;

@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { assertCliError } from '../../helpers/assertCliError.js';
 import { runHacktree, makeTempDir, type RunResult } from '../../helpers/cli.js';
 import { assertFsckClean, assertRepoUnchanged, gitFsck, snapshotRepoState } from '../../helpers/repoState.js';
 import { freshSeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { gitDir } from '../../helpers/gitDir.js';
 
 // A ref that is there but cannot be read is never taken for an absent one: fsck names it (exit
 // 11), prune refuses (REF_DAMAGED, so it cannot delete the history only that ref reached), and
@@ -25,11 +25,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const freshRepo = (t: { after: (fn: () => void) => void }) => freshSeededRepo(seed, 'hacktree-e2e-damaged-ref-case', t);
 
-function git(repo: string, ...args: string[]): string {
-  const run = spawnSync('git', [`--git-dir=${repo}`, ...args], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `git ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim();
-}
+const git = gitDir;
 
 function ok(repo: string, args: string[]): RunResult {
   const run = runHacktree(args, { repo });

@@ -7,6 +7,7 @@ import { assertCliError } from '../../helpers/assertCliError.js';
 import { hacktreeCommand, makeTempDir, runHacktree, type RunResult } from '../../helpers/cli.js';
 import { assertFsckClean } from '../../helpers/repoState.js';
 import { freshSeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { gitDir } from '../../helpers/gitDir.js';
 
 // A repository whose files were replaced by something else (an object or cache file by a
 // directory or fifo, hacktree/raw by a file or by nothing, its config unreadable) gets a clear
@@ -21,11 +22,7 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function revParse(repo: string, rev: string): string {
-  const run = spawnSync('git', [`--git-dir=${repo}`, 'rev-parse', '--verify', rev], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout.trim();
-}
+const revParse = (repo: string, rev: string): string => gitDir(repo, 'rev-parse', '--verify', rev);
 
 const loosePath = (repo: string, oid: string) => join(repo, 'objects', oid.slice(0, 2), oid.slice(2));
 

@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
@@ -8,6 +7,7 @@ import { assertCliError } from '../../helpers/assertCliError.js';
 import { makeTempDir, runHacktree, type RunResult } from '../../helpers/cli.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../../helpers/repoState.js';
 import { freshSeededRepo, makeSeededRepo, type SeededRepo } from '../../helpers/seededRepo.js';
+import { gitDir } from '../../helpers/gitDir.js';
 
 // `root commit BRANCH` writes only the branches a user may write: plain names under
 // refs/heads/ that git check-ref-format accepts, root-NAME included, but never a full ref
@@ -25,11 +25,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const freshRepo = (t: { after: (fn: () => void) => void }) => freshSeededRepo(seed, 'hacktree-e2e-internal-refs-case', t);
 
-function git(repo: string, ...args: string[]): string {
-  const run = spawnSync('git', [`--git-dir=${repo}`, ...args], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `git ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim();
-}
+const git = gitDir;
 
 function ok(repo: string, args: string[]): RunResult {
   const run = runHacktree(args, { repo });
