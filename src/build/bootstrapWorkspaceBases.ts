@@ -1,12 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { baseBranch } from '../model/baseDefinition.js';
 import { basesOfDefinition } from '../model/rootDefinition.js';
 import { listDirectory } from '../store/listDirectory.js';
 import { loadRootDefinition } from '../store/loadRootDefinition.js';
 import { branchRef, readRef } from '../store/refs.js';
 import { openRepository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
-import { BASE_BRANCH_PREFIX, bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
+import { bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
 import { loadBaseDefinition } from './loadBaseDefinition.js';
 import { runWithConcurrency } from './runWithConcurrency.js';
 
@@ -49,7 +50,7 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
     for (const base of basesOfDefinition(def)) {
       for (const defArch of def.arches) {
         if (defArch === arch) wanted.set(base, join(options.rootsDir, file));
-        else otherArches.add(`${BASE_BRANCH_PREFIX}${base}-${defArch}`);
+        else otherArches.add(baseBranch(base, defArch));
       }
     }
   }
@@ -67,7 +68,7 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
   try {
     // Two debootstraps at once: each is mostly one dpkg process and downloads; their commits take turns.
     const results = await runWithConcurrency(definitions, DEBOOTSTRAPS_AT_ONCE, async (definition): Promise<WorkspaceBases['bases'][number]> => {
-      const branch = `${BASE_BRANCH_PREFIX}${definition.name}-${arch}`;
+      const branch = baseBranch(definition.name, arch);
       if (!options.again && (await readRef(repo, branchRef(branch))) !== null) return { branch, existing: true };
       options.onBase?.(branch);
       return bootstrapBase({

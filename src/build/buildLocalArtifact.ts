@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { HacktreeError } from '../errors/HacktreeError.js';
 import { errnoOf } from '../errors/errnoOf.js';
+import { baseBranch } from '../model/baseDefinition.js';
 import { SOURCE_RECIPE_KEY } from '../model/developerTree.js';
 import { flavorFlags } from '../model/flavorFlags.js';
 import { formatArtifactName } from '../model/artifactName.js';
@@ -82,7 +83,7 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
   const version = describeVersion(sourceDir);
   const repo = openRepository(options.repoDir);
   const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
-  const baseRef = `base/${options.base ?? DEFAULT_BASE}-${root.arch}`;
+  const baseRef = baseBranch(options.base ?? DEFAULT_BASE, root.arch);
   const layer = await developmentLayer(repo, develRoot, name, buildRootOf(root), root.flavor);
   const outDir = resolve(options.outDir);
   const workdir = join(outDir, 'work', `${options.root}-${flavor}`);

@@ -1,4 +1,5 @@
 import { HacktreeError } from '../errors/HacktreeError.js';
+import { baseBranch } from '../model/baseDefinition.js';
 import type { Oid } from '../model/oid.js';
 import type { Flavor } from '../model/rootName.js';
 import { listDirectory } from '../store/listDirectory.js';
@@ -32,7 +33,7 @@ export async function resolveBuildTargets(options: {
   for (const version of versions) {
     const def = loadRootDefinition(options.rootsDir, version);
     for (const arch of def.arches) {
-      const baseRef = `base/${def.base ?? DEFAULT_BASE}-${arch}`;
+      const baseRef = baseBranch(def.base ?? DEFAULT_BASE, arch);
       const baseTree = await baseTreeOf(options.repo, baseRef);
       for (const flavor of options.flavors) targets.push({ root: `${version}-${flavor}-${arch}`, flavor, baseRef, baseTree });
     }

@@ -18,6 +18,11 @@ export interface BaseDefinition {
   description?: string;
 }
 
+/** The branch a base is kept on, for one arch: base/NAME-ARCH. */
+export function baseBranch(name: string, arch: string): string {
+  return `base/${name}-${arch}`;
+}
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const PACKAGE = /^[a-z0-9][a-z0-9.+-]+$/;
 

@@ -13,6 +13,7 @@ import { withRepoWrite } from '../store/withRepoWrite.js';
 import { openRepository, type Repository } from '../store/repository.js';
 import type { ProgressCallback } from '../store/storeFilesInParallel.js';
 import { loadRootDefinition } from '../store/loadRootDefinition.js';
+import { baseBranch } from '../model/baseDefinition.js';
 import { baseOfKind } from '../model/rootDefinition.js';
 import { selectArtifacts } from './selectArtifacts.js';
 
@@ -72,7 +73,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
 }
 
 function baseBranchOf(base: string | undefined, arch: string): string | undefined {
-  return base === undefined ? undefined : `base/${base}-${arch}`;
+  return base === undefined ? undefined : baseBranch(base, arch);
 }
 
 /**
