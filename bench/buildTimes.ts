@@ -8,10 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAutotools } from '../src/build/buildAutotools.js';
-import { prepareBuildRoot } from '../src/build/prepareBuildRoot.js';
-import { runSandboxed } from '../src/build/runSandboxed.js';
-import type { Oid } from '../src/model/oid.js';
+import { buildAutotools } from '../src/builder/sandbox/buildAutotools.js';
+import { prepareBuildRoot } from '../src/builder/sandbox/prepareBuildRoot.js';
+import { runSandboxed } from '../src/builder/sandbox/runSandboxed.js';
+import type { Oid } from '../src/model/git/oid.js';
 import { writeAutotoolsProject } from '../test/helpers/autotoolsProject.js';
 
 const EPOCH = 1700000000;

@@ -35,7 +35,7 @@ napi_value throw_errno(napi_env env, int err, const char *syscall, const char *p
 int view_bytes(napi_env env, napi_value value, void **data, size_t *length);
 /*
  * Reads a path argument: a string (UTF-8), or a Buffer of the path's bytes (how JavaScript passes
- * a name that is not UTF-8, see src/model/pathBytes.ts), into out[size] with a final NUL. 0 when
+ * a name that is not UTF-8, see src/model/snapshot/pathBytes.ts), into out[size] with a final NUL. 0 when
  * it is neither, is empty, holds a NUL byte or does not fit.
  */
 int path_arg(napi_env env, napi_value value, char *out, size_t size, size_t *length);

@@ -15,9 +15,9 @@
  *     'L' PATH NUL RAW NUL EXTRA NUL  linkat(rawDir, RAW, root, PATH), then checked
  *   PATH is relative to root, RAW to rawDir. A directory's record comes before anything in it.
  *   Each link is checked before it is kept, with one fstatat(2) of it (and a readlinkat(2) for
- *   a symlink), against what its snapshot entry says (src/model/rawStatKey.ts is the same check
+ *   a symlink), against what its snapshot entry says (src/model/snapshot/rawStatKey.ts is the same check
  *   in JavaScript): the kind, permission bits (not a symlink's), owner and group that RAW's
- *   name carries (<id>.<type><mode>.<uid>.<gid>[.<xattrs>], see src/store/rawCache.ts), and
+ *   name carries (<id>.<type><mode>.<uid>.<gid>[.<xattrs>], see src/store/raw/rawCache.ts), and
  *   EXTRA: a file's size in decimal, a symlink's target, a device's "major,minor", empty for a
  *   fifo. A link that differs is removed and fails as RAW_MISMATCH: a raw cache file whose mode,
  *   owner, type, size, target or device numbers were changed is never left in a checkout.

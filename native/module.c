@@ -2,7 +2,7 @@
  * hacktree's native addon: what Node does not offer or does too slowly for the store (see
  * deflate.c, readDirectory.c, readFileInto.c, prefetchFiles.c, writeRawFile.c, existAll.c,
  * linkTree.c, makeNode.c, xattrs.c and syncfs.c).
- * src/store/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
+ * src/platform/native/nativeAddon.ts loads it; without it (not built, or HACKTREE_NATIVE=0) hacktree uses
  * node:zlib, node:fs, coreutils' mknod and `sync -f` instead, and is only slower.
  */
 #define _GNU_SOURCE

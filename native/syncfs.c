@@ -1,7 +1,7 @@
 /*
  * syncfs(2), which Node has no binding for: once before a ref moves (the repository's data is
  * on disk before anything names it, as ostree does), and in the background while a big commit
- * writes (see src/store/flushInBackground.ts).
+ * writes (see src/store/repository/flushInBackground.ts).
  */
 #define _GNU_SOURCE
 #include <errno.h>

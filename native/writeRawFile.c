@@ -1,5 +1,5 @@
 /*
- * A file's copy in the raw object cache (src/store/rawCache.ts) in one call: looked up, made
+ * A file's copy in the raw object cache (src/store/raw/rawCache.ts) in one call: looked up, made
  * under a temporary name beside it, written, given its owner, mode and xattrs, and renamed into
  * place, each step relative to the raw cache directory. From JavaScript this was eight node:fs
  * calls per file (W1: 11k files), each walking the whole path again.

@@ -1,6 +1,6 @@
 /*
  * Extended attributes of one path, read or written, for paths that node cannot name: a name that
- * is not UTF-8 reaches here as a Buffer of its bytes (src/store/readXattrs.ts; @napi-rs/xattr
+ * is not UTF-8 reaches here as a Buffer of its bytes (src/platform/fs/readXattrs.ts; @napi-rs/xattr
  * takes strings only, which node would turn into other bytes). readDirectory.c reads every
  * entry's xattrs with xattrs_of too.
  */

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { hacktreeVersion } from './hacktreeVersion.js';
-import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
-import { renderError } from './renderError.js';
+import { DEFAULT_REPO, type GlobalArgs } from './options/globalArgs.js';
+import { renderError } from './output/renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
 // so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms), nor do

@@ -1,4 +1,4 @@
-import { DEFAULT_REPO, type GlobalArgs } from './globalArgs.js';
+import { DEFAULT_REPO, type GlobalArgs } from './options/globalArgs.js';
 
 /**
  * The commands people and machines run most, recognised without yargs: loading yargs costs
@@ -11,7 +11,7 @@ export function parseQuickCommand(args: readonly string[]): (() => Promise<void>
     const parsed = parseQuickArgs(args.slice(2), { flags: ['--json', '--quiet'], valued: ['--prefix', '--repo'] });
     if (parsed === null || parsed.positionals.length > 1) return null;
     return async () => {
-      const { printRootStatus } = await import('./commands/rootStatus.js');
+      const { printRootStatus } = await import('./commands/root/rootStatus.js');
       await printRootStatus({ ...globalArgs(parsed), name: parsed.positionals[0], prefix: parsed.values.get('--prefix') });
     };
   }
@@ -19,7 +19,7 @@ export function parseQuickCommand(args: readonly string[]): (() => Promise<void>
     const parsed = parseQuickArgs(args.slice(1), { flags: ['--json', '--quiet', '--copy'], valued: ['--repo'] });
     if (parsed === null || parsed.positionals.length !== 2) return null;
     return async () => {
-      const { printCheckout } = await import('./commands/checkout.js');
+      const { printCheckout } = await import('./commands/repository/checkout.js');
       await printCheckout({ ...globalArgs(parsed), ref: parsed.positionals[0]!, dest: parsed.positionals[1]!, copy: parsed.flags.has('--copy') });
     };
   }
@@ -28,7 +28,7 @@ export function parseQuickCommand(args: readonly string[]): (() => Promise<void>
     const trees = parsed?.lists.get('--tree');
     if (parsed === null || parsed.positionals.length !== 1 || trees === undefined) return null;
     return async () => {
-      const { printRootCommit } = await import('./commands/rootCommit.js');
+      const { printRootCommit } = await import('./commands/root/rootCommit.js');
       await printRootCommit({
         ...globalArgs(parsed),
         branch: parsed.positionals[0]!,

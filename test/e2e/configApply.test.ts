@@ -5,7 +5,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { readDeployState } from '../../src/root/deploymentState.js';
+import { readDeployState } from '../../src/root/deploy/deploymentState.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 import { CONFIG_ROOT, configScenario, removeConfigRootData, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { makeTempDir } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readDeployState } from '../../src/root/deploymentState.js';
+import { readDeployState } from '../../src/root/deploy/deploymentState.js';
 import { CONFIG_ROOT, configScenario, removeConfigRootData, makeConfigWork, recorded, writeScript, type ConfigWork } from '../helpers/configRoot.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 

@@ -1,4 +1,4 @@
-import type { Recipe, SourceLocation } from '../../src/model/recipe.js';
+import type { Recipe, SourceLocation } from '../../src/model/recipe/recipe.js';
 
 export interface MakeRecipeOptions {
   /** Absolute path of the .bb file (it need not exist unless file:// sources are looked up beside it). */

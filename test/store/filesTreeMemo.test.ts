@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FILES_ENTRY } from '../../src/model/commitLayout.js';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import { parseTree } from '../../src/model/gitTree.js';
-import type { Oid } from '../../src/model/oid.js';
-import { filesTreeMemoDir } from '../../src/store/filesTreeMemo.js';
-import { initRepository } from '../../src/store/initRepository.js';
-import { looseObjectPath, readObject } from '../../src/store/objectStore.js';
-import type { Repository } from '../../src/store/repository.js';
-import { snapshotDirectory } from '../../src/store/snapshotDirectory.js';
-import { writeFilesTree, writeSnapshot } from '../../src/store/writeSnapshot.js';
+import { FILES_ENTRY } from '../../src/model/git/commitLayout.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import { parseTree } from '../../src/model/git/gitTree.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { filesTreeMemoDir } from '../../src/store/snapshot/filesTreeMemo.js';
+import { initRepository } from '../../src/store/repository/initRepository.js';
+import { looseObjectPath, readObject } from '../../src/store/objects/objectStore.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import { snapshotDirectory } from '../../src/store/snapshot/snapshotDirectory.js';
+import { writeFilesTree, writeSnapshot } from '../../src/store/snapshot/writeSnapshot.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 // The files/ tree memo spares an unchanged snapshot its tree hashing; it must never give another

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { formatLocalRecord, parseLocalRecord } from '../../src/model/localRecord.js';
-import type { Oid } from '../../src/model/oid.js';
-import { findNeededObjects } from '../../src/store/findNeededObjects.js';
-import { initRepository } from '../../src/store/initRepository.js';
-import { writeObject } from '../../src/store/objectStore.js';
-import type { Repository } from '../../src/store/repository.js';
-import { writeShallowCommits } from '../../src/store/shallowCommits.js';
-import { writeCommit } from '../../src/store/writeCommit.js';
+import { formatLocalRecord, parseLocalRecord } from '../../src/model/artifact/localRecord.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { findNeededObjects } from '../../src/store/gc/findNeededObjects.js';
+import { initRepository } from '../../src/store/repository/initRepository.js';
+import { writeObject } from '../../src/store/objects/objectStore.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import { writeShallowCommits } from '../../src/store/objects/shallowCommits.js';
+import { writeCommit } from '../../src/store/objects/writeCommit.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 // A history of plain trees (not snapshots): c1 <- c2 (local record) <- c3 <- c4 <- c5, and m, a

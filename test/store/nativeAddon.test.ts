@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { nativeAddon, nativeAddonPath, type NativeAddon } from '../../src/store/nativeAddon.js';
-import { lstatEntry, readDirectoryEntries } from '../../src/store/readDirectoryEntries.js';
-import { readXattrs, writeXattrs } from '../../src/store/readXattrs.js';
+import { nativeAddon, nativeAddonPath, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
+import { lstatEntry, readDirectoryEntries } from '../../src/platform/fs/readDirectoryEntries.js';
+import { readXattrs, writeXattrs } from '../../src/platform/fs/readXattrs.js';
 
 // The native addon is part of the build (`npm run build` runs native/build.sh): a build without
 // it would still work through node:zlib and `sync -f`, only slower, so this is where its absence

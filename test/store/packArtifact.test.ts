@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { packArtifact, type PackArtifactOptions, type PackedArtifact } from '../../src/build/packArtifact.js';
-import { readTarball } from '../../src/store/readTarball.js';
+import { packArtifact, type PackArtifactOptions, type PackedArtifact } from '../../src/builder/pack/packArtifact.js';
+import { readTarball } from '../../src/store/tarball/readTarball.js';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import type { TarMember } from '../../src/model/tarMember.js';
+import type { TarMember } from '../../src/model/tar/tarMember.js';
 
 const CAPABILITY = '0sAQAAAgAgAAAAAAAAAAAAAAAAAAA='; // cap_net_raw+p, as setcap writes it
 

@@ -3,10 +3,10 @@ import { appendFileSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { initRepository } from '../../src/store/initRepository.js';
-import type { Repository } from '../../src/store/repository.js';
-import { scanDirectory } from '../../src/store/scanDirectory.js';
-import { storeScannedEntries } from '../../src/store/storeScannedEntries.js';
+import { initRepository } from '../../src/store/repository/initRepository.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import { scanDirectory } from '../../src/store/snapshot/scanDirectory.js';
+import { storeScannedEntries } from '../../src/store/snapshot/storeScannedEntries.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 // A file that changes between the scan (which takes its size) and the read of its content is

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Oid } from '../../src/model/oid.js';
-import { initRepository } from '../../src/store/initRepository.js';
-import type { Repository } from '../../src/store/repository.js';
-import { snapshotDirectory } from '../../src/store/snapshotDirectory.js';
-import { sameStatCache, type StatCache } from '../../src/store/statCache.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { initRepository } from '../../src/store/repository/initRepository.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import { snapshotDirectory } from '../../src/store/snapshot/snapshotDirectory.js';
+import { sameStatCache, type StatCache } from '../../src/store/snapshot/statCache.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 // The stat cache spares unchanged files a second read; it is written again only when a row changed.

@@ -6,16 +6,16 @@ import { chmodSync, chownSync, linkSync, mkdirSync, mkdtempSync, readdirSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeTarball, type TarMemberSource } from '../../src/build/writeTarball.js';
+import { writeTarball, type TarMemberSource } from '../../src/builder/pack/writeTarball.js';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 import type { ErrorCode } from '../../src/errors/errorCodes.js';
-import type { Xattr } from '../../src/model/fsEntry.js';
-import { encodeMemberHeaders } from '../../src/model/encodeMemberHeaders.js';
-import { TOP, type RepoPath } from '../../src/model/repoPath.js';
-import { encodeHeader, type TarHeader } from '../../src/model/tarHeader.js';
-import type { TarMember } from '../../src/model/tarMember.js';
-import { readTarball } from '../../src/store/readTarball.js';
-import { scanDirectory } from '../../src/store/scanDirectory.js';
+import type { Xattr } from '../../src/model/snapshot/fsEntry.js';
+import { encodeMemberHeaders } from '../../src/model/tar/encodeMemberHeaders.js';
+import { TOP, type RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { encodeHeader, type TarHeader } from '../../src/model/tar/tarHeader.js';
+import type { TarMember } from '../../src/model/tar/tarMember.js';
+import { readTarball } from '../../src/store/tarball/readTarball.js';
+import { scanDirectory } from '../../src/store/snapshot/scanDirectory.js';
 
 const MTIME = 1700000000;
 const CAPABILITY = Buffer.from('0100000200200000000000000000000000000000', 'hex'); // cap_net_raw+ep

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyOverlayChanges } from '../../src/model/applyOverlayChanges.js';
-import { formatConfigMessage, parseConfigMessage } from '../../src/model/configCommitMessage.js';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import type { Oid } from '../../src/model/oid.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import { applyOverlayChanges } from '../../src/model/snapshot/applyOverlayChanges.js';
+import { formatConfigMessage, parseConfigMessage } from '../../src/model/root/configCommitMessage.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 const meta = { mode: 0o755, uid: 0, gid: 0, xattrs: [] };
 const dir = (path: string, mode = 0o755): FsEntry => ({ ...meta, mode, kind: 'dir', path: path as RepoPath });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAptMirror } from '../../src/model/aptMirror.js';
+import { parseAptMirror } from '../../src/model/root/aptMirror.js';
 
 test('the mirror comes from deb822 URIs first, then the first deb line of sources.list', () => {
   const deb822 = 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm bookworm-updates\n\nTypes: deb\nURIs: http://security.example/debian-security\n';

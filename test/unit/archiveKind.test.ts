@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { archiveKind, unsafeMemberReason } from '../../src/model/archiveKind.js';
+import { archiveKind, unsafeMemberReason } from '../../src/model/tar/archiveKind.js';
 
 describe('archiveKind', () => {
   it('knows tar archives by any compression suffix', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifactFileName, formatArtifactName, parseArtifactName, type ArtifactName } from '../../src/model/artifactName.js';
+import { artifactFileName, formatArtifactName, parseArtifactName, type ArtifactName } from '../../src/model/artifact/artifactName.js';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 
 const DESIGN_EXAMPLE = 'gdk-pixbuf-runtime,o=master,r=3.2-opt-x86_64,b=opt,v=2.24.0-10-g1d39095,.tar.gz';

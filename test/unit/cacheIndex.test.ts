@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { cacheIdOfArtifact, cacheIdOfBuild, formatCacheIndex, parseCacheIndex } from '../../src/model/cacheIndex.js';
+import { cacheIdOfArtifact, cacheIdOfBuild, formatCacheIndex, parseCacheIndex } from '../../src/model/artifact/cacheIndex.js';
 
 const ID = cacheIdOfBuild('build');
 const name = (kind: string, id = ID) => `hello-${kind},b=opt,id=${id},o=master,r=3.2-opt-x86_64,v=1,.tar.gz`;

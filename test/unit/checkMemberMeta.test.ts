@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkMemberMeta, MAX_OWNER_ID } from '../../src/model/checkMemberMeta.js';
-import type { EntryKind, Xattr } from '../../src/model/fsEntry.js';
-import type { MetaLine } from '../../src/model/metaRecord.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
-import { xattrProblem } from '../../src/model/xattrProblem.js';
+import { checkMemberMeta, MAX_OWNER_ID } from '../../src/model/tar/checkMemberMeta.js';
+import type { EntryKind, Xattr } from '../../src/model/snapshot/fsEntry.js';
+import type { MetaLine } from '../../src/model/snapshot/metaRecord.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { xattrProblem } from '../../src/model/tar/xattrProblem.js';
 
 const path = 'usr/bin/ping' as RepoPath;
 const file = (fields: Partial<Extract<MetaLine, { kind: 'file' }>> = {}): MetaLine => ({ kind: 'file', path, mode: 0o755, uid: 0, gid: 0, xattrs: [], size: 1, ...fields });

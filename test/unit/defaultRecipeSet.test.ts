@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseRootDefinition, artifactsOfRoot, baseOfKind, basesOfDefinition } from '../../src/model/rootDefinition.js';
-import { parseBaseDefinition } from '../../src/model/baseDefinition.js';
+import { parseRootDefinition, artifactsOfRoot, baseOfKind, basesOfDefinition } from '../../src/model/root/rootDefinition.js';
+import { parseBaseDefinition } from '../../src/model/root/baseDefinition.js';
 
 // Compiled to dist/test/unit/; the data stays in the source tree.
 const top = join(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { localArtifactsOf } from '../../src/root/deployRoot.js';
-import { kernelCanMountBeneath } from '../../src/root/mountReadOnly.js';
-import { resolvePrefix } from '../../src/root/resolvePrefix.js';
-import { readConfigValue } from '../../src/store/readConfigValue.js';
-import { serializeManifest } from '../../src/model/manifest.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import { localArtifactsOf } from '../../src/root/deploy/deployRoot.js';
+import { kernelCanMountBeneath } from '../../src/root/deploy/mountReadOnly.js';
+import { resolvePrefix } from '../../src/root/deploy/resolvePrefix.js';
+import { readConfigValue } from '../../src/platform/config/readConfigValue.js';
+import { serializeManifest } from '../../src/model/snapshot/manifest.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 function withEnv(env: Record<string, string | undefined>, body: () => void): void {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { hashObject } from '../../src/model/gitObject.js';
-import { gitSpecialFileProblem } from '../../src/model/gitSpecialFileProblem.js';
-import { encodePathBytes } from '../../src/model/pathBytes.js';
-import { entryKindProblem, isGitSpecialFileName, nameProblem, parseCanonicalRepoPath, parseRepoPath } from '../../src/model/repoPath.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import { gitSpecialFileProblem } from '../../src/model/git/gitSpecialFileProblem.js';
+import { encodePathBytes } from '../../src/model/snapshot/pathBytes.js';
+import { entryKindProblem, isGitSpecialFileName, nameProblem, parseCanonicalRepoPath, parseRepoPath } from '../../src/model/snapshot/repoPath.js';
 
 // What hacktree refuses at the door is what `git fsck --strict` would refuse later: the git on
 // this machine is the oracle. Every case becomes a loose object in one scratch repository and

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hashObject } from '../../src/model/gitObject.js';
-import { compareTreeNames, parseTree, serializeTree, type GitTreeEntry } from '../../src/model/gitTree.js';
-import type { Oid } from '../../src/model/oid.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import { compareTreeNames, parseTree, serializeTree, type GitTreeEntry } from '../../src/model/git/gitTree.js';
+import type { Oid } from '../../src/model/git/oid.js';
 
 // Names whose order differs between naive string order and git's (UTF-8 bytes, a directory
 // as if it ended in "/"): "foo" the directory after "foo.c" and "foo-bar" but before "foo0";

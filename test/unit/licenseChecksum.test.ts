@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { hashLicenseLines, parseLicenseChecksums } from '../../src/model/licenseChecksum.js';
+import { hashLicenseLines, parseLicenseChecksums } from '../../src/model/recipe/licenseChecksum.js';
 import { makeRecipe } from '../helpers/makeRecipe.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

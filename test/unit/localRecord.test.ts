@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { checkLocalArtifact } from '../../src/model/checkLocalArtifact.js';
-import { formatLocalRecord, mergeLocalArtifacts, parseLocalRecord } from '../../src/model/localRecord.js';
-import type { Oid } from '../../src/model/oid.js';
-import { parseRootName } from '../../src/model/rootName.js';
+import { checkLocalArtifact } from '../../src/model/artifact/checkLocalArtifact.js';
+import { formatLocalRecord, mergeLocalArtifacts, parseLocalRecord } from '../../src/model/artifact/localRecord.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { parseRootName } from '../../src/model/root/rootName.js';
 
 describe('local record', () => {
   const record = {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import { hashObject } from '../../src/model/gitObject.js';
-import { metaBlobMismatch } from '../../src/model/metaBlobMismatch.js';
-import { asOid } from '../../src/model/oid.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import { metaBlobMismatch } from '../../src/model/snapshot/metaBlobMismatch.js';
+import { asOid } from '../../src/model/git/oid.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 const base = { uid: 0, gid: 0, xattrs: [] };
 const tool: Extract<FsEntry, { kind: 'file' }> = { ...base, path: 'usr/bin/tool' as RepoPath, kind: 'file', mode: 0o4755, oid: asOid('a'.repeat(40)), size: 8 };

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { mirrorUrl, mirrorUrls, parseMirrorList, recipeMirrors } from '../../src/model/mirrorUrls.js';
+import { mirrorUrl, mirrorUrls, parseMirrorList, recipeMirrors } from '../../src/model/recipe/mirrorUrls.js';
 import { makeRecipe } from '../helpers/makeRecipe.js';
 
 /** [url, file name, pattern, replacement, expected]: BitBake's own MirrorUriTest cases for http(s) and file mirrors. */

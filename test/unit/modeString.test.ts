@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatModeString, formatOctalMode } from '../../src/model/modeString.js';
+import { formatModeString, formatOctalMode } from '../../src/model/snapshot/modeString.js';
 
 test('modes read as ls -l shows them', () => {
   assert.equal(formatModeString('file', 0o4755), '-rwsr-xr-x');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mountsStackedAt, parseMountInfo } from '../../src/model/mountStack.js';
+import { mountsStackedAt, parseMountInfo } from '../../src/model/root/mountStack.js';
 
 const line = (id: number, parent: number, point: string) => `${id} ${parent} 0:1 / ${point} rw - ext4 /dev/vda rw`;
 const ids = (text: string, path: string) => mountsStackedAt(parseMountInfo(text), path).map((m) => m.id);

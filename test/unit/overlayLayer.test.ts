@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyOverlayChanges } from '../../src/model/applyOverlayChanges.js';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import type { Oid } from '../../src/model/oid.js';
-import { diffMetaRecords, selectMetaLines } from '../../src/model/diffMetaRecords.js';
-import { parseMeta, serializeMeta } from '../../src/model/metaRecord.js';
-import { overlayBlocker, overlayLayerOf } from '../../src/model/overlayLayer.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import { applyOverlayChanges } from '../../src/model/snapshot/applyOverlayChanges.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { diffMetaRecords, selectMetaLines } from '../../src/model/snapshot/diffMetaRecords.js';
+import { parseMeta, serializeMeta } from '../../src/model/snapshot/metaRecord.js';
+import { overlayBlocker, overlayLayerOf } from '../../src/model/snapshot/overlayLayer.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 const meta = { mode: 0o755, uid: 0, gid: 0, xattrs: [] };
 const dir = (path: string, mode = 0o755): FsEntry => ({ ...meta, mode, kind: 'dir', path: path as RepoPath });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asOid } from '../../src/model/oid.js';
-import { parsePackIndex, serializePackIndex } from '../../src/model/packIndex.js';
+import { asOid } from '../../src/model/git/oid.js';
+import { parsePackIndex, serializePackIndex } from '../../src/model/git/packIndex.js';
 
 test('a pack index reads back as it was written, large offsets too; a damaged one is not believed', () => {
   const entries = [

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 import type { ErrorCode } from '../../src/errors/errorCodes.js';
-import { parseRecipe, parseRecipeConfig, recipeConfigVars, type RecipeText } from '../../src/model/parseRecipe.js';
-import type { Recipe } from '../../src/model/recipe.js';
+import { parseRecipe, parseRecipeConfig, recipeConfigVars, type RecipeText } from '../../src/model/recipe/parseRecipe.js';
+import type { Recipe } from '../../src/model/recipe/recipe.js';
 
 const FILE = '/w/recipes/hello_2.12.1.bb';
 

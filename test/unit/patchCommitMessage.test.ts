@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { patchCommitMessage } from '../../src/model/patchCommitMessage.js';
+import { patchCommitMessage } from '../../src/model/recipe/patchCommitMessage.js';
 
 describe('patchCommitMessage', () => {
   it('a git format-patch file gives its subject without [PATCH n/m], folded lines joined, then its body up to ---', () => {

@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import { hashObject } from '../../src/model/gitObject.js';
-import { compareTreeNames, parseTree, serializeTree, type GitTreeEntry } from '../../src/model/gitTree.js';
-import { parseManifest, serializeManifest } from '../../src/model/manifest.js';
-import { parseMeta, serializeMeta } from '../../src/model/metaRecord.js';
-import type { Oid } from '../../src/model/oid.js';
-import { decodePathBytes, encodePathBytes, fsPath, hasRawBytes, pathByteLength, quotePath, unquotePath } from '../../src/model/pathBytes.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
-import { decodeHeader, encodeHeader } from '../../src/model/tarHeader.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import { compareTreeNames, parseTree, serializeTree, type GitTreeEntry } from '../../src/model/git/gitTree.js';
+import { parseManifest, serializeManifest } from '../../src/model/snapshot/manifest.js';
+import { parseMeta, serializeMeta } from '../../src/model/snapshot/metaRecord.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { decodePathBytes, encodePathBytes, fsPath, hasRawBytes, pathByteLength, quotePath, unquotePath } from '../../src/model/snapshot/pathBytes.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { decodeHeader, encodeHeader } from '../../src/model/tar/tarHeader.js';
 
 const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 

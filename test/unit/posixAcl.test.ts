@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 import {
   ACL_ACCESS_XATTR, decodeAclXattr, encodeAclXattr, formatAclText, isMinimalAcl, modeUnderAcl, parseAclText, type AclNameResolver,
-} from '../../src/model/posixAcl.js';
+} from '../../src/model/tar/posixAcl.js';
 
 // What `getfattr -n system.posix_acl_access -e hex` showed for a 0644 file after
 // `setfacl -m u:1000:r-x,g:50:rw-`, and for a directory after `setfacl -d -m u:1000:rwx`

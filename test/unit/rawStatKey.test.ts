@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import { hashObject } from '../../src/model/gitObject.js';
-import { asOid } from '../../src/model/oid.js';
-import { describeStatDifference, expectedStatKey, statKeyOf } from '../../src/model/rawStatKey.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import { asOid } from '../../src/model/git/oid.js';
+import { describeStatDifference, expectedStatKey, statKeyOf } from '../../src/model/snapshot/rawStatKey.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 const path = 'usr/bin/tool' as RepoPath;
 const base = { path, uid: 0, gid: 0, xattrs: [] };

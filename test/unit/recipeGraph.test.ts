@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { formatRecipeGraph } from '../../src/model/formatRecipeGraph.js';
-import { parseRecipe } from '../../src/model/parseRecipe.js';
-import { buildClosure, buildOrder, recipeDependencies, recipeEdges, runtimeClosure } from '../../src/model/recipeGraph.js';
-import type { RecipeSet } from '../../src/model/recipeSet.js';
-import { similarNames } from '../../src/model/similarNames.js';
+import { formatRecipeGraph } from '../../src/model/recipe/formatRecipeGraph.js';
+import { parseRecipe } from '../../src/model/recipe/parseRecipe.js';
+import { buildClosure, buildOrder, recipeDependencies, recipeEdges, runtimeClosure } from '../../src/model/recipe/recipeGraph.js';
+import type { RecipeSet } from '../../src/model/recipe/recipeSet.js';
+import { similarNames } from '../../src/model/recipe/similarNames.js';
 
 /** A set from `name -> recipe text`, each parsed as /w/recipes/NAME_1.0.bb. */
 function recipeSet(texts: Record<string, string>): RecipeSet {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePackedRefs } from '../../src/model/packedRefs.js';
-import { parseRefFile } from '../../src/model/refFile.js';
-import { isValidRefName, validateUserBranchName } from '../../src/model/refName.js';
+import { parsePackedRefs } from '../../src/model/git/packedRefs.js';
+import { parseRefFile } from '../../src/model/git/refFile.js';
+import { isValidRefName, validateUserBranchName } from '../../src/model/git/refName.js';
 
 const OID = '0123456789abcdef0123456789abcdef01234567';
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchCredential, parseCredentialLine } from '../../src/model/credentialLine.js';
-import { parseCommit, serializeCommit, type GitCommit } from '../../src/model/gitCommit.js';
-import { hashObject } from '../../src/model/gitObject.js';
-import type { Oid } from '../../src/model/oid.js';
-import { redactUrl, urlHasCredentials } from '../../src/model/redactUrl.js';
-import { remoteEnvPrefix, validateRemoteName } from '../../src/model/remoteName.js';
+import { matchCredential, parseCredentialLine } from '../../src/model/remote/credentialLine.js';
+import { parseCommit, serializeCommit, type GitCommit } from '../../src/model/git/gitCommit.js';
+import { hashObject } from '../../src/model/git/gitObject.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { redactUrl, urlHasCredentials } from '../../src/model/remote/redactUrl.js';
+import { remoteEnvPrefix, validateRemoteName } from '../../src/model/remote/remoteName.js';
 
 test('URLs lose their credentials wherever they appear in a message', () => {
   assert.equal(redactUrl("fatal: unable to access 'https://bob:s3cret@git.example.org/r.git/': 401"), "fatal: unable to access 'https://***@git.example.org/r.git/': 401");

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FsEntry } from '../../src/model/fsEntry.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import type { Oid } from '../../src/model/oid.js';
-import { replaceComponents, resolveLinkTarget } from '../../src/model/replaceComponents.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import { replaceComponents, resolveLinkTarget } from '../../src/model/artifact/replaceComponents.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 const meta = { mode: 0o755, uid: 0, gid: 0, xattrs: [] };
 const dir = (path: string, mode = 0o755): FsEntry => ({ ...meta, mode, kind: 'dir', path: path as RepoPath });

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { artifactEntries } from '../../src/model/artifactEntries.js';
-import { parseBaseDefinition } from '../../src/model/baseDefinition.js';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import type { Oid } from '../../src/model/oid.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
-import { baseOfKind, basesOfDefinition, parseRootDefinition } from '../../src/model/rootDefinition.js';
+import { artifactEntries } from '../../src/model/artifact/artifactEntries.js';
+import { parseBaseDefinition } from '../../src/model/root/baseDefinition.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { baseOfKind, basesOfDefinition, parseRootDefinition } from '../../src/model/root/rootDefinition.js';
 
 const invalid = (re: RegExp) => (err: unknown) => isHacktreeError(err, 'ROOT_DEFINITION_INVALID') && re.test(err.message);
 

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import type { FsEntry } from '../../src/model/fsEntry.js';
-import type { Oid } from '../../src/model/oid.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
-import { createSnapshotBuilder } from '../../src/model/snapshotBuilder.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { Oid } from '../../src/model/git/oid.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { createSnapshotBuilder } from '../../src/model/snapshot/snapshotBuilder.js';
 
 const p = (path: string): RepoPath => path as RepoPath;
 const meta = { mode: 0o644, uid: 0, gid: 0, xattrs: [] };

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { parseOldGnuSparse, parseSparseMapPrefix, sparseMapOfPax } from '../../src/model/sparseMap.js';
-import { readTime } from '../../src/model/tarNumber.js';
+import { parseOldGnuSparse, parseSparseMapPrefix, sparseMapOfPax } from '../../src/model/tar/sparseMap.js';
+import { readTime } from '../../src/model/tar/tarNumber.js';
 
 const refused = (pattern: RegExp) => (err: unknown): boolean => {
   assert.ok(isHacktreeError(err, 'TAR_INVALID'), String(err));

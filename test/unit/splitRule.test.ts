@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitOf } from '../../src/model/splitRule.js';
-import type { RepoPath } from '../../src/model/repoPath.js';
+import { splitOf } from '../../src/model/artifact/splitRule.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
 
 function devel(path: string, kind: 'file' | 'symlink' = 'file'): void {
   assert.equal(splitOf(path as RepoPath, kind), 'devel', `${path} (${kind}) should be devel`);

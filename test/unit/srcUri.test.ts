@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { checksumFlag, isPatch, parseRecipeSrcUris, parseSrcUri, patchStripLevel, shouldUnpack } from '../../src/model/srcUri.js';
+import { checksumFlag, isPatch, parseRecipeSrcUris, parseSrcUri, patchStripLevel, shouldUnpack } from '../../src/model/recipe/srcUri.js';
 import { makeRecipe } from '../helpers/makeRecipe.js';
 
 const WHERE = { file: '/ws/recipes/hello_2.12.bb', line: 7 };

@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { encodeMemberHeaders, tarNameOf } from '../../src/model/encodeMemberHeaders.js';
-import { decodePaxRecords, decodeXattrKeyName, encodePaxRecords, encodeXattrKeyName } from '../../src/model/paxRecords.js';
-import { TOP, type RepoPath } from '../../src/model/repoPath.js';
+import { encodeMemberHeaders, tarNameOf } from '../../src/model/tar/encodeMemberHeaders.js';
+import { decodePaxRecords, decodeXattrKeyName, encodePaxRecords, encodeXattrKeyName } from '../../src/model/tar/paxRecords.js';
+import { TOP, type RepoPath } from '../../src/model/snapshot/repoPath.js';
 import {
   BLOCK_SIZE, decodeHeader, encodeHeader, entryTypeOf, fitsOctal, isZeroBlock, splitUstarName, type TarHeader,
-} from '../../src/model/tarHeader.js';
-import { tarMemberOfHeader } from '../../src/model/tarMemberOfHeader.js';
-import { applyOverrides, applyPaxRecords, emptyOverrides, sortedXattrs } from '../../src/model/tarOverrides.js';
+} from '../../src/model/tar/tarHeader.js';
+import { tarMemberOfHeader } from '../../src/model/tar/tarMemberOfHeader.js';
+import { applyOverrides, applyPaxRecords, emptyOverrides, sortedXattrs } from '../../src/model/tar/tarOverrides.js';
 
 const CAPABILITY = Buffer.from('0100000200200000000000000000000000000000', 'hex');
 

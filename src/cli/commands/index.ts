@@ -1,22 +1,22 @@
 import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../globalArgs.js';
-import { artifactCommand } from './artifact.js';
-import { bootstrapCommand } from './bootstrap.js';
-import { buildCommand } from './build.js';
-import { cacheCommand } from './cache.js';
-import { checkoutCommand } from './checkout.js';
-import { configCommand } from './config.js';
-import { fetchCommand } from './fetch.js';
-import { fsckCommand } from './fsck.js';
-import { initCommand } from './init.js';
-import { makeCommand } from './make.js';
-import { pruneCommand } from './prune.js';
-import { pullCommand } from './pull.js';
-import { pushCommand } from './push.js';
-import { recipeCommand } from './recipe.js';
-import { remoteCommand } from './remote.js';
-import { rootCommand } from './root.js';
-import { sourceCommand } from './source.js';
+import type { GlobalArgs } from '../options/globalArgs.js';
+import { artifactCommand } from './artifact/artifact.js';
+import { bootstrapCommand } from './build/bootstrap.js';
+import { buildCommand } from './build/build.js';
+import { cacheCommand } from './cache/cache.js';
+import { checkoutCommand } from './repository/checkout.js';
+import { configCommand } from './config/config.js';
+import { fetchCommand } from './build/fetch.js';
+import { fsckCommand } from './repository/fsck.js';
+import { initCommand } from './repository/init.js';
+import { makeCommand } from './build/make.js';
+import { pruneCommand } from './repository/prune.js';
+import { pullCommand } from './remote/pull.js';
+import { pushCommand } from './remote/push.js';
+import { recipeCommand } from './recipe/recipe.js';
+import { remoteCommand } from './remote/remote.js';
+import { rootCommand } from './root/root.js';
+import { sourceCommand } from './build/source.js';
 
 /** Every top-level command, in the order --help lists them. */
 export const commands: Array<CommandModule<GlobalArgs, any>> = [

@@ -1,0 +1,88 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseBranch } from '../../model/root/baseDefinition.js';
+import { basesOfDefinition } from '../../model/root/rootDefinition.js';
+import { listDirectory } from '../../platform/fs/listDirectory.js';
+import { loadRootDefinition } from '../../store/definitions/loadRootDefinition.js';
+import { branchRef, readRef } from '../../store/refs/refs.js';
+import { openRepository } from '../../store/repository/repository.js';
+import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
+import { bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
+import { loadBaseDefinition } from '../../store/definitions/loadBaseDefinition.js';
+import { runWithConcurrency } from '../../platform/process/runWithConcurrency.js';
+
+export interface WorkspaceBasesOptions {
+  repoDir: string;
+  /** The workspace's roots/ directory. */
+  rootsDir: string;
+  /** Debootstrap the bases that exist already too (a new commit where the tree changed). */
+  again: boolean;
+  mirror?: string;
+  /** Before each base is made. */
+  onBase?: (branch: string) => void;
+  onProgress?: ProgressCallback;
+  onOutput?: (line: string) => void;
+}
+
+export interface WorkspaceBases {
+  /** Each base the definitions name for this machine's arch: made now, or there already. */
+  bases: Array<BootstrappedBase | { branch: string; existing: true }>;
+  /** Bases named for other arches, which this machine does not make. */
+  otherArches: string[];
+}
+
+/**
+ * `hacktree bootstrap` in a workspace: makes every base its root definitions name (the toolchain
+ * base builds run on, and the base of each kind of root) for this machine's arch, as
+ * roots/bases/NAME.json says, unless it exists: two debootstraps at a time, committed one after
+ * the other. One download directory serves them all, so a package a base shares with one made
+ * before it is fetched once.
+ */
+export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): Promise<WorkspaceBases> {
+  const arch = hostArch();
+  const wanted = new Map<string, string>();
+  const buildBases = new Set<string>();
+  const otherArches = new Set<string>();
+  for (const file of listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).sort()) {
+    const version = file.slice(0, -'.json'.length);
+    const def = loadRootDefinition(options.rootsDir, version);
+    if (def.base !== undefined) buildBases.add(def.base);
+    for (const base of basesOfDefinition(def)) {
+      for (const defArch of def.arches) {
+        if (defArch === arch) wanted.set(base, join(options.rootsDir, file));
+        else otherArches.add(baseBranch(base, defArch));
+      }
+    }
+  }
+  // Every definition is read before anything is made: a missing one fails at once.
+  const definitions = [...wanted].map(([name, namedBy]) => loadBaseDefinition(options.rootsDir, name, namedBy));
+  const repo = openRepository(options.repoDir);
+  const debCache = join(repo.tmpDir, `${process.pid}-bootstrap-debs-${Date.now()}`);
+  mkdirSync(debCache, { recursive: true, mode: 0o700 });
+  let turns: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(commit: () => Promise<T>): Promise<T> => {
+    const mine = turns.then(commit);
+    turns = mine.catch(() => undefined);
+    return mine;
+  };
+  try {
+    // Two debootstraps at once: each is mostly one dpkg process and downloads; their commits take turns.
+    const results = await runWithConcurrency(definitions, DEBOOTSTRAPS_AT_ONCE, async (definition): Promise<WorkspaceBases['bases'][number]> => {
+      const branch = baseBranch(definition.name, arch);
+      if (!options.again && (await readRef(repo, branchRef(branch))) !== null) return { branch, existing: true };
+      options.onBase?.(branch);
+      return bootstrapBase({
+        repoDir: options.repoDir, definition, mirror: options.mirror, debCache, inTurn,
+        forBuilds: buildBases.has(definition.name),
+        onProgress: options.onProgress, onOutput: options.onOutput,
+      });
+    });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return { bases: results.map((r) => (r as PromiseFulfilledResult<WorkspaceBases['bases'][number]>).value), otherArches: [...otherArches].sort() };
+  } finally {
+    rmSync(debCache, { recursive: true, force: true });
+  }
+}
+
+const DEBOOTSTRAPS_AT_ONCE = 2;

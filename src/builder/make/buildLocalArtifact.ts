@@ -1,0 +1,200 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { HacktreeError } from '../../errors/HacktreeError.js';
+import { errnoOf } from '../../errors/errnoOf.js';
+import { baseBranch } from '../../model/root/baseDefinition.js';
+import { SOURCE_RECIPE_KEY } from '../../model/artifact/developerTree.js';
+import { flavorFlags } from '../../model/artifact/flavorFlags.js';
+import { formatArtifactName } from '../../model/artifact/artifactName.js';
+import { artifactEntries } from '../../model/artifact/artifactEntries.js';
+import { parseManifest } from '../../model/snapshot/manifest.js';
+import type { Oid } from '../../model/git/oid.js';
+import { replaceComponents } from '../../model/artifact/replaceComponents.js';
+import { buildRootOf, parseRootName, rootBranch, type Flavor } from '../../model/root/rootName.js';
+import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
+import { branchRef, readRef } from '../../store/refs/refs.js';
+import { openRepository, type Repository } from '../../store/repository/repository.js';
+import { writeSnapshot } from '../../store/snapshot/writeSnapshot.js';
+import { buildAutotools } from '../sandbox/buildAutotools.js';
+import { packArtifact } from '../pack/packArtifact.js';
+import { withKeptWorkdir } from '../sandbox/withKeptWorkdir.js';
+import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
+import { syncSourceTree } from './syncSourceTree.js';
+import { DEFAULT_BASE } from '../plan/resolveBuildTargets.js';
+
+export interface BuildLocalOptions {
+  repoDir: string;
+  /** The autotools source tree (the current directory for `hacktree make`). */
+  sourceDir: string;
+  /** The root to build against and install into, VERSION-KIND-FLAVOR-ARCH ($HACKTREE_ROOT). */
+  root: string;
+  /** Default: the root's flavor; the other one builds this component so among the root's own (b= says which). */
+  flavor?: Flavor;
+  /** The component; default the recipe of a `hacktree source` tree, else the package's tarname, else the directory's name. */
+  name?: string;
+  /** Base toolchain root without arch (branch base/BASE-ARCH); default debian-bookworm. */
+  base?: string;
+  /** Where the artifacts, the build log and the kept work directory (work/ROOT-FLAVOR) go. */
+  outDir: string;
+  jobs: number;
+  onStep?: (step: string) => void;
+}
+
+export interface BuiltLocalArtifact {
+  name: string;
+  version: string;
+  flavor: Flavor;
+  root: string;
+  artifacts: string[];
+  /** The artifacts the root takes: the -runtime one, and the -devel one for a devel root. */
+  installable: string[];
+  logFile: string;
+  /** The build tree kept for the next run, configured: OUT/work/ROOT-FLAVOR. */
+  workdir: string;
+  /** True when this run found the tree configured with the same inputs and only ran make. */
+  configured: boolean;
+}
+
+/**
+ * `hacktree make`: builds the source tree in the current directory in the same sandbox as a
+ * recipe, over the base toolchain root plus the root's devel root (same version, flavor and
+ * arch) without this component (its other components' runtime and devel artifacts), with the
+ * flags of the flavor asked for, and packs the result as origin `local`, version `git describe
+ * --always --dirty`. The configured build tree is kept in OUT/work/ROOT-FLAVOR: the next run
+ * copies only what changed into it and runs make alone, unless the configure inputs changed
+ * (configureInputs). Installing is the caller's (root install-local).
+ */
+export async function buildLocalArtifact(options: BuildLocalOptions): Promise<BuiltLocalArtifact> {
+  const root = parseRootName(options.root);
+  // Another flavor than the root's is the point of `make debug` in an opt root: this component
+  // -O0, the others as the root has them. It builds against the root's own components.
+  const flavor = options.flavor ?? root.flavor;
+  const sourceDir = resolve(options.sourceDir);
+  if (!existsSync(join(sourceDir, 'configure.ac')) && !existsSync(join(sourceDir, 'configure'))) {
+    throw new HacktreeError('SOURCE_NOT_FOUND', `${sourceDir} is not an autotools source tree (no configure.ac or configure)`, {
+      hint: 'run "hacktree make" in the top directory of the component\'s source tree',
+      data: { sourceDir },
+    });
+  }
+  const name = options.name ?? recipeOfSourceTree(sourceDir) ?? autoconfPackageName(sourceDir) ?? basename(sourceDir);
+  const version = describeVersion(sourceDir);
+  const repo = openRepository(options.repoDir);
+  const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
+  const baseRef = baseBranch(options.base ?? DEFAULT_BASE, root.arch);
+  const layer = await developmentLayer(repo, develRoot, name, buildRootOf(root), root.flavor);
+  const outDir = resolve(options.outDir);
+  const workdir = join(outDir, 'work', `${options.root}-${flavor}`);
+  mkdirSync(workdir, { recursive: true });
+  const logFile = join(outDir, `${name}-${flavor}.log`);
+  writeFileSync(logFile, '');
+  const destdir = mkdtempSync(join(tmpdir(), `hacktree-dest-${name}-`));
+  try {
+    options.onStep?.(`${name}: build root`);
+    const buildRoot = await prepareBuildRoot({ repoDir: repo.dir, base: baseRef, artifactTrees: [layer] });
+    const configureKey = configureInputs(sourceDir, buildRoot.treeId, flavor);
+    const stamp = join(workdir, CONFIGURED_STAMP);
+    const configured = readIfExists(stamp) === configureKey && existsSync(join(workdir, 'src/Makefile'));
+    if (!configured) rmSync(workdir, { recursive: true, force: true });
+    options.onStep?.(`${name}: ${configured ? 'sync' : 'copy'} ${sourceDir}`);
+    const sourcesRecord = join(workdir, SOURCES_RECORD);
+    const synced = syncSourceTree(sourceDir, join(workdir, 'src'), {
+      exclude: new Set([outDir]),
+      previous: configured ? (JSON.parse(readIfExists(sourcesRecord) ?? '[]') as string[]) : [],
+    });
+    writeFileSync(sourcesRecord, JSON.stringify(synced.paths));
+    options.onStep?.(`${name}: ${configured ? 'make (configured before)' : 'configure and make'} (log: ${logFile})`);
+    await buildAutotools({
+      buildRoot, workdir, sourceSubdir: 'src', destdir, flavor, extraOeconf: [], jobs: options.jobs, logFile, sourceDateEpoch: 0,
+      configured,
+      onConfigured: () => writeFileSync(stamp, configureKey),
+    });
+    options.onStep?.(`${name}: pack`);
+    const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir, mtime: 0 });
+    const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
+    return { name, version, flavor, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile, workdir, configured };
+  } catch (err) {
+    throw withKeptWorkdir(err, workdir, 'for the next run; remove it to build from scratch');
+  } finally {
+    rmSync(destdir, { recursive: true, force: true });
+  }
+}
+
+/** In the work directory: the configure inputs it was configured with, and the source paths the last sync copied. */
+const CONFIGURED_STAMP = '.hacktree-configured';
+const SOURCES_RECORD = '.hacktree-sources.json';
+
+/**
+ * What decides whether the kept build tree's configuration still holds: the build root (the
+ * base and every other component), the flavor's flags, and the configure script's inputs. Any
+ * change configures again from a fresh copy; anything else is make's to decide.
+ */
+function configureInputs(sourceDir: string, buildRootTree: Oid, flavor: Flavor): string {
+  const hash = createHash('sha256').update(`${buildRootTree}\n${flavorFlags(flavor)}\n`);
+  for (const file of ['configure.ac', 'configure.in', 'configure', 'aclocal.m4']) hash.update(`${file}\n`).update(readIfExists(join(sourceDir, file)) ?? '\0');
+  return hash.digest('hex');
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The devel root's artifacts without the component's own: what a local build of it sees over the
+ * toolchain base. The base the devel root is composed over stays out (the build has its own).
+ */
+async function developmentLayer(repo: Repository, develRoot: string, component: string, buildRoot: string, flavor: Flavor): Promise<Oid> {
+  const tip = await readRef(repo, branchRef(rootBranch(develRoot)));
+  if (tip === null) {
+    throw new HacktreeError('REF_NOT_FOUND', `the devel root ${develRoot} does not exist: a local build needs the other components' -devel artifacts`, {
+      hint: `compose it: "hacktree root compose ${develRoot}"`,
+      data: { root: develRoot },
+    });
+  }
+  const snapshot = await readSnapshot(repo, tip);
+  const providers = parseManifest(snapshot.manifest ?? '');
+  const keys = { o: 'local', r: buildRoot, b: flavor, v: '0' };
+  const without = replaceComponents({ entries: snapshot.entries, providers }, [
+    { fileName: formatArtifactName({ name: component, kind: 'runtime', keys }), entries: [] },
+    { fileName: formatArtifactName({ name: component, kind: 'devel', keys }), entries: [] },
+  ]);
+  return writeSnapshot(repo, artifactEntries(without.entries, without.providers));
+}
+
+/** The recipe a `hacktree source` tree came from (its git config says). */
+function recipeOfSourceTree(sourceDir: string): string | undefined {
+  const result = spawnSync('git', ['-C', sourceDir, 'config', '--get', SOURCE_RECIPE_KEY], { encoding: 'utf8' });
+  const recipe = result.status === 0 ? result.stdout.trim() : '';
+  return /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(recipe) ? recipe : undefined;
+}
+
+/**
+ * The package's tarname, as autoconf makes it: PACKAGE_TARNAME in a generated configure, else
+ * AC_INIT's fourth argument, else its first with "GNU " dropped, lower case, and every other
+ * character than a letter, digit or _ made a - ("GNU Hello" is hello).
+ */
+function autoconfPackageName(sourceDir: string): string | undefined {
+  const fromConfigure = /^PACKAGE_TARNAME='([A-Za-z0-9][A-Za-z0-9._+-]*)'$/m.exec(readIfExists(join(sourceDir, 'configure')) ?? '');
+  if (fromConfigure) return fromConfigure[1];
+  for (const file of ['configure.ac', 'configure.in']) {
+    const args = /AC_INIT\(([^)]*)\)/.exec(readIfExists(join(sourceDir, file)) ?? '')?.[1]?.split(',').map((a) => a.trim().replace(/^\[|\]$/g, '').trim());
+    if (args === undefined) continue;
+    const tarname = args[3] !== undefined && args[3] !== '' ? args[3] : args[0]!.replace(/^GNU /, '').toLowerCase().replace(/[^a-z0-9_]/g, '-');
+    if (/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(tarname)) return tarname;
+  }
+  return undefined;
+}
+
+/** `git describe --always --dirty`, made safe for an artifact name; "local" outside git. */
+function describeVersion(sourceDir: string): string {
+  const result = spawnSync('git', ['-C', sourceDir, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
+  const described = result.status === 0 ? result.stdout.trim() : '';
+  return described === '' ? 'local' : described.replace(/[,=/\s]/g, '_');
+}

@@ -1,0 +1,53 @@
+import { HacktreeError } from '../../errors/HacktreeError.js';
+import { baseBranch } from '../../model/root/baseDefinition.js';
+import type { Oid } from '../../model/git/oid.js';
+import type { Flavor } from '../../model/root/rootName.js';
+import { listDirectory } from '../../platform/fs/listDirectory.js';
+import { loadRootDefinition } from '../../store/definitions/loadRootDefinition.js';
+import { readCommit } from '../../store/objects/readCommit.js';
+import { branchRef, readRef } from '../../store/refs/refs.js';
+import type { Repository } from '../../store/repository/repository.js';
+import type { BuildTarget } from './planBuilds.js';
+
+export const DEFAULT_BASE = 'debian-bookworm';
+
+/**
+ * What a build is for: every (root version, arch) that roots/ defines, or only `versions`, in
+ * each flavor asked for; each with its base toolchain root (branch base/BASE-ARCH, made by
+ * `hacktree bootstrap`), which must exist.
+ */
+export async function resolveBuildTargets(options: {
+  repo: Repository;
+  rootsDir: string;
+  versions?: string[];
+  flavors: Flavor[];
+}): Promise<BuildTarget[]> {
+  const versions = options.versions?.length ? options.versions : listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+  if (versions.length === 0) {
+    throw new HacktreeError('WORKSPACE_INVALID', `${options.rootsDir} defines no root (no VERSION.json)`, {
+      hint: 'add a root definition, e.g. roots/3.2.json (see README "Names and definitions")',
+      data: { rootsDir: options.rootsDir },
+    });
+  }
+  const targets: BuildTarget[] = [];
+  for (const version of versions) {
+    const def = loadRootDefinition(options.rootsDir, version);
+    for (const arch of def.arches) {
+      const baseRef = baseBranch(def.base ?? DEFAULT_BASE, arch);
+      const baseTree = await baseTreeOf(options.repo, baseRef);
+      for (const flavor of options.flavors) targets.push({ root: `${version}-${flavor}-${arch}`, flavor, baseRef, baseTree });
+    }
+  }
+  return targets;
+}
+
+async function baseTreeOf(repo: Repository, baseRef: string): Promise<Oid> {
+  const commit = await readRef(repo, branchRef(baseRef));
+  if (commit === null) {
+    throw new HacktreeError('BASE_ROOT_MISSING', `the base toolchain root ${baseRef} does not exist in ${repo.dir}`, {
+      hint: `make it with "hacktree bootstrap --name ${baseRef.slice('base/'.length)}" (debootstrap, or --from DIR|TARBALL)`,
+      data: { base: baseRef },
+    });
+  }
+  return (await readCommit(repo, commit)).tree;
+}

@@ -1,8 +1,0 @@
-import type { MetaLine } from './metaRecord.js';
-import type { RepoPath } from './repoPath.js';
-
-/**
- * One member of an artifact tarball as hacktree reads and writes it: an entry with its full
- * metadata (a file's `size` is its content length), or a hardlink to an earlier member.
- */
-export type TarMember = MetaLine | { kind: 'hardlink'; path: RepoPath; target: RepoPath };

@@ -1,9 +1,0 @@
-import type { ImportedArtifact } from '../store/importArtifact.js';
-import { importArtifactFiles } from '../store/importArtifactFiles.js';
-import { openRepository } from '../store/repository.js';
-import type { ProgressCallback } from '../store/storeFilesInParallel.js';
-
-/** `hacktree artifact import FILE...`: each tarball into the store once, under one lock. */
-export async function importArtifacts(options: { repoDir: string; files: string[]; onProgress?: ProgressCallback }): Promise<ImportedArtifact[]> {
-  return importArtifactFiles(openRepository(options.repoDir), options.files, options.onProgress);
-}

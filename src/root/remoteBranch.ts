@@ -1,7 +1,0 @@
-import { validateRefName } from '../model/refName.js';
-import { rootBranch } from '../model/rootName.js';
-
-/** The branch a root argument of push/pull names: "root-x" as given, "x" as root-x. */
-export function remoteBranch(root: string): string {
-  return validateRefName(root.startsWith('root-') ? root : rootBranch(root));
-}

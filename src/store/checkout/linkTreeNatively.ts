@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { FsEntry } from '../../model/snapshot/fsEntry.js';
+import { encodePathBytes } from '../../model/snapshot/pathBytes.js';
+import { TOP } from '../../model/snapshot/repoPath.js';
+import type { NativeAddon } from '../../platform/native/nativeAddon.js';
+import { rawEntryName } from '../raw/rawCache.js';
+import type { Repository } from '../repository/repository.js';
+import type { ProgressCallback } from '../blobs/storeFilesInParallel.js';
+
+/** A mkdir or link that failed: the entry's index, and the error as node:fs would give it. */
+export interface LinkFailure {
+  index: number;
+  error: NodeJS.ErrnoException;
+}
+
+/**
+ * The threads that make a checkout's directories and links: kernel time, which runs in
+ * parallel on ext4 while the threads mostly work in different directories.
+ */
+const THREADS = Math.min(4, Math.max(2, availableParallelism()));
+
+/**
+ * Makes `entries` (parents first) under `root` with the native addon's linkTree: every
+ * directory (mode 0700; the caller sets its metadata), then a hardlink from the raw cache for
+ * every other entry, each kept only when its lstat is what the entry says, all on THREADS
+ * threads. Returns how many links were made and what failed, by entry, in order; the caller
+ * repairs a missing or damaged (RAW_MISMATCH) raw entry, falls back to a copy on a filesystem
+ * that cannot link, and fails on anything else.
+ */
+export async function linkTreeNatively(
+  native: NativeAddon,
+  repo: Repository,
+  entries: readonly FsEntry[],
+  root: string,
+  onProgress?: ProgressCallback,
+): Promise<{ linked: number; failures: LinkFailure[] }> {
+  // One string of records for the whole tree (W1: 1.3 MB, ~10 ms to build).
+  let records = '';
+  const indexOf: number[] = [];
+  let links = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.path === TOP) continue;
+    indexOf.push(i);
+    if (entry.kind === 'dir') {
+      records += `D${entry.path}\0`;
+    } else {
+      records += `L${entry.path}\0${rawEntryName(entry)}\0${checkedExtra(entry)}\0`;
+      links++;
+    }
+  }
+  // The raw cache is derived data: a deleted one is made again, and the missing entries are
+  // rebuilt from git by the caller's fallback, as for any missing entry.
+  mkdirSync(repo.rawDir, { recursive: true });
+  const progress = new Int32Array(1);
+  const timer = onProgress && setInterval(() => onProgress('checking out', progress[0]!, entries.length), 100);
+  let failed: Array<[number, string, string]>;
+  try {
+    failed = await native.linkTree(repo.rawDir, root, encodePathBytes(records), THREADS, progress);
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  const failures = failed
+    .sort((a, b) => a[0] - b[0])
+    .map(([record, code, message]): LinkFailure => {
+      const index = indexOf[record]!;
+      const entry = entries[index]!;
+      const syscall = entry.kind === 'dir' ? 'mkdir' : 'link';
+      const path = `${root}/${entry.path}`;
+      // As node:fs words it, so that callers' error handling treats both alike.
+      const error: NodeJS.ErrnoException = Object.assign(new Error(`${code}: ${message.toLowerCase()}, ${syscall} '${path}'`), { code, syscall, path });
+      return { index, error };
+    });
+  for (const failure of failures) if (entries[failure.index]!.kind !== 'dir') links--;
+  return { linked: links, failures };
+}
+
+/**
+ * What linkTree checks a link with beyond the kind, mode and owner its raw name carries: a
+ * file's size, a symlink's target, a device's numbers (native/linkTree.c).
+ */
+function checkedExtra(entry: Exclude<FsEntry, { kind: 'dir' }>): string {
+  switch (entry.kind) {
+    case 'file':
+      return String(entry.size);
+    case 'symlink':
+      return entry.target;
+    case 'chardev':
+    case 'blockdev':
+      return `${entry.major},${entry.minor}`;
+    case 'fifo':
+      return '';
+  }
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HacktreeError } from '../../errors/HacktreeError.js';
+import { redactUrl, urlHasCredentials } from '../../model/remote/redactUrl.js';
+import { validateRemoteName } from '../../model/remote/remoteName.js';
+import { withRepoLock } from '../repository/repoLock.js';
+import type { Repository } from '../repository/repository.js';
+import { runGit } from '../repository/runGit.js';
+
+/**
+ * A remote, kept in the repository's git config as native git keeps one (`remote.NAME.url`,
+ * and a fetch refspec for the root branches), so `git fetch NAME` sees it too. hacktree's own
+ * keys: `remote.NAME.hacktreeVerify` and `remote.NAME.hacktreeAllowedSigners`.
+ */
+export interface Remote {
+  name: string;
+  url: string;
+  /** Commits from this remote must carry a signature by a key in `allowedSigners`. */
+  verify: boolean;
+  allowedSigners?: string;
+}
+
+export async function listRemotes(repo: Repository): Promise<Remote[]> {
+  const run = await runGit(repo, ['config', '--null', '--get-regexp', '^remote\\.']);
+  const byName = new Map<string, Remote>();
+  for (const record of run.stdout.split('\0')) {
+    const newline = record.indexOf('\n');
+    if (newline < 0) continue;
+    const m = /^remote\.(.+)\.([^.]+)$/.exec(record.slice(0, newline));
+    if (!m) continue;
+    const value = record.slice(newline + 1);
+    const remote = byName.get(m[1]!) ?? { name: m[1]!, url: '', verify: false };
+    byName.set(m[1]!, remote);
+    const key = m[2]!.toLowerCase();
+    if (key === 'url') remote.url = value;
+    else if (key === 'hacktreeverify') remote.verify = value === 'true';
+    else if (key === 'hacktreeallowedsigners') remote.allowedSigners = value;
+  }
+  return [...byName.values()].filter((r) => r.url !== '').sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export async function readRemote(repo: Repository, name: string): Promise<Remote> {
+  const remote = (await listRemotes(repo)).find((r) => r.name === validateRemoteName(name));
+  if (!remote) {
+    throw new HacktreeError('REMOTE_NOT_FOUND', `no remote named "${name}" in ${repo.dir}`, {
+      hint: 'list remotes with "hacktree remote list", add one with "hacktree remote add NAME URL"',
+      data: { remote: name },
+    });
+  }
+  return remote;
+}
+
+export interface AddRemoteOptions {
+  name: string;
+  url: string;
+  verify?: boolean;
+  allowedSigners?: string;
+}
+
+export async function addRemote(repo: Repository, options: AddRemoteOptions): Promise<Remote> {
+  const name = validateRemoteName(options.name);
+  checkUrl(options.url);
+  const allowedSigners = options.allowedSigners === undefined ? undefined : resolve(options.allowedSigners);
+  if (options.verify === true && allowedSigners === undefined) {
+    throw new HacktreeError('USAGE', `--verify needs --allowed-signers FILE for remote "${name}"`, {
+      hint: 'give the allowed-signers file (ssh-keygen(1) ALLOWED SIGNERS format) listing the keys whose commits may be deployed',
+    });
+  }
+  if (allowedSigners !== undefined && !existsSync(allowedSigners)) {
+    throw new HacktreeError('SOURCE_NOT_FOUND', `allowed-signers file ${allowedSigners} does not exist`, {
+      hint: 'one line per key: "PRINCIPAL ssh-ed25519 AAAA…" (see ssh-keygen(1), ALLOWED SIGNERS)',
+      data: { path: allowedSigners },
+    });
+  }
+  return withRepoLock(repo, async () => {
+    if ((await listRemotes(repo)).some((r) => r.name === name)) {
+      throw new HacktreeError('REMOTE_EXISTS', `remote "${name}" already exists in ${repo.dir}`, {
+        hint: `remove it first with "hacktree remote remove ${name}", or choose another name`,
+        data: { remote: name },
+      });
+    }
+    const section = `remote.${name}`;
+    await setConfig(repo, `${section}.url`, options.url);
+    await setConfig(repo, `${section}.fetch`, `+refs/heads/root-*:refs/remotes/${name}/root-*`);
+    if (options.verify === true) await setConfig(repo, `${section}.hacktreeVerify`, 'true');
+    if (allowedSigners !== undefined) await setConfig(repo, `${section}.hacktreeAllowedSigners`, allowedSigners);
+    return { name, url: options.url, verify: options.verify === true, allowedSigners };
+  });
+}
+
+export async function removeRemote(repo: Repository, name: string): Promise<void> {
+  await readRemote(repo, name);
+  await withRepoLock(repo, async () => {
+    const run = await runGit(repo, ['config', '--remove-section', `remote.${name}`]);
+    if (run.status !== 0) throw configFailed(run.stderr);
+  });
+}
+
+async function setConfig(repo: Repository, key: string, value: string): Promise<void> {
+  const run = await runGit(repo, ['config', key, value]);
+  if (run.status !== 0) throw configFailed(run.stderr);
+}
+
+function configFailed(stderr: string): HacktreeError {
+  return new HacktreeError('EXTERNAL_COMMAND_FAILED', `git config failed: ${stderr.trim()}`, { hint: 'check that the repository config is writable' });
+}
+
+function checkUrl(url: string): void {
+  if (urlHasCredentials(url)) {
+    throw new HacktreeError('USAGE', `the URL ${redactUrl(url)} carries credentials, which would be stored in clear text in the repository config`, {
+      hint: 'give the URL without them; put the password in HACKTREE_REMOTE_<NAME>_USER/_PASSWORD or the credentials file (~/.config/hacktree/credentials, mode 0600)',
+    });
+  }
+  if (!/^(https?|file):\/\/[^\s]+$/.test(url)) {
+    throw new HacktreeError('USAGE', `"${url}" is not a remote URL hacktree can use`, {
+      hint: 'give an http:// or https:// URL of a git repository (git smart HTTP), or file:// for a local one',
+    });
+  }
+}
