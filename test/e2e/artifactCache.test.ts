@@ -115,7 +115,7 @@ test('a corrupted file on the server is refused (CHECKSUM_MISMATCH), nothing sta
   const runtime = join(server.root, names[0]!);
   const good = readFileSync(runtime);
   const bad = Buffer.from(good);
-  bad[bad.length - 10] ^= 0xff;
+  bad[bad.length - 10]! ^= 0xff;
   writeFileSync(runtime, bad);
   try {
     const { found, warnings, dir } = await lookup([server.url]);

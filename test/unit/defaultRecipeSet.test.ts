@@ -24,6 +24,7 @@ const recipes: SetRecipe[] = readdirSync(recipesDir)
   .filter((file) => file.endsWith('.bb'))
   .map((file) => {
     const [name, version] = file.slice(0, -'.bb'.length).split('_');
+    assert.ok(name && version, `${file} is NAME_VERSION.bb`);
     return { name, version, text: readFileSync(join(recipesDir, file), 'utf8') };
   });
 
@@ -31,7 +32,7 @@ function value(recipe: SetRecipe, key: string): string {
   const joined = recipe.text.replace(/\\\n/g, ' ');
   const escaped = key.replace(/[[\]]/g, '\\$&');
   const match = new RegExp(`^${escaped}\\s*=\\s*"(.*)"\\s*$`, 'm').exec(joined);
-  return match ? match[1].replace(/\s+/g, ' ').trim() : '';
+  return match?.[1] ? match[1].replace(/\s+/g, ' ').trim() : '';
 }
 
 function words(recipe: SetRecipe, key: string): string[] {
@@ -41,7 +42,7 @@ function words(recipe: SetRecipe, key: string): string[] {
 function upstreamUrl(recipe: SetRecipe): string {
   const remote = words(recipe, 'SRC_URI').filter((entry) => !entry.startsWith('file://'));
   assert.equal(remote.length, 1, `${recipe.name}: one remote source`);
-  return remote[0]
+  return remote[0]!
     .replace(/\$\{GNU_MIRROR\}/g, 'https://ftp.gnu.org/gnu')
     .replace(/\$\{PV\}/g, recipe.version)
     .replace(/\$\{(PN|BPN)\}/g, recipe.name);
@@ -51,13 +52,14 @@ function premirrors(): Array<{ regex: RegExp; replacement: string }> {
   const conf = readFileSync(join(recipesDir, 'site.conf'), 'utf8').replace(/\\\n/g, ' ');
   const match = /^PREMIRRORS\s*=\s*"(.*?)"/ms.exec(conf);
   assert.ok(match, 'site.conf sets PREMIRRORS');
-  return match[1]
+  return match[1]!
     .split('\\n')
     .map((pair) => pair.trim())
     .filter((pair) => pair !== '')
     .map((pair) => {
       const [regex, replacement, ...rest] = pair.split(/\s+/);
       assert.equal(rest.length, 0, `one REGEX REPLACEMENT pair: ${pair}`);
+      assert.ok(regex && replacement, `one REGEX REPLACEMENT pair: ${pair}`);
       return { regex: new RegExp(regex), replacement };
     });
 }
@@ -80,7 +82,7 @@ describe('the default recipe set', () => {
     const depends = recipes.flatMap((recipe) => words(recipe, 'DEPENDS').map((dep) => ({ recipe: recipe.name, dep })));
     assert.ok(depends.length > 0, 'some recipe has DEPENDS');
     for (const { recipe, dep } of depends) assert.ok(names.has(dep), `${recipe} DEPENDS on ${dep}, which is in the set`);
-    const patches = recipes.flatMap((recipe) => words(recipe, 'SRC_URI').filter((entry) => entry.startsWith('file://')).map((entry) => join(recipesDir, recipe.name, entry.slice('file://'.length).split(';')[0])));
+    const patches = recipes.flatMap((recipe) => words(recipe, 'SRC_URI').filter((entry) => entry.startsWith('file://')).map((entry) => join(recipesDir, recipe.name, entry.slice('file://'.length).split(';')[0]!)));
     assert.ok(patches.length > 0, 'some recipe has a patch');
     for (const patch of patches) assert.match(readFileSync(patch, 'utf8'), /^From [0-9a-f]{40} /, `${patch} is in git format-patch form`);
     assert.ok(recipes.some((recipe) => /beginline=\d+;endline=\d+/.test(value(recipe, 'LIC_FILES_CHKSUM'))), 'a beginline/endline range');
@@ -93,7 +95,9 @@ describe('the default recipe set', () => {
       const url = upstreamUrl(recipe);
       const hits = mirrors.filter((mirror) => mirror.regex.test(url));
       assert.equal(hits.length, 1, `${url}: one PREMIRRORS pair`);
-      const mapped = url.replace(hits[0].regex, hits[0].replacement);
+      const [hit] = hits;
+      assert.ok(hit);
+      const mapped = url.replace(hit.regex, hit.replacement);
       const extension = /\.tar\.\w+$/.exec(url)?.[0];
       assert.equal(mapped, `http://deb.debian.org/debian/pool/main/${recipe.name.startsWith('lib') ? recipe.name.slice(0, 4) : recipe.name[0]}/${recipe.name}/${recipe.name}_${recipe.version}.orig${extension}`);
       assert.ok(!mirrors.some((mirror) => mirror.regex.test(`${url}.sig`)), `${url}: the regex is anchored`);
