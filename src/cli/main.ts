@@ -4,11 +4,12 @@ import { DEFAULT_REPO, type GlobalArgs } from './options/globalArgs.js';
 import { renderError } from './output/renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
-// so `hacktree --help` stays fast; `--version` alone does not even load yargs (~100 ms), nor do
-// the plain forms of `root status` and `checkout` (quickCommands.ts).
-// bin/hacktree starts node without NODE_EXTRA_CA_CERTS (47 ms of every start, see there): the
-// processes hacktree starts get it back; build/trustExtraCaCertificates.ts loads it for
-// hacktree's own HTTPS requests.
+// so `hacktree --help` stays fast; `--version` alone does not even load yargs, nor do the plain
+// forms of `root status`, `checkout` and `root commit` (quickCommands.ts; why:
+// docs/decisions/0013-start-up-time.md).
+// bin/hacktree starts node without NODE_EXTRA_CA_CERTS (parsing it slows every start, see there):
+// the processes hacktree starts get it back; platform/http/trustExtraCaCertificates.ts loads it
+// for hacktree's own HTTPS requests.
 if (process.env.HACKTREE_DEFERRED_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = process.env.HACKTREE_DEFERRED_CA_CERTS;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {

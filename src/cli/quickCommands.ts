@@ -1,10 +1,10 @@
 import { DEFAULT_REPO, type GlobalArgs } from './options/globalArgs.js';
 
 /**
- * The commands people and machines run most, recognised without yargs: loading yargs costs
- * ~100 ms, a third of the 0.3 s `root status` (what monitoring polls) may take and a sixth of
- * a W1 `checkout` (whose target is 1.5x `cp -al`'s ~0.35 s). Only the plain forms are taken
- * here: any other option, --help included, makes this return null, and yargs parses as usual.
+ * The commands people and machines run most (`root status`, `checkout`, `root commit`),
+ * recognised without yargs, whose loading is a large part of their time budgets
+ * (docs/decisions/0013-start-up-time.md). Only the plain forms are taken here: any other option,
+ * --help included, makes this return null, and yargs parses as usual.
  */
 export function parseQuickCommand(args: readonly string[]): (() => Promise<void>) | null {
   if (args[0] === 'root' && args[1] === 'status') {

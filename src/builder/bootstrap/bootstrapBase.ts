@@ -120,8 +120,7 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
 
 /**
  * Checks the base out as a build root layer now, once: the first build on a new base would
- * otherwise pay for it (1.04 s for W1 against 0.35 s for a build root over an existing base
- * checkout, bench/build.sh).
+ * otherwise pay for it, several times a usual build root (docs/decisions/0014-build-roots-as-layers.md).
  */
 async function checkOutForBuilds(repoDir: string, branch: string): Promise<void> {
   await prepareBuildRoot({ repoDir, base: branch, artifactTrees: [] });

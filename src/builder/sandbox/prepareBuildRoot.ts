@@ -47,10 +47,8 @@ export interface BuildRoot extends BuildRootLayers {
  * name and renamed, so a final name only ever holds a whole tree), under
  * REPO/hacktree/buildroots/<tree>; the sandbox stacks them read-only with overlayfs.
  *
- * Layers, not one checkout per dependency set: a fresh W1-sized build root (13.5k entries) took
- * 0.8-2.0 s here (bench/build.sh, 2 shared cores), so every new set of dependencies would miss
- * the 1 s target; stacked on a base checked out once per base tree, a new set took 0.31-0.39 s
- * (the composition and the artifacts' small checkouts), and the same inputs again 4 ms.
+ * Layers, not one checkout per dependency set: checking a whole base out for every new set of
+ * dependencies missed the 1 s target (docs/decisions/0014-build-roots-as-layers.md).
  */
 export async function prepareBuildRoot(options: PrepareBuildRootOptions): Promise<BuildRoot> {
   const repo = openRepository(options.repoDir);
@@ -91,8 +89,9 @@ const MOUNT_POINT = '.overlay';
 /**
  * The inputs (base commit, artifact trees in order) decide the composed tree, so the tree id
  * is remembered under a hash of them: a later build with the same dependencies skips reading
- * the 13.5k-entry base snapshot (~0.4 s) and writing the composed trees (~0.3 s). The record is
- * derived data; without it the composition is simply done again.
+ * the base snapshot and writing the composed trees, most of the work
+ * (docs/decisions/0014-build-roots-as-layers.md). The record is derived data; without it the
+ * composition is simply done again.
  */
 function inputsPath(repo: Repository, baseCommit: Oid, artifactTrees: readonly Oid[]): string {
   const key = createHash('sha256').update([baseCommit, ...artifactTrees].join('\n')).digest('hex');

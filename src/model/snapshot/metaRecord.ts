@@ -29,8 +29,7 @@ const TYPE_CHAR: Record<FsEntry['kind'], string> = {
 const NEEDS_ESCAPE = /[\\\t\n\r\udc80-\udcff]/;
 
 export function escapeField(text: string, extra = ''): string {
-  // Almost every field needs nothing: returned as it is, without the walk (the walk was most of
-  // the ~33 ms serializeMeta took for W1's 13.5k entries).
+  // Almost every field needs nothing: returned as it is, without the walk (docs/decisions/0010-per-entry-code.md).
   if (!NEEDS_ESCAPE.test(text) && (extra === '' || !Array.from(extra).some((c) => text.includes(c)))) return text;
   let out = '';
   for (const ch of text) {
@@ -83,9 +82,8 @@ export function serializeMeta(entries: readonly MetaLine[]): string {
 }
 
 /**
- * Parses a meta record; rejects unsafe paths, unknown types and malformed lines. Written for
- * speed (a W1 record is 13.5k lines, read by every checkout): object literals rather than
- * spreads, and digits checked by hand rather than by regex, took it from ~100 ms to ~25 ms.
+ * Parses a meta record; rejects unsafe paths, unknown types and malformed lines. Object literals
+ * and digits checked by hand, as every checkout reads one: docs/decisions/0010-per-entry-code.md.
  */
 export function parseMeta(text: string): MetaLine[] {
   const lines = text.split('\n');

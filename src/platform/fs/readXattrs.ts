@@ -10,9 +10,9 @@ let binding: XattrBinding | undefined;
 
 /**
  * @napi-rs/xattr, loaded on first use with require: an import of the CommonJS package made node
- * lex its source for named exports in every thread that loaded this file, and compile the lexer
- * (~30 ms of V8's background compiling per thread in a W1 commit: the main thread and each blob
- * worker), though the native addon does most xattr reads and writes.
+ * lex its source for named exports in every thread that loaded this file (the main thread and
+ * each blob worker), though the native addon does most xattr reads and writes
+ * (docs/decisions/0008-commit-pipeline.md).
  */
 function xattrBinding(): XattrBinding {
   binding ??= createRequire(import.meta.url)('@napi-rs/xattr') as XattrBinding;

@@ -6,8 +6,8 @@ import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 
 /**
  * Remembers the sha256 of artifact tarballs by path and stat facts, so composing a root from
- * hundreds of already-imported artifacts reads none of them again (hashing 312 tarballs cost
- * ~0.5 s of a 1.7 s compose).
+ * hundreds of already-imported artifacts reads none of them again (hashing them was a large
+ * part of a compose: docs/decisions/0011-derived-caches.md).
  */
 export interface ArtifactIndex {
   /** The tarball's sha256 if it is known and the file is unchanged. */

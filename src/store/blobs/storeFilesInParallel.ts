@@ -26,8 +26,8 @@ const PACK_MIN_FILES = 100;
 
 /**
  * Stores many files as blobs + raw objects, on one worker thread per core (hash and deflate
- * are CPU-bound; the own writer with 2 workers measured 6.5 s vs 40.2 s for isomorphic-git's
- * writeBlob on 38.6k files). Many files go into packs (see packWriter). Returns the oids in
+ * are CPU-bound: docs/decisions/0001-own-object-writer.md). Many files go into packs (see
+ * packWriter). Returns the oids in
  * job order.
  */
 export async function storeFilesInParallel(
@@ -61,8 +61,8 @@ export async function storeFilesInParallel(
     bytes += job.size;
   });
   if (current.length > 0) batches.push({ start, jobs: current, bytes });
-  // Largest batches first: a 50 MB file sent last kept one worker busy for a second while the
-  // other sat idle (W1 holds 5 files over 8 MB, 36% of its bytes, most late in path order).
+  // Largest batches first: a big file sent last keeps one worker busy while the other sits idle
+  // (docs/decisions/0008-commit-pipeline.md).
   const order = batches.map((_, i) => i).sort((a, b) => batches[b]!.bytes - batches[a]!.bytes || a - b);
 
   const oids: Oid[] = new Array(jobs.length);
@@ -90,7 +90,7 @@ export async function storeFilesInParallel(
               const id = order[next++]!;
               inFlight++;
               // Read ahead while the worker is still busy with its batch before: the source
-              // tree may be out of the page cache (W1 with a cold cache: 4.5-4.6 -> 3.5-3.9 s).
+              // tree may be out of the page cache (docs/decisions/0008-commit-pipeline.md).
               nativeAddon()?.prefetchFiles(batches[id]!.jobs.map((job) => fsPath(job.absPath)));
               worker.postMessage({ id, jobs: batches[id]!.jobs, pack } satisfies BlobWorkerRequest);
             };
@@ -125,9 +125,9 @@ export async function storeFilesInParallel(
 }
 
 /**
- * Starts `count` blob workers (default: one per core) before their files are known: a worker
- * takes ~50 ms to start (up to ~100 ms beside a scan), which a first commit of a big tree spends
- * scanning it meanwhile (see snapshotDirectory). storeFilesInParallel takes them over; whoever started them terminates
+ * Starts `count` blob workers (default: one per core) before their files are known, so that a
+ * first commit of a big tree scans it while they start (see snapshotDirectory;
+ * docs/decisions/0008-commit-pipeline.md). storeFilesInParallel takes them over; whoever started them terminates
  * them all once it is done (terminating one twice does nothing).
  */
 export function startBlobWorkers(repo: Repository, count = availableParallelism()): Worker[] {

@@ -10,8 +10,8 @@ import { storeStreamedBlob } from './storeStreamedBlob.js';
 const CHUNK = 1 << 20;
 
 /**
- * Stores a big file from disk in 1 MiB chunks (whole-file buffers of 30+ MB files in two
- * workers pushed a W1 commit near its 400 MB budget); see storeStreamedBlob.
+ * Stores a big file from disk in 1 MiB chunks, so a commit's memory stays flat whatever the file
+ * sizes (docs/decisions/0008-commit-pipeline.md); see storeStreamedBlob.
  */
 export async function storeLargeFileBlob(repo: Repository, absPath: string, meta: EntryMeta, size: number): Promise<Oid> {
   const source = openSource(absPath);

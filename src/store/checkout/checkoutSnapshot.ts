@@ -133,11 +133,11 @@ async function linkNatively(
   return () => false;
 }
 
-/** From this many entries on, a helper thread makes part of them (its start-up costs ~30 ms of CPU). */
+/** From this many entries on, a helper thread makes part of them (below, its start-up costs more than it saves). */
 const HELPER_MIN_ENTRIES = 2000;
 /**
  * The helper's part of the entries: less than half, as it starts later and each of its links
- * measured slower (W1, halves: 105 ms on the helper, 78 ms here).
+ * is slower (docs/decisions/0009-checkout-threads.md).
  */
 const HELPER_SHARE = 0.42;
 /** Entries per message to the helper. */
@@ -158,8 +158,8 @@ async function linkInJavaScript(
   // Synchronous, directories before their contents (the entries come parents-first). A
   // helper thread makes the last part of the entries, directories included, while this one
   // makes the first: mkdir and link are most of a checkout's time, kernel time that runs in
-  // parallel on ext4. Sending them through libuv's thread pool instead, 4-16 at a time,
-  // measured no faster (an async call per entry costs as much as it saves).
+  // parallel on ext4. Sending them through libuv's thread pool instead is no faster: an async
+  // call per entry costs as much as it saves (docs/decisions/0007-synchronous-io.md).
   const helper = options.copy !== true && entries.length >= HELPER_MIN_ENTRIES ? startLinkHelper() : undefined;
   const split = helper ? Math.ceil(entries.length * (1 - HELPER_SHARE)) : entries.length;
   // The directories before the split that hold the helper's entries are made first, here.
@@ -195,7 +195,7 @@ async function linkInJavaScript(
       }
       if (++done % 2048 === 0) options.onProgress?.('checking out', done, entries.length);
     }
-    // While the helper finishes (the main thread otherwise waited ~20 ms).
+    // While the helper finishes, rather than waiting for it (docs/decisions/0009-checkout-threads.md).
     if (finishOwnEarly) finishDirectories(entries, absOf, split, ownSubtree);
     if (helper) {
       const { linked, failures } = await helper.finish();

@@ -23,8 +23,8 @@ export interface LinkHelper {
 /**
  * Without the native addon (whose linkTree does this on its own threads): a second thread for
  * the mkdir(2) and link(2) calls of a checkout, which are most of its time:
- * kernel time, which runs in parallel on ext4 (W1 here: its 12k links took ~150-200 ms on one
- * thread, ~90-110 ms each for two halves on two). The main thread only sends paths.
+ * kernel time, which runs in parallel on ext4 (docs/decisions/0009-checkout-threads.md). The
+ * main thread only sends paths.
  */
 export function startLinkHelper(): LinkHelper {
   const worker = new Worker(new URL('./linkWorker.js', import.meta.url));

@@ -1,5 +1,5 @@
 // Worker thread entry: makes the directories and hardlinks it is sent, for startLinkHelper. It
-// imports node: modules and two small pure models, so it starts in ~30 ms, while the main thread works.
+// imports node: modules and two small pure models, so it starts quickly, while the main thread works.
 import { linkSync, lstatSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { decodePathBytes } from '../../model/snapshot/pathBytes.js';

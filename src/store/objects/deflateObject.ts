@@ -4,15 +4,12 @@ import { nativeAddon } from '../../platform/native/nativeAddon.js';
 
 /** Loose objects and pack entries are zlib streams at level 1 (git's core.looseCompression). */
 const DEFLATE_LEVEL = Number(process.env.HACKTREE_LOOSE_COMPRESSION ?? 1);
-/**
- * zlib's largest memLevel deflated W1's files 10-20% faster than the default (8) at the same
- * ratio (0.383 vs 0.382 on 156 MB of /usr).
- */
+/** zlib's largest memLevel: faster than the default (8) at the same ratio (docs/decisions/0003-native-deflate.md). */
 const ZLIB_OPTIONS = { level: DEFLATE_LEVEL, memLevel: 9 };
 
 /**
- * Deflates an object's data for git: with the native addon's igzip (0.25x node:zlib's time at
- * level 1 on W1's files, for 40.3% of the input against 39.5%: bench/deflate.sh), else
+ * Deflates an object's data for git: with the native addon's igzip (~4x node:zlib's speed, for
+ * slightly larger output: docs/decisions/0003-native-deflate.md), else
  * node:zlib. Another HACKTREE_LOOSE_COMPRESSION than 1 always takes node:zlib, which has every
  * level.
  */

@@ -11,8 +11,8 @@ export type LooseObjectCheck =
   | { ok: true; oid: Oid; type: GitObjectType; size: number }
   | { ok: false; why: string };
 
-// Small objects (nearly all of a root) are read and inflated synchronously: on W1 that measured
-// 4.5 s against 10 s for a stream per object. Larger ones, or ones that inflate past the cap,
+// Small objects (nearly all of a root) are read and inflated synchronously, faster than a stream
+// per object (docs/decisions/0007-synchronous-io.md). Larger ones, or ones that inflate past the cap,
 // are streamed so memory stays flat whatever the object size.
 const SYNC_MAX_DEFLATED = 4 << 20;
 const SYNC_MAX_INFLATED = 32 << 20;

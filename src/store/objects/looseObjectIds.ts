@@ -7,8 +7,8 @@ const REST = /^[0-9a-f]{38}$/;
 
 /**
  * The ids of the repository's loose objects as they are now, from one listing of objects/ and
- * its fan-out directories: a pack writer asks it instead of looking each object up on disk (W1:
- * 11k failed access(2) calls, ~5% of a blob worker's time).
+ * its fan-out directories: a pack writer asks it instead of looking each object up on disk
+ * (docs/decisions/0004-packs-for-commits.md).
  */
 export function looseObjectIds(repo: Repository): Set<string> {
   const ids = new Set<string>();

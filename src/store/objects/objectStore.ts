@@ -10,8 +10,8 @@ import { openRegularFile } from '../../platform/fs/openRegularFile.js';
 import { readPackedObject } from './packedObjectReader.js';
 import type { Repository } from '../repository/repository.js';
 
-// Loose objects are written here with node:crypto + deflate level 1 rather than isomorphic-git:
-// 6.5 s against 40.2 s for 38.6k files when this was chosen (docs/design.md, "Measurements").
+// Loose objects are written here with node:crypto + deflate level 1 rather than isomorphic-git,
+// which was several times slower: docs/decisions/0001-own-object-writer.md.
 
 export function looseObjectPath(repo: Repository, oid: Oid): string {
   // Not path.join (objectsDir is absolute and normalized): a pack's writer asks for every blob's.
@@ -72,8 +72,8 @@ export function readLooseObject(repo: Repository, oid: Oid): GitObject | null {
   return object;
 }
 
-// One read buffer, reused: a checkout reads ~1.4k loose trees, and readFileSync's fstat and
-// fresh buffer per file cost a quarter of that.
+// One read buffer, reused: readFileSync's fstat and fresh buffer per file showed in a checkout's
+// reads of loose trees (docs/decisions/0007-synchronous-io.md).
 const SMALL_FILE_BYTES = 256 << 10;
 const smallFileBuffer = Buffer.allocUnsafe(SMALL_FILE_BYTES);
 

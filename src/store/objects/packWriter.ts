@@ -16,10 +16,10 @@ import type { Repository } from '../repository/repository.js';
 
 /**
  * Appends objects to one new pack, then writes its index. A commit of many files writes its
- * blobs this way, one pack per worker: a loose object is one more inode per file, and a W1
- * commit (11k files) spent ~2.2 s per worker in open(2) making them beside the raw cache's
- * copies. isomorphic-git's packObjects cannot serve: it holds every object in memory (~1 GB for
- * 39k objects). Objects are stored whole (no deltas), as `git fast-import` does, and a later
+ * blobs this way, one pack per worker: a loose object is one more inode per file beside the raw
+ * cache's copies, and isomorphic-git's packObjects holds every object in memory
+ * (docs/decisions/0004-packs-for-commits.md). Objects are stored whole (no deltas), as
+ * `git fast-import` does, and a later
  * `hacktree prune` (git repack) deltifies them.
  */
 export interface PackWriter {

@@ -11,8 +11,9 @@ export interface PackedObjectIds {
 }
 
 /**
- * The ids in the repository's packs as they are now, from their indexes (~150 KB for a W1
- * commit's blobs): a commit asks it before packing a blob again that is packed already.
+ * The ids in the repository's packs as they are now, from their indexes, which are small
+ * (docs/decisions/0004-packs-for-commits.md): a commit asks it before packing a blob again that
+ * is packed already.
  */
 export function packedObjectIds(repo: Repository): PackedObjectIds {
   const dir = join(repo.objectsDir, 'pack');

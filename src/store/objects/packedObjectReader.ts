@@ -6,10 +6,8 @@ import type { Repository } from '../repository/repository.js';
 
 /**
  * Packed objects (after a pull, or a native `git gc`) are read through one long-running
- * `git cat-file --batch` per repository, requests pipelined. Reading the 10,885 blobs (496 MB)
- * of a pulled W1 root's 160 MB pack one by one took 3.9 s and 254 MB peak here; isomorphic-git's
- * readObject with a shared cache took 10.5 s and 553 MB (it holds the whole pack, and without
- * that cache re-reads it on every call). cat-file holds one object at a time.
+ * `git cat-file --batch` per repository, requests pipelined. cat-file holds one object at a time,
+ * where isomorphic-git holds the whole pack (docs/decisions/0012-native-git-for-packs-and-fetch.md).
  * The process is unref'd while idle, so it never keeps hacktree alive.
  */
 interface Pending {

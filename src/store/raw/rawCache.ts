@@ -17,8 +17,8 @@ import { xattrRefused } from '../../platform/fs/xattrRefused.js';
 /**
  * The raw object cache: every non-directory entry once, uncompressed, with its final owner,
  * mode and xattrs applied: regular files, and (as ostree's bare repos do) symlinks, device
- * nodes and fifos, so a checkout is mkdir for directories and link(2) for everything else:
- * creating a symlink measured ~400 µs here, linking one ~16 µs.
+ * nodes and fifos, so a checkout is mkdir for directories and link(2) for everything else, far
+ * cheaper than creating a symlink (docs/decisions/0002-raw-cache.md).
  * Names: raw/ab/cdef….<type><mode>.<uid>.<gid>[.<xattr hash>], type f, l, c, b or p; the id is
  * the git blob of a file's content or a symlink's target, or for devices and fifos a hash of
  * their kind and numbers.
@@ -53,8 +53,8 @@ export function rawIdOf(entry: RawEntry): Oid {
 }
 
 function rawPathOf(repo: Repository, id: Oid, key: string): string {
-  // Not path.join: rawDir is absolute and normalized, and join's normalizing was ~25 ms of a
-  // W1 checkout.
+  // Not path.join: rawDir is absolute and normalized, and join's normalizing showed in a checkout
+  // (docs/decisions/0010-per-entry-code.md).
   return `${repo.rawDir}/${id.slice(0, 2)}/${id.slice(2)}.${key}`;
 }
 

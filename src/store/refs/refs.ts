@@ -16,8 +16,9 @@ export function branchRef(branch: string): string {
   return branch.startsWith('refs/') ? validateRefName(branch) : `refs/heads/${validateRefName(branch)}`;
 }
 
-// Refs are read here rather than through isomorphic-git: loading it costs ~90 ms, a third of a
-// checkout's budget, and loose refs plus packed-refs are all a bare repository has.
+// Refs are read here rather than through isomorphic-git, whose loading is a large part of a
+// checkout's budget (docs/decisions/0013-start-up-time.md); loose refs plus packed-refs are all
+// a bare repository has.
 
 /** packed-refs, read at most once, and only if some ref is not loose. */
 function packedOnDemand(repo: Repository): () => PackedRefsFile {

@@ -13,9 +13,8 @@ export interface FetchOptions {
 }
 
 /**
- * Fetches refspecs from a remote with native git. A W1 root (510 MB, 13.5k entries) took 41 s
- * and 85 MB with `git fetch` over loopback; isomorphic-git's fetch of it failed after 45 s
- * ("aborted", 176 MB and growing: it holds the whole pack in memory), so git is the transport.
+ * Fetches refspecs from a remote with native git: isomorphic-git's fetch holds the whole pack in
+ * memory and failed on a W1-sized root (docs/decisions/0012-native-git-for-packs-and-fetch.md).
  * Every received object is checked (transfer.fsckObjects) before git writes the refs, which are
  * only ever quarantine refs here. git keeps a pack only once it arrived whole and its index is
  * written; an interrupted transfer leaves a tmp_pack_* that git gc removes.

@@ -20,8 +20,8 @@ export const TEMP_OBJECT_PREFIX = 'tmp_obj_';
 /**
  * A fresh temporary name in the target's own directory. Objects and raw entries are staged
  * there, not in hacktree/tmp: renames across directories serialize on the filesystem's rename
- * lock, and two workers creating every temp file in one directory contended on it (a W1 commit
- * spent ~2.8 s per worker in open(2) and ~0.7 s in rename(2)).
+ * lock, and two workers creating every temp file in one directory contended on it
+ * (docs/decisions/0005-temp-files-beside-target.md).
  */
 export function tempPathBeside(target: string): string {
   // The target's directory by slicing, not dirname + join: this runs for every raw file a commit writes.

@@ -11,8 +11,7 @@ const MIN_PERIOD_MS = 100;
  * while a big commit writes, until the returned stop() is called; stop() resolves once the
  * flush in flight has ended. The syncfs before the ref moves then finds little left to write,
  * and this disk's ext4 (no journal) allocates new inodes faster when their inode-table blocks
- * are clean: W1 commits took 3.8-4.2 s against 4.4-5.8 s without it (four alternating rounds,
- * `sync_file_range` per file measured between the two). Without the native addon it does nothing.
+ * are clean (docs/decisions/0006-background-flush.md). Without the native addon it does nothing.
  * A failure here is left to that final syncfs to report.
  */
 export function flushInBackground(repo: Repository): () => Promise<void> {

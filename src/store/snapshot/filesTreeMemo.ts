@@ -11,7 +11,7 @@ import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 /**
  * Derived data beside the store: the files/ tree made for a snapshot, by a fingerprint of what
  * writeFilesTree reads (the meta record, and each path's blob id), so committing an unchanged
- * tree again does not hash its ~1.4k trees again (W1: ~55 ms of a ~0.5 s second commit).
+ * tree again does not hash its trees again (docs/decisions/0011-derived-caches.md).
  * A memo is used only while its tree is a loose object here; its file carries its own
  * fingerprint, so a torn or misplaced one is ignored. `hacktree prune` empties the memo.
  * Layout: statcache/trees/<fingerprint>, holding "<fingerprint> <tree>\n".

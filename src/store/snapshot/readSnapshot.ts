@@ -48,7 +48,7 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
       if (!oid) throw notSnapshot(tree, `the meta record lists ${line.path} but files/ does not hold it`);
       if (modes) checkTreeMode(tree, line, modes.get(line.path)!);
       oids.delete(line.path);
-      // Completed in place: a copy per entry cost a tenth of a W1 checkout in allocation and GC.
+      // Completed in place: a copy per entry showed in a checkout (docs/decisions/0010-per-entry-code.md).
       (line as Extract<FsEntry, { kind: 'file' | 'symlink' }>).oid = oid;
     }
     if (oids.size > 0) throw notSnapshot(tree, `files/ holds ${[...oids.keys()][0]} which the meta record does not list`);

@@ -13,7 +13,7 @@ import { storeScannedEntries } from './storeScannedEntries.js';
 export async function snapshotDirectory(repo: Repository, dir: string, onProgress?: ProgressCallback): Promise<FsEntry[]> {
   const previous = loadStatCache(repo, dir);
   // A directory met for the first time is read whole: once the scan has found enough bytes for
-  // the blob workers, they start and boot (50-100 ms) while this thread scans on (W1: ~150 ms).
+  // the blob workers, they start and boot while this thread scans on (docs/decisions/0008-commit-pipeline.md).
   let started: Worker[] = [];
   const startWorkersEarly = (fileBytes: number) => {
     if (started.length === 0 && fileBytes >= INLINE_LIMIT_BYTES) started = startBlobWorkers(repo);

@@ -12,9 +12,9 @@ import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
  * as JSON, per top tree. Reading a snapshot then takes its top tree and this file instead of
- * parsing the meta record and walking every tree of files/: for W1, ~25 ms in all instead of
- * ~60 ms with the blob index it replaces (parseMeta alone ~45 ms: it runs once per process, so
- * the JIT never optimizes it, while V8's JSON.parse is native) and ~170 ms with neither.
+ * parsing the meta record and walking every tree of files/, in a fraction of the time: parseMeta
+ * runs once per process, so the JIT never optimizes it, while V8's JSON.parse is native
+ * (docs/decisions/0011-derived-caches.md).
  * The entries were validated when the file was written (parseMeta checks every path;
  * writeSnapshot writes it from the meta record it just made, a read from the one it read). A
  * tree id never changes what it holds, so the file is never stale; its sha256 trailer catches
@@ -57,8 +57,8 @@ export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] |
 /**
  * The entries as JSON, each entry's fields in the order parseMeta makes them (the blob id last)
  * and its mode as the meta record keeps it, whatever the order or extra properties of the
- * objects given: fsck compares the file with this, byte for byte. Written out by hand:
- * JSON.stringify with a replacer for the xattrs took ~25 ms of W1's 13.5k entries.
+ * objects given: fsck compares the file with this, byte for byte. Written out by hand, as
+ * JSON.stringify with a replacer for the xattrs was slow: docs/decisions/0010-per-entry-code.md.
  */
 function serializeEntries(entries: readonly FsEntry[]): Buffer {
   const parts: string[] = new Array(entries.length);

@@ -38,7 +38,7 @@ export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCa
   writeDerivedFile(repo, repo.statCacheDir, cachePath(repo, sourceDir), [Buffer.from(JSON.stringify(rows))]);
 }
 
-/** Whether two stat caches hold the same rows: an unchanged tree's is not written again (~15 ms for W1). */
+/** Whether two stat caches hold the same rows: an unchanged tree's is not written again (docs/decisions/0011-derived-caches.md). */
 export function sameStatCache(a: StatCache, b: StatCache): boolean {
   if (a.size !== b.size) return false;
   for (const [path, { key, oid }] of b) {

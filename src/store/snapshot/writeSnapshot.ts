@@ -13,7 +13,7 @@ import { hasSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryC
 
 /**
  * From this many directories on, a snapshot's subtrees go into one pack rather than loose
- * objects: W1's ~1.4k loose trees took ~200 ms to write, each one a file (an inode, a rename).
+ * objects, each one a file (an inode, a rename): docs/decisions/0004-packs-for-commits.md.
  * The files/ tree itself stays loose (see filesTreeMemo), written after the pack is in place,
  * so that a files/ tree that exists always names subtrees that do.
  */
@@ -95,10 +95,10 @@ export function writeSnapshot(repo: Repository, given: readonly FsEntry[], extra
     top.push({ mode: '100644', name: ARTIFACT_ENTRY, oid: writeObject(repo, 'blob', Buffer.from(extras.artifact)) });
   }
   const tree = writeObject(repo, 'tree', serializeTree(top));
-  // Its entry cache now, as the first read would make it: composing the 312 artifacts of
-  // bench/store.sh read each of theirs the slow way (walking files/) once, and took 0.85-1.34 s
-  // instead of 0.66-1.02 s (same run). From the entries themselves: the meta record was just
-  // made from them and parses back to the same values (fsck compares the two).
+  // Its entry cache now, as the first read would make it, so that no snapshot is read the slow
+  // way (walking files/) even once: docs/decisions/0011-derived-caches.md. From the entries
+  // themselves: the meta record was just made from them and parses back to the same values
+  // (fsck compares the two).
   if (!hasSnapshotEntryCache(repo, tree)) writeSnapshotEntryCache(repo, tree, entries);
   return tree;
 }
