@@ -1,4 +1,4 @@
-// Layers of hacktree's source (docs/architecture.md): cli -> builder | root -> store -> platform
+// Layers of hacktree's source (docs/design.md): cli -> builder | root -> store -> platform
 // -> model -> errors. Each rule forbids one layer from reaching up or sideways.
 const layer = (name, allowed) => ({
   name: `${name}-imports-down`,

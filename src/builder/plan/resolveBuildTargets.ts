@@ -25,7 +25,7 @@ export async function resolveBuildTargets(options: {
   const versions = options.versions?.length ? options.versions : listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
   if (versions.length === 0) {
     throw new HacktreeError('WORKSPACE_INVALID', `${options.rootsDir} defines no root (no VERSION.json)`, {
-      hint: 'add a root definition, e.g. roots/3.2.json (see README "Names and definitions")',
+      hint: 'add a root definition, e.g. roots/3.2.json (see docs/roots.md "Root names and definitions")',
       data: { rootsDir: options.rootsDir },
     });
   }

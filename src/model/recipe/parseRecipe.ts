@@ -46,7 +46,7 @@ export interface ParseRecipeOptions extends RecipeText {
 }
 
 /**
- * Parses a recipe `PN_PV.bb` (BitBake's metadata-only subset, see README "Recipes") into its
+ * Parses a recipe `PN_PV.bb` (BitBake's metadata-only subset, see docs/recipes.md) into its
  * final variables and flags. Pure: includes are read through `readInclude`.
  */
 export function parseRecipe(options: ParseRecipeOptions): Recipe {

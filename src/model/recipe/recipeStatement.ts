@@ -91,7 +91,7 @@ function refuseUnsupported(line: string, at: SourceLocation): void {
   if (why === undefined && FUNCTION.test(line)) why = 'shell task bodies are not run; the build steps are fixed (configure, make, make install)';
   if (why === undefined) return;
   throw new HacktreeError('RECIPE_UNSUPPORTED', `${at.file}:${at.line}: hacktree recipes are metadata only: ${why}: ${JSON.stringify(line)}`, {
-    hint: 'keep to variables, flags, include/require, export and unset (README "Recipes"); pass configure options in EXTRA_OECONF',
+    hint: 'keep to variables, flags, include/require, export and unset (docs/recipes.md); pass configure options in EXTRA_OECONF',
     data: { file: at.file, line: at.line, text: line },
   });
 }
@@ -124,7 +124,7 @@ function explainUnparsed(line: string): string {
   return 'text after the closing quote';
 }
 
-function syntaxError(line: string, at: SourceLocation, why: string, hint = 'see README "Recipes" for the syntax hacktree reads'): HacktreeError {
+function syntaxError(line: string, at: SourceLocation, why: string, hint = 'see docs/recipes.md for the syntax hacktree reads'): HacktreeError {
   return new HacktreeError('RECIPE_SYNTAX', `${at.file}:${at.line}: ${why}: ${JSON.stringify(line)}`, {
     hint,
     data: { file: at.file, line: at.line, text: line },

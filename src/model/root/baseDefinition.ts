@@ -43,7 +43,7 @@ export function parseBaseDefinition(text: string, name: string, source: string):
 
 function invalid(source: string, why: string): HacktreeError {
   return new HacktreeError('ROOT_DEFINITION_INVALID', `base definition ${source}: ${why}`, {
-    hint: 'see README "Names and definitions" for the format of roots/bases/NAME.json',
+    hint: 'see docs/roots.md "Bases" for the format of roots/bases/NAME.json',
     data: { source },
   });
 }

@@ -81,7 +81,7 @@ export function artifactsOfRoot(def: RootDefinition, kind: RootKind): Array<{ co
 
 function invalid(source: string, why: string): HacktreeError {
   return new HacktreeError('ROOT_DEFINITION_INVALID', `root definition ${source}: ${why}`, {
-    hint: 'see README "Root definitions" for the format',
+    hint: 'see docs/roots.md "Root names and definitions" for the format',
     data: { source },
   });
 }

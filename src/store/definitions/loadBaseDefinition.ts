@@ -13,7 +13,7 @@ export function loadBaseDefinition(rootsDir: string, name: string, namedBy: stri
   } catch (err) {
     if (errnoOf(err) !== 'ENOENT') throw err;
     throw new HacktreeError('ROOT_DEFINITION_INVALID', `${namedBy} names the base ${name}, but ${path} does not say how to make it`, {
-      hint: 'add it (suite, variant, include: see README "Names and definitions"), or make the base yourself with "hacktree bootstrap --from DIR --name NAME-ARCH"',
+      hint: 'add it (suite, variant, include: see docs/roots.md "Bases"), or make the base yourself with "hacktree bootstrap --from DIR --name NAME-ARCH"',
       data: { path, base: name },
     });
   }

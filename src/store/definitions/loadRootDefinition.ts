@@ -13,7 +13,7 @@ export function loadRootDefinition(rootsDir: string, version: string): RootDefin
   } catch (err) {
     if (errnoOf(err) !== 'ENOENT') throw err;
     throw new HacktreeError('ROOT_DEFINITION_INVALID', `no root definition ${path} for version ${version}`, {
-      hint: 'create it (see README "Root definitions"), or point --roots at the directory holding it',
+      hint: 'create it (see docs/roots.md "Root names and definitions"), or point --roots at the directory holding it',
       data: { path },
     });
   }
