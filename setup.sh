@@ -23,8 +23,9 @@ esac
 # is the host library the sandbox tests must not see; autoconf, automake and libtool let
 # bench/build.sh time the same build outside the sandbox; gcc, libc6-dev and libisal-dev build
 # hacktree's native addon (native/build.sh: ISA-L's deflate, writeback); libarchive-tools (bsdtar)
-# and acl (setfacl, getfacl) serve the tar interop tests.
-packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl)
+# and acl (setfacl, getfacl) serve the tar interop tests; man-db shows hacktree's man pages,
+# bash-completion and zsh load its completions (test/e2e/manPages.test.ts drives all three).
+packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl man-db bash-completion zsh)
 
 install_system_packages() {
   local missing=() pkg

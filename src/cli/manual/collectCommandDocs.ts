@@ -1,0 +1,138 @@
+import type { CommandModule, Options, PositionalOptions } from 'yargs';
+import type { ArgumentDoc, CommandDoc, ExampleDoc } from './commandDoc.js';
+
+type AnyCommand = CommandModule<any, any>;
+
+/**
+ * What yargs adds itself (main.ts: .help().alias('h', 'help'), .version()), in yargs' words: --help
+ * lists them with the global options.
+ */
+const BUILT_IN_OPTIONS: ArgumentDoc[] = [
+  { name: 'version', aliases: [], type: 'boolean', array: false, describe: 'Show version number', choices: [], required: false },
+  { name: 'help', aliases: ['h'], type: 'boolean', array: false, describe: 'Show help', choices: [], required: false },
+];
+
+/** Builder calls that change what a command accepts but nothing --help shows. */
+const SILENT_CALLS = new Set(['demandCommand', 'check']);
+
+/**
+ * The command tree --help describes, read from the same CommandModules main.ts gives yargs: each
+ * builder runs against a recorder that keeps the positionals, options, examples, epilogues and
+ * subcommands it declares. A builder call the recorder does not know throws, so a new kind of
+ * declaration fails the build rather than going missing from the man pages and completions.
+ */
+export function collectCommandDocs(options: {
+  usage: string;
+  globalOptions: Record<string, Options>;
+  commands: readonly AnyCommand[];
+}): CommandDoc {
+  const [, ...description] = options.usage.split('\n');
+  return {
+    path: [],
+    command: 'hacktree <command>',
+    describe: spellProgram(description.join('\n').trim()),
+    positionals: [],
+    options: [...Object.entries(options.globalOptions).map(([name, o]) => optionDoc(name, o)), ...BUILT_IN_OPTIONS],
+    examples: [],
+    epilogues: [],
+    subcommands: options.commands.map((c) => commandDoc([], c)),
+    withoutGlobals: [],
+  };
+}
+
+function commandDoc(parent: string[], module: AnyCommand): CommandDoc {
+  const command = Array.isArray(module.command) ? module.command[0] : module.command;
+  if (typeof command !== 'string' || typeof module.describe !== 'string') {
+    throw new Error(`a command module without a command string or describe text under "${parent.join(' ')}"`);
+  }
+  const [name, ...words] = command.trim().split(/\s+/);
+  const doc: CommandDoc = {
+    path: [...parent, name!],
+    command: command.trim(),
+    describe: spellProgram(module.describe),
+    positionals: words.map(positionalFromCommandString),
+    options: [],
+    examples: [],
+    epilogues: [],
+    subcommands: [],
+    withoutGlobals: [],
+  };
+  recordBuilder(doc, module.builder);
+  return doc;
+}
+
+/** `<name>`, `[name]`, `<roots..>`: required or not, one value or many. */
+function positionalFromCommandString(word: string): ArgumentDoc {
+  const [name = word, ...aliases] = word.replace(/^[<[]|[\]>]$/g, '').replace(/\.\.$/, '').split('|');
+  return { name, aliases, array: word.includes('..'), describe: '', choices: [], required: word.startsWith('<') };
+}
+
+function recordBuilder(doc: CommandDoc, builder: AnyCommand['builder']): void {
+  if (builder === undefined) return;
+  if (typeof builder !== 'function') {
+    for (const [name, o] of Object.entries(builder)) doc.options.push(optionDoc(name, o as Options));
+    return;
+  }
+  const calls: Record<string, (...args: any[]) => void> = {
+    positional: (name: string, o: PositionalOptions) => {
+      const known = doc.positionals.find((p) => p.name === name);
+      if (known === undefined) throw new Error(`"${doc.path.join(' ')}" declares positional ${name}, which its command string "${doc.command}" does not name`);
+      Object.assign(known, { ...optionDoc(name, o), aliases: known.aliases, array: known.array || o.array === true, required: known.required || o.demandOption === true });
+    },
+    option: (name: string | Record<string, Options>, o?: Options) => addOptions(doc, name, o),
+    options: (name: string | Record<string, Options>, o?: Options) => addOptions(doc, name, o),
+    example: (command: string | Array<[string, string?]>, description?: string) => {
+      const pairs = Array.isArray(command) ? command : [[command, description] as const];
+      for (const [c, d] of pairs) doc.examples.push({ command: spellProgram(c), description: spellProgram(d ?? '') } satisfies ExampleDoc);
+    },
+    version: (enabled: unknown) => {
+      if (enabled !== false) throw new Error(`"${doc.path.join(' ')}" calls yargs .version(${String(enabled)}): only .version(false) is read`);
+      doc.withoutGlobals.push('version');
+    },
+    epilog: (text: string) => doc.epilogues.push(spellProgram(text)),
+    epilogue: (text: string) => doc.epilogues.push(spellProgram(text)),
+    command: (module: AnyCommand | string, describe?: string, sub?: AnyCommand['builder']) => {
+      doc.subcommands.push(commandDoc(doc.path, typeof module === 'string' ? { command: module, describe: describe as string, builder: sub, handler: () => {} } : module));
+    },
+  };
+  const recorder: object = new Proxy({}, {
+    get: (_target, method) => {
+      if (typeof method !== 'string') return undefined;
+      const call = calls[method];
+      if (call === undefined && !SILENT_CALLS.has(method)) {
+        throw new Error(`"${doc.path.join(' ')}" calls yargs .${method}(), which src/cli/manual/collectCommandDocs.ts does not read: teach it what --help shows of it`);
+      }
+      return (...args: unknown[]) => {
+        call?.(...args);
+        return recorder;
+      };
+    },
+  });
+  builder(recorder as never);
+}
+
+function addOptions(doc: CommandDoc, name: string | Record<string, Options>, o: Options | undefined): void {
+  const entries = typeof name === 'string' ? [[name, o ?? {}] as const] : Object.entries(name);
+  for (const [n, opt] of entries) if (opt.hidden !== true) doc.options.push(optionDoc(n, opt));
+}
+
+function optionDoc(name: string, o: Options | PositionalOptions): ArgumentDoc {
+  const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
+  const describe = (o as Options).describe ?? (o as Options).description ?? (o as Options).desc;
+  const defaultText = (o as Options).defaultDescription ?? (o.default === undefined ? undefined : JSON.stringify(o.default));
+  return {
+    name,
+    aliases: aliases.map(String),
+    ...(o.type === undefined ? {} : { type: o.type }),
+    array: o.array === true,
+    describe: spellProgram(typeof describe === 'string' ? describe : ''),
+    ...(defaultText === undefined ? {} : { defaultText }),
+    choices: o.choices === undefined ? [] : [...(o.choices as ReadonlyArray<string | number>)].map(String),
+    required: (o as Options).demandOption === true || typeof (o as Options).demandOption === 'string',
+  };
+}
+
+/** yargs writes `$0` for the program's name. */
+function spellProgram(text: string): string {
+  return text.replaceAll('$0', 'hacktree');
+}
