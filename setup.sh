@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that sets hacktree up on a fresh Debian (bookworm) machine, as root:
-# system packages, npm dependencies, the build, `hacktree` on the PATH, then the main job.
+# system packages, npm dependencies, the build, `hacktree` on the PATH with its man pages and
+# shell completions, then the main job.
 #
 # usage: bash setup.sh               everything
 #        bash setup.sh --deps-only   system packages and npm dependencies only (what .ci/run
@@ -65,6 +66,13 @@ $deps_only && exit 0
 (cd "$top" && npm run --silent build)
 chmod +x "$top/bin/hacktree" "$top/bin/hacktree.js"
 ln -sfn "$top/bin/hacktree" /usr/local/bin/hacktree
+# The man pages (man hacktree, man hacktree-root, man hacktree-root-checkout, ...) and the bash and
+# zsh completions the build wrote from the command definitions; pages of commands that are gone go.
+install -d /usr/local/share/man/man1 /usr/share/bash-completion/completions /usr/local/share/zsh/site-functions
+rm -f /usr/local/share/man/man1/hacktree.1 /usr/local/share/man/man1/hacktree-*.1
+install -m 644 "$top"/dist/man/*.1 /usr/local/share/man/man1/
+install -m 644 "$top/dist/completion/hacktree.bash" /usr/share/bash-completion/completions/hacktree
+install -m 644 "$top/dist/completion/_hacktree" /usr/local/share/zsh/site-functions/_hacktree
 hacktree --help
 hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"

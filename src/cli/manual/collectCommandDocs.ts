@@ -61,10 +61,11 @@ function commandDoc(parent: string[], module: AnyCommand): CommandDoc {
   return doc;
 }
 
-/** `<name>`, `[name]`, `<roots..>`: required or not, one value or many. */
+/** `<name>`, `[name]`, `<roots..>`: required or not, one value or many (yargs' default for many: []). */
 function positionalFromCommandString(word: string): ArgumentDoc {
   const [name = word, ...aliases] = word.replace(/^[<[]|[\]>]$/g, '').replace(/\.\.$/, '').split('|');
-  return { name, aliases, array: word.includes('..'), describe: '', choices: [], required: word.startsWith('<') };
+  const array = word.includes('..');
+  return { name, aliases, array, describe: '', ...(array ? { defaultText: '[]' } : {}), choices: [], required: word.startsWith('<') };
 }
 
 function recordBuilder(doc: CommandDoc, builder: AnyCommand['builder']): void {
@@ -77,7 +78,14 @@ function recordBuilder(doc: CommandDoc, builder: AnyCommand['builder']): void {
     positional: (name: string, o: PositionalOptions) => {
       const known = doc.positionals.find((p) => p.name === name);
       if (known === undefined) throw new Error(`"${doc.path.join(' ')}" declares positional ${name}, which its command string "${doc.command}" does not name`);
-      Object.assign(known, { ...optionDoc(name, o), aliases: known.aliases, array: known.array || o.array === true, required: known.required || o.demandOption === true });
+      const declared = optionDoc(name, o);
+      Object.assign(known, {
+        ...declared,
+        aliases: known.aliases,
+        array: known.array || declared.array,
+        required: known.required || declared.required,
+        ...(declared.defaultText === undefined && known.defaultText !== undefined ? { defaultText: known.defaultText } : {}),
+      });
     },
     option: (name: string | Record<string, Options>, o?: Options) => addOptions(doc, name, o),
     options: (name: string | Record<string, Options>, o?: Options) => addOptions(doc, name, o),

@@ -48,7 +48,7 @@ function renderManPage(options: { doc: CommandDoc; parent: CommandDoc | undefine
   }
   if (doc.positionals.length > 0) {
     lines.push('.SH ARGUMENTS');
-    for (const p of doc.positionals) lines.push('.TP', italic(p.array ? `${p.name}...` : p.name), ...argumentText(p));
+    for (const p of doc.positionals) lines.push('.TP', `${italic(p.name)}${p.array ? ' ...' : ''}`, ...argumentText(p));
   }
   if (doc.options.length > 0) {
     lines.push('.SH OPTIONS');
@@ -70,8 +70,9 @@ function renderManPage(options: { doc: CommandDoc; parent: CommandDoc | undefine
 
 function synopsis(doc: CommandDoc): string[] {
   if (doc.path.length === 0) return [`${bold('hacktree')} <${italic('command')}> [${italic('options')}]`];
-  const leaves = doc.subcommands.length > 0 ? doc.subcommands : [doc];
-  return leaves.flatMap((leaf, i) => [...(i > 0 ? ['.br'] : []), `${bold(commandLine(leaf))}${argumentsAfter(leaf)} [${italic('options')}]`]);
+  // A group's usage line, as its --help has it, then each of its commands'.
+  const lines = [doc, ...doc.subcommands];
+  return lines.flatMap((line, i) => [...(i > 0 ? ['.br'] : []), `${bold(commandLine(line))}${argumentsAfter(line)} [${italic('options')}]`]);
 }
 
 /** ` <name> [command..]` as the usage line has it, the words in italics. */
@@ -87,13 +88,13 @@ function optionTerm(o: ArgumentDoc): string {
   return `${names.join(', ')} ${value}${o.array ? ' ...' : ''}`;
 }
 
-/** The description, then what --help shows in brackets: [type] [choices: ...] [default: ...] [required]. */
+/** The description, then what --help shows in brackets, in its order: [type] [required] [choices: ...] [default: ...]. */
 function argumentText(a: ArgumentDoc): string[] {
   const notes = [
     ...(a.array ? ['[array]'] : a.type === undefined ? [] : [`[${a.type}]`]),
+    ...(a.required ? ['[required]'] : []),
     ...(a.choices.length > 0 ? [`[choices: ${a.choices.map((c) => JSON.stringify(c)).join(', ')}]`] : []),
     ...(a.defaultText === undefined ? [] : [`[default: ${a.defaultText}]`]),
-    ...(a.required ? ['[required]'] : []),
   ];
   return [...(a.describe === '' ? [] : [text(a.describe), '.br']), literal(notes.join(' '))];
 }
