@@ -73,6 +73,10 @@ rm -f /usr/local/share/man/man1/hacktree.1 /usr/local/share/man/man1/hacktree-*.
 install -m 644 "$top"/dist/man/*.1 /usr/local/share/man/man1/
 install -m 644 "$top/dist/completion/hacktree.bash" /usr/share/bash-completion/completions/hacktree
 install -m 644 "$top/dist/completion/_hacktree" /usr/local/share/zsh/site-functions/_hacktree
+# The index `man -k hacktree` (apropos) reads. Every hierarchy, not only /usr/local/share/man: with
+# /usr/local/bin on the PATH man reads that directory as /usr/local/man, indexed apart. Incremental:
+# ~0.4 s over the index man-db's install made.
+mandb -q
 hacktree --help
 hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"
