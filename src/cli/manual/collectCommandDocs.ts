@@ -12,8 +12,8 @@ const BUILT_IN_OPTIONS: ArgumentDoc[] = [
   { name: 'help', aliases: ['h'], type: 'boolean', array: false, describe: 'Show help', choices: [], required: false },
 ];
 
-/** Builder calls that change what a command accepts but nothing --help shows. */
-const SILENT_CALLS = new Set(['demandCommand', 'check']);
+/** Builder calls that change what a command accepts or does, but nothing --help shows. */
+const SILENT_CALLS = new Set(['demandCommand', 'check', 'conflicts', 'implies', 'coerce', 'middleware', 'strict', 'strictOptions', 'strictCommands']);
 
 /**
  * The command tree --help describes, read from the same CommandModules main.ts gives yargs: each
@@ -35,15 +35,21 @@ export function collectCommandDocs(options: {
     options: [...Object.entries(options.globalOptions).map(([name, o]) => optionDoc(name, o)), ...BUILT_IN_OPTIONS],
     examples: [],
     epilogues: [],
-    subcommands: options.commands.map((c) => commandDoc([], c)),
+    subcommands: options.commands.flatMap((c) => commandDocs([], c)),
     withoutGlobals: [],
   };
 }
 
-function commandDoc(parent: string[], module: AnyCommand): CommandDoc {
+/** The command's doc; none for a hidden one (`describe: false`), which --help leaves out too. */
+function commandDocs(parent: string[], module: AnyCommand): CommandDoc[] {
+  if (module.describe === false) return [];
   const command = Array.isArray(module.command) ? module.command[0] : module.command;
   if (typeof command !== 'string' || typeof module.describe !== 'string') {
     throw new Error(`a command module without a command string or describe text under "${parent.join(' ')}"`);
+  }
+  // --help shows these as [aliases: ...] and [deprecated]; the pages and completions would need them too.
+  if (module.aliases !== undefined || Array.isArray(module.command) || module.deprecated !== undefined) {
+    throw new Error(`"${[...parent, command].join(' ')}" has aliases or is deprecated, which src/cli/manual/collectCommandDocs.ts does not read: teach it`);
   }
   const [name, ...words] = command.trim().split(/\s+/);
   const doc: CommandDoc = {
@@ -58,7 +64,7 @@ function commandDoc(parent: string[], module: AnyCommand): CommandDoc {
     withoutGlobals: [],
   };
   recordBuilder(doc, module.builder);
-  return doc;
+  return [doc];
 }
 
 /** `<name>`, `[name]`, `<roots..>`: required or not, one value or many (yargs' default for many: []). */
@@ -100,7 +106,7 @@ function recordBuilder(doc: CommandDoc, builder: AnyCommand['builder']): void {
     epilog: (text: string) => doc.epilogues.push(spellProgram(text)),
     epilogue: (text: string) => doc.epilogues.push(spellProgram(text)),
     command: (module: AnyCommand | string, describe?: string, sub?: AnyCommand['builder']) => {
-      doc.subcommands.push(commandDoc(doc.path, typeof module === 'string' ? { command: module, describe: describe as string, builder: sub, handler: () => {} } : module));
+      doc.subcommands.push(...commandDocs(doc.path, typeof module === 'string' ? { command: module, describe: describe as string, builder: sub, handler: () => {} } : module));
     },
   };
   const recorder: object = new Proxy({}, {
@@ -125,6 +131,7 @@ function addOptions(doc: CommandDoc, name: string | Record<string, Options>, o: 
 }
 
 function optionDoc(name: string, o: Options | PositionalOptions): ArgumentDoc {
+  if ((o as Options).deprecated !== undefined) throw new Error(`option ${name} is deprecated, which --help shows and src/cli/manual/collectCommandDocs.ts does not read: teach it`);
   const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
   const describe = (o as Options).describe ?? (o as Options).description ?? (o as Options).desc;
   const defaultText = (o as Options).defaultDescription ?? (o.default === undefined ? undefined : JSON.stringify(o.default));
