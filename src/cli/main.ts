@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { hacktreeVersion } from './hacktreeVersion.js';
-import { DEFAULT_REPO, type GlobalArgs } from './options/globalArgs.js';
+import type { GlobalArgs } from './options/globalArgs.js';
 import { renderError } from './output/renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
@@ -30,19 +30,8 @@ try {
 async function runWithYargs(): Promise<void> {
   const { default: yargs } = await import('yargs');
   const { commands } = await import('./commands/index.js');
-  let cli = (yargs(argv) as unknown as Argv<GlobalArgs>)
-    .scriptName('hacktree')
-    .usage('$0 <command> [options]\n\nBuild operating-system roots and keep them in git.')
-    .option('repo', {
-      type: 'string',
-      default: process.env.HACKTREE_REPO ?? DEFAULT_REPO,
-      defaultDescription: `$HACKTREE_REPO or ${DEFAULT_REPO}`,
-      describe: 'the hacktree repository',
-      global: true,
-    })
-    .option('json', { type: 'boolean', default: false, describe: 'print data as JSON', global: true })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'say more, with stack traces on errors', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'say only what was asked for', global: true })
+  const { globalOptions, programUsage } = await import('./options/globalOptions.js');
+  let cli = (yargs(argv) as unknown as Argv<GlobalArgs>).scriptName('hacktree').usage(programUsage).options(globalOptions)
     .check((args) => {
       if (args.verbose && args.quiet) throw new Error('--verbose and --quiet cannot be used together');
       return true;
