@@ -117,10 +117,10 @@ test('reapplyConfig (for root update) replays a config.d commit\'s scripts on an
   writeScript(work.scripts, '10-motd', 'echo welcome >> /etc/motd\nchmod 600 /etc/issue');
   const dist = join(dirname(fileURLToPath(import.meta.url)), '../../src');
   const replay = `
-import { openRepository } from '${dist}/store/repository.js';
-import { readSnapshot } from '${dist}/store/readSnapshot.js';
-import { readRef } from '${dist}/store/refs.js';
-import { listConfigCommits, reapplyConfig } from '${dist}/root/reapplyConfig.js';
+import { openRepository } from '${dist}/store/repository/repository.js';
+import { readSnapshot } from '${dist}/store/snapshot/readSnapshot.js';
+import { readRef } from '${dist}/store/refs/refs.js';
+import { listConfigCommits, reapplyConfig } from '${dist}/root/config/reapplyConfig.js';
 const repo = openRepository('${work.repo}');
 const master = await readSnapshot(repo, await readRef(repo, 'refs/heads/root-${CONFIG_ROOT}'));
 const commits = await listConfigCommits(repo, await readRef(repo, 'refs/heads/local/root-${CONFIG_ROOT}'));
