@@ -69,6 +69,9 @@ export const errorCodes = {
   XATTR_INVALID: 6,
   REPO_DAMAGED: 5,
   REPO_UNREADABLE: 5,
+  // licenses
+  LICENSE_INVALID: 6,
+  LICENSE_REFUSED: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
