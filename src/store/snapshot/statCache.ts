@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { Oid } from '../../model/git/oid.js';
-import { parseStatCacheRows } from '../../model/snapshot/statCacheRows.js';
+import { parseStatCacheRows, type StatCacheRows } from '../../model/snapshot/statCacheRows.js';
 import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import type { ScannedEntry } from './scanDirectory.js';
@@ -12,7 +11,7 @@ import { writeDerivedFile } from '../repository/writeDerivedFile.js';
  * ctime), like `ostree commit -I` or git's index: an unchanged file is not read again. ctime
  * covers chmod, chown and xattr changes.
  */
-export type StatCache = Map<string, { key: string; oid: Oid }>;
+export type StatCache = StatCacheRows;
 
 function cachePath(repo: Repository, sourceDir: string): string {
   return join(repo.statCacheDir, createHash('sha1').update(resolve(sourceDir)).digest('hex'));
@@ -29,9 +28,7 @@ export function statKey(entry: ScannedEntry): string {
  */
 export function loadStatCache(repo: Repository, sourceDir: string): StatCache {
   const data = readDerivedFile(cachePath(repo, sourceDir));
-  const rows = data === null ? null : parseStatCacheRows(data.toString('utf8'));
-  if (rows === null) return new Map();
-  return new Map(rows.map(([path, key, oid]) => [path, { key, oid }]));
+  return (data === null ? null : parseStatCacheRows(data.toString('utf8'))) ?? new Map();
 }
 
 export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCache): void {
