@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArtifactIndexRows } from '../../src/model/artifact/artifactIndexRows.js';
-import { artifactRecordSchema } from '../../src/model/artifact/artifactRecordSchema.js';
-import { buildRecordSchema, type BuildRecord } from '../../src/model/artifact/buildRecordSchema.js';
+import { artifactRecordParser } from '../../src/model/artifact/artifactRecordSchema.js';
+import { buildRecordParser, type BuildRecord } from '../../src/model/artifact/buildRecordSchema.js';
 import { parseLocalSourcesRecord } from '../../src/model/artifact/localSourcesRecord.js';
-import { deployStateSchema, type RootDeployState } from '../../src/model/root/deployStateSchema.js';
+import { deployStateParser, type RootDeployState } from '../../src/model/root/deployStateSchema.js';
 import { parseStatCacheRows } from '../../src/model/snapshot/statCacheRows.js';
 
 // The shapes of the JSON files hacktree writes and reads back: what each writer writes parses,
@@ -33,29 +33,29 @@ function refused<T>(parse: (text: string) => { ok: true; value: T } | { ok: fals
 }
 
 test('a build record as writeBuildRecord writes it parses; damage is refused with where it is', () => {
-  assert.deepEqual(buildRecordSchema.parse(JSON.stringify(buildRecord, null, 2)), { ok: true, value: buildRecord });
-  refused(buildRecordSchema.parse, JSON.stringify(buildRecord).slice(0, 40), /^it is not valid JSON/);
-  refused(buildRecordSchema.parse, '[]', /^the record must be object/);
-  refused(buildRecordSchema.parse, JSON.stringify({ ...buildRecord, buildId: 'short' }), /^buildId must match pattern/);
-  refused(buildRecordSchema.parse, JSON.stringify({ ...buildRecord, inputs: [{ kind: 'weather', name: 'x', digest: 'y' }] }), /^inputs\.0\.kind must be equal to one of the allowed values/);
-  refused(buildRecordSchema.parse, JSON.stringify({ ...buildRecord, extra: 1 }), /must NOT have additional properties \(extra\)/);
+  assert.deepEqual(buildRecordParser.parse(JSON.stringify(buildRecord, null, 2)), { ok: true, value: buildRecord });
+  refused(buildRecordParser.parse, JSON.stringify(buildRecord).slice(0, 40), /^it is not valid JSON/);
+  refused(buildRecordParser.parse, '[]', /^the record must be object/);
+  refused(buildRecordParser.parse, JSON.stringify({ ...buildRecord, buildId: 'short' }), /^buildId must match pattern/);
+  refused(buildRecordParser.parse, JSON.stringify({ ...buildRecord, inputs: [{ kind: 'weather', name: 'x', digest: 'y' }] }), /^inputs\.0\.kind must be equal to one of the allowed values/);
+  refused(buildRecordParser.parse, JSON.stringify({ ...buildRecord, extra: 1 }), /must NOT have additional properties \(extra\)/);
 });
 
 test('a deployment state as writeDeployState writes it parses (with and without a base); damage is refused', () => {
-  assert.deepEqual(deployStateSchema.parse(JSON.stringify(deployState)), { ok: true, value: deployState });
-  assert.equal(deployStateSchema.parse(JSON.stringify({ ...deployState, current: null, previous: null })).ok, true);
-  refused(deployStateSchema.parse, '', /^it is not valid JSON/);
-  refused(deployStateSchema.parse, JSON.stringify({ ...deployState, older: {} }), /^older must be array/);
-  refused(deployStateSchema.parse, JSON.stringify({ ...deployState, previous: { ...deployment, dir: 'relative' } }), /^previous/);
-  refused(deployStateSchema.parse, JSON.stringify({ ...deployState, current: 'd1' }), /^current/);
+  assert.deepEqual(deployStateParser.parse(JSON.stringify(deployState)), { ok: true, value: deployState });
+  assert.equal(deployStateParser.parse(JSON.stringify({ ...deployState, current: null, previous: null })).ok, true);
+  refused(deployStateParser.parse, '', /^it is not valid JSON/);
+  refused(deployStateParser.parse, JSON.stringify({ ...deployState, older: {} }), /^older must be array/);
+  refused(deployStateParser.parse, JSON.stringify({ ...deployState, previous: { ...deployment, dir: 'relative' } }), /^previous/);
+  refused(deployStateParser.parse, JSON.stringify({ ...deployState, current: 'd1' }), /^current/);
 });
 
 test('an artifact record as importArtifact writes it parses; another shape is refused', () => {
   const record = { fileName: 'x-runtime,b=opt,o=master,r=1-opt-x86_64,v=1,.tar.gz', sha256: SHA, size: 10 };
-  assert.deepEqual(artifactRecordSchema.parse(`${JSON.stringify(record, null, 2)}\n`), { ok: true, value: record });
-  refused(artifactRecordSchema.parse, JSON.stringify({ ...record, size: -1 }), /^size must be >= 0/);
-  refused(artifactRecordSchema.parse, JSON.stringify({ ...record, size: 1.5 }), /^size must be integer/);
-  refused(artifactRecordSchema.parse, JSON.stringify({ fileName: record.fileName }), /must have required property 'sha256'/);
+  assert.deepEqual(artifactRecordParser.parse(`${JSON.stringify(record, null, 2)}\n`), { ok: true, value: record });
+  refused(artifactRecordParser.parse, JSON.stringify({ ...record, size: -1 }), /^size must be >= 0/);
+  refused(artifactRecordParser.parse, JSON.stringify({ ...record, size: 1.5 }), /^size must be integer/);
+  refused(artifactRecordParser.parse, JSON.stringify({ fileName: record.fileName }), /must have required property 'sha256'/);
 });
 
 test('stat cache rows: the written array of [path, key, oid] parses into the map; anything else is a miss', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
-import { buildRecordSchema, type BuildRecord } from '../../model/artifact/buildRecordSchema.js';
+import { buildRecordParser, type BuildRecord } from '../../model/artifact/buildRecordSchema.js';
 import { writeFileDurably } from '../../platform/fs/writeFileDurably.js';
 
 export type { BuildRecord } from '../../model/artifact/buildRecordSchema.js';
@@ -24,7 +24,7 @@ export function readBuildRecord(artifactsDir: string, recipe: string, root: stri
     if (errnoOf(err) === 'ENOENT') return undefined;
     throw err;
   }
-  const parsed = buildRecordSchema.parse(text);
+  const parsed = buildRecordParser.parse(text);
   if (parsed.ok && parsed.value.recipe === recipe && parsed.value.root === root && parsed.value.flavor === flavor) return parsed.value;
   const why = parsed.ok ? `it is the record of ${parsed.value.recipe} for r=${parsed.value.root}, b=${parsed.value.flavor}` : parsed.why;
   throw new HacktreeError('RECORD_DAMAGED', `build record ${path} is damaged: ${why}`, {

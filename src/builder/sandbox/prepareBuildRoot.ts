@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
-import { artifactRecordSchema } from '../../model/artifact/artifactRecordSchema.js';
+import { artifactRecordParser } from '../../model/artifact/artifactRecordSchema.js';
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { isOid, type Oid } from '../../model/git/oid.js';
 import { TOP } from '../../model/snapshot/repoPath.js';
@@ -122,7 +122,7 @@ async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: Prep
       const snapshot = await readSnapshot(repo, tree);
       entriesByTree.set(tree, snapshot.entries);
       // Only a label for conflicts: a record that does not parse names the tree instead.
-      const record = snapshot.artifact === undefined ? undefined : artifactRecordSchema.parse(snapshot.artifact);
+      const record = snapshot.artifact === undefined ? undefined : artifactRecordParser.parse(snapshot.artifact);
       const fileName = record?.ok ? record.value.fileName : undefined;
       // The base owns `/`: an artifact's top directory is its DESTDIR's (often a 0700 temp dir), not something it ships.
       const shipped = snapshot.entries.filter((entry) => entry.path !== TOP);

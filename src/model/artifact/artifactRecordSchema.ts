@@ -1,4 +1,6 @@
-import { compileRecordSchema } from '../record/recordSchema.js';
+import type { JSONSchemaType } from 'ajv';
+import { recordParser } from '../record/recordParser.js';
+import { artifactRecord as validateArtifactRecord } from '../record/recordValidators.js';
 
 /** What an imported artifact's commit records about its tarball (the "artifact" blob). */
 export interface ArtifactRecord {
@@ -7,7 +9,8 @@ export interface ArtifactRecord {
   size: number;
 }
 
-export const artifactRecordSchema = compileRecordSchema<ArtifactRecord>({
+/** The JSON Schema of ArtifactRecord: recordValidators.ts holds it compiled (npm run --silent schemas). */
+export const artifactRecordJsonSchema: JSONSchemaType<ArtifactRecord> = {
   type: 'object',
   required: ['fileName', 'sha256', 'size'],
   additionalProperties: false,
@@ -16,4 +19,6 @@ export const artifactRecordSchema = compileRecordSchema<ArtifactRecord>({
     sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     size: { type: 'integer', minimum: 0 },
   },
-});
+};
+
+export const artifactRecordParser = recordParser<ArtifactRecord>(validateArtifactRecord);

@@ -1,5 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
-import { compileRecordSchema } from '../record/recordSchema.js';
+import { recordParser } from '../record/recordParser.js';
+import { buildRecord as validateBuildRecord } from '../record/recordValidators.js';
 import type { BuildInput, BuildInputKind } from './buildInputs.js';
 
 /**
@@ -29,7 +30,8 @@ const buildInputSchema: JSONSchemaType<BuildInput> = {
   },
 };
 
-export const buildRecordSchema = compileRecordSchema<BuildRecord>({
+/** The JSON Schema of BuildRecord: recordValidators.ts holds it compiled (npm run --silent schemas). */
+export const buildRecordJsonSchema: JSONSchemaType<BuildRecord> = {
   type: 'object',
   required: ['recipe', 'root', 'flavor', 'buildId', 'inputs', 'artifacts'],
   additionalProperties: false,
@@ -41,4 +43,6 @@ export const buildRecordSchema = compileRecordSchema<BuildRecord>({
     inputs: { type: 'array', items: buildInputSchema },
     artifacts: { type: 'array', items: { type: 'string' } },
   },
-});
+};
+
+export const buildRecordParser = recordParser<BuildRecord>(validateBuildRecord);

@@ -1,5 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
-import { compileRecordSchema } from '../record/recordSchema.js';
+import { recordParser } from '../record/recordParser.js';
+import { deployState as validateRootDeployState } from '../record/recordValidators.js';
 
 /** One checkout of a root under PREFIX/.real/root-NAME/. */
 export interface DeploymentRecord {
@@ -57,7 +58,8 @@ const deploymentSchema = {
   },
 } as const satisfies JSONSchemaType<DeploymentRecord>;
 
-export const deployStateSchema = compileRecordSchema<RootDeployState>({
+/** The JSON Schema of RootDeployState: recordValidators.ts holds it compiled (npm run --silent schemas). */
+export const deployStateJsonSchema: JSONSchemaType<RootDeployState> = {
   type: 'object',
   required: ['root', 'prefix', 'publicPath', 'current', 'previous', 'older'],
   additionalProperties: false,
@@ -65,8 +67,17 @@ export const deployStateSchema = compileRecordSchema<RootDeployState>({
     root: { type: 'string' },
     prefix: { type: 'string' },
     publicPath: { type: 'string' },
-    current: { anyOf: [deploymentSchema, { type: 'null', nullable: true }] },
-    previous: { anyOf: [deploymentSchema, { type: 'null', nullable: true }] },
-    older: { type: 'array', items: deploymentSchema },
+    current: { $ref: '#/definitions/deploymentOrNull' },
+    previous: { $ref: '#/definitions/deploymentOrNull' },
+    older: { $ref: '#/definitions/deployments' },
   },
-});
+  // By reference, so the compiled validator checks a deployment in one function, not three
+  // copies. JSONSchemaType cannot type definitions: deploymentSchema is checked where it is made.
+  definitions: {
+    deployment: deploymentSchema as never,
+    deploymentOrNull: { anyOf: [{ $ref: '#/definitions/deployment' }, { type: 'null' }] } as never,
+    deployments: { type: 'array', items: { $ref: '#/definitions/deployment' } } as never,
+  },
+};
+
+export const deployStateParser = recordParser<RootDeployState>(validateRootDeployState);

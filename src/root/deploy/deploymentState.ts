@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
-import { deployStateSchema, type DeploymentRecord, type RootDeployState } from '../../model/root/deployStateSchema.js';
+import { deployStateParser, type DeploymentRecord, type RootDeployState } from '../../model/root/deployStateSchema.js';
 
 export type { DeploymentRecord, RootDeployState } from '../../model/root/deployStateSchema.js';
 
@@ -39,7 +39,7 @@ export function readDeployState(prefix: string, name: string): RootDeployState |
     if (errnoOf(err) === 'EACCES') throw stateNotReadable(prefix, err);
     throw err;
   }
-  const parsed = deployStateSchema.parse(text);
+  const parsed = deployStateParser.parse(text);
   if (parsed.ok && parsed.value.root === name) return parsed.value;
   const why = parsed.ok ? `it records root ${parsed.value.root}, not ${name}` : parsed.why;
   // The state is the only record of which deployment is published and which are kept: never

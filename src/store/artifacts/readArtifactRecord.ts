@@ -1,5 +1,5 @@
 import { HacktreeError } from '../../errors/HacktreeError.js';
-import { artifactRecordSchema, type ArtifactRecord } from '../../model/artifact/artifactRecordSchema.js';
+import { artifactRecordParser, type ArtifactRecord } from '../../model/artifact/artifactRecordSchema.js';
 import type { Oid } from '../../model/git/oid.js';
 import { ARTIFACT_REF_PREFIX } from './importArtifact.js';
 
@@ -10,7 +10,7 @@ import { ARTIFACT_REF_PREFIX } from './importArtifact.js';
  */
 export function readArtifactRecord(options: { ref: string; commit: Oid; text: string | undefined }): ArtifactRecord {
   const { ref, commit, text } = options;
-  const parsed = text === undefined ? { ok: false as const, why: 'its tree has no "artifact" record' } : artifactRecordSchema.parse(text);
+  const parsed = text === undefined ? { ok: false as const, why: 'its tree has no "artifact" record' } : artifactRecordParser.parse(text);
   const sha256 = ref.startsWith(ARTIFACT_REF_PREFIX) ? ref.slice(ARTIFACT_REF_PREFIX.length) : null;
   if (parsed.ok && (sha256 === null || parsed.value.sha256 === sha256)) return parsed.value;
   const why = parsed.ok ? `it records sha256 ${parsed.value.sha256}, not the ${sha256} its ref names` : parsed.why;

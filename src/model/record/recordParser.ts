@@ -1,23 +1,22 @@
-import { Ajv, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 
 /** What a record's text holds: the value its schema allows, or why it is not one. */
 export type RecordParse<T> = { ok: true; value: T } | { ok: false; why: string };
 
 /** Parses the text of one kind of JSON record hacktree wrote and reads back, against its schema. */
-export interface RecordSchema<T> {
+export interface RecordParser<T> {
   parse(text: string): RecordParse<T>;
 }
 
-// One instance for every record schema. Made on first use: loading ajv and compiling a schema
-// cost tens of milliseconds, which a command that reads no record should not pay.
-let ajv: Ajv | undefined;
+/** A JSON Schema compiled by ajv: true when `data` matches, else false with the first error in `errors`. */
+export type RecordValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /**
- * A record schema, compiled once, on the first parse. Schemas are typed against the record's
- * interface (JSONSchemaType), so a field added to one and not the other does not compile.
+ * A parser for records of type T, checked by `validate`: the record's JSON Schema compiled ahead
+ * of time (recordValidators.ts), so reading a record loads no schema compiler. Loading ajv and
+ * compiling a schema at run time cost ~100-200 ms, more than `root status` takes in all.
  */
-export function compileRecordSchema<T>(schema: JSONSchemaType<T>): RecordSchema<T> {
-  let validate: ValidateFunction<T> | undefined;
+export function recordParser<T>(validate: RecordValidator): RecordParser<T> {
   return {
     parse(text) {
       let value: unknown;
@@ -27,9 +26,7 @@ export function compileRecordSchema<T>(schema: JSONSchemaType<T>): RecordSchema<
         if (!(err instanceof SyntaxError)) throw err;
         return { ok: false, why: `it is not valid JSON (${err.message})` };
       }
-      ajv ??= new Ajv({ allErrors: false, strict: true });
-      validate ??= ajv.compile(schema);
-      if (validate(value)) return { ok: true, value };
+      if (validate(value)) return { ok: true, value: value as T };
       const first = validate.errors?.[0];
       const where = first === undefined || first.instancePath === '' ? 'the record' : first.instancePath.slice(1).replaceAll('/', '.');
       const extra = first?.keyword === 'additionalProperties' ? ` (${String(first.params.additionalProperty)})` : '';
