@@ -247,6 +247,25 @@ describe('hacktree root sbom', () => {
     assert.match(noWorkspace.stderr, /^hacktree: note: hello 2\.12: no workspace was given to look its recipe up in;/m, 'outside a workspace, without -C');
   });
 
+  it('a local build (o=local) on the local branch is its own component, NOASSERTION for what no recipe says', async () => {
+    writeTree(join(tmp, 'dest-hello-local'), { 'usr/bin/hello': '#!/bin/sh\necho hello, locally\n' });
+    const local = await packArtifact({ root: '1.0-opt-x86_64', flavor: 'opt', origin: 'local', outDir: join(tmp, 'local'), mtime: 0, destdir: join(tmp, 'dest-hello-local'), name: 'hello', version: '2.12-dirty' });
+    ok(['root', 'install-local', local.runtime.path, '--root', ROOT, '--no-deploy', '--prefix', join(tmp, 'prefix')]);
+    const result = ok(['root', 'sbom', `local/root-${ROOT}`], ws);
+    const doc = JSON.parse(result.stdout) as SpdxDoc;
+    const hellos = doc.packages.filter((p) => p.name === 'hello');
+    assert.equal(hellos.length, 1, 'the local build replaced the master one');
+    assert.equal(hellos[0]!.versionInfo, '2.12-dirty');
+    assert.equal(hellos[0]!.licenseDeclared, 'NOASSERTION');
+    assert.match(hellos[0]!.comment!, /^local build; .*a local build \(o=local\)/);
+    assert.match(result.stderr, /^hacktree: note: hello 2\.12-dirty: a local build \(o=local\): not built from a workspace recipe;/m);
+    const file = doc.files.find((f) => f.fileName === './usr/bin/hello')!;
+    assert.equal(file.checksums[0]!.checksumValue, sha('sha1', '#!/bin/sh\necho hello, locally\n'));
+    const container = doc.relationships.find((r) => r.relationshipType === 'CONTAINS' && r.relatedSpdxElement === file.SPDXID)!.spdxElementId;
+    assert.equal(container, hellos[0]!.SPDXID);
+    assert.equal(doc.packages.find((p) => p.name === 'libgreet')!.licenseDeclared, 'MIT OR Apache-2.0', 'master components keep their recipe');
+  });
+
   it('an invalid LICENSE is LICENSE_INVALID naming the recipe file and line; with --out no file is left', () => {
     const bad = join(tmp, 'ws-bad');
     writeTree(bad, {
