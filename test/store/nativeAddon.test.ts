@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { nativeAddon, nativeAddonPath, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
+import { NATIVE_ABI, nativeAddon, nativeAddonPath, nativeAddonStatus, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
 import { lstatEntry, readDirectoryEntries } from '../../src/platform/fs/readDirectoryEntries.js';
 import { readXattrs, writeXattrs } from '../../src/platform/fs/readXattrs.js';
 
@@ -18,6 +18,11 @@ function addon(): NativeAddon {
   assert.ok(loaded, `the native addon did not load from ${nativeAddonPath()} (bash native/build.sh builds it)`);
   return loaded;
 }
+
+test('the addon loaded is of the interface version this code speaks, and says so', () => {
+  assert.equal((addon() as unknown as { abiVersion: number }).abiVersion, NATIVE_ABI);
+  assert.deepEqual(nativeAddonStatus(), { loaded: true, path: nativeAddonPath() });
+});
 
 const samples: Record<string, Buffer> = {
   empty: Buffer.alloc(0),
@@ -157,6 +162,33 @@ test('linkTree makes directories level by level and links on several threads, ch
     await assert.rejects(addon().linkTree(raw, root, Buffer.from('Lno-extra\0ab/one.f644.0.0\0'), 2, progress), { code: 'EINVAL' });
     assert.throws(() => addon().linkTree(raw, root, Buffer.from(''), 2, new Int32Array(0)), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.deepEqual(await addon().linkTree(raw, root, Buffer.alloc(0), 2, progress), [], 'no records: nothing to do');
+
+    // Paths that would leave root (or, for RAW, the raw cache) or that Linux cannot hold: the
+    // whole call is refused before anything is made, naming the record.
+    const fresh = join(dir, 'fresh');
+    mkdirSync(fresh);
+    const refused: Array<[string, string, RegExp]> = [
+      ['Dok\0D/etc/evil\0', 'UNSAFE_PATH', /absolute/],
+      ['Dok\0Dok/../../evil\0', 'UNSAFE_PATH', /"\.\."/],
+      ['Dok\0Dok//x\0', 'UNSAFE_PATH', /empty component/],
+      ['Dok\0Dok/./x\0', 'UNSAFE_PATH', /"\."/],
+      ['Dok\0Dok/\0', 'UNSAFE_PATH', /empty component/],
+      ['Dok\0Lok/x\0../../etc/passwd\x003\0', 'UNSAFE_PATH', /"\.\."/],
+      ['Dok\0Lok/x\0/etc/passwd\x003\0', 'UNSAFE_PATH', /absolute/],
+      [`Dok\0D${'n'.repeat(256)}\0`, 'NAME_TOO_LONG', /255 bytes/],
+      [`Dok\0D${Array.from({ length: 14 }, () => 'n'.repeat(250)).join('/')}\0`, 'NAME_TOO_LONG', /3072 bytes/],
+    ];
+    for (const [ops, code, why] of refused) {
+      await assert.rejects(addon().linkTree(raw, fresh, Buffer.from(ops), 2, progress), (err: { code: string; record: number; message: string }) => {
+        assert.equal(err.code, code, ops);
+        assert.equal(err.record, 1, ops);
+        assert.match(err.message, why);
+        return true;
+      });
+    }
+    assert.deepEqual(readdirSync(fresh), [], 'nothing made by a refused call');
+    const longest = `${'n'.repeat(255)}`;
+    assert.deepEqual(await addon().linkTree(raw, fresh, Buffer.from(`D${longest}\0D${longest}/..x\0`), 2, progress), [], 'a 255-byte name and a name starting with ".." are fine');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -255,6 +287,10 @@ test('writeRawFile puts a file in place with owner, mode and xattrs, makes its f
     );
     assert.deepEqual(readdirSync(join(raw, 'cd')), [], 'the failed file and its temporary name are gone');
     assert.throws(() => native.writeRawFile(join(raw, 'missing'), 'ab/x', 'ab/tmp', data, 0, 0, 0o644, []), { code: 'ENOENT', syscall: 'open', path: join(raw, 'missing') });
+    // Any number of xattrs, as node:fs's path writes them (the addon once refused more than 64).
+    const many = Array.from({ length: 100 }, (_, i) => [`user.x${String(i).padStart(3, '0')}`, Buffer.from(`v${i}`)] as const);
+    assert.equal(native.writeRawFile(raw, 'ef/many.f644.0.0', 'ef/tmp_obj_4', data, 0, 0, 0o644, many), true);
+    assert.deepEqual(readXattrs(join(raw, 'ef/many.f644.0.0')).map((x) => [x.name, x.value.toString()]), many.map(([name, value]) => [name, value.toString()]));
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'cd/tmp', data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, 'names in two directories');
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'ab/tmp', data, 0, 0, 0o644, [['user.x', 'text' as unknown as Uint8Array]]), { code: 'ERR_INVALID_ARG_TYPE' });
   } finally {
