@@ -467,7 +467,7 @@ napi_value link_tree(napi_env env, napi_callback_info info) {
     free_job(env, j);
     return throw_error(env, "ENOMEM", "out of memory");
   }
-  memcpy(j->ops, ops, ops_length);
+  if (ops_length > 0) memcpy(j->ops, ops, ops_length); /* an empty Buffer's data may be NULL */
   j->progress = progress;
   /* The reference keeps the progress array (and so its memory) alive until the work completes. */
   if (!NAPI_OK(env, napi_create_reference(env, argv[4], 1, &j->progress_ref)) || !NAPI_OK(env, napi_create_promise(env, &j->deferred, &promise))) {
