@@ -51,6 +51,18 @@ static int64_t read_xattrs(napi_env env, napi_value list, xattr_arg **out) {
   return count;
 }
 
+/* Whether `path` is FAN/NAME: two components, neither empty, "." nor "..": nothing outside rawDir. */
+static int fan_and_name(const char *path) {
+  const char *slash = strchr(path, '/');
+  if (!slash || strchr(slash + 1, '/')) return 0;
+  const char *parts[2] = { path, slash + 1 };
+  size_t lengths[2] = { (size_t)(slash - path), strlen(slash + 1) };
+  for (int i = 0; i < 2; i++) {
+    if (lengths[i] == 0 || (lengths[i] == 1 && parts[i][0] == '.') || (lengths[i] == 2 && parts[i][0] == '.' && parts[i][1] == '.')) return 0;
+  }
+  return 1;
+}
+
 /* Writes all of data to fd; 0 or the errno. */
 static int write_all(int fd, const unsigned char *data, size_t length) {
   while (length > 0) {
@@ -98,7 +110,7 @@ static napi_value write_raw(napi_env env, napi_value *argv, const xattr_arg *xat
       napi_get_value_uint32(env, argv[5], &gid) != napi_ok || napi_get_value_uint32(env, argv[6], &mode) != napi_ok)
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "writeRawFile wants a directory, two names, data, uid, gid, mode and [[name, value], ...]");
   const char *slash = strchr(tmp, '/');
-  if (!slash || strchr(slash + 1, '/') || strncmp(name, tmp, (size_t)(slash - tmp + 1)) != 0)
+  if (!fan_and_name(tmp) || !fan_and_name(name) || strncmp(name, tmp, (size_t)(slash - tmp + 1)) != 0)
     return throw_error(env, "ERR_INVALID_ARG_VALUE", "writeRawFile's names are FAN/NAME in one fan-out directory");
 
   char where[sizeof dir + sizeof name + 1];

@@ -265,7 +265,9 @@ test('readFileInto reads a file into a buffer at an offset, says how much a shor
 
 test('writeRawFile puts a file in place with owner, mode and xattrs, makes its fan-out directory, leaves what is there, and cleans up a failure', () => {
   const native = addon();
-  const raw = mkdtempSync(join(tmpdir(), 'hacktree-raw-write-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-raw-write-'));
+  const raw = join(dir, 'raw');
+  mkdirSync(raw);
   try {
     const data = randomBytes(70_000);
     const xattrs = [['user.hacktree', Buffer.from('one')], ['trusted.hacktree', Buffer.from([0, 1, 2])]] as const;
@@ -292,9 +294,13 @@ test('writeRawFile puts a file in place with owner, mode and xattrs, makes its f
     assert.equal(native.writeRawFile(raw, 'ef/many.f644.0.0', 'ef/tmp_obj_4', data, 0, 0, 0o644, many), true);
     assert.deepEqual(readXattrs(join(raw, 'ef/many.f644.0.0')).map((x) => [x.name, x.value.toString()]), many.map(([name, value]) => [name, value.toString()]));
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'cd/tmp', data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, 'names in two directories');
+    for (const [name, tmp] of [['ab/../../escaped', 'ab/tmp'], ['../x', '../tmp'], ['ab/..', 'ab/tmp'], ['/etc/x', '/etc/tmp'], ['ab/x', 'ab/'], ['./x', './tmp']]) {
+      assert.throws(() => native.writeRawFile(raw, name!, tmp!, data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, `${name} ${tmp}: outside the raw cache`);
+    }
+    assert.deepEqual(readdirSync(dir), ['raw'], 'nothing written outside it');
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'ab/tmp', data, 0, 0, 0o644, [['user.x', 'text' as unknown as Uint8Array]]), { code: 'ERR_INVALID_ARG_TYPE' });
   } finally {
-    rmSync(raw, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
