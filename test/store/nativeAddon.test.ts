@@ -9,6 +9,11 @@ import { inflateSync } from 'node:zlib';
 import { NATIVE_ABI, nativeAddon, nativeAddonPath, nativeAddonStatus, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
 import { lstatEntry, readDirectoryEntries } from '../../src/platform/fs/readDirectoryEntries.js';
 import { readXattrs, writeXattrs } from '../../src/platform/fs/readXattrs.js';
+import { linkTreeNatively } from '../../src/store/checkout/linkTreeNatively.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { HacktreeError } from '../../src/errors/HacktreeError.js';
 
 // The native addon is part of the build (`npm run build` runs native/build.sh): a build without
 // it would still work through node:zlib and `sync -f`, only slower, so this is where its absence
@@ -189,6 +194,34 @@ test('linkTree makes directories level by level and links on several threads, ch
     assert.deepEqual(readdirSync(fresh), [], 'nothing made by a refused call');
     const longest = `${'n'.repeat(255)}`;
     assert.deepEqual(await addon().linkTree(raw, fresh, Buffer.from(`D${longest}\0D${longest}/..x\0`), 2, progress), [], 'a 255-byte name and a name starting with ".." are fine');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a checkout whose entry would leave its root is refused as UNSAFE_PATH before anything is made, as parseRepoPath refuses that path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-linktree-refused-'));
+  try {
+    const root = join(dir, 'root');
+    mkdirSync(root);
+    const repo = { rawDir: join(dir, 'raw') } as Repository;
+    const meta = { mode: 0o755, uid: 0, gid: 0, xattrs: [] };
+    for (const [path, code, words] of [['../escaped', 'UNSAFE_PATH', /climbs out of the tree/], ['/etc/evil', 'UNSAFE_PATH', /is absolute/], [`${'n'.repeat(256)}`, 'NAME_TOO_LONG', /255/]] as const) {
+      const entries: FsEntry[] = [
+        { kind: 'dir', path: '.' as RepoPath, ...meta },
+        { kind: 'dir', path: 'fine' as RepoPath, ...meta },
+        { kind: 'dir', path: path as RepoPath, ...meta },
+      ];
+      await assert.rejects(linkTreeNatively(addon(), repo, entries, root), (err: unknown) => {
+        assert.ok(err instanceof HacktreeError, String(err));
+        assert.equal(err.code, code);
+        assert.match(err.message, words);
+        assert.equal(err.data.path, path);
+        return true;
+      });
+    }
+    assert.deepEqual(readdirSync(root), [], 'nothing made');
+    assert.deepEqual(readdirSync(dir).sort(), ['raw', 'root'], 'nothing made beside the root');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
