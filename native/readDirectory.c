@@ -44,6 +44,22 @@ static int append_field(text *t, uint32_t index, const char *bytes, size_t lengt
   return (index == 0 || append(t, "", 1)) && append(t, bytes, length);
 }
 
+/*
+ * A time in nanoseconds since 1970 in decimal, as node's BigInt mtimeNs and ctimeNs give it:
+ * negative before 1970 (tv_nsec is never negative), and past 2262, where tv_sec * 1e9 no
+ * longer fits 64 bits, still whole. The characters written.
+ */
+static int format_ns(char *out, size_t size, struct timespec t) {
+  long long sec = t.tv_sec;
+  long nsec = t.tv_nsec;
+  if (sec >= 0) return sec ? snprintf(out, size, "%lld%09ld", sec, nsec) : snprintf(out, size, "%ld", nsec);
+  /* sec * 1e9 + nsec < 0: its magnitude is (-sec - 1) * 1e9 + (1e9 - nsec). */
+  unsigned long long whole = (unsigned long long)(-(sec + 1));
+  long fraction = 1000000000L - nsec;
+  if (fraction == 1000000000L) whole++, fraction = 0;
+  return whole ? snprintf(out, size, "-%llu%09ld", whole, fraction) : snprintf(out, size, "-%ld", fraction);
+}
+
 #define NUMBERS_PER_ENTRY 6
 
 /*
@@ -132,10 +148,9 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
     }
     char id[48], stamp[48];
     int id_length = snprintf(id, sizeof id, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-    /* Signed, as node's mtimeNs is: a time before 1970 is negative (tv_nsec is never). */
-    int stamp_length = snprintf(stamp, sizeof stamp, "%lld:%lld",
-                                (long long)st.st_mtim.tv_sec * 1000000000LL + (long long)st.st_mtim.tv_nsec,
-                                (long long)st.st_ctim.tv_sec * 1000000000LL + (long long)st.st_ctim.tv_nsec);
+    int stamp_length = format_ns(stamp, sizeof stamp, st.st_mtim);
+    stamp[stamp_length++] = ':';
+    stamp_length += format_ns(stamp + stamp_length, sizeof stamp - (size_t)stamp_length, st.st_ctim);
     if ((count + 1) * NUMBERS_PER_ENTRY > numbers_capacity) {
       size_t next = numbers_capacity ? numbers_capacity * 2 : 64 * NUMBERS_PER_ENTRY;
       double *grown = realloc(numbers, next * sizeof *numbers);

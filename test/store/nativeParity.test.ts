@@ -18,6 +18,7 @@ import { fingerprintDifferences, treeFingerprint } from '../helpers/treeFingerpr
 let work: string;
 let tree: string;
 const OLD = new Date('1960-06-01T12:00:00.123Z');
+const FUTURE = new Date('2400-01-01T00:00:00Z');
 
 before(() => {
   work = makeTempDir('hacktree-native-parity');
@@ -50,10 +51,13 @@ before(() => {
     assert.equal(made.status, 0, made.stderr);
   }
   utimesSync(join(tree, 'sub', 'deeper'), OLD, OLD);
+  // Past 2262, where a time in nanoseconds no longer fits 64 bits (ext4 keeps times to 2446).
+  writeFileSync(join(tree, 'sub', 'far-future'), 'from 2400');
+  utimesSync(join(tree, 'sub', 'far-future'), FUTURE, FUTURE);
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('the addon scans every directory of the tree as node:fs and @napi-rs/xattr do, times before 1970 included', () => {
+test('the addon scans every directory of the tree as node:fs and @napi-rs/xattr do, times before 1970 and after 2262 included', () => {
   assert.ok(nativeAddon(), 'the native addon is built (npm run build)');
   const directories = (dir: string): string[] => [
     dir,
@@ -72,6 +76,8 @@ test('the addon scans every directory of the tree as node:fs and @napi-rs/xattr 
     const off = mtimeNs - BigInt(OLD.getTime()) * 1_000_000n;
     assert.ok(mtimeNs < 0n && off > -1_000_000n && off < 1_000_000n, `${name}'s mtime is 1960's, negative: ${mtimeNs}`);
   }
+  const future = BigInt(scanned.find((e) => e.name === 'far-future')!.stamp.split(':')[0]!);
+  assert.equal(future, BigInt(FUTURE.getTime()) * 1_000_000n, 'a time past 2262, whole');
   assert.equal(readDirectoryEntries(tree).find((e) => e.name === 'many-xattrs')!.xattrs.length, 100);
 });
 
