@@ -1,3 +1,5 @@
+import { parseJsonOrUndefined } from '../record/parseJsonOrUndefined.js';
+
 /** One row of the artifact index: a tarball's stat facts when it was hashed, and its sha256. */
 export type ArtifactIndexRow = { key: string; sha256: string };
 
@@ -9,13 +11,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * cache read by every compose does not load a schema validator for one object of rows.
  */
 export function parseArtifactIndexRows(text: string): Map<string, ArtifactIndexRow> | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return null;
-    throw err;
-  }
+  const value = parseJsonOrUndefined(text);
+  if (value === undefined) return null;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const rows = new Map<string, ArtifactIndexRow>();
   for (const [path, row] of Object.entries(value)) {

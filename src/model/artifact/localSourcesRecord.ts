@@ -1,3 +1,5 @@
+import { parseJsonOrUndefined } from '../record/parseJsonOrUndefined.js';
+
 /**
  * The paths the last sync of a local build's sources copied into its kept work directory
  * (WORKDIR/.hacktree-sources.json, a JSON array), or null when the file is not such an array
@@ -5,13 +7,8 @@
  * has, so each must stay below the work directory: relative, with no "", "." or ".." part.
  */
 export function parseLocalSourcesRecord(text: string): string[] | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return null;
-    throw err;
-  }
+  const value = parseJsonOrUndefined(text);
+  if (value === undefined) return null;
   if (!Array.isArray(value)) return null;
   for (const path of value as unknown[]) {
     if (typeof path !== 'string' || path.includes('\0') || path.split('/').some((part) => part === '' || part === '.' || part === '..')) return null;

@@ -1,4 +1,5 @@
 import { isOid, type Oid } from '../git/oid.js';
+import { parseJsonOrUndefined } from '../record/parseJsonOrUndefined.js';
 
 /** A stat cache's rows by path: the stat key a file had when its content was stored as `oid`. */
 export type StatCacheRows = Map<string, { key: string; oid: Oid }>;
@@ -11,13 +12,8 @@ export type StatCacheRows = Map<string, { key: string; oid: Oid }>;
  * 13.5k rows, most of it the JIT's first pass).
  */
 export function parseStatCacheRows(text: string): StatCacheRows | null {
-  let rows: unknown;
-  try {
-    rows = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return null;
-    throw err;
-  }
+  const rows = parseJsonOrUndefined(text);
+  if (rows === undefined) return null;
   if (!Array.isArray(rows)) return null;
   const map: StatCacheRows = new Map();
   for (let i = 0; i < rows.length; i++) {

@@ -8,6 +8,7 @@ import { entryExists } from '../../platform/fs/entryExists.js';
 import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
+import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -64,13 +65,8 @@ const KINDS = new Set(['dir', 'file', 'symlink', 'chardev', 'blockdev', 'fifo'])
  * reader relies on, checked by hand for W1's 13.5k entries (~1 ms) rather than with a schema.
  */
 function parseCachedEntries(text: string): CachedEntry[] | null {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return null;
-    throw err;
-  }
+  const entries = parseJsonOrUndefined(text);
+  if (entries === undefined) return null;
   if (!Array.isArray(entries)) return null;
   for (const entry of entries as Array<Partial<CachedEntry> | null>) {
     if (typeof entry !== 'object' || entry === null || !KINDS.has(entry.kind as string) || typeof entry.path !== 'string' || !Array.isArray(entry.xattrs)) return null;
