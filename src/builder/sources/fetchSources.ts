@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync, renameSync, rmdirSync, rmSync, statSync } 
 import { join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { statIfExists } from '../../platform/fs/statIfExists.js';
 import { mirrorUrls, type MirrorRule } from '../../model/recipe/mirrorUrls.js';
 import type { Recipe } from '../../model/recipe/recipe.js';
 import { checksumFlag, formatLocation, parseRecipeSrcUris, type SrcUri } from '../../model/recipe/srcUri.js';
@@ -112,8 +113,9 @@ interface Attempt {
 
 async function fetchRemote(uri: SrcUri, expected: ExpectedSums, options: FetchSourcesOptions): Promise<FetchedSource> {
   const cached = join(options.sourceCache, expected.sha256, uri.fileName);
-  if (isFile(cached)) {
-    options.onProgress?.({ uri, url: undefined, received: statSync(cached).size, total: undefined, state: 'cached' });
+  const cachedStat = statIfExists(cached, { followSymlinks: true });
+  if (cachedStat?.isFile()) {
+    options.onProgress?.({ uri, url: undefined, received: cachedStat.size, total: undefined, state: 'cached' });
     return { uri, path: cached, sha256: expected.sha256 };
   }
   const candidates = [
@@ -178,15 +180,6 @@ function sha256OfFile(path: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return false;
-    throw err;
-  }
 }
 
 /** Removes the <sha256> directory a failed rename left empty; anything else there stays. */

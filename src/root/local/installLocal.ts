@@ -11,15 +11,10 @@ import { readRef } from '../../store/refs/refs.js';
 import { openRepository } from '../../store/repository/repository.js';
 import { withRepoWrite } from '../../store/repository/withRepoWrite.js';
 import { applyLocalArtifacts, commitLocal, componentOf, findLocalRecord, localRef, readMasterTip } from './localBranch.js';
-import { redeployLocal, type RedeployOutcome } from './redeployLocal.js';
+import { redeployLocal, type LocalBranchOptions, type RedeployOutcome } from './redeployLocal.js';
 
-export interface InstallLocalOptions {
-  repoDir: string;
-  name: string;
+export interface InstallLocalOptions extends LocalBranchOptions {
   files: string[];
-  prefix: string;
-  deploy: boolean;
-  onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 export interface InstallLocalResult {

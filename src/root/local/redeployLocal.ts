@@ -13,19 +13,21 @@ export interface RedeployOutcome {
   skipped?: string;
 }
 
+/** What a local-branch operation is given: the root, where it may be deployed, and whether to redeploy it there. */
+export interface LocalBranchOptions {
+  repoDir: string;
+  name: string;
+  prefix: string;
+  /** Redeploy the root if it is deployed at `prefix` (false: --no-deploy). */
+  deploy: boolean;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
 /**
  * Publishes `commit` as root NAME's deployment under `prefix` if the root is deployed there
  * (a root never deployed stays so: deploying is `hacktree root checkout`'s decision).
  */
-export async function redeployLocal(options: {
-  repoDir: string;
-  name: string;
-  prefix: string;
-  commit: Oid;
-  deploy: boolean;
-  failpointPrefix: string;
-  onProgress?: (phase: string, done: number, total: number) => void;
-}): Promise<RedeployOutcome> {
+export async function redeployLocal(options: LocalBranchOptions & { commit: Oid; failpointPrefix: string }): Promise<RedeployOutcome> {
   const { prefix } = options;
   if (!options.deploy) return { prefix, redeployed: false, skipped: '--no-deploy' };
   if (readDeployState(prefix, options.name)?.current == null) {

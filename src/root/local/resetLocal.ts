@@ -6,7 +6,7 @@ import { deleteRef, readRef } from '../../store/refs/refs.js';
 import { openRepository } from '../../store/repository/repository.js';
 import { withRepoWrite } from '../../store/repository/withRepoWrite.js';
 import { localRef, readMasterTip } from './localBranch.js';
-import { redeployLocal, type RedeployOutcome } from './redeployLocal.js';
+import { redeployLocal, type LocalBranchOptions, type RedeployOutcome } from './redeployLocal.js';
 
 export interface ResetLocalResult {
   root: string;
@@ -17,13 +17,7 @@ export interface ResetLocalResult {
 }
 
 /** `hacktree root reset NAME`: deletes local/root-NAME and redeploys master if the root is deployed. */
-export async function resetLocal(options: {
-  repoDir: string;
-  name: string;
-  prefix: string;
-  deploy: boolean;
-  onProgress?: (phase: string, done: number, total: number) => void;
-}): Promise<ResetLocalResult> {
+export async function resetLocal(options: LocalBranchOptions): Promise<ResetLocalResult> {
   parseRootName(options.name);
   const repo = openRepository(options.repoDir);
   const { dropped, master } = await withRepoWrite(repo, async () => {

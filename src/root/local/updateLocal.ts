@@ -10,7 +10,7 @@ import { openRepository } from '../../store/repository/repository.js';
 import { withRepoWrite } from '../../store/repository/withRepoWrite.js';
 import { applyLocalArtifacts, commitLocal, findLocalRecord, localRef, readMasterTip } from './localBranch.js';
 import { rebaseConfigCommits, pendingConfigCommits } from './rebaseConfigCommits.js';
-import { redeployLocal, type RedeployOutcome } from './redeployLocal.js';
+import { redeployLocal, type LocalBranchOptions, type RedeployOutcome } from './redeployLocal.js';
 
 export interface UpdateLocalResult {
   root: string;
@@ -35,13 +35,7 @@ export interface UpdateLocalResult {
  * merge commit. A conflict is TREE_CONFLICT naming the files, a failing script
  * CONFIG_SCRIPT_FAILED, and nothing changes.
  */
-export async function updateLocal(options: {
-  repoDir: string;
-  name: string;
-  prefix: string;
-  deploy: boolean;
-  onProgress?: (phase: string, done: number, total: number) => void;
-}): Promise<UpdateLocalResult> {
+export async function updateLocal(options: LocalBranchOptions): Promise<UpdateLocalResult> {
   parseRootName(options.name);
   const repo = openRepository(options.repoDir);
   const outcome = await withRepoWrite(repo, async (refs) => {

@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { statIfExists } from '../../platform/fs/statIfExists.js';
 import { isOid, type Oid } from '../../model/git/oid.js';
 import { validateRefName } from '../../model/git/refName.js';
 import { writeFileAtomic } from '../repository/atomicWrite.js';
@@ -100,21 +101,12 @@ export function checkRefCreatable(repo: Repository, ref: string): void {
 }
 
 function isNonDirectory(path: string): boolean {
-  try {
-    return !lstatSync(path).isDirectory();
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return false;
-    throw err;
-  }
+  const entry = statIfExists(path, { followSymlinks: false });
+  return entry !== null && !entry.isDirectory();
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return false;
-    throw err;
-  }
+  return statIfExists(path, { followSymlinks: false })?.isDirectory() === true;
 }
 
 /**

@@ -1,73 +1,59 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
-import { stepReporter } from '../../output/stepReporter.js';
-import { workspaceOption, type WorkspaceArgs } from '../../options/workspaceOption.js';
+import { workspaceOption } from '../../options/workspaceOption.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs, WorkspaceArgs {
-  recipes: string[];
-  root: string[];
-  flavor: Array<'opt' | 'debug'>;
-  'dry-run': boolean;
-  explain?: string;
-  jobs: number;
-  'make-jobs'?: number;
-  'keep-failed': boolean;
-  cache: string[];
-}
-
-export const buildCommand: CommandModule<GlobalArgs, Args> = {
+export const buildCommand = defineCommand({
   command: 'build [recipes..]',
   describe: 'Build recipes into artifacts, hermetically, cached by build id',
-  builder: (y) =>
-    y
-      .option('C', workspaceOption)
-      .positional('recipes', { type: 'string', array: true, default: [], describe: 'recipes to build, with their build dependencies (default: all)' })
-      .option('root', { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' })
-      .option('flavor', { choices: ['opt', 'debug'] as const, array: true, default: ['opt', 'debug'] as Array<'opt' | 'debug'>, describe: 'flavors to build' })
-      .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'say for each recipe: cached, fetch or build, and why; change nothing' })
-      .option('explain', { type: 'string', describe: 'say which inputs of RECIPE changed since its last build (implies --dry-run)' })
-      .option('jobs', { alias: 'j', type: 'number', default: 1, describe: 'recipes built at once' })
-      .option('make-jobs', { type: 'number', describe: 'make -jN inside each build', defaultDescription: 'the number of CPUs' })
-      .option('keep-failed', { type: 'boolean', default: false, describe: 'keep the work directory of a failed build' })
-      .option('cache', { type: 'string', array: true, default: [], describe: 'artifact cache (URL or directory) to look in before building; also HACKTREE_CACHE and "cache =" in the config file' })
-      .example('$0 build', 'build every recipe for every root in roots/, both flavors')
-      .example('$0 build hello --flavor debug -n', 'what building hello (debug) would do, and why'),
-  handler: async (argv) => {
+  positionals: { recipes: { type: 'string', array: true, default: [], describe: 'recipes to build, with their build dependencies (default: all)' } },
+  options: {
+    C: workspaceOption,
+    root: { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' },
+    flavor: { choices: ['opt', 'debug'] as const, array: true, default: ['opt', 'debug'] as Array<'opt' | 'debug'>, describe: 'flavors to build' },
+    'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'say for each recipe: cached, fetch or build, and why; change nothing' },
+    explain: { type: 'string', describe: 'say which inputs of RECIPE changed since its last build (implies --dry-run)' },
+    jobs: { alias: 'j', type: 'number', default: 1, describe: 'recipes built at once' },
+    'make-jobs': { type: 'number', describe: 'make -jN inside each build', defaultDescription: 'the number of CPUs' },
+    'keep-failed': { type: 'boolean', default: false, describe: 'keep the work directory of a failed build' },
+    cache: { type: 'string', array: true, default: [], describe: 'artifact cache (URL or directory) to look in before building; also HACKTREE_CACHE and "cache =" in the config file' },
+  },
+  examples: [
+    ['$0 build', 'build every recipe for every root in roots/, both flavors'],
+    ['$0 build hello --flavor debug -n', 'what building hello (debug) would do, and why'],
+  ],
+  run: async (args, ui) => {
     const { buildWorkspace } = await import('../../../builder/plan/buildWorkspace.js');
     const { resolveArtifactCaches, resolveSourceCache } = await import('../../../builder/plan/buildSettings.js');
-    const dryRun = argv['dry-run'] || argv.explain !== undefined;
-    const result = await buildWorkspace({
-      repoDir: argv.repo,
-      workspace: argv.C,
-      recipes: argv.explain !== undefined ? [argv.explain] : argv.recipes,
-      versions: argv.root,
-      flavors: [...new Set(argv.flavor)],
-      dryRun,
-      parallel: argv.jobs,
-      makeJobs: argv['make-jobs'],
-      keepFailed: argv['keep-failed'],
-      caches: resolveArtifactCaches(argv.cache),
+    return buildWorkspace({
+      repoDir: args.repo,
+      workspace: args.C,
+      recipes: args.explain !== undefined ? [args.explain] : args.recipes,
+      versions: args.root,
+      flavors: [...new Set(args.flavor)],
+      dryRun: args['dry-run'] || args.explain !== undefined,
+      parallel: args.jobs,
+      makeJobs: args['make-jobs'],
+      keepFailed: args['keep-failed'],
+      caches: resolveArtifactCaches(args.cache),
       sourceCache: resolveSourceCache(),
-      onStep: stepReporter(argv),
-      onWarning: (warning) => argv.quiet || process.stderr.write(`hacktree: warning: ${warning}\n`),
-    });
-    const plan = argv.explain === undefined ? result.plan : result.plan.filter((line) => line.recipe === argv.explain);
-    printResult(argv, argv.explain === undefined ? result : { plan }, () => {
-      if (argv.explain !== undefined) {
-        return plan.flatMap((line) => [
-          `${line.recipe} for ${line.root} (${line.flavor}): ${line.action}, build id ${line.buildId}`,
-          `  ${line.reason}`,
-          ...line.changes.map((c) => `  ${c.change} ${c.kind} ${c.name}`),
-        ]);
-      }
-      if (dryRun) return plan.map((line) => `${line.action.padEnd(6)} ${line.recipe} ${line.root} ${line.flavor}: ${line.reason}`);
-      const outcomes = result.outcomes ?? [];
-      const count = (what: string) => outcomes.filter((o) => o.result === what).length;
-      return [
-        ...outcomes.filter((o) => o.result !== 'cached').map((o) => `${o.result} ${o.recipe} ${o.root} ${o.flavor} in ${o.seconds.toFixed(1)} s`),
-        `${count('built')} built, ${count('fetched')} fetched, ${count('cached')} cached`,
-      ];
+      onStep: ui.step,
+      onWarning: ui.warn,
     });
   },
-};
+  json: (result, args) => (args.explain === undefined ? result : { plan: result.plan.filter((line) => line.recipe === args.explain) }),
+  text: (result, args) => {
+    if (args.explain !== undefined) {
+      return result.plan.filter((line) => line.recipe === args.explain).flatMap((line) => [
+        `${line.recipe} for ${line.root} (${line.flavor}): ${line.action}, build id ${line.buildId}`,
+        `  ${line.reason}`,
+        ...line.changes.map((c) => `  ${c.change} ${c.kind} ${c.name}`),
+      ]);
+    }
+    if (args['dry-run']) return result.plan.map((line) => `${line.action.padEnd(6)} ${line.recipe} ${line.root} ${line.flavor}: ${line.reason}`);
+    const outcomes = result.outcomes ?? [];
+    const count = (what: string) => outcomes.filter((o) => o.result === what).length;
+    return [
+      ...outcomes.filter((o) => o.result !== 'cached').map((o) => `${o.result} ${o.recipe} ${o.root} ${o.flavor} in ${o.seconds.toFixed(1)} s`),
+      `${count('built')} built, ${count('fetched')} fetched, ${count('cached')} cached`,
+    ];
+  },
+});

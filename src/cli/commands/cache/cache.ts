@@ -1,10 +1,9 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
+import { defineGroup } from '../defineGroup.js';
 import { cachePushCommand } from './cachePush.js';
 
-export const cacheCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const cacheCommand = defineGroup({
   command: 'cache <command>',
   describe: 'Artifact caches: publish built artifacts to a directory or an HTTP server, by build id',
-  builder: (y) => y.command(cachePushCommand).demandCommand(1).example('$0 cache push https://cache.example.org/hacktree/', 'publish every built artifact'),
-  handler: () => {},
-};
+  commands: [cachePushCommand],
+  examples: [['$0 cache push https://cache.example.org/hacktree/', 'publish every built artifact']],
+});

@@ -1,28 +1,24 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
-import { workspaceOption, type WorkspaceArgs } from '../../options/workspaceOption.js';
+import { workspaceOption } from '../../options/workspaceOption.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs, WorkspaceArgs {
-  name: string;
-  build: boolean;
-}
-
-export const recipeClosureCommand: CommandModule<GlobalArgs, Args> = {
+export const recipeClosureCommand = defineCommand({
   command: 'closure <name>',
   describe: 'Print what a recipe needs at run time (RDEPENDS), recursively; with --build, what it needs to build (DEPENDS), in build order',
-  builder: (y) =>
-    y
-      .positional('name', { type: 'string', demandOption: true, describe: 'the recipe name (PN)' })
-      .option('C', workspaceOption)
-      .option('build', { type: 'boolean', default: false, describe: 'the transitive build-time dependencies instead' })
-      .example('$0 recipe closure hello', 'the recipes hello needs at run time')
-      .example('$0 recipe closure hello --build', 'the recipes to build before hello, dependencies first'),
-  handler: async (argv) => {
+  positionals: { name: { type: 'string', demandOption: true, describe: 'the recipe name (PN)' } },
+  options: {
+    C: workspaceOption,
+    build: { type: 'boolean', default: false, describe: 'the transitive build-time dependencies instead' },
+  },
+  examples: [
+    ['$0 recipe closure hello', 'the recipes hello needs at run time'],
+    ['$0 recipe closure hello --build', 'the recipes to build before hello, dependencies first'],
+  ],
+  run: async (args) => {
     const { loadRecipeSet } = await import('../../../builder/recipes/loadRecipeSet.js');
     const { buildClosure, runtimeClosure } = await import('../../../model/recipe/recipeGraph.js');
-    const set = await loadRecipeSet(argv.C);
-    const closure = argv.build ? buildClosure(set, argv.name) : runtimeClosure(set, argv.name);
-    printResult(argv, { name: argv.name, kind: argv.build ? 'build' : 'runtime', closure }, () => closure);
+    const set = await loadRecipeSet(args.C);
+    const closure = args.build ? buildClosure(set, args.name) : runtimeClosure(set, args.name);
+    return { name: args.name, kind: args.build ? 'build' : 'runtime', closure };
   },
-};
+  text: (result) => result.closure,
+});

@@ -1,35 +1,33 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
-import { workspaceOption, type WorkspaceArgs } from '../../options/workspaceOption.js';
+import { relative } from 'node:path';
+import { workspaceOption } from '../../options/workspaceOption.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs, WorkspaceArgs {
-  name: string;
-}
-
-export const recipeShowCommand: CommandModule<GlobalArgs, Args> = {
+export const recipeShowCommand = defineCommand({
   command: 'show <name>',
   describe: 'Show a recipe: file, includes, PN/PV, summary, license, sources with checksums, dependencies, configure options',
-  builder: (y) =>
-    y
-      .positional('name', { type: 'string', demandOption: true, describe: 'the recipe name (PN)' })
-      .option('C', workspaceOption)
-      .example('$0 recipe show hello', 'the final values of its main variables')
-      .example('$0 recipe show hello --json', 'every variable and flag, with where it was set'),
-  handler: async (argv) => {
+  positionals: { name: { type: 'string', demandOption: true, describe: 'the recipe name (PN)' } },
+  options: { C: workspaceOption },
+  examples: [
+    ['$0 recipe show hello', 'the final values of its main variables'],
+    ['$0 recipe show hello --json', 'every variable and flag, with where it was set'],
+  ],
+  run: async (args) => {
     const { loadRecipeSet } = await import('../../../builder/recipes/loadRecipeSet.js');
     const { recipeDependencies, requireRecipe } = await import('../../../model/recipe/recipeGraph.js');
-    const { recipeList, recipeVar } = await import('../../../model/recipe/recipe.js');
     const { recipeToJson } = await import('../../../model/recipe/recipeJson.js');
-    const { relative } = await import('node:path');
-    const set = await loadRecipeSet(argv.C);
-    const recipe = requireRecipe(set, argv.name);
+    const set = await loadRecipeSet(args.C);
+    const recipe = requireRecipe(set, args.name);
+    const runtime = recipeDependencies(recipe, 'runtime').map((dependency) => dependency.name).join(' ');
+    return { workspace: set.workspace, recipe, runtime, json: recipeToJson(recipe) };
+  },
+  json: ({ json }) => json,
+  text: async ({ workspace, recipe, runtime }) => {
+    const { recipeList, recipeVar } = await import('../../../model/recipe/recipe.js');
     const field = (label: string, value: string) => `${`${label}:`.padEnd(13)} ${value}`.trimEnd();
     const list = (name: string) => recipeList(recipe, name).join(' ');
-    const runtime = recipeDependencies(recipe, 'runtime').map((dependency) => dependency.name).join(' ');
-    printResult(argv, recipeToJson(recipe), () => [
-      field('file', relative(set.workspace, recipe.file)),
-      ...recipe.includes.map((file) => field('include', relative(set.workspace, file))),
+    return [
+      field('file', relative(workspace, recipe.file)),
+      ...recipe.includes.map((file) => field('include', relative(workspace, file))),
       field('PN', recipe.name),
       field('PV', recipe.version),
       field('SUMMARY', recipeVar(recipe, 'SUMMARY')),
@@ -42,6 +40,6 @@ export const recipeShowCommand: CommandModule<GlobalArgs, Args> = {
       ...recipeList(recipe, 'SRC_URI').map((uri) => `  ${uri}`),
       ...[...(recipe.flags.get('SRC_URI') ?? [])].map(([flag, value]) => `  [${flag}] ${value}`),
       ...(recipe.vars.has('LIC_FILES_CHKSUM') ? ['LIC_FILES_CHKSUM:', ...recipeList(recipe, 'LIC_FILES_CHKSUM').map((entry) => `  ${entry}`)] : []),
-    ]);
+    ];
   },
-};
+});

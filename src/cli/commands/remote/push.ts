@@ -1,23 +1,17 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs {
-  remote: string;
-  roots: string[];
-}
-
-export const pushCommand: CommandModule<GlobalArgs, Args> = {
+export const pushCommand = defineCommand({
   command: 'push <remote> [roots..]',
   describe: 'Push root branches to a remote over git smart HTTP (default: every root-* branch)',
-  builder: (y) =>
-    y
-      .positional('remote', { type: 'string', demandOption: true })
-      .positional('roots', { type: 'string', array: true, default: [], describe: 'root names (or root-NAME branches)' })
-      .example('$0 push dist 3.2-runtime-opt-x86_64', 'push root-3.2-runtime-opt-x86_64 to the remote "dist"'),
-  handler: async (argv) => {
-    const { pushRoots } = await import('../../../root/remote/pushRoots.js');
-    const result = await pushRoots({ repoDir: argv.repo, remote: argv.remote, roots: argv.roots });
-    printResult(argv, result, () => result.pushed.map((p) => `${p.branch} ${p.commit} -> ${result.remote}`), false);
+  positionals: {
+    remote: { type: 'string', demandOption: true },
+    roots: { type: 'string', array: true, default: [], describe: 'root names (or root-NAME branches)' },
   },
-};
+  examples: [['$0 push dist 3.2-runtime-opt-x86_64', 'push root-3.2-runtime-opt-x86_64 to the remote "dist"']],
+  output: 'summary',
+  run: async (args) => {
+    const { pushRoots } = await import('../../../root/remote/pushRoots.js');
+    return pushRoots({ repoDir: args.repo, remote: args.remote, roots: args.roots });
+  },
+  text: (result) => result.pushed.map((p) => `${p.branch} ${p.commit} -> ${result.remote}`),
+});

@@ -1,17 +1,17 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
+import { defineCommand } from '../defineCommand.js';
 
-export const remoteListCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const remoteListCommand = defineCommand({
   command: 'list',
   describe: 'List the remotes: name, URL, whether signatures are verified',
-  builder: (y) => y.example('$0 remote list --json', 'the remotes as JSON'),
-  handler: async (argv) => {
+  examples: [['$0 remote list --json', 'the remotes as JSON']],
+  run: async (args) => {
     const { listRemotes } = await import('../../../store/remote/remoteConfig.js');
     const { openRepository } = await import('../../../store/repository/repository.js');
     const { redactUrl } = await import('../../../model/remote/redactUrl.js');
-    const remotes = (await listRemotes(openRepository(argv.repo))).map((r) => ({ ...r, url: redactUrl(r.url) }));
-    const width = Math.max(0, ...remotes.map((r) => r.name.length));
-    printResult(argv, remotes, () => remotes.map((r) => `${r.name.padEnd(width)}  ${r.url}${r.verify ? `  verify (${r.allowedSigners})` : ''}`));
+    return (await listRemotes(openRepository(args.repo))).map((r) => ({ ...r, url: redactUrl(r.url) }));
   },
-};
+  text: (remotes) => {
+    const width = Math.max(0, ...remotes.map((r) => r.name.length));
+    return remotes.map((r) => `${r.name.padEnd(width)}  ${r.url}${r.verify ? `  verify (${r.allowedSigners})` : ''}`);
+  },
+});

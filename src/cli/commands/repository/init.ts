@@ -1,14 +1,13 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
+import { defineCommand } from '../defineCommand.js';
 
-export const initCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const initCommand = defineCommand({
   command: 'init',
   describe: 'Create an empty hacktree repository (a bare git repository plus the raw object cache)',
-  builder: (y) => y.example('$0 init --repo /srv/hacktree', 'create the repository at /srv/hacktree'),
-  handler: async (argv) => {
+  examples: [['$0 init --repo /srv/hacktree', 'create the repository at /srv/hacktree']],
+  output: 'summary',
+  run: async (args) => {
     const { initRepository } = await import('../../../store/repository/initRepository.js');
-    const repo = await initRepository(argv.repo);
-    printResult(argv, { repo: repo.dir }, () => `initialized hacktree repository in ${repo.dir}`, false);
+    return { repo: (await initRepository(args.repo)).dir };
   },
-};
+  text: ({ repo }) => `initialized hacktree repository in ${repo}`,
+});

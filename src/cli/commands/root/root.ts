@@ -1,5 +1,4 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
+import { defineGroup } from '../defineGroup.js';
 import { rootBlameCommand } from './rootBlame.js';
 import { rootCheckoutCommand } from './rootCheckout.js';
 import { rootCatCommand } from './rootCat.js';
@@ -21,15 +20,14 @@ import { rootStatusCommand } from './rootStatus.js';
 import { rootUndeployCommand } from './rootUndeploy.js';
 import { rootUpdateCommand } from './rootUpdate.js';
 
-export const rootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const rootCommand = defineGroup({
   command: 'root <command>',
   describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
-  builder: (y) => y.command(rootCommitCommand).command(rootComposeCommand)
-      .command(rootListCommand).command(rootLogCommand).command(rootLsCommand).command(rootCatCommand)
-      .command(rootDiffCommand).command(rootShowCommand).command(rootBlameCommand).command(rootSbomCommand)
-      .command(rootCheckoutCommand).command(rootStatusCommand).command(rootRollbackCommand).command(rootUndeployCommand)
-      .command(rootMountCommand).command(rootRunCommand)
-      .command(rootInstallLocalCommand).command(rootLocalCommand).command(rootUpdateCommand).command(rootResetCommand)
-      .demandCommand(1).example('$0 root list', 'list the roots'),
-  handler: () => {},
-};
+  commands: [
+    rootCommitCommand, rootComposeCommand,
+    rootListCommand, rootLogCommand, rootLsCommand, rootCatCommand, rootDiffCommand, rootShowCommand, rootBlameCommand, rootSbomCommand,
+    rootCheckoutCommand, rootStatusCommand, rootRollbackCommand, rootUndeployCommand, rootMountCommand, rootRunCommand,
+    rootInstallLocalCommand, rootLocalCommand, rootUpdateCommand, rootResetCommand,
+  ],
+  examples: [['$0 root list', 'list the roots']],
+});

@@ -1,39 +1,20 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
-import { progressBar } from '../../output/progressBar.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs {
-  name: string;
-  roots: string;
-  artifacts: string;
-  message?: string;
-  sign?: string;
-}
-
-export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
+export const rootComposeCommand = defineCommand({
   command: 'compose <name>',
   describe: 'Compose root-NAME from its definition in roots/ and the newest matching artifacts',
-  builder: (y) =>
-    y
-      .positional('name', { type: 'string', demandOption: true, describe: 'VERSION-KIND-FLAVOR-ARCH, e.g. 3.2-runtime-opt-x86_64' })
-      .option('roots', { type: 'string', default: 'roots', describe: 'directory of root definitions (VERSION.json)' })
-      .option('artifacts', { type: 'string', default: 'artifacts', describe: 'directory of artifact tarballs' })
-      .option('message', { alias: 'm', type: 'string', describe: 'commit message' })
-      .option('sign', { type: 'string', describe: 'sign the commit with this SSH private key (git verify-commit accepts it)' })
-      .example('$0 root compose 3.2-runtime-opt-x86_64', 'from ./roots and ./artifacts'),
-  handler: async (argv) => {
-    const { composeRoot } = await import('../../../root/compose/composeRoot.js');
-    const progress = progressBar(argv);
-    const result = await composeRoot({
-      repoDir: argv.repo,
-      name: argv.name,
-      rootsDir: argv.roots,
-      artifactsDir: argv.artifacts,
-      message: argv.message,
-      signKey: argv.sign,
-      onProgress: progress.report,
-    }).finally(progress.finish);
-    printResult(argv, result, () => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`);
+  positionals: { name: { type: 'string', demandOption: true, describe: 'VERSION-KIND-FLAVOR-ARCH, e.g. 3.2-runtime-opt-x86_64' } },
+  options: {
+    roots: { type: 'string', default: 'roots', describe: 'directory of root definitions (VERSION.json)' },
+    artifacts: { type: 'string', default: 'artifacts', describe: 'directory of artifact tarballs' },
+    message: { alias: 'm', type: 'string', describe: 'commit message' },
+    sign: { type: 'string', describe: 'sign the commit with this SSH private key (git verify-commit accepts it)' },
   },
-};
+  examples: [['$0 root compose 3.2-runtime-opt-x86_64', 'from ./roots and ./artifacts']],
+  run: async (args, ui) => {
+    const { composeRoot } = await import('../../../root/compose/composeRoot.js');
+    const { name, message } = args;
+    return composeRoot({ repoDir: args.repo, name, rootsDir: args.roots, artifactsDir: args.artifacts, message, signKey: args.sign, onProgress: ui.progress });
+  },
+  text: (result) => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`,
+});

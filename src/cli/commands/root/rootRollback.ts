@@ -1,25 +1,16 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
 import { prefixOption } from '../../options/prefixOption.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs {
-  name: string;
-  prefix?: string;
-}
-
-export const rootRollbackCommand: CommandModule<GlobalArgs, Args> = {
+export const rootRollbackCommand = defineCommand({
   command: 'rollback <name>',
   describe: 'Publish the previous deployment of a root again (current and previous swap)',
-  builder: (y) =>
-    y
-      .positional('name', { type: 'string', demandOption: true, describe: 'root name' })
-      .option('prefix', prefixOption)
-      .example('$0 root rollback 3.2-runtime-opt-x86_64', 'back to the deployment before the last one'),
-  handler: async (argv) => {
+  positionals: { name: { type: 'string', demandOption: true, describe: 'root name' } },
+  options: { prefix: prefixOption },
+  examples: [['$0 root rollback 3.2-runtime-opt-x86_64', 'back to the deployment before the last one']],
+  output: 'summary',
+  run: async (args, ui) => {
     const { rollbackRoot } = await import('../../../root/deploy/rollbackRoot.js');
-    const { resolvePrefix } = await import('../../../root/deploy/resolvePrefix.js');
-    const state = await rollbackRoot({ name: argv.name, prefix: resolvePrefix(argv.prefix) });
-    printResult(argv, state, () => `rolled back ${state.root} to ${state.current!.commit} (${state.current!.branch}) at ${state.publicPath}`, false);
+    return rollbackRoot({ name: args.name, prefix: await ui.prefix() });
   },
-};
+  text: (state) => `rolled back ${state.root} to ${state.current!.commit} (${state.current!.branch}) at ${state.publicPath}`,
+});

@@ -1,21 +1,15 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../options/globalArgs.js';
-import { printResult } from '../../output/output.js';
+import { defineCommand } from '../defineCommand.js';
 
-interface Args extends GlobalArgs {
-  name: string;
-}
-
-export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
+export const rootShowCommand = defineCommand({
   command: 'show <name>',
   describe: "Show a root's commit, what its tree holds, and what it is made of: its base, artifacts and local components, with how many paths each provided",
-  builder: (y) =>
-    y
-      .positional('name', { type: 'string', demandOption: true, describe: 'root name (branch root-NAME), or a branch, ref or commit' })
-      .example('$0 root show 3.2-runtime-opt-x86_64', 'commit, author, date, message, tree, entry counts, base, artifacts, local components'),
-  handler: async (argv) => {
+  positionals: { name: { type: 'string', demandOption: true, describe: 'root name (branch root-NAME), or a branch, ref or commit' } },
+  examples: [['$0 root show 3.2-runtime-opt-x86_64', 'commit, author, date, message, tree, entry counts, base, artifacts, local components']],
+  run: async (args) => {
     const { showRoot } = await import('../../../root/read/showRoot.js');
-    const root = await showRoot({ repoDir: argv.repo, name: argv.name });
+    return showRoot({ repoDir: args.repo, name: args.name });
+  },
+  text: (root) => {
     const e = root.entries;
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     const kinds = [
@@ -26,7 +20,7 @@ export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
     const providers = [...root.bases, ...root.artifacts, ...root.local];
     const countWidth = Math.max(0, ...providers.map((a) => String(a.paths).length));
     const rows = (list: typeof providers) => list.map((a) => `  ${String(a.paths).padStart(countWidth)} paths  ${a.artifact}`);
-    printResult(argv, root, () => [
+    return [
       `commit ${root.commit}`,
       ...(root.ref ? [`Ref:     ${root.ref}`] : []),
       ...root.parents.map((p) => `Parent:  ${p}`),
@@ -42,6 +36,6 @@ export const rootShowCommand: CommandModule<GlobalArgs, Args> = {
       ...(root.bases.length === 0 ? [] : ['Base:', ...rows(root.bases)]),
       ...(root.artifacts.length === 0 ? [] : [`Artifacts: ${root.artifacts.length}`, ...rows(root.artifacts)]),
       ...(root.local.length === 0 ? [] : [`Local: ${root.local.length}`, ...rows(root.local)]),
-    ]);
+    ];
   },
-};
+});
