@@ -5,6 +5,7 @@
 # time, and only medians from one run of this script are compared.
 #
 # usage: bench/store.sh [--runs N] [--anchors-only] [--no-artifacts] [--no-build] [--keep]
+#                       [--baseline DIR]
 #   --runs N         timed runs of each command (default 3)
 #   --anchors-only   time only ostree, git and cp -al (checks this script while hacktree's
 #                    commands are missing)
@@ -12,6 +13,9 @@
 #   --no-build       run the repository's dist/ as it is, instead of a build of the sources
 #                    made in the work directory
 #   --keep           keep the work directory (repositories, checkouts, logs)
+#   --baseline DIR   also time the hacktree built in DIR (another checkout, e.g. a
+#                    `git worktree add DIR REV` after `npm run build` there) in the same rounds,
+#                    taking turns with this one, and add a table of this one against it
 # env: HACKTREE_BENCH_DIR (where the work directory goes; default /var/tmp; it must be on one
 #      filesystem with itself, since checkouts are hardlinks), HACKTREE_TEST_CACHE (see
 #      test/fixtures/ensureW1.sh).
@@ -24,6 +28,7 @@ anchors_only=false
 with_artifacts=true
 keep=false
 build=true
+baseline_dir=
 while (($#)); do
   case $1 in
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
@@ -31,6 +36,7 @@ while (($#)); do
     --no-artifacts) with_artifacts=false; shift ;;
     --keep) keep=true; shift ;;
     --no-build) build=false; shift ;;
+    --baseline) baseline_dir=${2:?--baseline needs a directory}; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/store.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -66,6 +72,13 @@ revision=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 if $build && ! $anchors_only; then
   bench_snapshot
   hacktree=("$snapshot/bin/hacktree")
+fi
+baseline=()
+if [[ -n $baseline_dir ]]; then
+  [[ -x $baseline_dir/bin/hacktree && -d $baseline_dir/dist/bin ]] ||
+    { echo "bench/store.sh: --baseline $baseline_dir holds no built hacktree (bin/hacktree, dist/bin: npm run build there)" >&2; exit 2; }
+  baseline=("$baseline_dir/bin/hacktree")
+  baseline_revision=$(git -C "$baseline_dir" describe --always --dirty 2>/dev/null || echo '?')
 fi
 
 notes=()
@@ -151,6 +164,14 @@ memory_row() { # OPERATION KEY
   memory_rows+=("| $1 | $mb | < 400 MB$(awk -v m="$mb" 'BEGIN { print (m < 400) ? ": met" : ": **missed**" }') |")
 }
 
+baseline_row() { # OPERATION KEY: this hacktree's median against the baseline's (key base-KEY)
+  local h b
+  h=$(median "$2")
+  b=$(median "base-$2")
+  [[ -n $h && -n $b ]] || return 0
+  baseline_rows+=("| $1 | $h | $b | $(awk -v h="$h" -v b="$b" 'BEGIN { r = h / b; printf "%.3f | ratio <= 1.05: %s", r, (r <= 1.05) ? "met" : "**missed**" }') |")
+}
+
 report() {
   rows=()
   memory_rows=()
@@ -170,6 +191,16 @@ report() {
   memory_row "compose" compose
   memory_row "--version" version
   memory_row "--help" help
+  baseline_rows=()
+  if ((${#baseline[@]})); then
+    baseline_row "commit W1 into an empty repo" commit
+    baseline_row "checkout of that commit" checkout
+    baseline_row "second commit of the unchanged tree" commit-again
+    baseline_row "import the 156 .deb artifacts" import
+    baseline_row "compose a root from them" compose
+    baseline_row "hacktree --version" version
+    baseline_row "hacktree --help" help
+  fi
   {
     echo "# hacktree store benchmark"
     echo
@@ -185,6 +216,14 @@ report() {
       echo "| hacktree operation | peak memory, max RSS over runs (MB) | target |"
       echo "|---|---|---|"
       printf '%s\n' "${memory_rows[@]}"
+      echo
+    fi
+    if ((${#baseline[@]})); then
+      echo "Against the baseline, hacktree $baseline_revision, timed in the same rounds (taking turns):"
+      echo
+      echo "| operation | hacktree median (s) | baseline median (s) | ratio | target |"
+      echo "|---|---|---|---|---|"
+      printf '%s\n' "${baseline_rows[@]}"
       echo
     fi
     if ((${#notes[@]})); then
@@ -222,6 +261,11 @@ commit_hacktree() {
   timed commit "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
   timed commit-again "${hacktree[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/hacktree"
 }
+commit_baseline() {
+  untimed "${baseline[@]}" init --repo "$round/baseline"
+  timed base-commit "${baseline[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/baseline"
+  timed base-commit-again "${baseline[@]}" root commit root-w1 --tree "dir=$w1" --repo "$round/baseline"
+}
 commit_ostree() {
   untimed ostree --repo="$round/ostree" init --mode=bare
   timed ostree-commit ostree commit --repo="$round/ostree" -b w1 --tree=dir="$w1_nodev"
@@ -245,6 +289,7 @@ take_turns() {
 # Repositories are created untimed for every tool alike: the comparison is the commit.
 commit_tools=(commit_ostree commit_git)
 $anchors_only || commit_tools=(commit_hacktree "${commit_tools[@]}")
+((${#baseline[@]} == 0)) || commit_tools+=(commit_baseline)
 for ((i = 1; i <= runs; i++)); do
   round=$work/commit.$i
   mkdir -p "$round"
@@ -255,8 +300,10 @@ last=$work/commit.$runs
 # (b) checkout; cp -al copies the hacktree checkout of its round (the ostree one without it).
 checkout_hacktree() { timed checkout "${hacktree[@]}" checkout root-w1 "$round/hacktree" --repo "$last/hacktree"; }
 checkout_ostree() { timed ostree-checkout ostree checkout --repo="$last/ostree" w1 "$round/ostree"; }
+checkout_baseline() { timed base-checkout "${baseline[@]}" checkout root-w1 "$round/baseline" --repo "$last/baseline"; }
 checkout_tools=(checkout_ostree)
 $anchors_only || checkout_tools=(checkout_hacktree "${checkout_tools[@]}")
+((${#baseline[@]} == 0)) || checkout_tools+=(checkout_baseline)
 if $anchors_only; then note "cp -al copied the ostree checkout (W1 without /dev), not a hacktree checkout"; fi
 for ((i = 1; i <= runs; i++)); do
   round=$work/checkout.$i
@@ -272,6 +319,10 @@ for ((i = 1; i <= runs; i++)); do
   if ! $anchors_only; then
     timed version "${hacktree[@]}" --version
     timed help "${hacktree[@]}" --help
+  fi
+  if ((${#baseline[@]})); then
+    timed base-version "${baseline[@]}" --version
+    timed base-help "${baseline[@]}" --help
   fi
   timed node-startup node -e ''
 done
@@ -315,6 +366,11 @@ else
     untimed "${hacktree[@]}" init --repo "$repo"
     timed import "${hacktree[@]}" artifact import "${tarballs[@]}" --repo "$repo"
     timed compose "${hacktree[@]}" root compose 12-devel-opt-x86_64 --roots "$work/roots" --artifacts "$artifacts" --repo "$repo"
+    if ((${#baseline[@]})); then
+      untimed "${baseline[@]}" init --repo "$repo.baseline"
+      timed base-import "${baseline[@]}" artifact import "${tarballs[@]}" --repo "$repo.baseline"
+      timed base-compose "${baseline[@]}" root compose 12-devel-opt-x86_64 --roots "$work/roots" --artifacts "$artifacts" --repo "$repo.baseline"
+    fi
   done
 fi
 
