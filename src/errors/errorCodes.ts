@@ -72,6 +72,8 @@ export const errorCodes = {
   // licenses
   LICENSE_INVALID: 6,
   LICENSE_REFUSED: 6,
+  // build insight
+  BUILD_STATS_DAMAGED: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

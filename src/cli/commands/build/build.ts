@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../../options/globalArgs.js';
 import { printResult } from '../../output/output.js';
-import { stepReporter } from '../../output/stepReporter.js';
+import { buildDisplay } from '../../output/buildDisplay.js';
+import { buildStatsCommand } from './buildStats.js';
 import { workspaceOption, type WorkspaceArgs } from '../../options/workspaceOption.js';
 
 interface Args extends GlobalArgs, WorkspaceArgs {
@@ -14,6 +15,7 @@ interface Args extends GlobalArgs, WorkspaceArgs {
   'make-jobs'?: number;
   'keep-failed': boolean;
   cache: string[];
+  stats: boolean;
 }
 
 export const buildCommand: CommandModule<GlobalArgs, Args> = {
@@ -31,12 +33,17 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       .option('make-jobs', { type: 'number', describe: 'make -jN inside each build', defaultDescription: 'the number of CPUs' })
       .option('keep-failed', { type: 'boolean', default: false, describe: 'keep the work directory of a failed build' })
       .option('cache', { type: 'string', array: true, default: [], describe: 'artifact cache (URL or directory) to look in before building; also HACKTREE_CACHE and "cache =" in the config file' })
+      .option('stats', { type: 'boolean', default: false, describe: "after the build, each recipe's time per step (artifacts/.builds/stats.json keeps them)" })
+      .command(buildStatsCommand)
       .example('$0 build', 'build every recipe for every root in roots/, both flavors')
-      .example('$0 build hello --flavor debug -n', 'what building hello (debug) would do, and why'),
+      .example('$0 build hello --flavor debug -n', 'what building hello (debug) would do, and why')
+      .example('$0 build --stats', "build, then each recipe's time per step"),
   handler: async (argv) => {
     const { buildWorkspace } = await import('../../../builder/plan/buildWorkspace.js');
     const { resolveArtifactCaches, resolveSourceCache } = await import('../../../builder/plan/buildSettings.js');
+    const { formatStepTimes } = await import('../../output/formatStepTimes.js');
     const dryRun = argv['dry-run'] || argv.explain !== undefined;
+    const display = buildDisplay(argv);
     const result = await buildWorkspace({
       repoDir: argv.repo,
       workspace: argv.C,
@@ -49,9 +56,11 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       keepFailed: argv['keep-failed'],
       caches: resolveArtifactCaches(argv.cache),
       sourceCache: resolveSourceCache(),
-      onStep: stepReporter(argv),
-      onWarning: (warning) => argv.quiet || process.stderr.write(`hacktree: warning: ${warning}\n`),
-    });
+      onStep: display.onStep,
+      onProgress: display.onProgress,
+      onWarning: (warning) => argv.quiet || display.log(`hacktree: warning: ${warning}`),
+      onNote: argv.verbose ? (note) => display.log(`hacktree: warning: ${note}`) : undefined,
+    }).finally(display.finish);
     const plan = argv.explain === undefined ? result.plan : result.plan.filter((line) => line.recipe === argv.explain);
     printResult(argv, argv.explain === undefined ? result : { plan }, () => {
       if (argv.explain !== undefined) {
@@ -67,6 +76,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       return [
         ...outcomes.filter((o) => o.result !== 'cached').map((o) => `${o.result} ${o.recipe} ${o.root} ${o.flavor} in ${o.seconds.toFixed(1)} s`),
         `${count('built')} built, ${count('fetched')} fetched, ${count('cached')} cached`,
+        ...(argv.stats ? formatStepTimes(outcomes) : []),
       ];
     });
   },
