@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { hacktreeCommand, makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
-import { makeRecipeWorkspace } from '../helpers/recipeWorkspace.js';
+import { makeRecipeWorkspace, write, writeSourceTarball } from '../helpers/recipeWorkspace.js';
 
 // Build insight: `build --stats`, artifacts/.builds/stats.json, `build stats` and the live display
 // on a terminal. One workspace (liba, and progb which DEPENDS on it), built in order by the tests
@@ -43,6 +43,17 @@ interface StepTime { step: string; status: string; seconds: number }
 interface Entry { buildId: string; result: string; finished: string; seconds: number; steps: StepTime[]; artifacts: Array<{ kind: string; file: string; bytes: number }> }
 interface History { recipe: string; root: string; flavor: string; builds: Entry[] }
 const readStats = () => JSON.parse(readFileSync(statsFile(), 'utf8')) as { version: number; histories: History[] };
+
+/**
+ * Runs hacktree under a pseudo-terminal (util-linux's script), as a user at a terminal would:
+ * stdout and stderr are the terminal, and `screen` is everything it showed, escapes included.
+ */
+function onTerminal(args: string[]): { status: number; screen: string } {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [hacktreeCommand, ...args].map(quote).join(' ');
+  const run = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: workspace, env: { ...process.env, ...env, TERM: 'xterm' }, encoding: 'utf8', input: '' });
+  return { status: run.status ?? -1, screen: run.stdout + run.stderr };
+}
 
 /** The --stats table's row of `recipe`: recipe, root, flavor, result, one cell per step, total. */
 function statsRow(stdout: string, recipe: string): string[] {
@@ -119,11 +130,9 @@ test('a cached build shows every step as cached and records no new build; build 
 test('on a terminal the build redraws a live display of the builds running and their steps; build stats then compares the two builds of the changed recipe', () => {
   const progb = join(workspace, 'recipes/progb_1.0.bb');
   writeFileSync(progb, readFileSync(progb, 'utf8').replace('--with-answer', '--with-answer=yes'));
-  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-  const command = [hacktreeCommand, 'build', '--flavor', 'opt'].map(quote).join(' ');
-  const run = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: workspace, env: { ...process.env, ...env, COLUMNS: '120', TERM: 'xterm' }, encoding: 'utf8', input: '' });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
-  const screen = run.stdout;
+  const run = onTerminal(['build', '--flavor', 'opt']);
+  assert.equal(run.status, 0, run.screen);
+  const screen = run.screen;
   assert.match(screen, /\x1b\[\d*F\x1b\[J/, 'the display moves up over its lines and redraws them');
   assert.match(screen, /Currently 1 running \(1 of 2 done: 0 built, 0 fetched, 1 cached\)/);
   assert.match(screen, /progb 1\.0-opt-x86_64 opt: (fetch|unpack|buildroot|configure|make|install|pack) \d+\.\d s/);
@@ -170,4 +179,18 @@ test('a damaged stats.json: build stats says which file; a build replaces it (a 
   assert.match(result.stderr, /^progb,r=1\.0-opt-x86_64,b=opt: fetch$/m, 'step lines in a pipe with -v, as ever');
   assert.doesNotMatch(result.stderr, /\x1b/);
   assert.deepEqual(readStats().histories.map((h) => `${h.recipe} ${h.builds.length}`), ['progb 1']);
+});
+
+test('on a terminal a failure is printed above the live display as it happens, then the error', () => {
+  write(workspace, 'recipes/needz_1.0.bb', 'LICENSE = "MIT"\nSRC_URI = "file://needz-1.0.tar.gz"\n');
+  writeSourceTarball(workspace, 'needz-1.0', { configure: '#!/bin/sh\necho "configure: error: zlib.h not found" >&2; exit 1\n', 'Makefile.in': '' });
+  try {
+    const run = onTerminal(['build', 'needz', '--flavor', 'opt']);
+    assert.equal(run.status, 18, run.screen);
+    assert.match(run.screen, /\x1b\[\d*F\x1b\[Jfailed needz 1\.0-opt-x86_64 opt in configure: step configure .* failed with exit status 1/);
+    assert.match(run.screen, /Currently 0 running \(0 of 1 done: 0 built, 0 fetched, 0 cached; 1 failed\)/);
+    assert.match(run.screen, /\x1b\[1F\x1b\[Jhacktree: error\[BUILD_FAILED\]: /, 'the display cleared, then the error');
+  } finally {
+    rmSync(join(workspace, 'recipes/needz_1.0.bb'));
+  }
 });

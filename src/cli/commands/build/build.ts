@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../../options/globalArgs.js';
 import { printResult } from '../../output/output.js';
 import { buildDisplay } from '../../output/buildDisplay.js';
 import { buildStatsCommand } from './buildStats.js';
+import { localOptions } from '../../options/localOptions.js';
 import { workspaceOption, type WorkspaceArgs } from '../../options/workspaceOption.js';
 
 interface Args extends GlobalArgs, WorkspaceArgs {
@@ -22,7 +23,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
   command: 'build [recipes..]',
   describe: 'Build recipes into artifacts, hermetically, cached by build id',
   builder: (y) =>
-    y
+    localOptions(y, ['C', 'root', 'flavor', 'dry-run', 'explain', 'jobs', 'make-jobs', 'keep-failed', 'cache', 'stats'])
       .option('C', workspaceOption)
       .positional('recipes', { type: 'string', array: true, default: [], describe: 'recipes to build, with their build dependencies (default: all)' })
       .option('root', { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' })
