@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { isHacktreeError, type HacktreeError } from '../../errors/HacktreeError.js';
+import { parseArtifactName } from '../../model/artifact/artifactName.js';
 import { addBuildStats, emptyBuildStats, parseBuildStats, type BuildKey, type BuildStats, type BuildStatsEntry } from '../../model/artifact/buildStats.js';
 import { writeFileDurably } from '../../platform/fs/writeFileDurably.js';
 
@@ -23,11 +24,20 @@ export function readBuildStats(artifactsDir: string): BuildStats {
   return parseBuildStats(text, path);
 }
 
+/** A build or fetch that just finished, as runBuilds knows it. */
+export interface FinishedBuild extends BuildKey, Pick<BuildStatsEntry, 'buildId' | 'result' | 'seconds' | 'steps'> {
+  /** Paths of its artifacts, in artifacts/. */
+  artifacts: string[];
+}
+
 /**
- * Adds a finished build to stats.json, atomically. Statistics never fail a build: a damaged
- * file is replaced by one holding this build (onDamaged says what was wrong with it).
+ * Adds a finished build, with its artifacts' sizes, to stats.json, atomically. Statistics never
+ * fail a build: a damaged file is replaced by one holding this build (onDamaged says what was
+ * wrong with it).
  */
-export function recordBuildStats(artifactsDir: string, key: BuildKey, entry: BuildStatsEntry, onDamaged?: (err: HacktreeError) => void): void {
+export function recordBuildStats(artifactsDir: string, build: FinishedBuild, onDamaged?: (err: HacktreeError) => void): void {
+  const artifacts = build.artifacts.map((path) => ({ kind: parseArtifactName(basename(path)).kind, file: basename(path), bytes: statSync(path).size }));
+  const entry: BuildStatsEntry = { buildId: build.buildId, result: build.result, finished: new Date().toISOString(), seconds: build.seconds, steps: build.steps, artifacts };
   let stats: BuildStats;
   try {
     stats = readBuildStats(artifactsDir);
@@ -36,5 +46,6 @@ export function recordBuildStats(artifactsDir: string, key: BuildKey, entry: Bui
     onDamaged?.(err);
     stats = emptyBuildStats();
   }
+  const key = { recipe: build.recipe, root: build.root, flavor: build.flavor };
   writeFileDurably(buildStatsPath(artifactsDir), `${JSON.stringify(addBuildStats(stats, key, entry), null, 2)}\n`);
 }

@@ -1,13 +1,10 @@
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { buildRecipe, olderArtifacts, removeArtifacts } from './buildRecipe.js';
 import { writeBuildRecord } from './buildRecord.js';
 import { findCachedBuild } from '../cache/findCachedBuild.js';
 import type { PlannedBuild } from './planBuilds.js';
 import type { Repository } from '../../store/repository/repository.js';
-import { parseArtifactName } from '../../model/artifact/artifactName.js';
 import type { BuildKey, StepTime } from '../../model/artifact/buildStats.js';
 import type { BuildProgress } from './buildProgress.js';
 import { recordBuildStats } from './buildStats.js';
@@ -69,9 +66,7 @@ export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions)
       const seconds = (Date.now() - began) / 1000;
       const steps = result === 'built' ? clock.finish() : untimedSteps(result);
       if (result !== 'cached') {
-        const sizes = artifacts.map((path) => ({ kind: parseArtifactName(basename(path)).kind, file: basename(path), bytes: statSync(path).size }));
-        const entry = { buildId: p.buildId, result, finished: new Date().toISOString(), seconds, steps, artifacts: sizes };
-        recordBuildStats(options.artifactsDir, build, entry, (err) => options.onNote?.(`${err.message}; replaced by a new one`));
+        recordBuildStats(options.artifactsDir, { ...build, buildId: p.buildId, result, seconds, steps, artifacts }, (err) => options.onNote?.(`${err.message}; replaced by a new one`));
       }
       artifactsOf.set(keyOf(p), artifacts);
       outcomes.push({ ...build, buildId: p.buildId, result, artifacts, seconds, steps });
