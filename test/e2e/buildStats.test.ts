@@ -7,6 +7,7 @@ import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { hacktreeCommand, makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
 import { makeRecipeWorkspace, write, writeSourceTarball } from '../helpers/recipeWorkspace.js';
+import { assertFsckClean } from '../helpers/repoState.js';
 
 // Build insight: `build --stats`, artifacts/.builds/stats.json, `build stats` and the live display
 // on a terminal. One workspace (liba, and progb which DEPENDS on it), built in order by the tests
@@ -170,6 +171,7 @@ test('a damaged stats.json: build stats says which file; a build replaces it (a 
   const refused = hacktree(['build', 'stats']);
   assertCliError(refused, 'BUILD_STATS_DAMAGED', [statsFile(), 'not JSON']);
   assert.equal(readFileSync(statsFile(), 'utf8'), state, 'build stats changes nothing');
+  assertFsckClean(repo);
 
   const progb = join(workspace, 'recipes/progb_1.0.bb');
   writeFileSync(progb, readFileSync(progb, 'utf8').replace('--with-answer=yes', '--with-answer=no'));
