@@ -173,7 +173,7 @@ describe('bash completion', () => {
     assert.deepEqual(bashComplete('root', 'checkout', '--ke'), ['--keep']);
     assert.deepEqual(bashComplete('--repo', '/tmp/repo', 'root', 'ch'), ['checkout'], "a global option's value is not a command");
     assert.deepEqual(bashComplete('build', '--flavor', ''), ['opt', 'debug']);
-    assert.deepEqual(bashComplete('build', '-C', 'root', ''), [], "-C's value is a directory, not the root group");
+    assert.deepEqual(bashComplete('build', '-C', 'root', ''), helpCommandNames(['build']), "-C's value is a directory, not the root group");
     assert.deepEqual(bashComplete('root', 'run', 'x', '--', 'ro'), [], 'after -- the words are the command run in the root');
   });
 

@@ -15,6 +15,8 @@ import { withKeptWorkdir } from '../sandbox/withKeptWorkdir.js';
 import type { PlannedBuild } from './planBuilds.js';
 import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
 import { unpackSources } from '../sources/unpackSources.js';
+import { isPatch } from '../../model/recipe/srcUri.js';
+import type { BuildStepClock } from './buildStepClock.js';
 
 export interface BuildRecipeOptions {
   repo: Repository;
@@ -25,6 +27,8 @@ export interface BuildRecipeOptions {
   jobs: number;
   keepFailed: boolean;
   onStep?: (step: string) => void;
+  /** Times each step, for build statistics. */
+  steps?: BuildStepClock;
 }
 
 /**
@@ -45,11 +49,17 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
   const staging = mkdtempSync(join(options.artifactsDir, `.staging-${recipe.name}-`));
   let succeeded = false;
   try {
+    const { steps } = options;
     options.onStep?.(`${label}: fetch`);
+    steps?.begin('fetch');
     const fetched = await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) });
     options.onStep?.(`${label}: unpack`);
-    const { sourceDir } = await unpackSources({ recipe, fetched, workdir });
+    steps?.begin('unpack');
+    const hasPatches = fetched.some((source) => isPatch(source.uri));
+    const onUnpacked = async () => (hasPatches ? steps?.begin('patch') : steps?.skip('patch'));
+    const { sourceDir } = await unpackSources({ recipe, fetched, workdir, onUnpacked });
     options.onStep?.(`${label}: build root`);
+    steps?.begin('buildroot');
     const dependencyTrees = await importBuiltArtifacts(options.repo, options.dependencyArtifacts);
     const buildRoot = await prepareBuildRoot({ repoDir: options.repo.dir, base: plan.baseRef, artifactTrees: dependencyTrees.map((a) => a.tree) });
     options.onStep?.(`${label}: build`);
@@ -65,8 +75,10 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
       jobs: options.jobs,
       logFile,
       sourceDateEpoch,
+      onStep: (step) => steps?.begin(step === 'autoreconf' ? 'configure' : step),
     });
     options.onStep?.(`${label}: pack`);
+    steps?.begin('pack');
     const packed = await packArtifact({
       destdir,
       name: recipe.name,

@@ -6,6 +6,7 @@ import { planBuilds, type PlannedBuild } from './planBuilds.js';
 import { probeArtifactCaches } from '../cache/probeArtifactCaches.js';
 import { resolveBuildTargets } from './resolveBuildTargets.js';
 import { runBuilds, type BuildOutcome } from './runBuilds.js';
+import type { BuildProgress } from './buildProgress.js';
 
 export interface BuildWorkspaceOptions {
   repoDir: string;
@@ -25,6 +26,8 @@ export interface BuildWorkspaceOptions {
   sourceCache: string;
   onStep?: (step: string) => void;
   onWarning?: (warning: string) => void;
+  onProgress?: (progress: BuildProgress) => void;
+  onNote?: (note: string) => void;
 }
 
 /** One line of a plan, for people and --json: what will happen to a recipe and why. */

@@ -5,6 +5,10 @@ import { writeBuildRecord } from './buildRecord.js';
 import { findCachedBuild } from '../cache/findCachedBuild.js';
 import type { PlannedBuild } from './planBuilds.js';
 import type { Repository } from '../../store/repository/repository.js';
+import type { BuildKey, StepTime } from '../../model/artifact/buildStats.js';
+import type { BuildProgress } from './buildProgress.js';
+import { recordBuildStats } from './buildStats.js';
+import { startStepClock, untimedSteps } from './buildStepClock.js';
 
 export interface BuildOutcome {
   recipe: string;
@@ -15,6 +19,8 @@ export interface BuildOutcome {
   result: 'cached' | 'fetched' | 'built';
   artifacts: string[];
   seconds: number;
+  /** Each step's time (cached or fetched builds: every step as such). */
+  steps: StepTime[];
 }
 
 export interface RunBuildsOptions {
@@ -28,13 +34,18 @@ export interface RunBuildsOptions {
   keepFailed: boolean;
   onStep?: (step: string) => void;
   onWarning?: (warning: string) => void;
+  /** Each step and outcome as it happens, for a live display. */
+  onProgress?: (progress: BuildProgress) => void;
+  /** What is worth saying only with --verbose (a damaged stats.json replaced). */
+  onNote?: (note: string) => void;
 }
 
 /**
  * Carries out a plan: cached builds are skipped, the rest are looked up in the artifact caches
  * and otherwise built, up to `parallel` at once, each after all its dependencies. The first
  * failure stops new builds from starting; those running finish, then the failure is thrown
- * (what finished before it stays: its artifacts are complete).
+ * (what finished before it stays: its artifacts are complete). Each build or fetch adds its
+ * step times and artifact sizes to artifacts/.builds/stats.json.
  */
 export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions): Promise<BuildOutcome[]> {
   const keyOf = (p: { recipe: { name: string } | string; root: string; flavor: string }) =>
@@ -45,12 +56,21 @@ export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions)
   const running = new Map<string, Promise<void>>();
   let failure: unknown;
   const makeJobs = options.makeJobs ?? availableParallelism();
+  options.onProgress?.({ event: 'planned', total: plan.length });
 
   const start = (p: PlannedBuild): Promise<void> => {
     const began = Date.now();
+    const build: BuildKey = { recipe: p.recipe.name, root: p.root, flavor: p.flavor };
+    const clock = startStepClock((step) => options.onProgress?.({ event: 'step', build, step }));
     const finish = (result: BuildOutcome['result'], artifacts: string[]) => {
+      const seconds = (Date.now() - began) / 1000;
+      const steps = result === 'built' ? clock.finish() : untimedSteps(result);
+      if (result !== 'cached') {
+        recordBuildStats(options.artifactsDir, { ...build, buildId: p.buildId, result, seconds, steps, artifacts }, (err) => options.onNote?.(`${err.message}; replaced by a new one`));
+      }
       artifactsOf.set(keyOf(p), artifacts);
-      outcomes.push({ recipe: p.recipe.name, root: p.root, flavor: p.flavor, buildId: p.buildId, result, artifacts, seconds: (Date.now() - began) / 1000 });
+      outcomes.push({ ...build, buildId: p.buildId, result, artifacts, seconds, steps });
+      options.onProgress?.({ event: 'done', build, result, seconds });
     };
     return (async () => {
       if (p.status === 'cached') return finish('cached', p.artifacts);
@@ -61,9 +81,10 @@ export async function runBuilds(plan: PlannedBuild[], options: RunBuildsOptions)
         return finish('fetched', fromCache);
       }
       const dependencyArtifacts = p.dependencies.flatMap((dep) => artifactsOf.get(keyOf({ recipe: dep, root: p.root, flavor: p.flavor })) ?? []);
-      const built = await buildRecipe(p, { ...options, dependencyArtifacts, jobs: makeJobs });
+      const built = await buildRecipe(p, { ...options, dependencyArtifacts, jobs: makeJobs, steps: clock });
       finish('built', built);
     })().catch((err) => {
+      options.onProgress?.({ event: 'failed', build, step: clock.current(), message: err instanceof Error ? err.message : String(err) });
       failure ??= err;
     });
   };

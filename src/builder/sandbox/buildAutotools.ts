@@ -29,6 +29,8 @@ export interface AutotoolsBuild {
   configured?: boolean;
   /** After configure succeeded (before make): the tree is configured from now on. */
   onConfigured?: () => void;
+  /** Before each step runs (build statistics time them). */
+  onStep?: (step: AutotoolsStep) => void;
 }
 
 export type AutotoolsStep = 'autoreconf' | 'configure' | 'make' | 'install';
@@ -60,6 +62,7 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
     { step: 'install', argv: ['make', 'install', `DESTDIR=${DEST_DIR}`] },
   );
   for (const { step, argv } of steps) {
+    build.onStep?.(step);
     appendFileSync(build.logFile, `hacktree: ${step}: ${argv.join(' ')}\n`);
     const status = await runSandboxed({
       buildRoot: build.buildRoot,

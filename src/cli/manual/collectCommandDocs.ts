@@ -12,8 +12,11 @@ const BUILT_IN_OPTIONS: ArgumentDoc[] = [
   { name: 'help', aliases: ['h'], type: 'boolean', array: false, describe: 'Show help', choices: [], required: false },
 ];
 
-/** Builder calls that change what a command accepts or does, but nothing --help shows. */
-const SILENT_CALLS = new Set(['demandCommand', 'check', 'conflicts', 'implies', 'coerce', 'middleware', 'strict', 'strictOptions', 'strictCommands']);
+/**
+ * Builder calls that change what a command accepts or does, but nothing its --help shows
+ * (`global(keys, false)` keeps a command's options from its subcommands, which the pages already do).
+ */
+const SILENT_CALLS = new Set(['demandCommand', 'check', 'conflicts', 'implies', 'coerce', 'middleware', 'strict', 'strictOptions', 'strictCommands', 'global']);
 
 /**
  * The command tree --help describes, read from the same CommandModules main.ts gives yargs: each
