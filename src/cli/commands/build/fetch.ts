@@ -20,7 +20,13 @@ export const fetchCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const { fetchWorkspaceSources } = await import('../../../builder/sources/fetchWorkspaceSources.js');
     const { resolveSourceCache } = await import('../../../builder/plan/buildSettings.js');
-    const result = await fetchWorkspaceSources({ workspace: argv.C, recipes: argv.recipes, sourceCache: resolveSourceCache(), onStep: stepReporter(argv) });
+    const result = await fetchWorkspaceSources({
+      workspace: argv.C,
+      recipes: argv.recipes,
+      sourceCache: resolveSourceCache(),
+      onStep: stepReporter(argv),
+      onWarning: (warning) => argv.quiet || process.stderr.write(`hacktree: warning: ${warning}\n`),
+    });
     printResult(argv, result, () => result.flatMap((r) => r.sources.map((s) => `${r.recipe}: ${s.path} sha256:${s.sha256}`)));
   },
 };

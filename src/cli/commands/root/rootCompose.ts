@@ -24,6 +24,8 @@ export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 root compose 3.2-runtime-opt-x86_64', 'from ./roots and ./artifacts'),
   handler: async (argv) => {
     const { composeRoot } = await import('../../../root/compose/composeRoot.js');
+    const { loadRecipeSet } = await import('../../../builder/recipes/loadRecipeSet.js');
+    const { dirname, resolve } = await import('node:path');
     const progress = progressBar(argv);
     const result = await composeRoot({
       repoDir: argv.repo,
@@ -33,6 +35,8 @@ export const rootComposeCommand: CommandModule<GlobalArgs, Args> = {
       message: argv.message,
       signKey: argv.sign,
       onProgress: progress.report,
+      // A definition's "refuse" is checked against the LICENSE of the recipes beside it.
+      loadRecipes: () => loadRecipeSet(dirname(resolve(argv.roots))),
     }).finally(progress.finish);
     printResult(argv, result, () => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`);
   },
