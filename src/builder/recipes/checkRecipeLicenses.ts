@@ -21,7 +21,7 @@ export function checkRecipeLicenses(recipes: Iterable<Recipe>, onWarning?: (warn
   }
   if (invalid.length === 1) throw invalid[0]!;
   if (invalid.length > 1) {
-    throw new HacktreeError('LICENSE_INVALID', `${invalid.length} recipes have no valid LICENSE:\n${invalid.map((err) => `  ${err.message}`).join('\n')}`, {
+    throw new HacktreeError('LICENSE_INVALID', `${invalid.length} recipes have no valid LICENSE: ${invalid.map((err) => err.message).join('; ')}`, {
       hint: invalid[0]!.hint,
       data: { recipes: invalid.map((err) => err.data) },
     });
