@@ -9,6 +9,7 @@ import { rootDiffCommand } from './rootDiff.js';
 import { rootListCommand } from './rootList.js';
 import { rootLogCommand } from './rootLog.js';
 import { rootInstallLocalCommand } from './rootInstallLocal.js';
+import { rootLicensesCommand } from './rootLicenses.js';
 import { rootLocalCommand } from './rootLocal.js';
 import { rootLsCommand } from './rootLs.js';
 import { rootMountCommand } from './rootMount.js';
@@ -16,16 +17,18 @@ import { rootRollbackCommand } from './rootRollback.js';
 import { rootRunCommand } from './rootRun.js';
 import { rootResetCommand } from './rootReset.js';
 import { rootShowCommand } from './rootShow.js';
+import { rootSourcesCommand } from './rootSources.js';
 import { rootStatusCommand } from './rootStatus.js';
 import { rootUndeployCommand } from './rootUndeploy.js';
 import { rootUpdateCommand } from './rootUpdate.js';
 
 export const rootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'root <command>',
-  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
+  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
   builder: (y) => y.command(rootCommitCommand).command(rootComposeCommand)
       .command(rootListCommand).command(rootLogCommand).command(rootLsCommand).command(rootCatCommand)
       .command(rootDiffCommand).command(rootShowCommand).command(rootBlameCommand)
+      .command(rootLicensesCommand).command(rootSourcesCommand)
       .command(rootCheckoutCommand).command(rootStatusCommand).command(rootRollbackCommand).command(rootUndeployCommand)
       .command(rootMountCommand).command(rootRunCommand)
       .command(rootInstallLocalCommand).command(rootLocalCommand).command(rootUpdateCommand).command(rootResetCommand)
