@@ -161,6 +161,13 @@ test('a refused license stops root compose, naming the component and the license
   assertCliError(await hacktree(['root', 'compose', ROOT]), 'ROOT_DEFINITION_INVALID', ['"GPLv3"', 'GPL-3.0-only']);
   setLicense('progb', 'GPLv3+');
   setRefuse(['GPL-3.0-only']);
+
+  // A recipe of another version than the artifacts says nothing about their license.
+  const composed = snapshotRepoState(repo);
+  write(workspace, 'recipes/liba_1.1.bb', readFileSync(join(workspace, 'recipes/liba_1.0.bb'), 'utf8'));
+  assertCliError(await hacktree(['root', 'compose', ROOT]), 'RECIPE_NOT_FOUND', ['liba', 'version 1.0', 'liba_1.1.bb is 1.1']);
+  rmSync(join(workspace, 'recipes/liba_1.1.bb'));
+  assertRepoUnchanged(composed, snapshotRepoState(repo));
   assertFsckClean(repo);
 });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { recipeMirrors } from '../../model/recipe/mirrorUrls.js';
@@ -9,6 +9,7 @@ import { writeFileDurably } from '../../platform/fs/writeFileDurably.js';
 import { writeNewDirectory } from '../../platform/fs/writeNewDirectory.js';
 import { sha256OfFile } from '../../store/artifacts/importArtifact.js';
 import { fetchSources } from './fetchSources.js';
+import { localFileDirs } from './findLocalFile.js';
 
 export interface WriteCorrespondingSourceOptions {
   /** The root's name as the user gave it, and its components with their recipes (rootComponents with componentRecipeFacts). */
@@ -49,6 +50,7 @@ export async function writeCorrespondingSource(options: WriteCorrespondingSource
     const copy = async (from: string, to: string, expected: string): Promise<string> => {
       mkdirSync(dirname(join(work, to)), { recursive: true });
       copyFileSync(from, join(work, to));
+      syncFile(join(work, to));
       const sha256 = await sha256OfFile(join(work, to));
       if (sha256 !== expected) {
         throw new HacktreeError('CHECKSUM_MISMATCH', `${from}: sha256 ${sha256}, the recipe expects ${expected}`, {
@@ -87,7 +89,8 @@ export async function writeCorrespondingSource(options: WriteCorrespondingSource
             data: { file: source.path, expectedSha256: declared, actualSha256: source.sha256 },
           });
         }
-        const path = source.uri.scheme === 'file' ? join('recipes', `${recipe.name}-${recipe.version}`, source.uri.path) : downloadPath(downloads, source.uri.fileName, source.sha256);
+        // A file:// source goes where hacktree looks first beside the recipe (recipes/${BP}/).
+        const path = source.uri.scheme === 'file' ? join('recipes', basename(localFileDirs(recipe)[0]!), source.uri.path) : downloadPath(downloads, source.uri.fileName, source.sha256);
         downloads.set(path, source.sha256);
         files.push(fileOf(path, isPatch(source.uri) ? 'patch' : 'source', source.uri.url, await copy(source.path, path, source.sha256)));
       }
@@ -99,7 +102,7 @@ export async function writeCorrespondingSource(options: WriteCorrespondingSource
     }
     writeFileDurably(join(work, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
     writeFileDurably(join(work, 'SOURCES.md'), formatSourceIndex(index));
-    return index;
+    return { value: index };
   }, { hint: 'name a new directory as DIR (root sources never writes into an existing one)' });
 }
 
@@ -107,4 +110,14 @@ export async function writeCorrespondingSource(options: WriteCorrespondingSource
 function downloadPath(downloads: ReadonlyMap<string, string>, fileName: string, sha256: string): string {
   const flat = join('downloads', fileName);
   return downloads.has(flat) && downloads.get(flat) !== sha256 ? join('downloads', sha256, fileName) : flat;
+}
+
+/** DIR is renamed into place only when complete: its files are on disk before it appears. */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

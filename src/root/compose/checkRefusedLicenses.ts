@@ -8,8 +8,8 @@ export interface CheckRefusedLicensesOptions {
   root: string;
   definition: string;
   refuse: readonly string[];
-  /** The root's components, in layering order (a component may appear twice: runtime and devel). */
-  components: readonly string[];
+  /** The root's components and the versions of their artifacts (a component may appear twice: runtime and devel). */
+  components: ReadonlyArray<{ component: string; version: string }>;
   /** The recipes the components were built from; loaded only when something is refused. */
   loadRecipes?: () => Promise<RecipeSet>;
 }
@@ -23,8 +23,15 @@ export async function checkRefusedLicenses(options: CheckRefusedLicensesOptions)
   if (options.refuse.length === 0) return;
   const set = await options.loadRecipes?.();
   const refused: Array<{ component: string; license: string; refused: string[] }> = [];
-  for (const component of new Set(options.components)) {
+  const versions = new Map(options.components.map((c) => [c.component, c.version]));
+  for (const [component, version] of versions) {
     const recipe = set?.recipes.get(component);
+    if (recipe !== undefined && version !== '' && recipe.version !== version) {
+      throw new HacktreeError('RECIPE_NOT_FOUND', `${options.definition} refuses ${options.refuse.join(', ')}, but the artifacts of component ${component} are version ${version} and its recipe ${recipe.file} is ${recipe.version}, so their license is unknown`, {
+        hint: `build ${component} ${recipe.version} first ("hacktree build ${component}"), or compose in the workspace that has the recipe of ${version}`,
+        data: { component, root: options.root, version, recipeVersion: recipe.version },
+      });
+    }
     if (recipe === undefined) {
       throw new HacktreeError('RECIPE_NOT_FOUND', `${options.definition} refuses ${options.refuse.join(', ')}, but component ${component} of ${options.root} has no recipe${set ? ` in ${set.workspace}/recipes` : ''}, so its license is unknown`, {
         hint: 'compose in the workspace whose recipes built the artifacts (--roots WORKSPACE/roots), or add the recipe',

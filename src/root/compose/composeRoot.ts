@@ -52,7 +52,7 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
     root: options.name,
     definition: join(resolve(options.rootsDir), `${root.version}.json`),
     refuse: def.refuse ?? [],
-    components: selected.map((artifact) => artifact.component),
+    components: selected.map((artifact) => ({ component: artifact.component, version: artifact.version })),
     loadRecipes: options.loadRecipes,
   });
   const repo = openRepository(options.repoDir);
