@@ -4,7 +4,9 @@
 # from beside the running node (Debian's nodejs and the official builds both put them in
 # <prefix>/include/node).
 #
-# usage: bash native/build.sh [DIR]
+# usage: [NATIVE_CFLAGS=...] bash native/build.sh [DIR]
+#   NATIVE_CFLAGS: more compiler flags, after the usual ones (the tests' sanitized build, see
+#   test/store/nativeSanitizers.test.ts).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:-$here/../dist/native}
@@ -12,6 +14,7 @@ include=$(node -p 'require("path").resolve(process.execPath, "../../include/node
 [[ -e $include/node_api.h ]] || { echo "native/build.sh: Node's headers are missing ($include/node_api.h): install Node.js with its headers" >&2; exit 1; }
 [[ -e /usr/include/isa-l/igzip_lib.h ]] || { echo "native/build.sh: ISA-L's headers are missing: bash setup.sh --deps-only installs libisal-dev" >&2; exit 1; }
 mkdir -p "$out"
-${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -I"$include" \
+# shellcheck disable=SC2086 # NATIVE_CFLAGS is a list of flags
+${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -I"$include" ${NATIVE_CFLAGS:-} \
   "$here"/module.c "$here"/deflate.c "$here"/readDirectory.c "$here"/readFileInto.c "$here"/prefetchFiles.c "$here"/writeRawFile.c "$here"/existAll.c "$here"/linkTree.c "$here"/makeNode.c "$here"/xattrs.c "$here"/syncfs.c -lisal -pthread -o "$out/hacktree.node.tmp"
 mv "$out/hacktree.node.tmp" "$out/hacktree.node"

@@ -13,8 +13,7 @@
 
 static native_scratch *scratch_of(napi_env env) {
   native_scratch *scratch = NULL;
-  napi_get_instance_data(env, (void **)&scratch);
-  return scratch;
+  return NAPI_OK(env, napi_get_instance_data(env, (void **)&scratch)) ? scratch : NULL;
 }
 
 static int grow(unsigned char **buf, size_t *cap, size_t need) {
@@ -39,7 +38,7 @@ static int grow(unsigned char **buf, size_t *cap, size_t need) {
 /*
  * Deflates data[0, length) into out[0, room) as one zlib stream at igzip's level 1 (level 0
  * below SMALL_INPUT); the bytes written, -1 when they did not fit or igzip could not make them,
- * or -2 when the level's state could not be allocated.
+ * -2 when the level's state could not be allocated, or -3 when N-API failed (thrown).
  */
 static int64_t deflate_once(napi_env env, const void *data, size_t length, unsigned char *out, size_t room) {
   if (length > UINT32_MAX / 2 || room > UINT32_MAX) return -1; /* igzip counts in 32 bits */
@@ -47,6 +46,7 @@ static int64_t deflate_once(napi_env env, const void *data, size_t length, unsig
   isal_deflate_stateless_init(&stream);
   if (length >= SMALL_INPUT) {
     native_scratch *scratch = scratch_of(env);
+    if (!scratch) return -3;
     if (!scratch->level_buf && !(scratch->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT))) return -2;
     stream.level = 1;
     stream.level_buf = scratch->level_buf;
@@ -78,8 +78,9 @@ napi_value deflate_zlib_into(napi_env env, napi_callback_info info) {
       (size_t)offset > out_length)
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "deflateZlibInto wants data, an output Uint8Array and an offset within it");
   int64_t written = deflate_once(env, data, length, (unsigned char *)out + offset, out_length - (size_t)offset);
+  if (written == -3) return NULL;
   if (written == -2) return throw_error(env, "ENOMEM", "out of memory for the deflate state");
-  napi_create_int32(env, written < 0 ? -1 : (int32_t)written, &result);
+  NAPI_CALL(env, napi_create_int32(env, written < 0 ? -1 : (int32_t)written, &result));
   return result;
 }
 
@@ -95,18 +96,20 @@ napi_value deflate_zlib(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !view_bytes(env, argv[0], &data, &length))
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "deflateZlib wants one Buffer or Uint8Array");
   if (length > UINT32_MAX / 2) { /* igzip counts in 32 bits: node:zlib takes such inputs */
-    napi_get_null(env, &result);
+    NAPI_CALL(env, napi_get_null(env, &result));
     return result;
   }
   native_scratch *scratch = scratch_of(env);
+  if (!scratch) return NULL;
   /* Stored blocks cost 5 bytes per 64 KiB; igzip's dynamic blocks never grow incompressible
      input by more than that plus their header. An eighth more is ample. */
   size_t bound = length + (length >> 3) + 1024;
   if (!grow(&scratch->out, &scratch->out_cap, bound)) return throw_error(env, "ENOMEM", "out of memory for deflated output");
   int64_t written = deflate_once(env, data, length, scratch->out, bound);
+  if (written == -3) return NULL;
   if (written == -2) return throw_error(env, "ENOMEM", "out of memory for the deflate state");
   if (written < 0) {
-    napi_get_null(env, &result);
+    NAPI_CALL(env, napi_get_null(env, &result));
     return result;
   }
   if (napi_create_buffer_copy(env, (size_t)written, scratch->out, NULL, &result) != napi_ok)
@@ -157,6 +160,7 @@ napi_value deflate_stream_push(napi_env env, napi_callback_info info) {
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "deflateStreamPush wants (handle, Buffer, boolean)");
   if (state->stream.internal_state.state == ZSTATE_END) return throw_error(env, "ERR_STREAM_WRITE_AFTER_END", "the deflate stream has ended");
   native_scratch *scratch = scratch_of(env);
+  if (!scratch) return NULL;
   size_t produced = 0;
   state->stream.next_in = data;
   state->stream.avail_in = (uint32_t)length;

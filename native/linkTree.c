@@ -14,6 +14,11 @@
  *     'D' PATH NUL                mkdirat(root, PATH, 0700)
  *     'L' PATH NUL RAW NUL EXTRA NUL  linkat(rawDir, RAW, root, PATH), then checked
  *   PATH is relative to root, RAW to rawDir. A directory's record comes before anything in it.
+ *   Both are checked before anything is made, as src/model/snapshot/repoPath.ts checks paths:
+ *   relative (no leading "/"), no empty, "." or ".." component (nothing may land outside root
+ *   or come from outside rawDir), names of at most 255 bytes, paths of at most 3072 (its
+ *   MAX_PATH_BYTES). A record that is not so rejects the whole call, with code UNSAFE_PATH or
+ *   NAME_TOO_LONG and `record` its number, before anything is made.
  *   Each link is checked before it is kept, with one fstatat(2) of it (and a readlinkat(2) for
  *   a symlink), against what its snapshot entry says (src/model/snapshot/rawStatKey.ts is the same check
  *   in JavaScript): the kind, permission bits (not a symlink's), owner and group that RAW's
@@ -74,6 +79,10 @@ typedef struct {
   /* run */
   int raw_fd, root_fd;
   int setup_err;
+  /* A record whose PATH or RAW was refused (setup_err is EINVAL then): which, and why. */
+  const char *bad_code;
+  const char *bad_why;
+  uint32_t bad_record;
   uint32_t next; /* next unclaimed position in the current phase's list */
   /* under lock: the start gate, and the barrier after each level */
   pthread_mutex_t lock;
@@ -215,7 +224,36 @@ static void *run_thread(void *data) {
   return NULL;
 }
 
-/* Splits the records; EINVAL when they are malformed. */
+/* repoPath.ts's MAX_NAME_BYTES and MAX_PATH_BYTES. */
+#define MAX_NAME_BYTES 255
+#define MAX_PATH_BYTES 3072
+
+/* Why a record's PATH or RAW may not be used (see the top of this file), or NULL; *code says which error. */
+static const char *path_problem(const char *path, const char **code) {
+  size_t length = strlen(path);
+  *code = "UNSAFE_PATH";
+  if (path[0] == '/') return "is absolute";
+  for (const char *at = path;;) {
+    const char *slash = strchr(at, '/');
+    size_t name = slash ? (size_t)(slash - at) : strlen(at);
+    if (name == 0) return "has an empty component";
+    if (name == 1 && at[0] == '.') return "has a \".\" component";
+    if (name == 2 && at[0] == '.' && at[1] == '.') return "climbs out with \"..\"";
+    if (name > MAX_NAME_BYTES) {
+      *code = "NAME_TOO_LONG";
+      return "has a component longer than 255 bytes";
+    }
+    if (!slash) break;
+    at = slash + 1;
+  }
+  if (length > MAX_PATH_BYTES) {
+    *code = "NAME_TOO_LONG";
+    return "is longer than 3072 bytes";
+  }
+  return NULL;
+}
+
+/* Splits the records; EINVAL when they are malformed (bad_* say so when a path was refused). */
 static int parse_ops(job *j) {
   uint32_t count = 0;
   for (size_t at = 0; at < j->ops_length; count++) {
@@ -248,6 +286,14 @@ static int parse_ops(job *j) {
     j->path[r] = j->ops + at;
     size_t length = strlen(j->ops + at);
     at += length + 1;
+    const char *why = path_problem(j->path[r], &j->bad_code);
+    if (!why && type == 'L') why = path_problem(j->ops + at, &j->bad_code);
+    if (why) {
+      j->bad_why = why;
+      j->bad_record = r;
+      free(depth);
+      return EINVAL;
+    }
     if (type == 'D') {
       uint32_t d = 0;
       for (size_t c = 0; c < length; c++) d += j->path[r][c] == '/';
@@ -313,17 +359,6 @@ static void execute(napi_env env, void *data) {
   for (int t = 0; t < started; t++) pthread_join(helpers[t], NULL);
 }
 
-static napi_value errno_error(napi_env env, int err, const char *what) {
-  napi_value code, message, error;
-  const char *name = strerrorname_np(err);
-  char text[512];
-  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
-  napi_create_error(env, code, message, &error);
-  return error;
-}
-
 static void free_job(napi_env env, job *j) {
   if (j->raw_fd >= 0) close(j->raw_fd);
   if (j->root_fd >= 0) close(j->root_fd);
@@ -343,28 +378,49 @@ static void free_job(napi_env env, job *j) {
   free(j);
 }
 
+/* The Error for a refused record (see path_problem): code, message, and `record`. */
+static napi_value refused_record_error(napi_env env, const job *j) {
+  napi_value code, message, error, record;
+  char text[256 + MAX_PATH_BYTES];
+  const char *path = j->path[j->bad_record];
+  snprintf(text, sizeof text, "linkTree: record %u's path \"%.*s\" %s", j->bad_record, MAX_PATH_BYTES, path, j->bad_why);
+  if (!NAPI_OK(env, napi_create_string_utf8(env, j->bad_code, NAPI_AUTO_LENGTH, &code)) ||
+      !NAPI_OK(env, napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message)) ||
+      !NAPI_OK(env, napi_create_error(env, code, message, &error)) || !NAPI_OK(env, napi_create_uint32(env, j->bad_record, &record)) ||
+      !NAPI_OK(env, napi_set_named_property(env, error, "record", record)))
+    return NULL;
+  return error;
+}
+
+/* [[index, code, message], ...] of the failed records; NULL when N-API failed (thrown). */
+static napi_value failure_list(napi_env env, const job *j) {
+  napi_value list;
+  if (!NAPI_OK(env, napi_create_array_with_length(env, j->failure_count, &list))) return NULL;
+  for (uint32_t k = 0; k < j->failure_count; k++) {
+    napi_value entry, index, code, message;
+    int err = j->failures[k].err;
+    const char *name = err == RAW_MISMATCH ? "RAW_MISMATCH" : strerrorname_np(err);
+    if (!NAPI_OK(env, napi_create_array_with_length(env, 3, &entry)) || !NAPI_OK(env, napi_create_uint32(env, j->failures[k].index, &index)) ||
+        !NAPI_OK(env, napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code)) ||
+        !NAPI_OK(env, napi_create_string_utf8(env, err == RAW_MISMATCH ? "the raw cache entry is not what the snapshot says" : strerror(err), NAPI_AUTO_LENGTH, &message)) ||
+        !NAPI_OK(env, napi_set_element(env, entry, 0, index)) || !NAPI_OK(env, napi_set_element(env, entry, 1, code)) ||
+        !NAPI_OK(env, napi_set_element(env, entry, 2, message)) || !NAPI_OK(env, napi_set_element(env, list, k, entry)))
+      return NULL;
+  }
+  return list;
+}
+
 static void complete(napi_env env, napi_status status, void *data) {
   job *j = data;
   napi_value value;
   if (status != napi_ok || j->setup_err || j->out_of_memory) {
     int err = status != napi_ok ? ECANCELED : j->out_of_memory ? ENOMEM : j->setup_err;
-    napi_reject_deferred(env, j->deferred, errno_error(env, err, "linkTree"));
+    value = j->bad_why ? refused_record_error(env, j) : errno_error(env, err, "linkTree");
+    if (!value || !NAPI_OK(env, napi_reject_deferred(env, j->deferred, value))) reject_deferred(env, j->deferred, "EIO", "linkTree failed");
   } else {
-    napi_create_array_with_length(env, j->failure_count, &value);
-    for (uint32_t k = 0; k < j->failure_count; k++) {
-      napi_value entry, index, code, message;
-      int err = j->failures[k].err;
-      const char *name = err == RAW_MISMATCH ? "RAW_MISMATCH" : strerrorname_np(err);
-      napi_create_array_with_length(env, 3, &entry);
-      napi_create_uint32(env, j->failures[k].index, &index);
-      napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code);
-      napi_create_string_utf8(env, err == RAW_MISMATCH ? "the raw cache entry is not what the snapshot says" : strerror(err), NAPI_AUTO_LENGTH, &message);
-      napi_set_element(env, entry, 0, index);
-      napi_set_element(env, entry, 1, code);
-      napi_set_element(env, entry, 2, message);
-      napi_set_element(env, value, k, entry);
-    }
-    napi_resolve_deferred(env, j->deferred, value);
+    value = failure_list(env, j);
+    if (!value || !NAPI_OK(env, napi_resolve_deferred(env, j->deferred, value)))
+      reject_deferred(env, j->deferred, "ERR_HACKTREE_NATIVE", "linkTree: could not build its result");
   }
   napi_delete_async_work(env, j->work);
   free_job(env, j);
@@ -411,16 +467,22 @@ napi_value link_tree(napi_env env, napi_callback_info info) {
     free_job(env, j);
     return throw_error(env, "ENOMEM", "out of memory");
   }
-  memcpy(j->ops, ops, ops_length);
+  if (ops_length > 0) memcpy(j->ops, ops, ops_length); /* an empty Buffer's data may be NULL */
   j->progress = progress;
-  napi_create_string_utf8(env, "hacktree:linkTree", NAPI_AUTO_LENGTH, &name);
   /* The reference keeps the progress array (and so its memory) alive until the work completes. */
-  if (napi_create_reference(env, argv[4], 1, &j->progress_ref) != napi_ok ||
-      napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
-      napi_create_async_work(env, NULL, name, execute, complete, j, &j->work) != napi_ok ||
-      napi_queue_async_work(env, j->work) != napi_ok) {
+  if (!NAPI_OK(env, napi_create_reference(env, argv[4], 1, &j->progress_ref)) || !NAPI_OK(env, napi_create_promise(env, &j->deferred, &promise))) {
     free_job(env, j);
-    return throw_error(env, "EINVAL", "could not queue linkTree");
+    return NULL;
+  }
+  /* From here on the promise is returned, and rejected when the work cannot be made or queued. */
+  if (!NAPI_OK(env, napi_create_string_utf8(env, "hacktree:linkTree", NAPI_AUTO_LENGTH, &name)) ||
+      !NAPI_OK(env, napi_create_async_work(env, NULL, name, execute, complete, j, &j->work))) {
+    reject_deferred(env, j->deferred, "ERR_HACKTREE_NATIVE", "could not make linkTree's work");
+    free_job(env, j);
+  } else if (!NAPI_OK(env, napi_queue_async_work(env, j->work))) {
+    reject_deferred(env, j->deferred, "ERR_HACKTREE_NATIVE", "could not queue linkTree");
+    napi_delete_async_work(env, j->work);
+    free_job(env, j);
   }
   return promise;
 }

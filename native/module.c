@@ -16,6 +16,18 @@ napi_value throw_error(napi_env env, const char *code, const char *message) {
   return NULL;
 }
 
+int napi_checked(napi_env env, napi_status status, const char *call) {
+  if (status == napi_ok) return 1;
+  /* The last error's text first: any other N-API call (napi_is_exception_pending too) resets it. */
+  const napi_extended_error_info *info = NULL;
+  char message[256];
+  snprintf(message, sizeof message, "N-API call failed (%s): %s", call,
+           napi_get_last_error_info(env, &info) == napi_ok && info && info->error_message ? info->error_message : "unknown error");
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw_error(env, "ERR_HACKTREE_NATIVE", message);
+  return 0;
+}
+
 /* Throws an Error like node:fs's: code = the errno's name, `syscall`, `path`, errno in the message. */
 napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
   const char *code = strerrorname_np(err);
@@ -25,16 +37,44 @@ napi_value throw_errno(napi_env env, int err, const char *syscall, const char *p
   napi_value error, code_value, message_value, value;
   if (!message) return throw_error(env, "ENOMEM", "out of memory");
   snprintf(message, size, "%s: %s, %s '%s'", code, strerror(err), syscall, path);
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
-  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value);
+  int made = NAPI_OK(env, napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value)) &&
+             NAPI_OK(env, napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value));
   free(message);
-  napi_create_error(env, code_value, message_value, &error);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, error, "syscall", value);
-  napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, error, "path", value);
-  napi_throw(env, error);
+  if (!made) return NULL;
+  NAPI_CALL(env, napi_create_error(env, code_value, message_value, &error));
+  NAPI_CALL(env, napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &value));
+  NAPI_CALL(env, napi_set_named_property(env, error, "syscall", value));
+  /* A path that is not UTF-8 (a Buffer's bytes) comes out with U+FFFD, as a message must be text. */
+  NAPI_CALL(env, napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value));
+  NAPI_CALL(env, napi_set_named_property(env, error, "path", value));
+  NAPI_CALL(env, napi_throw(env, error));
   return NULL;
+}
+
+napi_value errno_error(napi_env env, int err, const char *what) {
+  napi_value code, message, error;
+  const char *name = strerrorname_np(err);
+  char text[512];
+  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
+  if (!NAPI_OK(env, napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code)) ||
+      !NAPI_OK(env, napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message)) ||
+      !NAPI_OK(env, napi_create_error(env, code, message, &error)))
+    return NULL;
+  return error;
+}
+
+void reject_deferred(napi_env env, napi_deferred deferred, const char *code, const char *message) {
+  napi_value reason = NULL, code_value, message_value;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending && napi_get_and_clear_last_exception(env, &reason) == napi_ok) {
+    napi_reject_deferred(env, deferred, reason);
+    return;
+  }
+  if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value) != napi_ok ||
+      napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value) != napi_ok ||
+      napi_create_error(env, code_value, message_value, &reason) != napi_ok)
+    napi_get_undefined(env, &reason);
+  napi_reject_deferred(env, deferred, reason);
 }
 
 int view_bytes(napi_env env, napi_value value, void **data, size_t *length) {
@@ -75,7 +115,10 @@ NAPI_MODULE_INIT() {
     free(scratch);
     return throw_error(env, "ENOMEM", "could not set up hacktree's native addon");
   }
+  napi_value abi;
+  NAPI_CALL(env, napi_create_uint32(env, HACKTREE_NATIVE_ABI, &abi));
   napi_property_descriptor functions[] = {
+    { "abiVersion", NULL, NULL, NULL, NULL, abi, napi_enumerable, NULL },
     { "deflateZlib", NULL, deflate_zlib, NULL, NULL, NULL, napi_enumerable, NULL },
     { "deflateZlibInto", NULL, deflate_zlib_into, NULL, NULL, NULL, napi_enumerable, NULL },
     { "createDeflateStream", NULL, create_deflate_stream, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -92,6 +135,6 @@ NAPI_MODULE_INIT() {
     { "writeRawFile", NULL, write_raw_file, NULL, NULL, NULL, napi_enumerable, NULL },
     { "writeXattrs", NULL, write_xattrs_at, NULL, NULL, NULL, napi_enumerable, NULL },
   };
-  if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
+  NAPI_CALL(env, napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions));
   return exports;
 }

@@ -44,6 +44,22 @@ static int append_field(text *t, uint32_t index, const char *bytes, size_t lengt
   return (index == 0 || append(t, "", 1)) && append(t, bytes, length);
 }
 
+/*
+ * A time in nanoseconds since 1970 in decimal, as node's BigInt mtimeNs and ctimeNs give it:
+ * negative before 1970 (tv_nsec is never negative), and past 2262, where tv_sec * 1e9 no
+ * longer fits 64 bits, still whole. The characters written.
+ */
+static int format_ns(char *out, size_t size, struct timespec t) {
+  long long sec = t.tv_sec;
+  long nsec = t.tv_nsec;
+  if (sec >= 0) return sec ? snprintf(out, size, "%lld%09ld", sec, nsec) : snprintf(out, size, "%ld", nsec);
+  /* sec * 1e9 + nsec < 0: its magnitude is (-sec - 1) * 1e9 + (1e9 - nsec). */
+  unsigned long long whole = (unsigned long long)(-(sec + 1));
+  long fraction = 1000000000L - nsec;
+  if (fraction == 1000000000L) whole++, fraction = 0;
+  return whole ? snprintf(out, size, "-%llu%09ld", whole, fraction) : snprintf(out, size, "-%ld", fraction);
+}
+
 #define NUMBERS_PER_ENTRY 6
 
 /*
@@ -76,11 +92,14 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
   text names = { 0 }, ids = { 0 }, stamps = { 0 }, targets = { 0 };
   double *numbers = NULL;
   size_t numbers_capacity = 0;
-  napi_value xattr_rows;
-  napi_create_array(env, &xattr_rows);
+  napi_value xattr_rows, result = NULL;
   uint32_t count = 0, xattr_count = 0;
   const char *failed_call = NULL;
   int err = 0;
+  if (!NAPI_OK(env, napi_create_array(env, &xattr_rows))) {
+    closedir(dir);
+    goto done;
+  }
   for (;;) {
     errno = 0;
     struct dirent *entry = readdir(dir);
@@ -96,19 +115,27 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
       break;
     }
     napi_value xattrs;
+    napi_valuetype xattrs_type;
     if ((err = xattrs_of(env, path, &xattrs)) != 0) {
+      if (err < 0) {
+        closedir(dir);
+        goto done; /* an N-API failure, thrown */
+      }
       failed_call = "llistxattr";
       break;
     }
-    napi_valuetype xattrs_type;
-    napi_typeof(env, xattrs, &xattrs_type);
+    if (!NAPI_OK(env, napi_typeof(env, xattrs, &xattrs_type))) {
+      closedir(dir);
+      goto done;
+    }
     if (xattrs_type != napi_null) {
       napi_value row, index;
-      napi_create_array_with_length(env, 2, &row);
-      napi_create_uint32(env, count, &index);
-      napi_set_element(env, row, 0, index);
-      napi_set_element(env, row, 1, xattrs);
-      napi_set_element(env, xattr_rows, xattr_count++, row);
+      if (!NAPI_OK(env, napi_create_array_with_length(env, 2, &row)) || !NAPI_OK(env, napi_create_uint32(env, count, &index)) ||
+          !NAPI_OK(env, napi_set_element(env, row, 0, index)) || !NAPI_OK(env, napi_set_element(env, row, 1, xattrs)) ||
+          !NAPI_OK(env, napi_set_element(env, xattr_rows, xattr_count++, row))) {
+        closedir(dir);
+        goto done;
+      }
     }
     char target[PATH_MAX];
     ssize_t target_length = 0;
@@ -121,9 +148,9 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
     }
     char id[48], stamp[48];
     int id_length = snprintf(id, sizeof id, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-    int stamp_length = snprintf(stamp, sizeof stamp, "%llu:%llu",
-                                (unsigned long long)((uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec),
-                                (unsigned long long)((uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec));
+    int stamp_length = format_ns(stamp, sizeof stamp, st.st_mtim);
+    stamp[stamp_length++] = ':';
+    stamp_length += format_ns(stamp + stamp_length, sizeof stamp - (size_t)stamp_length, st.st_ctim);
     if ((count + 1) * NUMBERS_PER_ENTRY > numbers_capacity) {
       size_t next = numbers_capacity ? numbers_capacity * 2 : 64 * NUMBERS_PER_ENTRY;
       double *grown = realloc(numbers, next * sizeof *numbers);
@@ -149,24 +176,28 @@ napi_value read_directory(napi_env env, napi_callback_info info) {
     count++;
   }
   closedir(dir);
-  napi_value result = NULL;
   if (failed_call) {
     throw_errno(env, err, failed_call, path);
   } else {
-    napi_value fields[6], array_buffer;
-    void *bytes;
+    napi_value fields[6], array_buffer, list;
+    void *bytes = NULL;
     size_t numbers_size = (size_t)count * NUMBERS_PER_ENTRY * sizeof *numbers;
-    napi_create_buffer_copy(env, names.length, names.data ? names.data : "", NULL, &fields[0]);
-    napi_create_arraybuffer(env, numbers_size, &bytes, &array_buffer);
+    if (!NAPI_OK(env, napi_create_buffer_copy(env, names.length, names.data ? names.data : "", NULL, &fields[0])) ||
+        !NAPI_OK(env, napi_create_arraybuffer(env, numbers_size, &bytes, &array_buffer)))
+      goto done;
     if (numbers_size > 0) memcpy(bytes, numbers, numbers_size);
-    napi_create_typedarray(env, napi_float64_array, (size_t)count * NUMBERS_PER_ENTRY, array_buffer, 0, &fields[1]);
-    napi_create_string_utf8(env, ids.data ? ids.data : "", ids.length, &fields[2]);
-    napi_create_string_utf8(env, stamps.data ? stamps.data : "", stamps.length, &fields[3]);
-    napi_create_buffer_copy(env, targets.length, targets.data ? targets.data : "", NULL, &fields[4]);
+    if (!NAPI_OK(env, napi_create_typedarray(env, napi_float64_array, (size_t)count * NUMBERS_PER_ENTRY, array_buffer, 0, &fields[1])) ||
+        !NAPI_OK(env, napi_create_string_utf8(env, ids.data ? ids.data : "", ids.length, &fields[2])) ||
+        !NAPI_OK(env, napi_create_string_utf8(env, stamps.data ? stamps.data : "", stamps.length, &fields[3])) ||
+        !NAPI_OK(env, napi_create_buffer_copy(env, targets.length, targets.data ? targets.data : "", NULL, &fields[4])) ||
+        !NAPI_OK(env, napi_create_array_with_length(env, 6, &list)))
+      goto done;
     fields[5] = xattr_rows;
-    napi_create_array_with_length(env, 6, &result);
-    for (uint32_t i = 0; i < 6; i++) napi_set_element(env, result, i, fields[i]);
+    uint32_t i = 0;
+    while (i < 6 && NAPI_OK(env, napi_set_element(env, list, i, fields[i]))) i++;
+    if (i == 6) result = list;
   }
+done:
   free(names.data);
   free(ids.data);
   free(stamps.data);

@@ -38,7 +38,7 @@ napi_value read_file_into(napi_env env, napi_callback_info info) {
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    napi_create_int64(env, -1, &result);
+    NAPI_CALL(env, napi_create_int64(env, -1, &result));
     return result;
   }
   unsigned char *at = (unsigned char *)buffer + offset;
@@ -68,6 +68,6 @@ napi_value read_file_into(napi_env env, napi_callback_info info) {
     break;
   }
   close(fd);
-  napi_create_int64(env, done, &result);
+  NAPI_CALL(env, napi_create_int64(env, done, &result));
   return result;
 }

@@ -34,15 +34,12 @@ static void sync_complete(napi_env env, napi_status status, void *data) {
   sync_job *job = data;
   napi_value value = NULL;
   if (status == napi_ok && job->err == 0) {
-    napi_get_undefined(env, &value);
-    napi_resolve_deferred(env, job->deferred, value);
+    if (!NAPI_OK(env, napi_get_undefined(env, &value)) || !NAPI_OK(env, napi_resolve_deferred(env, job->deferred, value)))
+      reject_deferred(env, job->deferred, "ERR_HACKTREE_NATIVE", "syncfs: could not resolve");
   } else {
-    napi_value code, message;
-    const char *name = job->err ? strerrorname_np(job->err) : "ECANCELED";
-    napi_create_string_utf8(env, name ? name : "EIO", NAPI_AUTO_LENGTH, &code);
-    napi_create_string_utf8(env, strerror(job->err ? job->err : ECANCELED), NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, code, message, &value);
-    napi_reject_deferred(env, job->deferred, value);
+    int err = job->err ? job->err : ECANCELED;
+    value = errno_error(env, err, "syncfs");
+    if (!value || !NAPI_OK(env, napi_reject_deferred(env, job->deferred, value))) reject_deferred(env, job->deferred, "EIO", "syncfs failed");
   }
   napi_delete_async_work(env, job->work);
   free(job);
@@ -57,12 +54,19 @@ napi_value sync_filesystem_async(napi_env env, napi_callback_info info) {
     free(job);
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "syncFilesystemAsync wants a file descriptor");
   }
-  napi_create_string_utf8(env, "hacktree:syncfs", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
-      napi_create_async_work(env, NULL, name, sync_execute, sync_complete, job, &job->work) != napi_ok ||
-      napi_queue_async_work(env, job->work) != napi_ok) {
+  if (!NAPI_OK(env, napi_create_promise(env, &job->deferred, &promise))) {
     free(job);
-    return throw_error(env, "EINVAL", "could not queue syncfs");
+    return NULL;
+  }
+  /* From here on the promise is returned, and rejected when the work cannot be made or queued. */
+  if (!NAPI_OK(env, napi_create_string_utf8(env, "hacktree:syncfs", NAPI_AUTO_LENGTH, &name)) ||
+      !NAPI_OK(env, napi_create_async_work(env, NULL, name, sync_execute, sync_complete, job, &job->work))) {
+    reject_deferred(env, job->deferred, "ERR_HACKTREE_NATIVE", "could not make syncfs's work");
+    free(job);
+  } else if (!NAPI_OK(env, napi_queue_async_work(env, job->work))) {
+    reject_deferred(env, job->deferred, "ERR_HACKTREE_NATIVE", "could not queue syncfs");
+    napi_delete_async_work(env, job->work);
+    free(job);
   }
   return promise;
 }

@@ -42,15 +42,24 @@ static ssize_t read_sized(sized_read read, const char *path, const char *name, c
   return -1;
 }
 
-/* [[name, Buffer], ...] of the path's xattrs (not following a final symlink), unsorted; null for none. */
+/*
+ * [[name, Buffer], ...] of the path's xattrs (not following a final symlink), unsorted; null for
+ * none. 0, an errno, or -1 when an N-API call failed (thrown).
+ */
 int xattrs_of(napi_env env, const char *path, napi_value *result) {
   char *names = NULL;
   ssize_t length = read_sized(list_names, path, NULL, &names);
   if (length < 0 && (errno == ENOTSUP || errno == ENODATA)) length = 0;
   if (length < 0) return errno;
-  napi_get_null(env, result);
-  if (length == 0) return 0;
-  napi_create_array(env, result);
+  /* The list can have shrunk to nothing between the size query and the read: names is set then too. */
+  if (length == 0) {
+    free(names);
+    return NAPI_OK(env, napi_get_null(env, result)) ? 0 : -1;
+  }
+  if (!NAPI_OK(env, napi_create_array(env, result))) {
+    free(names);
+    return -1;
+  }
   uint32_t count = 0;
   for (char *name = names; name < names + length; name += strlen(name) + 1) {
     char *value = NULL;
@@ -62,18 +71,20 @@ int xattrs_of(napi_env env, const char *path, napi_value *result) {
       return err;
     }
     napi_value pair, name_value, value_buffer;
-    napi_create_array_with_length(env, 2, &pair);
-    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &name_value);
-    napi_create_buffer_copy(env, (size_t)size, size > 0 ? value : "", NULL, &value_buffer);
+    int made = NAPI_OK(env, napi_create_array_with_length(env, 2, &pair)) &&
+               NAPI_OK(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &name_value)) &&
+               NAPI_OK(env, napi_create_buffer_copy(env, (size_t)size, size > 0 ? value : "", NULL, &value_buffer)) &&
+               NAPI_OK(env, napi_set_element(env, pair, 0, name_value)) && NAPI_OK(env, napi_set_element(env, pair, 1, value_buffer)) &&
+               NAPI_OK(env, napi_set_element(env, *result, count++, pair));
     free(value);
-    napi_set_element(env, pair, 0, name_value);
-    napi_set_element(env, pair, 1, value_buffer);
-    napi_set_element(env, *result, count++, pair);
+    if (!made) {
+      free(names);
+      return -1;
+    }
   }
   free(names);
   return 0;
 }
-
 
 /* readXattrs(path) -> [[name, Buffer], ...]: the path's xattrs (not following a final symlink), unsorted. */
 napi_value read_xattrs_at(napi_env env, napi_callback_info info) {
@@ -83,11 +94,12 @@ napi_value read_xattrs_at(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !path_arg(env, argv[0], path, sizeof path, &length))
     return throw_error(env, "ERR_INVALID_ARG_TYPE", "readXattrs wants a path (a string or a Buffer)");
   int err = xattrs_of(env, path, &result);
+  if (err < 0) return NULL;
   if (err != 0) return throw_errno(env, err, "llistxattr", path);
   napi_valuetype type;
-  napi_typeof(env, result, &type);
+  NAPI_CALL(env, napi_typeof(env, result, &type));
   if (type != napi_null) return result;
-  napi_create_array(env, &empty);
+  NAPI_CALL(env, napi_create_array(env, &empty));
   return empty;
 }
 

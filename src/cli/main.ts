@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
+import { nativeAddonStatus } from '../platform/native/nativeAddon.js';
 import { hacktreeVersion } from './hacktreeVersion.js';
 import type { GlobalArgs } from './options/globalArgs.js';
+import { nativeAddonSummary } from './output/nativeAddonSummary.js';
 import { renderError } from './output/renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
@@ -13,12 +15,18 @@ import { renderError } from './output/renderError.js';
 if (process.env.HACKTREE_DEFERRED_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = process.env.HACKTREE_DEFERRED_CA_CERTS;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
-  process.stdout.write(`${hacktreeVersion()}\n`);
+  // The version alone on the first line (what scripts read), then whether the addon serves.
+  process.stdout.write(`${hacktreeVersion()}\n${nativeAddonSummary(nativeAddonStatus())}\n`);
   process.exit(0);
 }
 const quick = argv[0] === 'root' || argv[0] === 'checkout' ? (await import('./quickCommands.js')).parseQuickCommand(argv) : null;
 const verbose = argv.includes('-v') || argv.includes('--verbose');
 const json = argv.includes('--json');
+if (verbose) {
+  // A build without the addon, or with a stale one, works ~4x slower at deflate: said here, not silently.
+  const native = nativeAddonStatus();
+  if (!native.loaded && !native.deliberate) process.stderr.write(`hacktree: warning: ${nativeAddonSummary(native)}; hacktree runs without it, slower\n`);
+}
 
 try {
   if (quick) await quick();

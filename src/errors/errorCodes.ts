@@ -69,6 +69,8 @@ export const errorCodes = {
   XATTR_INVALID: 6,
   REPO_DAMAGED: 5,
   REPO_UNREADABLE: 5,
+  // a JSON record of truth hacktree wrote and reads back (build record, deployment state, artifact record)
+  RECORD_DAMAGED: 5,
   // licenses
   LICENSE_INVALID: 6,
   LICENSE_REFUSED: 6,

@@ -12,10 +12,45 @@ test('--help lists the commands', () => {
   assert.match(result.stdout, /--repo/);
 });
 
-test('--version prints the package version', () => {
+test('--version prints the package version, then whether the native addon is loaded and why not', (t) => {
   const result = runHacktree(['--version']);
   assert.equal(result.status, 0, result.stderr);
-  assert.equal(result.stdout.trim(), '0.1.0');
+  const [version, native, ...rest] = result.stdout.trim().split('\n');
+  assert.equal(version, '0.1.0');
+  assert.match(native!, /^native addon: loaded \(\/.*\/dist\/native\/hacktree\.node\)$/);
+  assert.deepEqual(rest, []);
+
+  const off = runHacktree(['--version'], { env: { HACKTREE_NATIVE: '0' } });
+  assert.equal(off.stdout, '0.1.0\nnative addon: not loaded: turned off by HACKTREE_NATIVE=0\n');
+
+  const tmp = makeTempDir('hacktree-e2e-version');
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  // An addon of another interface version (a module that says so is enough to be refused).
+  const stale = join(tmp, 'stale.cjs');
+  writeFileSync(stale, 'module.exports = { abiVersion: 1, deflateZlib() { throw new Error("must not be called"); } };\n');
+  const mismatch = runHacktree(['--version'], { env: { HACKTREE_NATIVE_PATH: stale } });
+  assert.equal(mismatch.status, 0, mismatch.stderr);
+  assert.match(mismatch.stdout, /^native addon: not loaded: .*stale\.cjs has ABI version 1, this hacktree wants \d+ \(rebuild it: npm run build\)$/m);
+  const missing = runHacktree(['--version'], { env: { HACKTREE_NATIVE_PATH: join(tmp, 'missing.node') } });
+  assert.match(missing.stdout, /^native addon: not loaded: no addon at .*missing\.node/m);
+});
+
+test('--verbose warns on stderr when the native addon does not load (not when HACKTREE_NATIVE=0 turns it off), and hacktree still works', (t) => {
+  const tmp = makeTempDir('hacktree-e2e-native-warning');
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const stale = join(tmp, 'stale.cjs');
+  writeFileSync(stale, 'module.exports = { abiVersion: 0 };\n');
+  const warned = runHacktree(['init', '--verbose'], { repo: join(tmp, 'repo'), env: { HACKTREE_NATIVE_PATH: stale } });
+  assert.equal(warned.status, 0, warned.stderr);
+  assert.match(warned.stderr, /^hacktree: warning: native addon: not loaded: .*stale\.cjs has ABI version 0, this hacktree wants \d+/m);
+  const quiet = runHacktree(['init'], { repo: join(tmp, 'repo2'), env: { HACKTREE_NATIVE_PATH: stale } });
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /native addon/, 'said only under --verbose');
+  const off = runHacktree(['init', '--verbose'], { repo: join(tmp, 'repo3'), env: { HACKTREE_NATIVE: '0' } });
+  assert.equal(off.status, 0, off.stderr);
+  assert.doesNotMatch(off.stderr, /native addon/, 'turned off on purpose: no warning');
+  const loaded = runHacktree(['init', '--verbose'], { repo: join(tmp, 'repo4') });
+  assert.doesNotMatch(loaded.stderr, /native addon/);
 });
 
 test('an unknown command is a usage error with exit status 2', () => {

@@ -6,9 +6,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { nativeAddon, nativeAddonPath, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
+import { NATIVE_ABI, nativeAddon, nativeAddonPath, nativeAddonStatus, type NativeAddon } from '../../src/platform/native/nativeAddon.js';
 import { lstatEntry, readDirectoryEntries } from '../../src/platform/fs/readDirectoryEntries.js';
 import { readXattrs, writeXattrs } from '../../src/platform/fs/readXattrs.js';
+import { linkTreeNatively } from '../../src/store/checkout/linkTreeNatively.js';
+import type { Repository } from '../../src/store/repository/repository.js';
+import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
+import type { RepoPath } from '../../src/model/snapshot/repoPath.js';
+import { HacktreeError } from '../../src/errors/HacktreeError.js';
 
 // The native addon is part of the build (`npm run build` runs native/build.sh): a build without
 // it would still work through node:zlib and `sync -f`, only slower, so this is where its absence
@@ -18,6 +23,11 @@ function addon(): NativeAddon {
   assert.ok(loaded, `the native addon did not load from ${nativeAddonPath()} (bash native/build.sh builds it)`);
   return loaded;
 }
+
+test('the addon loaded is of the interface version this code speaks, and says so', () => {
+  assert.equal((addon() as unknown as { abiVersion: number }).abiVersion, NATIVE_ABI);
+  assert.deepEqual(nativeAddonStatus(), { loaded: true, path: nativeAddonPath() });
+});
 
 const samples: Record<string, Buffer> = {
   empty: Buffer.alloc(0),
@@ -157,6 +167,61 @@ test('linkTree makes directories level by level and links on several threads, ch
     await assert.rejects(addon().linkTree(raw, root, Buffer.from('Lno-extra\0ab/one.f644.0.0\0'), 2, progress), { code: 'EINVAL' });
     assert.throws(() => addon().linkTree(raw, root, Buffer.from(''), 2, new Int32Array(0)), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.deepEqual(await addon().linkTree(raw, root, Buffer.alloc(0), 2, progress), [], 'no records: nothing to do');
+
+    // Paths that would leave root (or, for RAW, the raw cache) or that Linux cannot hold: the
+    // whole call is refused before anything is made, naming the record.
+    const fresh = join(dir, 'fresh');
+    mkdirSync(fresh);
+    const refused: Array<[string, string, RegExp]> = [
+      ['Dok\0D/etc/evil\0', 'UNSAFE_PATH', /absolute/],
+      ['Dok\0Dok/../../evil\0', 'UNSAFE_PATH', /"\.\."/],
+      ['Dok\0Dok//x\0', 'UNSAFE_PATH', /empty component/],
+      ['Dok\0Dok/./x\0', 'UNSAFE_PATH', /"\."/],
+      ['Dok\0Dok/\0', 'UNSAFE_PATH', /empty component/],
+      ['Dok\0Lok/x\0../../etc/passwd\x003\0', 'UNSAFE_PATH', /"\.\."/],
+      ['Dok\0Lok/x\0/etc/passwd\x003\0', 'UNSAFE_PATH', /absolute/],
+      [`Dok\0D${'n'.repeat(256)}\0`, 'NAME_TOO_LONG', /255 bytes/],
+      [`Dok\0D${Array.from({ length: 14 }, () => 'n'.repeat(250)).join('/')}\0`, 'NAME_TOO_LONG', /3072 bytes/],
+    ];
+    for (const [ops, code, why] of refused) {
+      await assert.rejects(addon().linkTree(raw, fresh, Buffer.from(ops), 2, progress), (err: { code: string; record: number; message: string }) => {
+        assert.equal(err.code, code, ops);
+        assert.equal(err.record, 1, ops);
+        assert.match(err.message, why);
+        return true;
+      });
+    }
+    assert.deepEqual(readdirSync(fresh), [], 'nothing made by a refused call');
+    const longest = `${'n'.repeat(255)}`;
+    assert.deepEqual(await addon().linkTree(raw, fresh, Buffer.from(`D${longest}\0D${longest}/..x\0`), 2, progress), [], 'a 255-byte name and a name starting with ".." are fine');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a checkout whose entry would leave its root is refused as UNSAFE_PATH before anything is made, as parseRepoPath refuses that path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-linktree-refused-'));
+  try {
+    const root = join(dir, 'root');
+    mkdirSync(root);
+    const repo = { rawDir: join(dir, 'raw') } as Repository;
+    const meta = { mode: 0o755, uid: 0, gid: 0, xattrs: [] };
+    for (const [path, code, words] of [['../escaped', 'UNSAFE_PATH', /climbs out of the tree/], ['/etc/evil', 'UNSAFE_PATH', /is absolute/], [`${'n'.repeat(256)}`, 'NAME_TOO_LONG', /255/]] as const) {
+      const entries: FsEntry[] = [
+        { kind: 'dir', path: '.' as RepoPath, ...meta },
+        { kind: 'dir', path: 'fine' as RepoPath, ...meta },
+        { kind: 'dir', path: path as RepoPath, ...meta },
+      ];
+      await assert.rejects(linkTreeNatively(addon(), repo, entries, root), (err: unknown) => {
+        assert.ok(err instanceof HacktreeError, String(err));
+        assert.equal(err.code, code);
+        assert.match(err.message, words);
+        assert.equal(err.data.path, path);
+        return true;
+      });
+    }
+    assert.deepEqual(readdirSync(root), [], 'nothing made');
+    assert.deepEqual(readdirSync(dir).sort(), ['raw', 'root'], 'nothing made beside the root');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -233,7 +298,9 @@ test('readFileInto reads a file into a buffer at an offset, says how much a shor
 
 test('writeRawFile puts a file in place with owner, mode and xattrs, makes its fan-out directory, leaves what is there, and cleans up a failure', () => {
   const native = addon();
-  const raw = mkdtempSync(join(tmpdir(), 'hacktree-raw-write-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hacktree-raw-write-'));
+  const raw = join(dir, 'raw');
+  mkdirSync(raw);
   try {
     const data = randomBytes(70_000);
     const xattrs = [['user.hacktree', Buffer.from('one')], ['trusted.hacktree', Buffer.from([0, 1, 2])]] as const;
@@ -255,10 +322,18 @@ test('writeRawFile puts a file in place with owner, mode and xattrs, makes its f
     );
     assert.deepEqual(readdirSync(join(raw, 'cd')), [], 'the failed file and its temporary name are gone');
     assert.throws(() => native.writeRawFile(join(raw, 'missing'), 'ab/x', 'ab/tmp', data, 0, 0, 0o644, []), { code: 'ENOENT', syscall: 'open', path: join(raw, 'missing') });
+    // Any number of xattrs, as node:fs's path writes them (the addon once refused more than 64).
+    const many = Array.from({ length: 100 }, (_, i) => [`user.x${String(i).padStart(3, '0')}`, Buffer.from(`v${i}`)] as const);
+    assert.equal(native.writeRawFile(raw, 'ef/many.f644.0.0', 'ef/tmp_obj_4', data, 0, 0, 0o644, many), true);
+    assert.deepEqual(readXattrs(join(raw, 'ef/many.f644.0.0')).map((x) => [x.name, x.value.toString()]), many.map(([name, value]) => [name, value.toString()]));
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'cd/tmp', data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, 'names in two directories');
+    for (const [name, tmp] of [['ab/../../escaped', 'ab/tmp'], ['../x', '../tmp'], ['ab/..', 'ab/tmp'], ['/etc/x', '/etc/tmp'], ['ab/x', 'ab/'], ['./x', './tmp']]) {
+      assert.throws(() => native.writeRawFile(raw, name!, tmp!, data, 0, 0, 0o644, []), { code: 'ERR_INVALID_ARG_VALUE' }, `${name} ${tmp}: outside the raw cache`);
+    }
+    assert.deepEqual(readdirSync(dir), ['raw'], 'nothing written outside it');
     assert.throws(() => native.writeRawFile(raw, 'ab/x', 'ab/tmp', data, 0, 0, 0o644, [['user.x', 'text' as unknown as Uint8Array]]), { code: 'ERR_INVALID_ARG_TYPE' });
   } finally {
-    rmSync(raw, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { parseLocalSourcesRecord } from '../../model/artifact/localSourcesRecord.js';
 import { baseBranch } from '../../model/root/baseDefinition.js';
 import { SOURCE_RECIPE_KEY } from '../../model/artifact/developerTree.js';
 import { flavorFlags } from '../../model/artifact/flavorFlags.js';
@@ -96,13 +97,16 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     const buildRoot = await prepareBuildRoot({ repoDir: repo.dir, base: baseRef, artifactTrees: [layer] });
     const configureKey = configureInputs(sourceDir, buildRoot.treeId, flavor);
     const stamp = join(workdir, CONFIGURED_STAMP);
-    const configured = readIfExists(stamp) === configureKey && existsSync(join(workdir, 'src/Makefile'));
+    const sourcesRecord = join(workdir, SOURCES_RECORD);
+    // Without a sound record of what the last sync copied, the copy cannot be brought up to
+    // date (what the source no longer has would stay): it is made afresh, as for a new build.
+    const previous = parseLocalSourcesRecord(readIfExists(sourcesRecord) ?? '[]');
+    const configured = previous !== null && readIfExists(stamp) === configureKey && existsSync(join(workdir, 'src/Makefile'));
     if (!configured) rmSync(workdir, { recursive: true, force: true });
     options.onStep?.(`${name}: ${configured ? 'sync' : 'copy'} ${sourceDir}`);
-    const sourcesRecord = join(workdir, SOURCES_RECORD);
     const synced = syncSourceTree(sourceDir, join(workdir, 'src'), {
       exclude: new Set([outDir]),
-      previous: configured ? (JSON.parse(readIfExists(sourcesRecord) ?? '[]') as string[]) : [],
+      previous: configured ? previous : [],
     });
     writeFileSync(sourcesRecord, JSON.stringify(synced.paths));
     options.onStep?.(`${name}: ${configured ? 'make (configured before)' : 'configure and make'} (log: ${logFile})`);

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { artifactRecordParser } from '../../model/artifact/artifactRecordSchema.js';
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { isOid, type Oid } from '../../model/git/oid.js';
 import { TOP } from '../../model/snapshot/repoPath.js';
@@ -119,7 +120,9 @@ async function composeBuildRoot(repo: Repository, baseCommit: Oid, options: Prep
     for (const tree of options.artifactTrees) {
       const snapshot = await readSnapshot(repo, tree);
       entriesByTree.set(tree, snapshot.entries);
-      const fileName = snapshot.artifact === undefined ? undefined : (JSON.parse(snapshot.artifact) as { fileName?: string }).fileName;
+      // Only a label for conflicts: a record that does not parse names the tree instead.
+      const record = snapshot.artifact === undefined ? undefined : artifactRecordParser.parse(snapshot.artifact);
+      const fileName = record?.ok ? record.value.fileName : undefined;
       // The base owns `/`: an artifact's top directory is its DESTDIR's (often a 0700 temp dir), not something it ships.
       const shipped = snapshot.entries.filter((entry) => entry.path !== TOP);
       layers.push({ label: fileName === undefined ? `tree ${tree}` : `artifact ${fileName}`, entries: shipped });

@@ -1,5 +1,8 @@
+import type { JSONSchemaType } from 'ajv';
 import { createHash } from 'node:crypto';
 import { HacktreeError } from '../../errors/HacktreeError.js';
+import { recordParser } from '../record/recordParser.js';
+import { cacheIndex as validateCacheIndex } from '../record/recordValidators.js';
 import { parseArtifactName, type ArtifactKind } from './artifactName.js';
 
 /**
@@ -51,32 +54,48 @@ export function formatCacheIndex(index: CacheIndex): string {
 }
 
 /**
+ * The JSON Schema of CacheIndex: recordValidators.ts holds it compiled (npm run --silent
+ * schemas). It checks the shape; parseCacheIndex what a schema cannot say (the names, one of
+ * each kind). Other keys are let through, as they always were: a later hacktree may fill a cache.
+ */
+export const cacheIndexJsonSchema: JSONSchemaType<CacheIndex> = {
+  type: 'object',
+  required: ['id', 'artifacts'],
+  properties: {
+    id: { type: 'string', pattern: CACHE_ID.source },
+    artifacts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['file', 'sha256', 'size'],
+        properties: { file: { type: 'string' }, sha256: { type: 'string', pattern: SHA256.source }, size: { type: 'integer', minimum: 0 } },
+      },
+    },
+  },
+};
+
+const cacheIndexParser = recordParser<CacheIndex>(validateCacheIndex);
+
+/**
  * Parses an index read from a cache (untrusted): every file must be an artifact name carrying
  * `id=ID` (so no name can leave the artifacts directory), with a sha256 and a size, and the
  * index must hold exactly one artifact of each kind.
  */
 export function parseCacheIndex(text: string, id: string, where: string): CacheIndex {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw invalid(where, `it is not JSON (${(err as Error).message})`);
-  }
-  const index = value as Partial<CacheIndex>;
-  if (typeof index !== 'object' || index === null || index.id !== id) throw invalid(where, `its "id" is not ${id}`);
-  if (!Array.isArray(index.artifacts)) throw invalid(where, 'it has no "artifacts" list');
+  const parsed = cacheIndexParser.parse(text);
+  if (!parsed.ok) throw invalid(where, parsed.why);
+  const index = parsed.value;
+  if (index.id !== id) throw invalid(where, `its "id" is not ${id}`);
   const kinds = new Map<ArtifactKind, string>();
-  for (const entry of index.artifacts as unknown[]) {
-    const a = entry as Partial<CachedArtifact>;
-    if (typeof a?.file !== 'string' || cacheIdOfArtifact(a.file) !== id) throw invalid(where, `${JSON.stringify(a?.file)} is not an artifact name with id=${id}`);
-    if (typeof a.sha256 !== 'string' || !SHA256.test(a.sha256)) throw invalid(where, `${a.file} has no valid "sha256"`);
-    if (typeof a.size !== 'number' || !Number.isSafeInteger(a.size) || a.size < 0) throw invalid(where, `${a.file} has no valid "size"`);
+  for (const a of index.artifacts) {
+    if (cacheIdOfArtifact(a.file) !== id) throw invalid(where, `${JSON.stringify(a.file)} is not an artifact name with id=${id}`);
+    if (!Number.isSafeInteger(a.size)) throw invalid(where, `${a.file} has no valid "size"`);
     const kind = parseArtifactName(a.file).kind;
     if (kinds.has(kind)) throw invalid(where, `it lists two ${kind} artifacts (${kinds.get(kind)} and ${a.file})`);
     kinds.set(kind, a.file);
   }
   if (kinds.size !== 2) throw invalid(where, 'it does not list both a runtime and a devel artifact');
-  return { id, artifacts: (index.artifacts as CachedArtifact[]).map(({ file, sha256, size }) => ({ file, sha256, size })) };
+  return { id, artifacts: index.artifacts.map(({ file, sha256, size }) => ({ file, sha256, size })) };
 }
 
 function invalid(where: string, why: string): HacktreeError {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -21,7 +22,9 @@ export interface NativeAddon {
    * Makes a checkout's directories (level by level), then its hardlinks, each checked with an
    * lstat, on `threads` threads; records as native/linkTree.c describes them; progress[0]
    * counts the records done. Resolves with the records that failed: [index, errno name (or
-   * RAW_MISMATCH: the link was made, failed its check and was removed), text].
+   * RAW_MISMATCH: the link was made, failed its check and was removed), text]. Rejects, having
+   * made nothing, when a record's path is absolute, has an empty, "." or ".." component
+   * (UNSAFE_PATH) or is too long (NAME_TOO_LONG); the error's `record` is its number.
    */
   linkTree(rawDir: string, root: string, records: Uint8Array, threads: number, progress: Int32Array): Promise<Array<[number, string, string]>>;
   /**
@@ -65,29 +68,63 @@ export interface NativeAddon {
 }
 export type DeflateStreamHandle = { readonly __deflateStream: unique symbol };
 
+/**
+ * The addon interface this code speaks: native/hacktree_native.h's HACKTREE_NATIVE_ABI, which the
+ * addon exports as abiVersion. Raise both together when a function's arguments, results or
+ * errors change: an addon from another commit (a stale dist/native, HACKTREE_NATIVE_PATH) is
+ * then refused as if absent instead of being called wrongly.
+ */
+export const NATIVE_ABI = 2;
+
+/** Whether the addon is in use, from where, and if not, why (`hacktree --version` and --verbose say so). */
+export type NativeAddonStatus = { loaded: true; path: string } | { loaded: false; path: string; reason: string; deliberate: boolean };
+
 let addon: NativeAddon | null | undefined;
+let status: NativeAddonStatus | undefined;
 
 /**
- * The addon, or null where it is not built (a tsc-only build, no compiler) or HACKTREE_NATIVE=0
- * turns it off: hacktree then deflates with node:zlib, scans with node:fs and syncs with
- * `sync -f`, only slower. `npm run build` puts it at dist/native/hacktree.node, beside the code
- * that loads it (dist/src for the tests, dist/bin for the CLI).
+ * The addon, or null where it is not built (a tsc-only build, no compiler), does not load, is
+ * of another ABI, or HACKTREE_NATIVE=0 turns it off: hacktree then deflates with node:zlib,
+ * scans with node:fs and syncs with `sync -f`, only slower (~4x at deflate). `npm run build`
+ * puts it at dist/native/hacktree.node, beside the code that loads it (dist/src for the tests,
+ * dist/bin for the CLI); HACKTREE_NATIVE_PATH names another (the tests' sanitized build).
  */
 export function nativeAddon(): NativeAddon | null {
   if (addon === undefined) {
+    const path = nativeAddonPath();
     addon = null;
-    if (process.env.HACKTREE_NATIVE !== '0') {
+    if (process.env.HACKTREE_NATIVE === '0') {
+      status = { loaded: false, path, reason: 'turned off by HACKTREE_NATIVE=0', deliberate: true };
+    } else {
       try {
-        addon = createRequire(import.meta.url)(nativeAddonPath()) as NativeAddon;
-      } catch {
-        // not built here: the fallbacks serve
+        const loaded = createRequire(import.meta.url)(path) as NativeAddon & { abiVersion?: unknown };
+        if (loaded.abiVersion === NATIVE_ABI) {
+          addon = loaded;
+          status = { loaded: true, path };
+        } else {
+          const found = loaded.abiVersion === undefined ? 'no ABI version' : `ABI version ${String(loaded.abiVersion)}`;
+          status = { loaded: false, path, reason: `${path} has ${found}, this hacktree wants ${NATIVE_ABI} (rebuild it: npm run build)`, deliberate: false };
+        }
+      } catch (err) {
+        // Not built here, or built for another node or system: the fallbacks serve, and the reason is kept.
+        const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        status = { loaded: false, path, reason: (err as { code?: string }).code === 'MODULE_NOT_FOUND' ? `no addon at ${path} (npm run build builds it)` : message, deliberate: false };
       }
     }
   }
   return addon;
 }
 
+/** Loads the addon if that was not tried yet, and says how it went. */
+export function nativeAddonStatus(): NativeAddonStatus {
+  nativeAddon();
+  return status!;
+}
+
+/** Where the addon is loaded from: $HACKTREE_NATIVE_PATH, else dist/native/hacktree.node of this build. */
 export function nativeAddonPath(): string {
+  const chosen = process.env.HACKTREE_NATIVE_PATH;
+  if (chosen) return resolve(chosen);
   const here = fileURLToPath(import.meta.url);
   const dist = here.lastIndexOf('/dist/');
   return `${dist < 0 ? here : here.slice(0, dist)}/dist/native/hacktree.node`;

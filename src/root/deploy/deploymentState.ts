@@ -2,36 +2,9 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { deployStateParser, type DeploymentRecord, type RootDeployState } from '../../model/root/deployStateSchema.js';
 
-/** One checkout of a root under PREFIX/.real/root-NAME/. */
-export interface DeploymentRecord {
-  id: string;
-  commit: string;
-  branch: string;
-  /** ISO 8601. */
-  deployedAt: string;
-  /**
-   * The absolute directory under PREFIX/.real/root-NAME/: a full checkout of the commit, or,
-   * when `base` is set, an overlayfs layer holding only the difference from the base's commit.
-   */
-  dir: string;
-  /** A full checkout (another deployment's directory) that `dir` is layered over. */
-  base?: { commit: string; dir: string };
-  /** Artifact file names with o=local in the commit's manifest, found when it was deployed. */
-  localArtifacts?: string[];
-  /** The repository it was checked out from (fsck verifies a repository's own deployments). */
-  repo?: string;
-}
-
-/** What PREFIX/.real/root-NAME/state.json records: the deployment published and the ones kept. */
-export interface RootDeployState {
-  root: string;
-  prefix: string;
-  publicPath: string;
-  current: DeploymentRecord | null;
-  previous: DeploymentRecord | null;
-  older: DeploymentRecord[];
-}
+export type { DeploymentRecord, RootDeployState } from '../../model/root/deployStateSchema.js';
 
 export const STATE_FILE = 'state.json';
 
@@ -66,17 +39,15 @@ export function readDeployState(prefix: string, name: string): RootDeployState |
     if (errnoOf(err) === 'EACCES') throw stateNotReadable(prefix, err);
     throw err;
   }
-  try {
-    const state = JSON.parse(text) as RootDeployState;
-    if (typeof state.root !== 'string' || !Array.isArray(state.older)) throw new Error('missing fields');
-    return state;
-  } catch (err) {
-    throw new HacktreeError('META_INVALID', `deployment state ${path} is not valid: ${(err as Error).message}`, {
-      hint: 'restore it, or run "hacktree root undeploy NAME" and deploy again',
-      data: { path },
-      cause: err,
-    });
-  }
+  const parsed = deployStateParser.parse(text);
+  if (parsed.ok && parsed.value.root === name) return parsed.value;
+  const why = parsed.ok ? `it records root ${parsed.value.root}, not ${name}` : parsed.why;
+  // The state is the only record of which deployment is published and which are kept: never
+  // guessed at or rebuilt from the directories, which could remove a deployment in use.
+  throw new HacktreeError('RECORD_DAMAGED', `deployment state ${path} is damaged: ${why}`, {
+    hint: `restore it from a backup; or, if root ${name} may be redeployed, unmount ${publicPathOf(prefix, name)}, remove ${rootDeployDir(prefix, name)} and run "hacktree root checkout ${name}" again`,
+    data: { path, reason: why },
+  });
 }
 
 /** The names of every root with a recorded deployment under `prefix`, sorted. */

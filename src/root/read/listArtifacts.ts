@@ -3,6 +3,7 @@ import { parseArtifactName, type ArtifactName } from '../../model/artifact/artif
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import type { Oid } from '../../model/git/oid.js';
 import { ARTIFACT_REF_PREFIX, type ArtifactRecord } from '../../store/artifacts/importArtifact.js';
+import { readArtifactRecord } from '../../store/artifacts/readArtifactRecord.js';
 import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
 import { listRefs } from '../../store/refs/refs.js';
 import { openRepository, type Repository } from '../../store/repository/repository.js';
@@ -14,9 +15,9 @@ export interface StoredArtifact extends ArtifactRecord {
 
 async function storedArtifacts(repo: Repository): Promise<Array<StoredArtifact & { entries: FsEntry[] }>> {
   const out: Array<StoredArtifact & { entries: FsEntry[] }> = [];
-  for (const { oid } of await listRefs(repo, ARTIFACT_REF_PREFIX)) {
+  for (const { ref, oid } of await listRefs(repo, ARTIFACT_REF_PREFIX)) {
     const snapshot = await readSnapshot(repo, oid);
-    const record = JSON.parse(snapshot.artifact ?? '{}') as ArtifactRecord;
+    const record = readArtifactRecord({ ref, commit: oid, text: snapshot.artifact });
     out.push({ ...record, commit: oid, parsed: parseArtifactName(record.fileName), entries: snapshot.entries });
   }
   return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArtifactIndexRows, type ArtifactIndexRow } from '../../model/artifact/artifactIndexRows.js';
 import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
@@ -17,8 +18,6 @@ export interface ArtifactIndex {
   save(): void;
 }
 
-type Row = { key: string; sha256: string };
-
 function statKeyOf(file: string): string {
   const st = statSync(file, { bigint: true });
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
@@ -26,25 +25,21 @@ function statKeyOf(file: string): string {
 
 export function openArtifactIndex(repo: Repository): ArtifactIndex {
   const path = join(repo.statCacheDir, 'artifacts.json');
-  let rows: Record<string, Row> = {};
   const data = readDerivedFile(path);
-  try {
-    if (data !== null) rows = JSON.parse(data.toString('utf8')) as Record<string, Row>;
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-  }
+  // A cache: a damaged one is dropped (its tarballs are hashed again) and written anew on save.
+  const rows = (data === null ? null : parseArtifactIndexRows(data.toString('utf8'))) ?? new Map<string, ArtifactIndexRow>();
   let dirty = false;
   return {
     lookup(file) {
-      const row = rows[resolve(file)];
+      const row = rows.get(resolve(file));
       return row && row.key === statKeyOf(file) ? row.sha256 : undefined;
     },
     remember(file, sha256) {
-      rows[resolve(file)] = { key: statKeyOf(file), sha256 };
+      rows.set(resolve(file), { key: statKeyOf(file), sha256 });
       dirty = true;
     },
     save() {
-      if (dirty) writeDerivedFile(repo, repo.statCacheDir, path, [Buffer.from(JSON.stringify(rows))]);
+      if (dirty) writeDerivedFile(repo, repo.statCacheDir, path, [Buffer.from(JSON.stringify(Object.fromEntries(rows)))]);
       dirty = false;
     },
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArtifactName } from '../../model/artifact/artifactName.js';
+import type { ArtifactRecord } from '../../model/artifact/artifactRecordSchema.js';
 import type { Oid } from '../../model/git/oid.js';
 import type { ArtifactIndex } from './artifactIndex.js';
 import type { RefTransaction } from '../refs/refTransaction.js';
@@ -25,12 +26,7 @@ export interface ImportedArtifact {
   imported: boolean;
 }
 
-/** What an imported artifact's commit records about its tarball (the "artifact" blob). */
-export interface ArtifactRecord {
-  fileName: string;
-  sha256: string;
-  size: number;
-}
+export type { ArtifactRecord } from '../../model/artifact/artifactRecordSchema.js';
 
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');

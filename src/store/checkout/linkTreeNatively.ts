@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { encodePathBytes } from '../../model/snapshot/pathBytes.js';
-import { TOP } from '../../model/snapshot/repoPath.js';
+import { HacktreeError } from '../../errors/HacktreeError.js';
+import { parseRepoPath, TOP } from '../../model/snapshot/repoPath.js';
 import type { NativeAddon } from '../../platform/native/nativeAddon.js';
 import { rawEntryName } from '../raw/rawCache.js';
 import type { Repository } from '../repository/repository.js';
@@ -58,6 +59,8 @@ export async function linkTreeNatively(
   let failed: Array<[number, string, string]>;
   try {
     failed = await native.linkTree(repo.rawDir, root, encodePathBytes(records), THREADS, progress);
+  } catch (err) {
+    throw refusedRecord(err, entries, indexOf) ?? err;
   } finally {
     if (timer) clearInterval(timer);
   }
@@ -74,6 +77,28 @@ export async function linkTreeNatively(
     });
   for (const failure of failures) if (entries[failure.index]!.kind !== 'dir') links--;
   return { linked: links, failures };
+}
+
+/**
+ * linkTree refuses a record whose path would leave the checkout (or its raw name the raw cache)
+ * before it makes anything: as the HacktreeError parseRepoPath gives for that path, where it
+ * refuses it too, else one of the addon's code and words. Undefined for any other error.
+ */
+function refusedRecord(err: unknown, entries: readonly FsEntry[], indexOf: readonly number[]): HacktreeError | undefined {
+  const { code, record, message } = err as { code?: unknown; record?: unknown; message?: string };
+  if ((code !== 'UNSAFE_PATH' && code !== 'NAME_TOO_LONG') || typeof record !== 'number') return undefined;
+  const entry = entries[indexOf[record] ?? -1];
+  if (!entry) return undefined;
+  try {
+    parseRepoPath(entry.path, 'checkout entry');
+  } catch (refused) {
+    if (refused instanceof HacktreeError) return refused;
+    throw refused;
+  }
+  return new HacktreeError(code, `checkout entry ${JSON.stringify(entry.path)} was refused: ${message ?? code}`, {
+    hint: 'hacktree only checks out relative paths that stay inside the tree; fix the snapshot that names this path',
+    data: { path: entry.path, where: 'checkout entry' },
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { currentUser } from '../../platform/process/currentUser.js';
 
 /**
  * A hacktree repository: a bare git repository (HEAD, config, objects/, refs/) that native git
@@ -96,9 +97,10 @@ function unreadable(repo: Repository, path: string, err: unknown): HacktreeError
   const errno = errnoOf(err);
   const why = err instanceof Error ? err.message : String(err);
   if (errno === 'EACCES' || errno === 'EPERM') {
-    return new HacktreeError('NOT_PERMITTED', `cannot read ${path} of the repository ${repo.dir}: permission denied`, {
-      hint: 'run as a user who may read the repository (its owner, or root), or fix its permissions',
-      data: { repo: repo.dir, path, errno },
+    const user = currentUser();
+    return new HacktreeError('NOT_PERMITTED', `${user} may not read ${path} of the repository ${repo.dir}: permission denied`, {
+      hint: `run as a user who may read the repository (its owner, or root), or give ${user} read access to it and every directory above it`,
+      data: { repo: repo.dir, path, errno, user },
       cause: err,
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { Oid } from '../../model/git/oid.js';
+import { parseStatCacheRows, type StatCacheRows } from '../../model/snapshot/statCacheRows.js';
 import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import type { ScannedEntry } from './scanDirectory.js';
@@ -11,7 +11,7 @@ import { writeDerivedFile } from '../repository/writeDerivedFile.js';
  * ctime), like `ostree commit -I` or git's index: an unchanged file is not read again. ctime
  * covers chmod, chown and xattr changes.
  */
-export type StatCache = Map<string, { key: string; oid: Oid }>;
+export type StatCache = StatCacheRows;
 
 function cachePath(repo: Repository, sourceDir: string): string {
   return join(repo.statCacheDir, createHash('sha1').update(resolve(sourceDir)).digest('hex'));
@@ -21,16 +21,14 @@ export function statKey(entry: ScannedEntry): string {
   return `${entry.identity}:${entry.kind === 'file' ? entry.size : 0}:${entry.stamp}`;
 }
 
+/**
+ * The cache of a source directory; empty when there is none or it is damaged. A cache is
+ * derived data: a damaged one costs one full read of the directory, after which the commit
+ * writes it anew, so it is dropped silently rather than failing the commit.
+ */
 export function loadStatCache(repo: Repository, sourceDir: string): StatCache {
   const data = readDerivedFile(cachePath(repo, sourceDir));
-  if (data === null) return new Map();
-  try {
-    const rows = JSON.parse(data.toString('utf8')) as Array<[string, string, Oid]>;
-    return new Map(rows.map(([path, key, oid]) => [path, { key, oid }]));
-  } catch (err) {
-    if (err instanceof SyntaxError) return new Map();
-    throw err;
-  }
+  return (data === null ? null : parseStatCacheRows(data.toString('utf8'))) ?? new Map();
 }
 
 export function saveStatCache(repo: Repository, sourceDir: string, cache: StatCache): void {

@@ -16,6 +16,7 @@ import { rootMountCommand } from './rootMount.js';
 import { rootRollbackCommand } from './rootRollback.js';
 import { rootRunCommand } from './rootRun.js';
 import { rootResetCommand } from './rootReset.js';
+import { rootSbomCommand } from './rootSbom.js';
 import { rootShowCommand } from './rootShow.js';
 import { rootSourcesCommand } from './rootSources.js';
 import { rootStatusCommand } from './rootStatus.js';
@@ -24,10 +25,10 @@ import { rootUpdateCommand } from './rootUpdate.js';
 
 export const rootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'root <command>',
-  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
+  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
   builder: (y) => y.command(rootCommitCommand).command(rootComposeCommand)
       .command(rootListCommand).command(rootLogCommand).command(rootLsCommand).command(rootCatCommand)
-      .command(rootDiffCommand).command(rootShowCommand).command(rootBlameCommand)
+      .command(rootDiffCommand).command(rootShowCommand).command(rootBlameCommand).command(rootSbomCommand)
       .command(rootLicensesCommand).command(rootSourcesCommand)
       .command(rootCheckoutCommand).command(rootStatusCommand).command(rootRollbackCommand).command(rootUndeployCommand)
       .command(rootMountCommand).command(rootRunCommand)
