@@ -106,6 +106,18 @@ describe('hacktree recipe', () => {
     }
   });
 
+  it('show: LICENSE as an SPDX expression; an old name or an invalid one is shown, with a warning naming file:line', () => {
+    const dir = workspace({ 'old_1.0.bb': 'SUMMARY = "old"\nLICENSE = "LGPLv2.1 | MIT"\n', 'bad_1.0.bb': 'LICENSE = "GPL3 junk"\n' });
+    const old = runHacktree(['recipe', 'show', 'old', '-C', dir]);
+    assert.equal(old.status, 0, old.stderr);
+    assert.ok(old.stdout.split('\n').includes('LICENSE:      LGPL-2.1-only OR MIT (written LGPLv2.1 | MIT)'), old.stdout);
+    assert.equal(old.stderr, `hacktree: warning: ${join(dir, 'recipes/old_1.0.bb')}:2: LGPLv2.1 is LGPL-2.1-only in SPDX\n`);
+    const bad = runHacktree(['recipe', 'show', 'bad', '-C', dir, '--json']);
+    assert.equal(bad.status, 0, bad.stderr);
+    assert.equal(JSON.parse(bad.stdout).license, null);
+    assert.match(bad.stderr, new RegExp(`^hacktree: warning: ${join(dir, 'recipes/bad_1.0.bb')}:1: LICENSE "GPL3 junk" of recipe bad is not an SPDX license expression`));
+  });
+
   it('show --json: every variable, flag, export and origin; HACKTREE_PREMIRRORS / HACKTREE_MIRRORS go in front', () => {
     const dir = workspace(SET);
     const env = { HACKTREE_PREMIRRORS: 'https://.*/.* http://127.0.0.1:9/premirror/', HACKTREE_MIRRORS: 'https://.*/.* http://127.0.0.1:9/mirror/' };

@@ -1,7 +1,5 @@
-import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { HacktreeError } from '../../errors/HacktreeError.js';
-import { errnoOf } from '../../errors/errnoOf.js';
+import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEFAULT_MAKE_OUT, SOURCE_RECIPE_KEY } from '../../model/artifact/developerTree.js';
 import { recipeMirrors } from '../../model/recipe/mirrorUrls.js';
 import { patchCommitMessage } from '../../model/recipe/patchCommitMessage.js';
@@ -11,6 +9,7 @@ import { fetchSources } from '../sources/fetchSources.js';
 import { loadRecipeSet } from '../recipes/loadRecipeSet.js';
 import { runSourceTreeGit } from './runSourceTreeGit.js';
 import { unpackSources } from '../sources/unpackSources.js';
+import { writeNewDirectory } from '../../platform/fs/writeNewDirectory.js';
 
 /** The tag on the last commit hacktree makes: the source exactly as the recipe builds it. */
 export const RECIPE_TAG = 'hacktree-recipe';
@@ -58,12 +57,9 @@ export async function createSourceWorkTree(options: CreateSourceWorkTreeOptions)
   const set = await loadRecipeSet(resolve(options.workspace));
   const recipe = requireRecipe(set, options.recipe);
   const dest = resolve(options.dir ?? recipe.name);
-  const destIsEmptyDir = checkDestination(dest);
-  options.onStep?.(`${recipe.name}: fetch`);
-  const fetched = await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) });
-  const { workdir, madeParent } = makeWorkdir(dest);
-  let placed = false;
-  try {
+  return writeNewDirectory(dest, async (workdir) => {
+    options.onStep?.(`${recipe.name}: fetch`);
+    const fetched = await fetchSources({ recipe, sourceCache: options.sourceCache, ...recipeMirrors(recipe) });
     const commits: SourceCommit[] = [];
     const commit = async (sourceDir: string, message: string, patch?: string): Promise<void> => {
       await runSourceTreeGit(sourceDir, ['add', '--all', '--force', '.']);
@@ -89,72 +85,11 @@ export async function createSourceWorkTree(options: CreateSourceWorkTreeOptions)
       onPatched: (patch, text) => commit(sourceDir, patchCommitMessage(patch.uri.fileName, text.toString('utf8')), patch.uri.fileName),
     });
     await runSourceTreeGit(unpacked.sourceDir, ['tag', RECIPE_TAG]);
-    placeTree(unpacked.sourceDir, dest, destIsEmptyDir);
-    placed = true;
-    return { recipe: recipe.name, version: recipe.version, dir: dest, commits, tag: RECIPE_TAG };
-  } finally {
-    rmSync(workdir, { recursive: true, force: true });
-    if (!placed && madeParent !== undefined) rmSync(madeParent, { recursive: true, force: true });
-  }
+    return { value: { recipe: recipe.name, version: recipe.version, dir: dest, commits, tag: RECIPE_TAG }, tree: unpacked.sourceDir };
+  }, { hint: 'name a new directory as DIR, or remove the old work tree first (hacktree source never writes into an existing tree)', label: 'hacktree-source' });
 }
 
 function pristineMessage(name: string, version: string, sources: ReadonlyArray<{ uri: { word: string }; sha256: string }>): string {
   const listed = sources.map((source) => `  ${source.uri.word} sha256:${source.sha256}`);
   return [`hacktree source: ${name} ${version} as unpacked from SRC_URI`, ...(listed.length > 0 ? ['', ...listed] : [])].join('\n');
-}
-
-/** Whether DIR is an empty directory (true) or absent (false); anything else is DEST_NOT_EMPTY. */
-function checkDestination(dest: string): boolean {
-  let stat;
-  try {
-    stat = lstatSync(dest);
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return false;
-    if (errnoOf(err) !== 'ENOTDIR') throw err;
-    throw new HacktreeError('PATH_OCCUPIED', `${dest} cannot be made: a directory above it is a file`, {
-      hint: 'name another DIR',
-      data: { dest },
-    });
-  }
-  if (stat.isDirectory() && readdirSync(dest).length === 0) return true;
-  throw destNotEmpty(dest);
-}
-
-/** The hidden directory beside DIR the work is done in (one filesystem, so DIR comes by rename), and the first parent it had to make. */
-function makeWorkdir(dest: string): { workdir: string; madeParent: string | undefined } {
-  let madeParent: string | undefined;
-  try {
-    madeParent = mkdirSync(dirname(dest), { recursive: true });
-    return { workdir: mkdtempSync(join(dirname(dest), `.${basename(dest)}.hacktree-source-`)), madeParent };
-  } catch (err) {
-    if (madeParent !== undefined) rmSync(madeParent, { recursive: true, force: true });
-    const errno = errnoOf(err);
-    if (errno !== 'EACCES' && errno !== 'EPERM' && errno !== 'EROFS') throw err;
-    throw new HacktreeError('NOT_PERMITTED', `cannot create ${dest}: ${errno} in ${dirname(dest)}`, {
-      hint: 'name a DIR in a directory you can write to',
-      data: { dest, errno },
-    });
-  }
-}
-
-/**
- * Renames the finished tree to DIR. Someone may have filled DIR meanwhile: the rename then
- * refuses (DEST_NOT_EMPTY) and their files stay; an empty DIR that was replaced comes back.
- */
-function placeTree(tree: string, dest: string, destIsEmptyDir: boolean): void {
-  if (destIsEmptyDir) rmdirSync(dest);
-  try {
-    renameSync(tree, dest);
-  } catch (err) {
-    if (destIsEmptyDir) mkdirSync(dest, { recursive: true });
-    if (errnoOf(err) === 'ENOTEMPTY' || errnoOf(err) === 'EEXIST') throw destNotEmpty(dest);
-    throw err;
-  }
-}
-
-function destNotEmpty(dest: string): HacktreeError {
-  return new HacktreeError('DEST_NOT_EMPTY', `${dest} already exists and is not an empty directory`, {
-    hint: 'name a new directory as DIR, or remove the old work tree first (hacktree source never writes into an existing tree)',
-    data: { dest },
-  });
 }

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Flavor } from '../../model/root/rootName.js';
 import { openRepository } from '../../store/repository/repository.js';
+import { buildOrder } from '../../model/recipe/recipeGraph.js';
+import { checkRecipeLicenses } from '../recipes/checkRecipeLicenses.js';
 import { loadRecipeSet } from '../recipes/loadRecipeSet.js';
 import { planBuilds, type PlannedBuild } from './planBuilds.js';
 import { probeArtifactCaches } from '../cache/probeArtifactCaches.js';
@@ -48,11 +50,15 @@ export interface BuildWorkspaceResult {
   outcomes?: BuildOutcome[];
 }
 
-/** `hacktree build`: plan every build by build id, then fetch or build what is not cached. */
+/**
+ * `hacktree build`: check the LICENSE of every recipe it may build, plan every build by build id,
+ * then fetch or build what is not cached.
+ */
 export async function buildWorkspace(options: BuildWorkspaceOptions): Promise<BuildWorkspaceResult> {
   const workspace = resolve(options.workspace);
   const repo = openRepository(options.repoDir);
   const set = await loadRecipeSet(workspace);
+  checkRecipeLicenses(buildOrder(set, options.recipes?.length ? options.recipes : undefined).map((name) => set.recipes.get(name)!), options.onWarning);
   const artifactsDir = join(workspace, 'artifacts');
   const buildTargets = await resolveBuildTargets({ repo, rootsDir: join(workspace, 'roots'), versions: options.versions, flavors: options.flavors });
   const plan = await planBuilds({ set, targets: options.recipes, buildTargets, artifactsDir });

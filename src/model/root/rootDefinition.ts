@@ -2,6 +2,8 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import { parseJsonRecord } from './jsonRecord.js';
 import type { ArtifactKind } from '../artifact/artifactName.js';
 import { ROOT_KINDS, type RootKind } from './rootName.js';
+import { isHacktreeError } from '../../errors/HacktreeError.js';
+import { licenseExpression } from '../recipe/recipeLicense.js';
 
 /**
  * A root definition, roots/VERSION.json: which components make up the runtime, what the sdk
@@ -9,7 +11,7 @@ import { ROOT_KINDS, type RootKind } from './rootName.js';
  * them.
  *   { "version": "3.2", "arches": ["x86_64"], "base": "debian-bookworm",
  *     "bases": { "runtime": "debian-bookworm-runtime", "sdk": "debian-bookworm-sdk", "devel": "debian-bookworm-sdk" },
- *     "runtime": [...], "sdk": [...], "devel": [...] }
+ *     "runtime": [...], "sdk": [...], "devel": [...], "refuse": ["GPL-3.0-only"] }
  * runtime = runtime components' -runtime artifacts; sdk = runtime + sdk components' -runtime;
  * devel = sdk + devel components' -runtime, and every component's -devel artifact.
  */
@@ -23,6 +25,8 @@ export interface RootDefinition {
   base?: string;
   /** The base each kind of root is composed over (branch base/BASE-ARCH); a kind not named here sits on `base`. */
   bases?: Partial<Record<RootKind, string>>;
+  /** SPDX license ids no component may carry (see refusedLicenses for OR, AND and -or-later). */
+  refuse?: string[];
 }
 
 /** What a root of this kind is composed over: its own base, else the build base, else nothing (artifacts alone). */
@@ -36,7 +40,7 @@ export function basesOfDefinition(def: RootDefinition): string[] {
 }
 
 export function parseRootDefinition(text: string, source: string): RootDefinition {
-  const record = parseJsonRecord(text, ['version', 'arches', 'runtime', 'sdk', 'devel', 'base', 'bases', 'description'], (why) => invalid(source, why));
+  const record = parseJsonRecord(text, ['version', 'arches', 'runtime', 'sdk', 'devel', 'base', 'bases', 'refuse', 'description'], (why) => invalid(source, why));
   const strings = (key: string, required: boolean): string[] => {
     const value = record[key];
     if (value === undefined && !required) return [];
@@ -52,6 +56,7 @@ export function parseRootDefinition(text: string, source: string): RootDefinitio
   const def: RootDefinition = { version: record.version, arches: strings('arches', true), runtime: strings('runtime', true), sdk: strings('sdk', false), devel: strings('devel', false) };
   if (typeof record.base === 'string') def.base = record.base;
   if (record.bases !== undefined) def.bases = parseKindBases(record.bases, source);
+  if (record.refuse !== undefined) def.refuse = parseRefuse(record.refuse, source);
   return def;
 }
 
@@ -65,6 +70,24 @@ function parseKindBases(value: unknown, source: string): Partial<Record<RootKind
     out[kind as RootKind] = base;
   }
   return out;
+}
+
+/** `"refuse"`: SPDX license ids, each as SPDX spells it (an old name would silently refuse nothing). */
+function parseRefuse(value: unknown, source: string): string[] {
+  const usage = '"refuse" must be a list of SPDX license ids, e.g. ["GPL-3.0-only", "GPL-3.0-or-later"]';
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalid(source, usage);
+  for (const id of value as string[]) {
+    let parsed;
+    try {
+      parsed = licenseExpression(id, { recipe: '', file: source });
+    } catch (err) {
+      if (!isHacktreeError(err, 'LICENSE_INVALID')) throw err;
+      throw invalid(source, `"refuse" names ${JSON.stringify(id)}, which is not an SPDX license id (see https://spdx.org/licenses/)`);
+    }
+    if (parsed.expression !== id) throw invalid(source, `"refuse" names ${JSON.stringify(id)}: SPDX spells it ${parsed.expression}`);
+    if (/ (AND|OR) /.test(id)) throw invalid(source, `"refuse" names ${JSON.stringify(id)}: one license id per entry, e.g. ["GPL-3.0-only", "GPL-3.0-or-later"]`);
+  }
+  return value as string[];
 }
 
 function isBaseName(value: unknown): value is string {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { serializeManifest } from '../../model/snapshot/manifest.js';
 import { parseRootName, rootBranch } from '../../model/root/rootName.js';
@@ -15,6 +15,8 @@ import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js
 import { loadRootDefinition } from '../../store/definitions/loadRootDefinition.js';
 import { baseBranch } from '../../model/root/baseDefinition.js';
 import { baseOfKind } from '../../model/root/rootDefinition.js';
+import type { RecipeSet } from '../../model/recipe/recipeSet.js';
+import { checkRefusedLicenses } from './checkRefusedLicenses.js';
 import { selectArtifacts } from './selectArtifacts.js';
 
 export interface ComposeRootOptions {
@@ -27,11 +29,14 @@ export interface ComposeRootOptions {
   /** An SSH private key file: the commit is signed with it (git's gpgsig header). */
   signKey?: string;
   onProgress?: ProgressCallback;
+  /** The recipes that built the artifacts: read only when the definition refuses licenses. */
+  loadRecipes?: () => Promise<RecipeSet>;
 }
 
 /**
  * `hacktree root compose NAME`: the union of the newest matching artifacts' trees, committed on
- * root-NAME with a manifest of which artifact provided which path. Artifacts are imported once;
+ * root-NAME with a manifest of which artifact provided which path; a component whose license the
+ * definition refuses stops it before anything is written. Artifacts are imported once;
  * composing reads only trees and meta records, never file content.
  */
 export async function composeRoot(options: ComposeRootOptions): Promise<CommittedSnapshot & { root: string; artifacts: string[]; entries: number }> {
@@ -43,6 +48,13 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
     });
   }
   const selected = selectArtifacts(resolve(options.artifactsDir), def, root);
+  await checkRefusedLicenses({
+    root: options.name,
+    definition: join(resolve(options.rootsDir), `${root.version}.json`),
+    refuse: def.refuse ?? [],
+    components: selected.map((artifact) => ({ component: artifact.component, version: artifact.version })),
+    loadRecipes: options.loadRecipes,
+  });
   const repo = openRepository(options.repoDir);
   return withRepoWrite(repo, async (refs) => {
     const layers: Layer[] = [];

@@ -13,7 +13,7 @@ export const fetchCommand = defineCommand({
   run: async (args, ui) => {
     const { fetchWorkspaceSources } = await import('../../../builder/sources/fetchWorkspaceSources.js');
     const { resolveSourceCache } = await import('../../../builder/plan/buildSettings.js');
-    return fetchWorkspaceSources({ workspace: args.C, recipes: args.recipes, sourceCache: resolveSourceCache(), onStep: ui.step });
+    return fetchWorkspaceSources({ workspace: args.C, recipes: args.recipes, sourceCache: resolveSourceCache(), onStep: ui.step, onWarning: ui.warn });
   },
   text: (result) => result.flatMap((r) => r.sources.map((s) => `${r.recipe}: ${s.path} sha256:${s.sha256}`)),
 });

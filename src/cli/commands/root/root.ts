@@ -8,6 +8,7 @@ import { rootDiffCommand } from './rootDiff.js';
 import { rootListCommand } from './rootList.js';
 import { rootLogCommand } from './rootLog.js';
 import { rootInstallLocalCommand } from './rootInstallLocal.js';
+import { rootLicensesCommand } from './rootLicenses.js';
 import { rootLocalCommand } from './rootLocal.js';
 import { rootLsCommand } from './rootLs.js';
 import { rootMountCommand } from './rootMount.js';
@@ -16,16 +17,17 @@ import { rootRunCommand } from './rootRun.js';
 import { rootResetCommand } from './rootReset.js';
 import { rootSbomCommand } from './rootSbom.js';
 import { rootShowCommand } from './rootShow.js';
+import { rootSourcesCommand } from './rootSources.js';
 import { rootStatusCommand } from './rootStatus.js';
 import { rootUndeployCommand } from './rootUndeploy.js';
 import { rootUpdateCommand } from './rootUpdate.js';
 
 export const rootCommand = defineGroup({
   command: 'root <command>',
-  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
+  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
   commands: [
     rootCommitCommand, rootComposeCommand,
-    rootListCommand, rootLogCommand, rootLsCommand, rootCatCommand, rootDiffCommand, rootShowCommand, rootBlameCommand, rootSbomCommand,
+    rootListCommand, rootLogCommand, rootLsCommand, rootCatCommand, rootDiffCommand, rootShowCommand, rootBlameCommand, rootSbomCommand, rootLicensesCommand, rootSourcesCommand,
     rootCheckoutCommand, rootStatusCommand, rootRollbackCommand, rootUndeployCommand, rootMountCommand, rootRunCommand,
     rootInstallLocalCommand, rootLocalCommand, rootUpdateCommand, rootResetCommand,
   ],

@@ -13,8 +13,20 @@ export const rootComposeCommand = defineCommand({
   examples: [['$0 root compose 3.2-runtime-opt-x86_64', 'from ./roots and ./artifacts']],
   run: async (args, ui) => {
     const { composeRoot } = await import('../../../root/compose/composeRoot.js');
+    const { loadRecipeSet } = await import('../../../builder/recipes/loadRecipeSet.js');
+    const { dirname, resolve } = await import('node:path');
     const { name, message } = args;
-    return composeRoot({ repoDir: args.repo, name, rootsDir: args.roots, artifactsDir: args.artifacts, message, signKey: args.sign, onProgress: ui.progress });
+    return composeRoot({
+      repoDir: args.repo,
+      name,
+      rootsDir: args.roots,
+      artifactsDir: args.artifacts,
+      message,
+      signKey: args.sign,
+      onProgress: ui.progress,
+      // A definition's "refuse" is checked against the LICENSE of the recipes beside it.
+      loadRecipes: () => loadRecipeSet(dirname(resolve(args.roots))),
+    });
   },
   text: (result) => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`,
 });
