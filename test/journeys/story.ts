@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { clone, startJourney, type JourneyShell, type StepResult } from './journeyShell.js';
 
 /** The main job of `bash setup.sh` on the embedded default: what every story starts from. */
@@ -25,33 +25,32 @@ export interface Story {
 
 /**
  * One README story as a test file: a journey shell for the whole file, the main job run first
- * (everything cached after the first run on a machine), and at the end a check that every
- * command the story ran as a user step is a line of README.md, exactly.
+ * (everything cached after the first run on a machine), and every command the story runs as a
+ * user step checked, before it runs, to be a line of README.md, exactly.
  */
 export function story(): Story {
   let shell: JourneyShell | undefined;
-  const steps: string[] = [];
+  const readme = new Set(readFileSync(join(clone, 'README.md'), 'utf8').split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()));
+  const inReadme = (command: string) => assert.ok(readme.has(command), `README.md shows this command differently, or not at all: ${command}`);
   before(() => {
     shell = startJourney();
-    for (const command of MAIN_JOB) shell.ok(command);
+    for (const command of MAIN_JOB) {
+      inReadme(command);
+      shell.ok(command);
+    }
   });
   after(() => shell?.close());
-  test('every command this story runs is in the README, as typed', () => {
-    const readme = new Set(readFileSync(join(clone, 'README.md'), 'utf8').split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()));
-    const missing = [...new Set(steps)].filter((command) => !readme.has(command));
-    assert.deepEqual(missing, [], 'README.md shows these commands differently, or not at all');
-  });
   const current = (): JourneyShell => {
     assert.ok(shell, 'the journey has not started');
     return shell;
   };
   return {
     step(command, cwd) {
-      steps.push(command);
+      inReadme(command);
       return current().ok(command, cwd);
     },
     try(command, cwd) {
-      steps.push(command);
+      inReadme(command);
       return current().run(command, cwd);
     },
     check: (command, cwd) => current().run(command, cwd),
