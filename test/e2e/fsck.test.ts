@@ -130,6 +130,13 @@ for (const [name, damage] of [
   }],
   // A torn or flipped file: its trailer no longer matches, and reads ignore it.
   ['a damaged', (path: string) => appendFileSync(path, 'junk')],
+  // Valid trailer, right entries, a link record naming another raw entry (mode 666): fsck
+  // tells, and a checkout finds no such raw entry and makes the file from git as its entry says.
+  ['a misleading', (path: string, body: string) => {
+    const changed = Buffer.from(body.replace(/(Letc\/greeting\0[0-9a-f]{2}\/[0-9a-f]{38}\.f)644\./, '$1666.'));
+    assert.notEqual(changed.toString(), body);
+    writeFileSync(path, Buffer.concat([changed, createHash('sha256').update(changed).digest()]));
+  }],
 ] as const) {
   test(`${name} snapshot entry cache is named by fsck; --repair removes it and the next read makes it again`, () => {
     const repo = freshRepo(`entry-cache-${name.split(' ')[1]}`);
@@ -167,6 +174,23 @@ test('a checkout ignores an entry cache whose trailer does not match, and writes
   assert.equal(runHacktree(['checkout', 'root-demo', dest], { repo }).status, 0);
   assert.equal(run('stat', '-c', '%a', join(dest, 'etc/greeting')).trim(), '644');
   assert.deepEqual(readFileSync(cache), sound);
+});
+
+test('an entry cache of the earlier layout (entries without link records) is sound to fsck, read, and written again in the current one', () => {
+  const repo = freshRepo('entry-cache-earlier');
+  const tree = oidOf(repo, 'root-demo^{tree}');
+  const cache = join(repo, 'hacktree/statcache/entries', tree.slice(0, 2), tree.slice(2));
+  assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, 'earlier-first')], { repo }).status, 0);
+  const sound = readFileSync(cache);
+  const json = sound.subarray(0, sound.indexOf(0));
+  assert.ok(json.length > 0 && json.length < sound.length - 33, 'the current layout: JSON, NUL, link records, trailer');
+  writeFileSync(cache, Buffer.concat([json, createHash('sha256').update(json).digest()]));
+  assertClean(repo);
+  const dest = join(tmp, 'earlier-checkout');
+  assert.equal(runHacktree(['checkout', 'root-demo', dest], { repo }).status, 0);
+  assert.equal(run('stat', '-c', '%a', join(dest, 'etc/greeting')).trim(), '644');
+  assert.deepEqual(readFileSync(cache), sound, 'written again with its link records');
+  assertClean(repo);
 });
 
 test('leftover temporary files of dead processes are removed and listed', () => {

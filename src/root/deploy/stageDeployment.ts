@@ -46,6 +46,7 @@ export async function stageDeployment(
       return { dir, base };
     }
   }
-  await checkoutSnapshot(repo, (await readSnapshot(repo, options.commit)).entries, dir, { onProgress, onRawRepaired });
+  const { entries, linkRecords } = await readSnapshot(repo, options.commit);
+  await checkoutSnapshot(repo, entries, dir, { linkRecords, onProgress, onRawRepaired });
   return { dir };
 }

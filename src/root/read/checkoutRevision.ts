@@ -17,6 +17,11 @@ export async function checkoutRevision(options: {
   const repo = openRepository(options.repoDir);
   const { commit } = await resolveRoot(repo, options.revision);
   const snapshot = await readSnapshot(repo, commit);
-  const result = await checkoutSnapshot(repo, snapshot.entries, options.dest, { copy: options.copy, onProgress: options.onProgress, onRawRepaired: options.onRawRepaired });
+  const result = await checkoutSnapshot(repo, snapshot.entries, options.dest, {
+    copy: options.copy,
+    linkRecords: snapshot.linkRecords,
+    onProgress: options.onProgress,
+    onRawRepaired: options.onRawRepaired,
+  });
   return { ...result, commit };
 }

@@ -37,7 +37,7 @@ export async function runInRoot(options: RunInRootOptions): Promise<number> {
   const holder = join(repo.tmpDir, `${process.pid}-run-${Date.now()}`);
   mkdirSync(holder, { mode: 0o700 });
   try {
-    await checkoutSnapshot(repo, snapshot.entries, join(holder, 'root'));
+    await checkoutSnapshot(repo, snapshot.entries, join(holder, 'root'), { linkRecords: snapshot.linkRecords });
     return await runSandboxed(join(holder, 'root'), options.command);
   } finally {
     rmSync(holder, { recursive: true, force: true });

@@ -26,6 +26,12 @@ export interface CheckoutOptions {
   onProgress?: ProgressCallback;
   /** Hears of each damaged raw cache entry the checkout found and rewrote before linking it. */
   onRawRepaired?: (repair: RawRepair) => void;
+  /**
+   * linkRecordsOf(entries), when the caller has it (readSnapshot's `linkRecords`, from the
+   * entry cache): the native checkout then does not build them again. Only for entries as
+   * readSnapshot gave them.
+   */
+  linkRecords?: Buffer;
 }
 
 export interface CheckoutResult {
@@ -123,7 +129,7 @@ async function linkNatively(
   options: CheckoutOptions,
   result: CheckoutResult,
 ): Promise<(index: number) => boolean> {
-  const { linked, failures } = await linkTreeNatively(native, repo, entries, root, options.onProgress);
+  const { linked, failures } = await linkTreeNatively(native, repo, entries, root, { records: options.linkRecords, onProgress: options.onProgress });
   result.linked += linked;
   for (const { index, error } of failures) {
     const entry = entries[index]!;

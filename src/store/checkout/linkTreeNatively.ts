@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
-import { encodePathBytes } from '../../model/snapshot/pathBytes.js';
 import { HacktreeError } from '../../errors/HacktreeError.js';
-import { parseRepoPath, TOP } from '../../model/snapshot/repoPath.js';
+import { parseRepoPath } from '../../model/snapshot/repoPath.js';
 import type { NativeAddon } from '../../platform/native/nativeAddon.js';
-import { rawEntryName } from '../raw/rawCache.js';
+import { linkRecordsOf, recordEntries } from './linkRecords.js';
 import type { Repository } from '../repository/repository.js';
 import type { ProgressCallback } from '../blobs/storeFilesInParallel.js';
 
@@ -34,23 +33,13 @@ export async function linkTreeNatively(
   repo: Repository,
   entries: readonly FsEntry[],
   root: string,
-  onProgress?: ProgressCallback,
+  options: { records?: Buffer; onProgress?: ProgressCallback } = {},
 ): Promise<{ linked: number; failures: LinkFailure[] }> {
-  // One string of records for the whole tree, sent in one call (docs/decisions/0009-checkout-threads.md).
-  let records = '';
-  const indexOf: number[] = [];
-  let links = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    if (entry.path === TOP) continue;
-    indexOf.push(i);
-    if (entry.kind === 'dir') {
-      records += `D${entry.path}\0`;
-    } else {
-      records += `L${entry.path}\0${rawEntryName(entry)}\0${checkedExtra(entry)}\0`;
-      links++;
-    }
-  }
+  // One buffer of records for the whole tree, sent in one call (docs/decisions/0009-checkout-threads.md);
+  // kept in the entry cache for a cached tree (docs/decisions/0015-link-records.md).
+  const records = options.records ?? linkRecordsOf(entries);
+  const { indexOf, links } = recordEntries(entries);
+  const { onProgress } = options;
   // The raw cache is derived data: a deleted one is made again, and the missing entries are
   // rebuilt from git by the caller's fallback, as for any missing entry.
   mkdirSync(repo.rawDir, { recursive: true });
@@ -58,7 +47,7 @@ export async function linkTreeNatively(
   const timer = onProgress && setInterval(() => onProgress('checking out', progress[0]!, entries.length), 100);
   let failed: Array<[number, string, string]>;
   try {
-    failed = await native.linkTree(repo.rawDir, root, encodePathBytes(records), THREADS, progress);
+    failed = await native.linkTree(repo.rawDir, root, records, THREADS, progress);
   } catch (err) {
     throw refusedRecord(err, entries, indexOf) ?? err;
   } finally {
@@ -75,8 +64,7 @@ export async function linkTreeNatively(
       const error: NodeJS.ErrnoException = Object.assign(new Error(`${code}: ${message.toLowerCase()}, ${syscall} '${path}'`), { code, syscall, path });
       return { index, error };
     });
-  for (const failure of failures) if (entries[failure.index]!.kind !== 'dir') links--;
-  return { linked: links, failures };
+  return { linked: links - failures.filter((failure) => entries[failure.index]!.kind !== 'dir').length, failures };
 }
 
 /**
@@ -99,22 +87,4 @@ function refusedRecord(err: unknown, entries: readonly FsEntry[], indexOf: reado
     hint: 'hacktree only checks out relative paths that stay inside the tree; fix the snapshot that names this path',
     data: { path: entry.path, where: 'checkout entry' },
   });
-}
-
-/**
- * What linkTree checks a link with beyond the kind, mode and owner its raw name carries: a
- * file's size, a symlink's target, a device's numbers (native/linkTree.c).
- */
-function checkedExtra(entry: Exclude<FsEntry, { kind: 'dir' }>): string {
-  switch (entry.kind) {
-    case 'file':
-      return String(entry.size);
-    case 'symlink':
-      return entry.target;
-    case 'chardev':
-    case 'blockdev':
-      return `${entry.major},${entry.minor}`;
-    case 'fifo':
-      return '';
-  }
 }

@@ -15,6 +15,11 @@ export interface StoredSnapshot {
   /** The commit's top tree. */
   tree: Oid;
   entries: FsEntry[];
+  /**
+   * The entries' link records (linkRecordsOf), for checkoutSnapshot's `linkRecords`; absent
+   * when fsck read the objects themselves (verify).
+   */
+  linkRecords?: Buffer;
   manifest?: string;
   artifact?: string;
 }
@@ -36,7 +41,11 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
   const meta = find(META_ENTRY);
   if (!files || files.mode !== '40000' || !meta) throw notSnapshot(tree, 'it has no files/ tree and meta record');
   // fsck (verify) walks files/ itself: that files/ holds exactly what the meta record lists is one of its checks.
-  let entries = options.verify === true ? null : readSnapshotEntryCache(repo, tree);
+  const cached = options.verify === true ? null : readSnapshotEntryCache(repo, tree);
+  let entries = cached?.entries ?? null;
+  let linkRecords = cached?.linkRecords;
+  // A file of the earlier layout, without link records, is written again in the current one.
+  if (cached && !linkRecords) linkRecords = writeSnapshotEntryCache(repo, tree, cached.entries);
   if (entries === null) {
     const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
     const oids = new Map<string, Oid>();
@@ -54,13 +63,14 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
     if (oids.size > 0) throw notSnapshot(tree, `files/ holds ${[...oids.keys()][0]} which the meta record does not list`);
     entries = lines as FsEntry[];
     // Not by fsck, which checks the file instead (checkSnapshotEntryCache).
-    if (options.verify !== true) writeSnapshotEntryCache(repo, tree, entries);
+    if (options.verify !== true) linkRecords = writeSnapshotEntryCache(repo, tree, entries);
   }
   const manifestEntry = find(MANIFEST_ENTRY);
   const artifactEntry = find(ARTIFACT_ENTRY);
   return {
     tree,
     entries,
+    linkRecords,
     manifest: manifestEntry && (await readObjectOfType(repo, manifestEntry.oid, 'blob')).toString('utf8'),
     artifact: artifactEntry && (await readObjectOfType(repo, artifactEntry.oid, 'blob')).toString('utf8'),
   };

@@ -9,6 +9,7 @@ import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
+import { linkRecordsOf } from '../checkout/linkRecords.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -21,7 +22,10 @@ import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js
  * tree id never changes what it holds, so the file is never stale; its sha256 trailer catches
  * a damaged one, which is then ignored (and written again), as is one of another shape. fsck reads the objects themselves
  * and compares the file with them (checkSnapshotEntryCache).
- * Layout: the JSON text, then the 32-byte sha256 of it.
+ * Layout: the JSON text, a NUL byte, the entries' link records (linkRecordsOf: what a native
+ * checkout hands to linkTree, so that a checkout of the tree does not build them again), then the
+ * 32-byte sha256 of all that. A file of the earlier layout (the JSON text and its sha256) is
+ * still read, without link records, and is sound to fsck when its entries are.
  */
 export function snapshotEntryCachePath(repo: Repository, tree: Oid): string {
   return join(repo.statCacheDir, 'entries', tree.slice(0, 2), tree.slice(2));
@@ -41,12 +45,22 @@ function readCacheFile(repo: Repository, tree: Oid): Buffer | null {
   return readDerivedFile(snapshotEntryCachePath(repo, tree));
 }
 
-export function readSnapshotEntryCache(repo: Repository, tree: Oid): FsEntry[] | null {
+/** A tree's entries from its cache file, with their link records unless the file predates them. */
+export interface CachedSnapshotEntries {
+  entries: FsEntry[];
+  linkRecords?: Buffer;
+}
+
+export function readSnapshotEntryCache(repo: Repository, tree: Oid): CachedSnapshotEntries | null {
   const data = readCacheFile(repo, tree);
   if (data === null || data.length < 32) return null;
-  const json = data.subarray(0, data.length - 32);
-  if (!createHash('sha256').update(json).digest().equals(data.subarray(data.length - 32))) return null;
-  return parseCachedEntries(json.toString('utf8'));
+  const body = data.subarray(0, data.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) return null;
+  // JSON text holds no NUL byte: the first one ends it.
+  const end = body.indexOf(0);
+  const entries = parseCachedEntries(body.toString('utf8', 0, end === -1 ? body.length : end));
+  if (entries === null) return null;
+  return end === -1 ? { entries } : { entries, linkRecords: body.subarray(end + 1) };
 }
 
 const KINDS = new Set(['dir', 'file', 'symlink', 'chardev', 'blockdev', 'fifo']);
@@ -91,15 +105,27 @@ function serializeEntries(entries: readonly FsEntry[]): Buffer {
   return Buffer.from(`[${parts.join(',')}]`, 'utf8');
 }
 
-/** Writes the file; a repository this process may not write to just goes without one. */
-export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): void {
+/** The file's bytes before its trailer: the entries' JSON, a NUL, their link records. */
+function serializeCache(entries: readonly FsEntry[]): { body: Buffer; linkRecords: Buffer } {
   const json = serializeEntries(entries);
+  const linkRecords = linkRecordsOf(entries);
+  const body = Buffer.concat([json, Buffer.of(0), linkRecords]);
+  return { body, linkRecords: body.subarray(json.length + 1) };
+}
+
+/**
+ * Writes the file; a repository this process may not write to just goes without one. Returns
+ * the entries' link records, for a checkout that follows.
+ */
+export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): Buffer {
+  const { body, linkRecords } = serializeCache(entries);
   const path = snapshotEntryCachePath(repo, tree);
   try {
-    writeDerivedFile(repo, repo.statCacheDir, path, [json, createHash('sha256').update(json).digest()]);
+    writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);
   } catch (err) {
     if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT'].includes(errnoOf(err) ?? '')) throw err;
   }
+  return linkRecords;
 }
 
 /**
@@ -109,7 +135,10 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
 export function checkSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): 'absent' | 'sound' | 'damaged' {
   const data = readCacheFile(repo, tree);
   if (data === null) return 'absent';
-  const json = serializeEntries(entries);
-  const sound = data.length === json.length + 32 && data.subarray(0, json.length).equals(json) && createHash('sha256').update(json).digest().equals(data.subarray(json.length));
-  return sound ? 'sound' : 'damaged';
+  const { body } = serializeCache(entries);
+  // The earlier layout's body is the JSON text alone.
+  const earlier = body.subarray(0, body.indexOf(0));
+  const holds = (expected: Buffer) =>
+    data.length === expected.length + 32 && data.subarray(0, expected.length).equals(expected) && createHash('sha256').update(expected).digest().equals(data.subarray(expected.length));
+  return holds(body) || holds(earlier) ? 'sound' : 'damaged';
 }
