@@ -2,8 +2,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
+
+/**
+ * A real addon, built here with node's headers as native/build.sh builds hacktree's, whose only
+ * export is abiVersion: an addon of another interface version, which hacktree must refuse.
+ */
+function buildStaleAddon(dir: string, abiVersion: number): string {
+  const source = join(dir, 'stale.c');
+  writeFileSync(
+    source,
+    `#include <node_api.h>
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value abi;
+  napi_create_uint32(env, ${abiVersion}, &abi);
+  napi_set_named_property(env, exports, "abiVersion", abi);
+  return exports;
+}
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+`,
+  );
+  const addon = join(dir, `stale-${abiVersion}.node`);
+  const include = resolve(process.execPath, '../../include/node');
+  const cc = spawnSync('cc', ['-shared', '-fPIC', `-I${include}`, source, '-o', addon], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  return addon;
+}
 
 test('--help lists the commands', () => {
   const result = runHacktree(['--help']);
@@ -25,12 +50,17 @@ test('--version prints the package version, then whether the native addon is loa
 
   const tmp = makeTempDir('hacktree-e2e-version');
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
-  // An addon of another interface version (a module that says so is enough to be refused).
-  const stale = join(tmp, 'stale.cjs');
-  writeFileSync(stale, 'module.exports = { abiVersion: 1, deflateZlib() { throw new Error("must not be called"); } };\n');
+  // An addon of another interface version.
+  const stale = buildStaleAddon(tmp, 1);
   const mismatch = runHacktree(['--version'], { env: { HACKTREE_NATIVE_PATH: stale } });
   assert.equal(mismatch.status, 0, mismatch.stderr);
-  assert.match(mismatch.stdout, /^native addon: not loaded: .*stale\.cjs has ABI version 1, this hacktree wants \d+ \(rebuild it: npm run build\)$/m);
+  assert.match(mismatch.stdout, /^native addon: not loaded: .*stale-1\.node has ABI version 1, this hacktree wants \d+ \(rebuild it: npm run build\)$/m);
+  // A file that is not a shared object: the loader's words.
+  const junk = join(tmp, 'junk.node');
+  writeFileSync(junk, 'not an ELF file\n');
+  const broken = runHacktree(['--version'], { env: { HACKTREE_NATIVE_PATH: junk } });
+  assert.equal(broken.status, 0, broken.stderr);
+  assert.match(broken.stdout, /^native addon: not loaded: .*junk\.node.*(invalid ELF header|file too short)/m);
   const missing = runHacktree(['--version'], { env: { HACKTREE_NATIVE_PATH: join(tmp, 'missing.node') } });
   assert.match(missing.stdout, /^native addon: not loaded: no addon at .*missing\.node/m);
 });
@@ -38,11 +68,10 @@ test('--version prints the package version, then whether the native addon is loa
 test('--verbose warns on stderr when the native addon does not load (not when HACKTREE_NATIVE=0 turns it off), and hacktree still works', (t) => {
   const tmp = makeTempDir('hacktree-e2e-native-warning');
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
-  const stale = join(tmp, 'stale.cjs');
-  writeFileSync(stale, 'module.exports = { abiVersion: 0 };\n');
+  const stale = buildStaleAddon(tmp, 0);
   const warned = runHacktree(['init', '--verbose'], { repo: join(tmp, 'repo'), env: { HACKTREE_NATIVE_PATH: stale } });
   assert.equal(warned.status, 0, warned.stderr);
-  assert.match(warned.stderr, /^hacktree: warning: native addon: not loaded: .*stale\.cjs has ABI version 0, this hacktree wants \d+/m);
+  assert.match(warned.stderr, /^hacktree: warning: native addon: not loaded: .*stale-0\.node has ABI version 0, this hacktree wants \d+/m);
   const quiet = runHacktree(['init'], { repo: join(tmp, 'repo2'), env: { HACKTREE_NATIVE_PATH: stale } });
   assert.equal(quiet.status, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /native addon/, 'said only under --verbose');

@@ -176,21 +176,29 @@ test('a checkout ignores an entry cache whose trailer does not match, and writes
   assert.deepEqual(readFileSync(cache), sound);
 });
 
-test('an entry cache of the earlier layout (entries without link records) is sound to fsck, read, and written again in the current one', () => {
-  const repo = freshRepo('entry-cache-earlier');
+test('an entry cache without link records (as a commit writes it) is sound to fsck; the first checkout adds them, fsck checks them', () => {
+  const repo = freshRepo('entry-cache-layouts');
   const tree = oidOf(repo, 'root-demo^{tree}');
   const cache = join(repo, 'hacktree/statcache/entries', tree.slice(0, 2), tree.slice(2));
-  assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, 'earlier-first')], { repo }).status, 0);
-  const sound = readFileSync(cache);
-  const json = sound.subarray(0, sound.indexOf(0));
-  assert.ok(json.length > 0 && json.length < sound.length - 33, 'the current layout: JSON, NUL, link records, trailer');
-  writeFileSync(cache, Buffer.concat([json, createHash('sha256').update(json).digest()]));
+  const committed = readFileSync(cache);
+  const json = committed.subarray(0, committed.length - 32);
+  assert.equal(json.indexOf(0), -1, 'the commit wrote the entries alone');
+  assert.ok((JSON.parse(json.toString('utf8')) as Array<{ path: string }>).some((e) => e.path === 'etc/greeting'));
   assertClean(repo);
-  const dest = join(tmp, 'earlier-checkout');
+  const dest = join(tmp, 'layouts-checkout');
   assert.equal(runHacktree(['checkout', 'root-demo', dest], { repo }).status, 0);
   assert.equal(run('stat', '-c', '%a', join(dest, 'etc/greeting')).trim(), '644');
-  assert.deepEqual(readFileSync(cache), sound, 'written again with its link records');
+  const withRecords = readFileSync(cache);
+  assert.deepEqual(withRecords.subarray(0, json.length), json, 'the same entries');
+  assert.equal(withRecords[json.length], 0);
+  const records = withRecords.subarray(json.length + 1, withRecords.length - 32).toString('utf8');
+  // linkTree's records (native/linkTree.c): a directory, and a file with its raw name (mode, owner, xattrs' hash) and size.
+  assert.ok(records.includes('\0Detc\0'), records);
+  assert.match(records, /\0Letc\/greeting\0[0-9a-f]{2}\/[0-9a-f]{38}\.f644\.12\.34\.[0-9a-f]{16}\x006\x00/);
   assertClean(repo);
+  // Read again, it stays as it is.
+  assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, 'layouts-again')], { repo }).status, 0);
+  assert.deepEqual(readFileSync(cache), withRecords);
 });
 
 test('leftover temporary files of dead processes are removed and listed', () => {

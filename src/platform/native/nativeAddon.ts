@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,7 +97,11 @@ export function nativeAddon(): NativeAddon | null {
       status = { loaded: false, path, reason: 'turned off by HACKTREE_NATIVE=0', deliberate: true };
     } else {
       try {
-        const loaded = createRequire(import.meta.url)(path) as NativeAddon & { abiVersion?: unknown };
+        // process.dlopen, not require: the CommonJS loader would cost every command that loads
+        // the addon ~1.5 ms more (docs/decisions/0013-start-up-time.md).
+        const holder = { exports: {} as NativeAddon & { abiVersion?: unknown } };
+        process.dlopen(holder, path);
+        const loaded = holder.exports;
         if (loaded.abiVersion === NATIVE_ABI) {
           addon = loaded;
           status = { loaded: true, path };
@@ -108,7 +112,7 @@ export function nativeAddon(): NativeAddon | null {
       } catch (err) {
         // Not built here, or built for another node or system: the fallbacks serve, and the reason is kept.
         const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        status = { loaded: false, path, reason: (err as { code?: string }).code === 'MODULE_NOT_FOUND' ? `no addon at ${path} (npm run build builds it)` : message, deliberate: false };
+        status = { loaded: false, path, reason: existsSync(path) ? message : `no addon at ${path} (npm run build builds it)`, deliberate: false };
       }
     }
   }

@@ -46,7 +46,7 @@ export async function stageDeployment(
       return { dir, base };
     }
   }
-  const { entries, linkRecords } = await readSnapshot(repo, options.commit);
+  const { entries, linkRecords } = await readSnapshot(repo, options.commit, { linkRecords: true });
   await checkoutSnapshot(repo, entries, dir, { linkRecords, onProgress, onRawRepaired });
   return { dir };
 }

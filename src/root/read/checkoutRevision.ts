@@ -16,7 +16,7 @@ export async function checkoutRevision(options: {
 }): Promise<CheckoutResult & { commit: string }> {
   const repo = openRepository(options.repoDir);
   const { commit } = await resolveRoot(repo, options.revision);
-  const snapshot = await readSnapshot(repo, commit);
+  const snapshot = await readSnapshot(repo, commit, { linkRecords: options.copy !== true });
   const result = await checkoutSnapshot(repo, snapshot.entries, options.dest, {
     copy: options.copy,
     linkRecords: snapshot.linkRecords,

@@ -32,7 +32,7 @@ export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (typeof deployed === 'string') return runSandboxed(deployed, options.command);
   const repo = openRepository(options.repoDir);
   const commit = deployed?.commit ?? (await resolveRoot(repo, options.name)).commit;
-  const snapshot = await readSnapshot(repo, commit);
+  const snapshot = await readSnapshot(repo, commit, { linkRecords: true });
   // Named after this process, so fsck removes it only if the process was killed.
   const holder = join(repo.tmpDir, `${process.pid}-run-${Date.now()}`);
   mkdirSync(holder, { mode: 0o700 });

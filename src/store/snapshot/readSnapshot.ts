@@ -10,14 +10,15 @@ import { joinRepoPath, TOP, type RepoPath } from '../../model/snapshot/repoPath.
 import { readLooseObject, readObject, readObjectOfType } from '../objects/objectStore.js';
 import type { Repository } from '../repository/repository.js';
 import { readSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
+import { linkRecordsOf } from '../checkout/linkRecords.js';
 
 export interface StoredSnapshot {
   /** The commit's top tree. */
   tree: Oid;
   entries: FsEntry[];
   /**
-   * The entries' link records (linkRecordsOf), for checkoutSnapshot's `linkRecords`; absent
-   * when fsck read the objects themselves (verify).
+   * The entries' link records (linkRecordsOf), for checkoutSnapshot's `linkRecords`: with the
+   * `linkRecords` option (not with `verify`), from the entry cache or made and kept there.
    */
   linkRecords?: Buffer;
   manifest?: string;
@@ -33,7 +34,7 @@ export async function topTreeOf(repo: Repository, oid: Oid): Promise<Oid> {
 }
 
 /** Reads a hacktree snapshot (files tree + meta record) from a commit or its top tree. */
-export async function readSnapshot(repo: Repository, commitOrTree: Oid, options: { verify?: boolean } = {}): Promise<StoredSnapshot> {
+export async function readSnapshot(repo: Repository, commitOrTree: Oid, options: { verify?: boolean; linkRecords?: boolean } = {}): Promise<StoredSnapshot> {
   const tree = await topTreeOf(repo, commitOrTree);
   const top = parseTree(await readObjectOfType(repo, tree, 'tree'), tree);
   const find = (name: string) => top.find((e) => e.name === name);
@@ -43,9 +44,6 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
   // fsck (verify) walks files/ itself: that files/ holds exactly what the meta record lists is one of its checks.
   const cached = options.verify === true ? null : readSnapshotEntryCache(repo, tree);
   let entries = cached?.entries ?? null;
-  let linkRecords = cached?.linkRecords;
-  // A file of the earlier layout, without link records, is written again in the current one.
-  if (cached && !linkRecords) linkRecords = writeSnapshotEntryCache(repo, tree, cached.entries);
   if (entries === null) {
     const lines = parseMeta((await readObjectOfType(repo, meta.oid, 'blob')).toString('utf8'));
     const oids = new Map<string, Oid>();
@@ -63,7 +61,13 @@ export async function readSnapshot(repo: Repository, commitOrTree: Oid, options:
     if (oids.size > 0) throw notSnapshot(tree, `files/ holds ${[...oids.keys()][0]} which the meta record does not list`);
     entries = lines as FsEntry[];
     // Not by fsck, which checks the file instead (checkSnapshotEntryCache).
-    if (options.verify !== true) linkRecords = writeSnapshotEntryCache(repo, tree, entries);
+    if (options.verify !== true && options.linkRecords !== true) writeSnapshotEntryCache(repo, tree, entries);
+  }
+  let linkRecords = cached?.linkRecords;
+  if (options.linkRecords === true && options.verify !== true && !linkRecords) {
+    // Made once, for the tree's first native checkout, and kept in the cache for the next.
+    linkRecords = linkRecordsOf(entries);
+    writeSnapshotEntryCache(repo, tree, entries, linkRecords);
   }
   const manifestEntry = find(MANIFEST_ENTRY);
   const artifactEntry = find(ARTIFACT_ENTRY);

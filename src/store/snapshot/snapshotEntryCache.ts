@@ -22,10 +22,10 @@ import { linkRecordsOf } from '../checkout/linkRecords.js';
  * tree id never changes what it holds, so the file is never stale; its sha256 trailer catches
  * a damaged one, which is then ignored (and written again), as is one of another shape. fsck reads the objects themselves
  * and compares the file with them (checkSnapshotEntryCache).
- * Layout: the JSON text, a NUL byte, the entries' link records (linkRecordsOf: what a native
- * checkout hands to linkTree, so that a checkout of the tree does not build them again), then the
- * 32-byte sha256 of all that. A file of the earlier layout (the JSON text and its sha256) is
- * still read, without link records, and is sound to fsck when its entries are.
+ * Layout: the JSON text, then the 32-byte sha256 of it; or, once a native checkout has read it
+ * (readSnapshot's linkRecords), the JSON text, a NUL byte, the entries' link records (what the
+ * checkout hands to linkTree, see linkRecordsOf) and the sha256 of all that, so that the next
+ * checkout of the tree does not build them again (docs/decisions/0015-link-records.md).
  */
 export function snapshotEntryCachePath(repo: Repository, tree: Oid): string {
   return join(repo.statCacheDir, 'entries', tree.slice(0, 2), tree.slice(2));
@@ -45,7 +45,7 @@ function readCacheFile(repo: Repository, tree: Oid): Buffer | null {
   return readDerivedFile(snapshotEntryCachePath(repo, tree));
 }
 
-/** A tree's entries from its cache file, with their link records unless the file predates them. */
+/** A tree's entries from its cache file, and their link records when the file holds them. */
 export interface CachedSnapshotEntries {
   entries: FsEntry[];
   linkRecords?: Buffer;
@@ -105,27 +105,19 @@ function serializeEntries(entries: readonly FsEntry[]): Buffer {
   return Buffer.from(`[${parts.join(',')}]`, 'utf8');
 }
 
-/** The file's bytes before its trailer: the entries' JSON, a NUL, their link records. */
-function serializeCache(entries: readonly FsEntry[]): { body: Buffer; linkRecords: Buffer } {
-  const json = serializeEntries(entries);
-  const linkRecords = linkRecordsOf(entries);
-  const body = Buffer.concat([json, Buffer.of(0), linkRecords]);
-  return { body, linkRecords: body.subarray(json.length + 1) };
-}
-
 /**
- * Writes the file; a repository this process may not write to just goes without one. Returns
- * the entries' link records, for a checkout that follows.
+ * Writes the file, with the entries' link records when given (linkRecordsOf(entries), nothing
+ * else); a repository this process may not write to just goes without one.
  */
-export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): Buffer {
-  const { body, linkRecords } = serializeCache(entries);
+export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[], linkRecords?: Buffer): void {
+  const json = serializeEntries(entries);
+  const body = linkRecords ? Buffer.concat([json, Buffer.of(0), linkRecords]) : json;
   const path = snapshotEntryCachePath(repo, tree);
   try {
     writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);
   } catch (err) {
     if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT'].includes(errnoOf(err) ?? '')) throw err;
   }
-  return linkRecords;
 }
 
 /**
@@ -135,10 +127,9 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
 export function checkSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): 'absent' | 'sound' | 'damaged' {
   const data = readCacheFile(repo, tree);
   if (data === null) return 'absent';
-  const { body } = serializeCache(entries);
-  // The earlier layout's body is the JSON text alone.
-  const earlier = body.subarray(0, body.indexOf(0));
-  const holds = (expected: Buffer) =>
-    data.length === expected.length + 32 && data.subarray(0, expected.length).equals(expected) && createHash('sha256').update(expected).digest().equals(data.subarray(expected.length));
-  return holds(body) || holds(earlier) ? 'sound' : 'damaged';
+  const json = serializeEntries(entries);
+  // With link records or without: both layouts hold the entries.
+  const body = data.length === json.length + 32 ? json : Buffer.concat([json, Buffer.of(0), linkRecordsOf(entries)]);
+  const sound = data.length === body.length + 32 && data.subarray(0, body.length).equals(body) && createHash('sha256').update(body).digest().equals(data.subarray(body.length));
+  return sound ? 'sound' : 'damaged';
 }
