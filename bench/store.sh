@@ -314,17 +314,15 @@ for ((i = 1; i <= runs; i++)); do
   timed cp-al cp -al "$cp_source" "$round/cp"
 done
 
-# (e) start-up time, against node's own start-up
+# (e) start-up time, against node's own start-up; taking turns at going first, as above.
+startup_hacktree() { timed version "${hacktree[@]}" --version; timed help "${hacktree[@]}" --help; }
+startup_baseline() { timed base-version "${baseline[@]}" --version; timed base-help "${baseline[@]}" --help; }
+startup_node() { timed node-startup node -e ''; }
+startup_tools=(startup_node)
+$anchors_only || startup_tools=(startup_hacktree "${startup_tools[@]}")
+((${#baseline[@]} == 0)) || startup_tools+=(startup_baseline)
 for ((i = 1; i <= runs; i++)); do
-  if ! $anchors_only; then
-    timed version "${hacktree[@]}" --version
-    timed help "${hacktree[@]}" --help
-  fi
-  if ((${#baseline[@]})); then
-    timed base-version "${baseline[@]}" --version
-    timed base-help "${baseline[@]}" --help
-  fi
-  timed node-startup node -e ''
+  take_turns "$i" "${startup_tools[@]}"
 done
 
 # (d) the 156 real packages as artifacts; last, since it needs the most of hacktree.

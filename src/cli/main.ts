@@ -3,7 +3,6 @@ import { nativeAddonStatus } from '../platform/native/nativeAddon.js';
 import { hacktreeVersion } from './hacktreeVersion.js';
 import type { GlobalArgs } from './options/globalArgs.js';
 import { nativeAddonSummary } from './output/nativeAddonSummary.js';
-import { renderError } from './output/renderError.js';
 
 // Command modules import only types at the top and load the library inside their handler,
 // so `hacktree --help` stays fast; `--version` alone does not even load yargs, nor do the plain
@@ -32,7 +31,7 @@ try {
   if (quick) await quick();
   else await runWithYargs();
 } catch (err) {
-  reportError(err);
+  await reportError(err);
 }
 
 async function runWithYargs(): Promise<void> {
@@ -59,11 +58,13 @@ async function runWithYargs(): Promise<void> {
   await cli.parseAsync();
 }
 
-function reportError(err: unknown): void {
+/** Loads the error rendering only when there is an error: `--version` and every success go without it. */
+async function reportError(err: unknown): Promise<void> {
   if (err instanceof Error && (err as { usage?: boolean }).usage) {
     process.stderr.write(`hacktree: error[USAGE]: ${err.message}\n  hint: see "hacktree --help" or "hacktree COMMAND --help"\n`);
     process.exitCode = 2;
   } else {
+    const { renderError } = await import('./output/renderError.js');
     const rendered = renderError(err, verbose);
     if (json) process.stdout.write(`${JSON.stringify(rendered.json, null, 2)}\n`);
     process.stderr.write(rendered.text);
