@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors/errnoOf.js';
+import { isHacktreeError } from '../../errors/HacktreeError.js';
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import type { Oid } from '../../model/git/oid.js';
 import { entryExists } from '../../platform/fs/entryExists.js';
@@ -116,7 +117,8 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
   try {
     writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);
   } catch (err) {
-    if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT'].includes(errnoOf(err) ?? '')) throw err;
+    // A damaged hacktree/tmp too: what needs it says so (REPO_DAMAGED, naming it), not a cache.
+    if (!isHacktreeError(err, 'REPO_DAMAGED') && !['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT'].includes(errnoOf(err) ?? '')) throw err;
   }
 }
 
