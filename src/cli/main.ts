@@ -39,10 +39,7 @@ async function runWithYargs(): Promise<void> {
   const { commands } = await import('./commands/index.js');
   const { globalOptions, programUsage } = await import('./options/globalOptions.js');
   let cli = (yargs(argv) as unknown as Argv<GlobalArgs>).scriptName('hacktree').usage(programUsage).options(globalOptions)
-    .check((args) => {
-      if (args.verbose && args.quiet) throw new Error('--verbose and --quiet cannot be used together');
-      return true;
-    })
+    .check((args) => !(args.verbose && args.quiet) || '--verbose and --quiet cannot be used together')
     .strict()
     .demandCommand(1, 'name a command; "hacktree --help" lists them')
     .recommendCommands()
@@ -55,7 +52,13 @@ async function runWithYargs(): Promise<void> {
       throw Object.assign(new Error(msg), { usage: true });
     });
   for (const command of commands) cli = cli.command(command);
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    // A failed .check() reaches here as its message, a string, not through .fail: a usage error too.
+    if (typeof err === 'string') throw Object.assign(new Error(err), { usage: true });
+    throw err;
+  }
 }
 
 /** Loads the error rendering only when there is an error: `--version` and every success go without it. */

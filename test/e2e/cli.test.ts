@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { assertCliError } from '../helpers/assertCliError.js';
 
 /**
  * A real addon, built here with node's headers as native/build.sh builds hacktree's, whose only
@@ -87,6 +88,17 @@ test('an unknown command is a usage error with exit status 2', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /^hacktree: error\[USAGE\]: /m);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace without --verbose');
+});
+
+test('a failed option check is a usage error, not an internal one: -v with -q, root log -n 1.5', (t) => {
+  const tmp = makeTempDir('hacktree-e2e-checks');
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const both = runHacktree(['init', '-v', '-q'], { repo: join(tmp, 'repo') });
+  assertCliError(both, 'USAGE', ['--verbose and --quiet']);
+  assert.equal(existsSync(join(tmp, 'repo')), false, 'nothing made');
+  const fraction = runHacktree(['root', 'log', 'demo', '-n', '1.5'], { repo: join(tmp, 'repo') });
+  assertCliError(fraction, 'USAGE', ['--max-count', '1.5']);
+  assert.doesNotMatch(fraction.stderr, /INTERNAL/);
 });
 
 test('init creates a bare git repository that git fsck --strict accepts', (t) => {

@@ -8,8 +8,7 @@ export const rootLogCommand = defineCommand({
   extend: (y) =>
     y.check((args) => {
       const max = args['max-count'] as number | undefined;
-      if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new Error('--max-count takes a whole number');
-      return true;
+      return max === undefined || (Number.isInteger(max) && max >= 0) || `--max-count takes a whole number, 0 or more, not ${String(max)}`;
     }),
   examples: [['$0 root log 3.2-runtime-opt-x86_64 -n 5', 'the last five commits of root-3.2-runtime-opt-x86_64']],
   run: async (args) => {
