@@ -14,8 +14,8 @@
  *     'D' PATH NUL                mkdirat(root, PATH, 0700)
  *     'L' PATH NUL RAW NUL EXTRA NUL  linkat(rawDir, RAW, root, PATH), then checked
  *   PATH is relative to root, RAW to rawDir. A directory's record comes before anything in it.
- *   Snapshot entry caches keep these records (src/store/checkout/linkRecords.ts, docs/decisions/
- *   0015-link-records.md): a change to them is a change to that cache's layout too.
+ *   Snapshot entry caches keep these records with HACKTREE_NATIVE_ABI (src/store/checkout/
+ *   linkRecords.ts, docs/decisions/0015-link-records.md): a change to them must raise it.
  *   Both are checked before anything is made, as src/model/snapshot/repoPath.ts checks paths:
  *   relative (no leading "/"), no empty, "." or ".." component (nothing may land outside root
  *   or come from outside rawDir), names of at most 255 bytes, paths of at most 3072 (its

@@ -6,6 +6,7 @@ import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
 import { makeSmallTree, run } from '../helpers/smallTree.js';
+import { NATIVE_ABI } from '../../src/platform/native/nativeAddon.js';
 
 const tmp = makeTempDir('hacktree-e2e-fsck');
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -192,13 +193,24 @@ test('an entry cache without link records (as a commit writes it) is sound to fs
   assert.deepEqual(withRecords.subarray(0, json.length), json, 'the same entries');
   assert.equal(withRecords[json.length], 0);
   const records = withRecords.subarray(json.length + 1, withRecords.length - 32).toString('utf8');
-  // linkTree's records (native/linkTree.c): a directory, and a file with its raw name (mode, owner, xattrs' hash) and size.
+  // The addon's interface version, then linkTree's records (native/linkTree.c): a directory, and
+  // a file with its raw name (mode, owner, xattrs' hash) and size.
+  assert.ok(records.startsWith(`${NATIVE_ABI}\0`), records);
   assert.ok(records.includes('\0Detc\0'), records);
   assert.match(records, /\0Letc\/greeting\0[0-9a-f]{2}\/[0-9a-f]{38}\.f644\.12\.34\.[0-9a-f]{16}\x006\x00/);
   assertClean(repo);
   // Read again, it stays as it is.
   assert.equal(runHacktree(['checkout', 'root-demo', join(tmp, 'layouts-again')], { repo }).status, 0);
   assert.deepEqual(readFileSync(cache), withRecords);
+
+  // Records made for another addon interface: never read, so sound to fsck; the next checkout makes them again.
+  const other = Buffer.concat([json, Buffer.from(`\0${NATIVE_ABI + 1}\0D/nowhere\0`)]);
+  writeFileSync(cache, Buffer.concat([other, createHash('sha256').update(other).digest()]));
+  assertClean(repo);
+  const afterOther = join(tmp, 'layouts-other');
+  assert.equal(runHacktree(['checkout', 'root-demo', afterOther], { repo }).status, 0);
+  assert.equal(run('stat', '-c', '%a', join(afterOther, 'etc/greeting')).trim(), '644');
+  assert.deepEqual(readFileSync(cache), withRecords, 'written again with the current records');
 });
 
 test('leftover temporary files of dead processes are removed and listed', () => {

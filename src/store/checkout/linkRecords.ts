@@ -1,7 +1,14 @@
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { encodePathBytes } from '../../model/snapshot/pathBytes.js';
 import { TOP } from '../../model/snapshot/repoPath.js';
+import { NATIVE_ABI } from '../../platform/native/nativeAddon.js';
 import { rawEntryName } from '../raw/rawCache.js';
+
+/**
+ * Which records these are: the addon interface they are made for (its ABI version), kept with
+ * them in the entry cache, so that records cached for another interface are made again.
+ */
+export const LINK_RECORDS_VERSION = NATIVE_ABI;
 
 /**
  * The records the native addon's linkTree takes for a snapshot's entries (the format is at the

@@ -10,7 +10,7 @@ import { readDerivedFile } from '../repository/readDerivedFile.js';
 import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
-import { linkRecordsOf } from '../checkout/linkRecords.js';
+import { LINK_RECORDS_VERSION, linkRecordsOf } from '../checkout/linkRecords.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -24,9 +24,10 @@ import { linkRecordsOf } from '../checkout/linkRecords.js';
  * a damaged one, which is then ignored (and written again), as is one of another shape. fsck reads the objects themselves
  * and compares the file with them (checkSnapshotEntryCache).
  * Layout: the JSON text, then the 32-byte sha256 of it; or, once a native checkout has read it
- * (readSnapshot's linkRecords), the JSON text, a NUL byte, the entries' link records (what the
- * checkout hands to linkTree, see linkRecordsOf) and the sha256 of all that, so that the next
- * checkout of the tree does not build them again (docs/decisions/0015-link-records.md).
+ * (readSnapshot's linkRecords), the JSON text, a NUL byte, LINK_RECORDS_VERSION in decimal and
+ * a NUL, the entries' link records (what the checkout hands to linkTree, see linkRecordsOf) and
+ * the sha256 of all that, so that the next checkout of the tree does not build them again
+ * (docs/decisions/0015-link-records.md). Records of another version are not read.
  */
 export function snapshotEntryCachePath(repo: Repository, tree: Oid): string {
   return join(repo.statCacheDir, 'entries', tree.slice(0, 2), tree.slice(2));
@@ -61,7 +62,15 @@ export function readSnapshotEntryCache(repo: Repository, tree: Oid): CachedSnaps
   const end = body.indexOf(0);
   const entries = parseCachedEntries(body.toString('utf8', 0, end === -1 ? body.length : end));
   if (entries === null) return null;
-  return end === -1 ? { entries } : { entries, linkRecords: body.subarray(end + 1) };
+  const records = end === -1 ? undefined : body.subarray(end + 1);
+  return records && hasVersion(records) ? { entries, linkRecords: records.subarray(VERSION_FIELD.length) } : { entries };
+}
+
+/** The link records' version field, as the file holds it before them. */
+const VERSION_FIELD = Buffer.from(`${LINK_RECORDS_VERSION}\0`);
+
+function hasVersion(records: Buffer): boolean {
+  return records.subarray(0, VERSION_FIELD.length).equals(VERSION_FIELD);
 }
 
 const KINDS = new Set(['dir', 'file', 'symlink', 'chardev', 'blockdev', 'fifo']);
@@ -112,7 +121,7 @@ function serializeEntries(entries: readonly FsEntry[]): Buffer {
  */
 export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[], linkRecords?: Buffer): void {
   const json = serializeEntries(entries);
-  const body = linkRecords ? Buffer.concat([json, Buffer.of(0), linkRecords]) : json;
+  const body = linkRecords ? Buffer.concat([json, Buffer.of(0), VERSION_FIELD, linkRecords]) : json;
   const path = snapshotEntryCachePath(repo, tree);
   try {
     writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);
@@ -129,9 +138,13 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
 export function checkSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): 'absent' | 'sound' | 'damaged' {
   const data = readCacheFile(repo, tree);
   if (data === null) return 'absent';
+  if (data.length < 32) return 'damaged';
+  const body = data.subarray(0, data.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) return 'damaged';
   const json = serializeEntries(entries);
-  // With link records or without: both layouts hold the entries.
-  const body = data.length === json.length + 32 ? json : Buffer.concat([json, Buffer.of(0), linkRecordsOf(entries)]);
-  const sound = data.length === body.length + 32 && data.subarray(0, body.length).equals(body) && createHash('sha256').update(body).digest().equals(data.subarray(body.length));
-  return sound ? 'sound' : 'damaged';
+  if (body.length === json.length) return body.equals(json) ? 'sound' : 'damaged';
+  if (body[json.length] !== 0 || !body.subarray(0, json.length).equals(json)) return 'damaged';
+  // Link records of another version are never read (the next checkout makes them again).
+  const records = body.subarray(json.length + 1);
+  return !hasVersion(records) || records.subarray(VERSION_FIELD.length).equals(linkRecordsOf(entries)) ? 'sound' : 'damaged';
 }
