@@ -42,9 +42,13 @@ export function hasSnapshotEntryCache(repo: Repository, tree: Oid): boolean {
 /** Xattr values are Buffers: JSON holds them as hex. */
 type CachedEntry = Omit<FsEntry, 'xattrs'> & { xattrs: Array<{ name: string; value: string }> };
 
-/** The cache file's bytes, or null when there is none. */
-function readCacheFile(repo: Repository, tree: Oid): Buffer | null {
-  return readDerivedFile(snapshotEntryCachePath(repo, tree));
+/** The cache file's bytes before its trailer: null when there is no file, 'damaged' when the trailer does not hold. */
+function readCacheBody(repo: Repository, tree: Oid): Buffer | null | 'damaged' {
+  const data = readDerivedFile(snapshotEntryCachePath(repo, tree));
+  if (data === null) return null;
+  if (data.length < 32) return 'damaged';
+  const body = data.subarray(0, data.length - 32);
+  return createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32)) ? body : 'damaged';
 }
 
 /** A tree's entries from its cache file, and their link records when the file holds them. */
@@ -54,10 +58,8 @@ export interface CachedSnapshotEntries {
 }
 
 export function readSnapshotEntryCache(repo: Repository, tree: Oid): CachedSnapshotEntries | null {
-  const data = readCacheFile(repo, tree);
-  if (data === null || data.length < 32) return null;
-  const body = data.subarray(0, data.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) return null;
+  const body = readCacheBody(repo, tree);
+  if (body === null || body === 'damaged') return null;
   // JSON text holds no NUL byte: the first one ends it.
   const end = body.indexOf(0);
   const entries = parseCachedEntries(body.toString('utf8', 0, end === -1 ? body.length : end));
@@ -133,14 +135,13 @@ export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: re
 
 /**
  * For fsck: whether a tree's cache file is absent, holds exactly `entries` (read from the
- * objects themselves), or is damaged (a bad trailer, or other entries).
+ * objects themselves) and, if any, their current link records, or is damaged (a bad trailer,
+ * other entries, other records).
  */
 export function checkSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[]): 'absent' | 'sound' | 'damaged' {
-  const data = readCacheFile(repo, tree);
-  if (data === null) return 'absent';
-  if (data.length < 32) return 'damaged';
-  const body = data.subarray(0, data.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) return 'damaged';
+  const body = readCacheBody(repo, tree);
+  if (body === null) return 'absent';
+  if (body === 'damaged') return 'damaged';
   const json = serializeEntries(entries);
   if (body.length === json.length) return body.equals(json) ? 'sound' : 'damaged';
   if (body[json.length] !== 0 || !body.subarray(0, json.length).equals(json)) return 'damaged';
