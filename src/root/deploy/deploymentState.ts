@@ -7,6 +7,8 @@ import { deployStateParser, type DeploymentRecord, type RootDeployState } from '
 export type { DeploymentRecord, RootDeployState } from '../../model/root/deployStateSchema.js';
 
 export const STATE_FILE = 'state.json';
+/** Beside the state: what the last `root upgrade` found and did (src/root/upgrade/upgradeRecord.ts). */
+export const UPGRADE_RECORD_FILE = 'upgrade.json';
 
 /** PREFIX/.real: root-owned, 0700, so no one but hacktree edits the hardlinked files. */
 export function realDir(prefix: string): string {
