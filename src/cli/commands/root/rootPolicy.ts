@@ -6,7 +6,7 @@ export const rootPolicyCommand = defineCommand({
   describe: 'Show or set roots\' automatic upgrade policy (off, check, stage, apply), interval and remote, which the daemon applies',
   positionals: {
     name: { type: 'string', describe: 'root name (default: every root with a policy)' },
-    policy: { type: 'string', choices: ['off', 'check', 'stage', 'apply'], describe: 'what the daemon does when the interval has passed' },
+    policy: { type: 'string', describe: 'off, check, stage or apply: what the daemon does each time the interval has passed' },
   },
   options: {
     interval: { type: 'string', describe: 'time between two runs: 30m, 6h, 1d (default 1d)' },

@@ -21,7 +21,9 @@ export const rootUpgradeCommand = defineCommand({
   output: 'summary',
   run: async (args, ui) => {
     const modes = (['check', 'stage', 'apply'] as const).filter((m) => args[m]);
-    if (modes.length > 1) throw new HacktreeError('USAGE', `give one of --check, --stage and --apply, not ${modes.map((m) => `--${m}`).join(' and ')}`);
+    if (modes.length > 1) throw new HacktreeError('USAGE', `give one of --check, --stage and --apply, not ${modes.map((m) => `--${m}`).join(' and ')}`, {
+        hint: '--check only looks; --stage downloads and checks out, published at the next boot; --apply (the default) publishes now',
+      });
     const { upgradeRoot } = await import('../../../root/upgrade/upgradeRoot.js');
     return upgradeRoot({
       repoDir: args.repo,
