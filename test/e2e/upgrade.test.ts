@@ -152,6 +152,7 @@ test('--check says a newer master is on the remote and changes nothing; --stage 
     hacktree root upgrade ${NAME} --stage -q
     echo "== staged"; published
     echo "== status"; hacktree root status ${NAME}
+    echo "== fsck-staged"; hacktree fsck
     hacktree root upgrade ${NAME} --apply -q
     echo "== applied"; published
     echo "== again"; hacktree root upgrade ${NAME}
@@ -163,6 +164,7 @@ test('--check says a newer master is on the remote and changes nothing; --stage 
   assert.equal(out.get('staged'), 'echo hello 1\nmotd built here\n', 'staging leaves the published root as it was');
   assert.match(out.get('status')!, /staged: +[0-9a-f]{12} on local\/root-1\.0-runtime-opt-x86_64.*published at the next "hacktree root mount --all"/);
   assert.match(out.get('status')!, /upgrade: +last check .* from remote dist: staged/);
+  assert.match(out.get('fsck-staged')!, /, 2 deployments: /, 'fsck checks the staged deployment beside the published one');
   assert.equal(out.get('applied'), 'echo hello 2\nmotd built here\n', 'the new master with the local motd on top');
   assert.match(out.get('again')!, /up to date/);
   assert.equal(git(target, 'rev-parse', BRANCH), newMaster);

@@ -108,10 +108,10 @@ export function requireDeployState(prefix: string, name: string): RootDeployStat
   return state;
 }
 
-/** Every recorded deployment under `prefix` checked out from the repository at `repoDir`. */
+/** Every recorded deployment under `prefix` checked out from the repository at `repoDir`, a staged one included. */
 export function deploymentsOfRepository(prefix: string, repoDir: string): DeploymentRecord[] {
   return listDeployedRoots(prefix).flatMap((name) => {
     const state = readDeployState(prefix, name)!;
-    return [state.current, state.previous, ...state.older].filter((r): r is DeploymentRecord => r !== null && r.repo === repoDir);
+    return [state.current, state.previous, ...state.older, state.staged ?? null].filter((r): r is DeploymentRecord => r !== null && r.repo === repoDir);
   });
 }
