@@ -207,8 +207,31 @@ test('a kill between stage and publish leaves the old root published; the next -
   // The next boot.
   const boot = inNamespace(`hacktree root mount --all; published; hacktree fsck -q`);
   assert.equal(boot.status, 0, boot.stderr);
-  assert.match(boot.stdout, /^mounted 1\.0-runtime-opt-x86_64 .*\necho hello 4\nmotd built here\n$/);
+  assert.match(boot.stdout, /^mounted 1\.0-runtime-opt-x86_64 at .*: published the staged [0-9a-f]{40}\necho hello 4\nmotd built here\n$/);
   assert.equal(status().staged, null);
+  assertFsckClean(target);
+});
+
+test('an upgrade killed at any point leaves the old or the new root published, complete; the next --apply finishes', () => {
+  for (const point of ['upgrade-after-pull', 'upgrade-after-replay', 'deploy-after-checkout', 'deploy-after-stage', 'deploy-after-state', 'deploy-after-mount']) {
+    const old = `echo hello ${version}\nmotd built here\n`;
+    publishNewMaster();
+    const now = `echo hello ${version}\nmotd built here\n`;
+    const run = inNamespace(`
+      hacktree root mount --all -q
+      HACKTREE_FAILPOINT=${point} hacktree root upgrade ${NAME} -q && exit 1 || echo "== killed-$?"
+      echo "== after-kill"; published
+      hacktree root upgrade ${NAME} -q
+      echo "== after-apply"; published
+      hacktree fsck -q
+    `);
+    assert.equal(run.status, 0, `${point}: ${run.stdout}${run.stderr}`);
+    const out = sections(run.stdout);
+    assert.ok(out.has('killed-137'), `${point}: killed there`);
+    assert.ok([old, now].includes(out.get('after-kill')!), `${point}: the old or the new root, complete: ${out.get('after-kill')}`);
+    assert.equal(out.get('after-apply'), now, point);
+    assert.equal(status().staged, null, point);
+  }
   assertFsckClean(target);
 });
 
@@ -229,7 +252,7 @@ test('an unsigned commit on a --verify remote is refused and nothing is staged',
   publishNewMaster();
   const again = inNamespace(`hacktree root mount --all -q; hacktree root upgrade ${NAME} -q; published`);
   assert.equal(again.status, 0, again.stderr);
-  assert.equal(again.stdout, 'echo hello 6\nmotd built here\n');
+  assert.equal(again.stdout, `echo hello ${version}\nmotd built here\n`);
   assert.equal(status().upgrade?.lastFailure, null);
 });
 
@@ -238,6 +261,7 @@ test('runDueUpgrades runs each root\'s policy when its interval has passed, and 
   assert.deepEqual(JSON.parse(hacktreeOk(target, ['root', 'policy', NAME, '--json', '--prefix', prefix])).map((p: { policy: string; intervalSeconds: number; remote: string }) => [p.policy, p.intervalSeconds, p.remote]), [['check', 21_600, 'dist']]);
   assert.equal(git(target, 'config', `root.${NAME}.upgradePolicy`), 'check', 'kept in the git config, beside the remotes');
   hacktreeOk(target, ['root', 'policy', '2.0-runtime-opt-x86_64', 'apply']);
+  const publishedVersion = version;
   const newMaster = publishNewMaster();
   const t0 = new Date('2030-01-01T00:00:00Z');
   const first = await runDueUpgrades({ repoDir: target, prefix, now: t0 });
@@ -268,7 +292,7 @@ test('runDueUpgrades runs each root\'s policy when its interval has passed, and 
     published
   `);
   assert.equal(staged.status, 0, staged.stderr);
-  assert.equal(staged.stdout, 'started: done:staged skipped:\necho hello 6\nmotd built here\n');
+  assert.equal(staged.stdout, `started: done:staged skipped:\necho hello ${publishedVersion}\nmotd built here\n`);
   assert.equal(status().staged?.commit, git(target, 'rev-parse', `local/root-${NAME}`));
   assert.equal(git(target, 'rev-parse', BRANCH), newMaster);
 });

@@ -123,8 +123,13 @@ async function pullAndDeploy(repo: Repository, options: UpgradeOptions, remote: 
     localReplayed = update.updated;
   }
   failpoint('upgrade-after-replay');
-  if (readDeployState(prefix, name)?.current?.commit === commit) return { outcome: 'up-to-date', remoteCommit, localMaster, commit, localReplayed };
   const deploy = { repoDir: repo.dir, name, prefix, commit, onProgress: options.onDeployProgress };
+  if (readDeployState(prefix, name)?.current?.commit === commit) {
+    // Deploying the current commit publishes nothing new, but first finishes a switch that a
+    // killed command left half done (the state names the new deployment, the old one shows).
+    await deployRoot(deploy);
+    return { outcome: 'up-to-date', remoteCommit, localMaster, commit, localReplayed };
+  }
   await deployRoot({ ...deploy, publish: false });
   if (options.mode === 'stage') return { outcome: 'staged', remoteCommit, localMaster, commit, localReplayed };
   failpoint('upgrade-after-stage');
