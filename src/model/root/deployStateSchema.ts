@@ -30,6 +30,11 @@ export interface RootDeployState {
   current: DeploymentRecord | null;
   previous: DeploymentRecord | null;
   older: DeploymentRecord[];
+  /**
+   * A deployment checked out but not published (`root upgrade --stage`): published at the next
+   * `root mount` (boot) or `root upgrade --apply`; a deployment of another commit replaces it.
+   */
+  staged?: DeploymentRecord | null;
 }
 
 const COMMIT = '^[0-9a-f]{40}$';
@@ -70,6 +75,7 @@ export const deployStateJsonSchema: JSONSchemaType<RootDeployState> = {
     current: { $ref: '#/definitions/deploymentOrNull' },
     previous: { $ref: '#/definitions/deploymentOrNull' },
     older: { $ref: '#/definitions/deployments' },
+    staged: { $ref: '#/definitions/deploymentOrNull' } as never,
   },
   // By reference, so the compiled validator checks a deployment in one function, not three
   // copies. JSONSchemaType cannot type definitions: deploymentSchema is checked where it is made.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { parseArtifactName } from '../../model/artifact/artifactName.js';
@@ -9,12 +9,13 @@ import { failpoint } from '../../platform/process/failpoint.js';
 import { readSnapshotManifest } from '../../store/snapshot/readSnapshot.js';
 import { readRef, resolveRevision } from '../../store/refs/refs.js';
 import { openRepository, type Repository } from '../../store/repository/repository.js';
-import { layersOf, publicPathOf, readDeployState, rootDeployDir, writeDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { publicPathOf, readDeployState, requireDeployState, rootDeployDir, writeDeployState, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix, ensureRealDir } from './ensureRealDir.js';
-import { publishReadOnly, requireRootUser } from './mountReadOnly.js';
+import { requireRootUser } from './mountReadOnly.js';
 import { verifyPulledSignature } from '../remote/verifyPulledSignature.js';
-import { checkPublicPath, reconcileDeployment, recordsOf } from './reconcileDeployment.js';
+import { checkPublicPath, reconcileDeployment } from './reconcileDeployment.js';
+import { publishDeployment } from './publishDeployment.js';
 import { stageDeployment } from './stageDeployment.js';
 
 export interface DeployOptions {
@@ -28,6 +29,12 @@ export interface DeployOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
   /** Hears of each damaged raw cache entry the checkout found and rewrote (see ensureSoundRaw). */
   onRawRepaired?: (repair: RawRepair) => void;
+  /**
+   * False: check the deployment out and record it as staged (`root upgrade --stage`), leaving
+   * the published one as it is; only for a deployed root. A later deploy of the same commit (or
+   * `root mount`) publishes it without checking it out again.
+   */
+  publish?: boolean;
 }
 
 /** A root name as a path component and ref suffix: no '/', nothing hidden. */
@@ -60,9 +67,13 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
   ensureRealDir(prefix, name);
   return withDeployLock(prefix, name, async () => {
     checkPublicPath(prefix, name);
-    const before = readDeployState(prefix, name);
+    // Only a deployed root has a published deployment to stage the next one beside.
+    const before = options.publish === false ? requireDeployState(prefix, name) : readDeployState(prefix, name);
     reconcileDeployment(prefix, name, before);
     if (before?.current?.commit === commit) return before;
+    const wasStaged = before?.staged?.commit === commit ? before.staged : null;
+    if (wasStaged !== null && options.publish === false) return before!;
+    if (wasStaged !== null) return publishDeployment(before, wasStaged, { prefix, name, publicPath: publicPathOf(prefix, name), keep });
     const staged = await stageDeployment(repo, {
       dir: join(rootDeployDir(prefix, name), newDeploymentId(prefix, name, commit)),
       commit,
@@ -81,28 +92,14 @@ export async function deployRoot(options: DeployOptions): Promise<RootDeployStat
       repo: repo.dir,
     };
     failpoint('deploy-after-checkout');
-    const kept = [record, ...recordsOf(before)];
-    const state: RootDeployState = {
-      root: name,
-      prefix,
-      publicPath: publicPathOf(prefix, name),
-      current: record,
-      previous: kept[1] !== undefined && keep > 1 ? kept[1] : null,
-      older: kept.slice(2, Math.max(2, keep)),
-    };
-    writeDeployState(state);
-    failpoint('deploy-after-state');
-    mkdirSync(state.publicPath, { recursive: true, mode: 0o755 });
-    publishReadOnly(layersOf(record), state.publicPath);
-    failpoint('deploy-after-mount');
-    // A full checkout that a kept deployment is layered over stays until none is.
-    const inUse = new Set(kept.slice(0, keep).flatMap(layersOf));
-    for (const dir of new Set(kept.slice(keep).flatMap(layersOf))) {
-      if (inUse.has(dir)) continue;
-      failpoint('deploy-gc');
-      rmSync(dir, { recursive: true, force: true });
+    if (options.publish === false) {
+      // The state names the staged deployment before anything can publish it.
+      const state: RootDeployState = { ...before!, staged: record };
+      writeDeployState(state);
+      failpoint('deploy-after-stage');
+      return state;
     }
-    return state;
+    return publishDeployment(before, record, { prefix, name, publicPath: publicPathOf(prefix, name), keep });
   });
 }
 

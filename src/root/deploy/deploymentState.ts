@@ -7,6 +7,8 @@ import { deployStateParser, type DeploymentRecord, type RootDeployState } from '
 export type { DeploymentRecord, RootDeployState } from '../../model/root/deployStateSchema.js';
 
 export const STATE_FILE = 'state.json';
+/** Beside the state: what the last `root upgrade` found and did (src/root/upgrade/upgradeRecord.ts). */
+export const UPGRADE_RECORD_FILE = 'upgrade.json';
 
 /** PREFIX/.real: root-owned, 0700, so no one but hacktree edits the hardlinked files. */
 export function realDir(prefix: string): string {
@@ -106,10 +108,10 @@ export function requireDeployState(prefix: string, name: string): RootDeployStat
   return state;
 }
 
-/** Every recorded deployment under `prefix` checked out from the repository at `repoDir`. */
+/** Every recorded deployment under `prefix` checked out from the repository at `repoDir`, a staged one included. */
 export function deploymentsOfRepository(prefix: string, repoDir: string): DeploymentRecord[] {
   return listDeployedRoots(prefix).flatMap((name) => {
     const state = readDeployState(prefix, name)!;
-    return [state.current, state.previous, ...state.older].filter((r): r is DeploymentRecord => r !== null && r.repo === repoDir);
+    return [state.current, state.previous, ...state.older, state.staged ?? null].filter((r): r is DeploymentRecord => r !== null && r.repo === repoDir);
   });
 }

@@ -2,7 +2,8 @@ import { layersOf, listDeployedRoots, readDeployState, requireDeployState } from
 import { withDeployLock } from './deployLock.js';
 import { checkPrefix } from './ensureRealDir.js';
 import { isShowing, requireRootUser } from './mountReadOnly.js';
-import { checkPublicPath, reconcileDeployment } from './reconcileDeployment.js';
+import { publishDeployment } from './publishDeployment.js';
+import { checkPublicPath, reconcileDeployment, recordsOf } from './reconcileDeployment.js';
 
 export interface MountedRoot {
   root: string;
@@ -10,11 +11,14 @@ export interface MountedRoot {
   dir: string;
   /** False when it was already published. */
   mounted: boolean;
+  /** The commit of the staged deployment it published (see `root upgrade --stage`). */
+  publishedStaged?: string;
 }
 
 /**
  * `hacktree root mount --all`: publishes every recorded root's current deployment again (after
- * a reboot), finishing any switch a crash interrupted. Idempotent.
+ * a reboot), finishing any switch a crash interrupted, then the staged deployment where one is
+ * (it becomes the current one; as many deployments are kept as before). Idempotent.
  */
 export async function mountDeployedRoots(options: { prefix: string; names?: string[] }): Promise<MountedRoot[]> {
   const { prefix } = options;
@@ -31,7 +35,13 @@ export async function mountDeployedRoots(options: { prefix: string; names?: stri
       checkPublicPath(prefix, name);
       const already = isShowing(state.publicPath, layersOf(state.current));
       reconcileDeployment(prefix, name, state);
-      result.push({ root: name, publicPath: state.publicPath, dir: state.current.dir, mounted: !already });
+      if (state.staged == null) {
+        result.push({ root: name, publicPath: state.publicPath, dir: state.current.dir, mounted: !already });
+        return;
+      }
+      const keep = Math.max(2, recordsOf(state).length);
+      const published = publishDeployment(state, state.staged, { prefix, name, publicPath: state.publicPath, keep });
+      result.push({ root: name, publicPath: state.publicPath, dir: published.current!.dir, mounted: true, publishedStaged: state.staged.commit });
     });
   }
   return result;

@@ -4,7 +4,7 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { failpoint } from '../../platform/process/failpoint.js';
 import { isAlive } from '../../platform/fs/lockFile.js';
-import { layersOf, publicPathOf, rootDeployDir, STATE_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
+import { layersOf, publicPathOf, rootDeployDir, STATE_FILE, UPGRADE_RECORD_FILE, type DeploymentRecord, type RootDeployState } from './deploymentState.js';
 import { countMountsAt, isSameDirectory, isShowing, overlayLayersAt, publishReadOnly, unmountTop } from './mountReadOnly.js';
 import { listDirectory } from '../../platform/fs/listDirectory.js';
 
@@ -54,7 +54,8 @@ export function checkPublicPath(prefix: string, name: string): void {
 /**
  * Brings root NAME back to what its state file records, after a command was killed half-way:
  * PREFIX/root-NAME shows the current deployment (published if it is not yet), mounts a killed
- * switch left stacked are unmounted, and directories no record names (half-made checkouts,
+ * switch left stacked are unmounted, and directories no record names (half-made checkouts, a
+ * staged deployment another deployment replaced,
  * staging, deployments being garbage-collected, a temporary state file) are removed.
  */
 export function reconcileDeployment(prefix: string, name: string, state: RootDeployState | null): void {
@@ -82,10 +83,11 @@ export function reconcileDeployment(prefix: string, name: string, state: RootDep
 
 function removeLeftovers(prefix: string, name: string, state: RootDeployState | null): void {
   const dir = rootDeployDir(prefix, name);
-  const kept = new Set([...recordsOf(state).flatMap(layersOf), ...visibleDeploymentDirs(prefix, name)]);
+  const staged = state?.staged == null ? [] : layersOf(state.staged);
+  const kept = new Set([...recordsOf(state).flatMap(layersOf), ...staged, ...visibleDeploymentDirs(prefix, name)]);
   for (const entry of listDirectory(dir)) {
     const path = join(dir, entry);
-    if (entry === STATE_FILE || kept.has(path) || isOfLiveProcess(entry)) continue;
+    if (entry === STATE_FILE || entry === UPGRADE_RECORD_FILE || kept.has(path) || isOfLiveProcess(entry)) continue;
     failpoint('deploy-cleanup');
     rmSync(path, { recursive: true, force: true });
   }

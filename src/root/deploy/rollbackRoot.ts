@@ -20,7 +20,8 @@ export async function rollbackRoot(options: { name: string; prefix: string }): P
         data: { root: name },
       });
     }
-    const state: RootDeployState = { ...before, current: before.previous, previous: before.current };
+    // What was staged was to follow the current deployment: a rollback drops it.
+    const state: RootDeployState = { ...before, current: before.previous, previous: before.current, staged: null };
     writeDeployState(state);
     failpoint('rollback-after-state');
     publishReadOnly(layersOf(state.current!), state.publicPath);

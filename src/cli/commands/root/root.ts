@@ -21,14 +21,16 @@ import { rootSourcesCommand } from './rootSources.js';
 import { rootStatusCommand } from './rootStatus.js';
 import { rootUndeployCommand } from './rootUndeploy.js';
 import { rootUpdateCommand } from './rootUpdate.js';
+import { rootUpgradeCommand } from './rootUpgrade.js';
+import { rootPolicyCommand } from './rootPolicy.js';
 
 export const rootCommand = defineGroup({
   command: 'root <command>',
-  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run; local branches: install-local, local, update, reset',
+  describe: 'Roots as branches: commit, compose, list, log, ls, cat, diff, show, blame, sbom, licenses, sources; deploy them: checkout, status, rollback, undeploy, mount, run, upgrade, policy; local branches: install-local, local, update, reset',
   commands: [
     rootCommitCommand, rootComposeCommand,
     rootListCommand, rootLogCommand, rootLsCommand, rootCatCommand, rootDiffCommand, rootShowCommand, rootBlameCommand, rootSbomCommand, rootLicensesCommand, rootSourcesCommand,
-    rootCheckoutCommand, rootStatusCommand, rootRollbackCommand, rootUndeployCommand, rootMountCommand, rootRunCommand,
+    rootCheckoutCommand, rootStatusCommand, rootRollbackCommand, rootUndeployCommand, rootMountCommand, rootRunCommand, rootUpgradeCommand, rootPolicyCommand,
     rootInstallLocalCommand, rootLocalCommand, rootUpdateCommand, rootResetCommand,
   ],
   examples: [['$0 root list', 'list the roots']],

@@ -20,5 +20,5 @@ export const rootMountCommand = defineCommand({
     const { mountDeployedRoots } = await import('../../../root/deploy/mountDeployedRoots.js');
     return mountDeployedRoots({ prefix: await ui.prefix(), names: args.all ? undefined : args.names });
   },
-  text: (mounted) => mounted.map((m) => `${m.mounted ? 'mounted' : 'already mounted'} ${m.root} at ${m.publicPath}`),
+  text: (mounted) => mounted.map((m) => `${m.mounted ? 'mounted' : 'already mounted'} ${m.root} at ${m.publicPath}${m.publishedStaged === undefined ? '' : `: published the staged ${m.publishedStaged}`}`),
 });

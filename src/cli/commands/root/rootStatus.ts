@@ -3,7 +3,7 @@ import { defineCommand } from '../defineCommand.js';
 
 export const rootStatusCommand = defineCommand({
   command: 'status [name]',
-  describe: 'The deployed roots: branch, commit, when deployed, local components, previous deployment',
+  describe: 'The deployed roots: branch, commit, when deployed, local components, previous and staged deployments, last upgrade check and failure',
   positionals: { name: { type: 'string', describe: 'one root (default: every deployed root)' } },
   options: { prefix: prefixOption },
   examples: [
@@ -15,7 +15,7 @@ export const rootStatusCommand = defineCommand({
     return rootStatus({ prefix: await ui.prefix(), name: args.name });
   },
   text: async (roots) => {
-    const { describeDeployment } = await import('../../../root/deploy/rootStatus.js');
+    const { describeDeployment, describeUpgrade } = await import('../../../root/deploy/rootStatus.js');
     return roots.length === 0
       ? 'no deployed roots'
       : roots.flatMap((s) => [
@@ -24,6 +24,8 @@ export const rootStatusCommand = defineCommand({
           `  local:    ${s.current?.localArtifacts?.length ? s.current.localArtifacts.join(' ') : 'none'}`,
           `  previous: ${describeDeployment(s.previous)}`,
           ...s.older.map((r) => `  older:    ${describeDeployment(r)}`),
+          ...(s.staged ? [`  staged:   ${describeDeployment(s.staged)}: published at the next "hacktree root mount --all" or "hacktree root upgrade ${s.root} --apply"`] : []),
+          ...describeUpgrade(s.upgrade),
         ]);
   },
 });
