@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../options/globalArgs.js';
 import { printResult } from '../output/output.js';
 import { progressBar, type ProgressReporter } from '../output/progressBar.js';
 import { stepReporter } from '../output/stepReporter.js';
-import type { DaemonOperation } from '../daemon/daemonProtocol.js';
+import type { DaemonRoute } from '../daemon/daemonProtocol.js';
 import { usesDaemon } from '../daemon/usesDaemon.js';
 
 type Inferred<O> = { -readonly [K in keyof O]: O[K] extends Options | PositionalOptions ? InferredOptionType<O[K]> : never };
@@ -63,12 +63,6 @@ export interface CommandDefinition<P, O, T> {
    * happens in the daemon; the result comes back and prints here as if run here.
    */
   daemon?: DaemonRoute;
-}
-
-export interface DaemonRoute {
-  operation: DaemonOperation;
-  /** Arguments naming files: the client makes them absolute, the daemon checks that the caller may read them. */
-  paths?: string[];
 }
 
 /** What the daemon needs of a command: its arguments' declarations, its route, and `run`. */

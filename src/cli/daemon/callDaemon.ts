@@ -3,10 +3,17 @@ import { resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { resolvePrefix } from '../../root/deploy/resolvePrefix.js';
-import type { CommandUi, DaemonRoute } from '../commands/defineCommand.js';
 import { rootOrEnvironment } from '../options/rootOrEnvironment.js';
-import { daemonSocketPath, type ResponseLine, type WireError } from './daemonProtocol.js';
+import { daemonSocketPath, type DaemonRoute, type ResponseLine, type WireError } from './daemonProtocol.js';
 import { fromWireError } from './wireError.js';
+
+/** What of a command's ui (CommandUi) the daemon's lines go to. */
+export interface DaemonClientUi {
+  progress: ((phase: string, done: number, total: number) => void) | undefined;
+  live: ((text: string) => void) | undefined;
+  note(line: string): void;
+  warn(message: string): void;
+}
 
 /**
  * Runs a command in the daemon: its declared arguments as this process reads them (the root from
@@ -14,7 +21,7 @@ import { fromWireError } from './wireError.js';
  * environment nor this directory), sent to POST /v1/operations/NAME; progress, notes and output
  * go to `ui` as they come, and the result is returned (or its error thrown) as `run` would.
  */
-export async function callDaemon(options: { route: DaemonRoute; keys: string[]; args: Record<string, unknown>; ui: CommandUi }): Promise<unknown> {
+export async function callDaemon(options: { route: DaemonRoute; keys: string[]; args: Record<string, unknown>; ui: DaemonClientUi }): Promise<unknown> {
   const { route, keys, args, ui } = options;
   const sent: Record<string, unknown> = {};
   for (const key of keys) if (args[key] !== undefined) sent[key] = args[key];
@@ -67,7 +74,7 @@ async function readErrorBody(response: IncomingMessage, socket: string): Promise
   return { code: 'DAEMON_UNAVAILABLE', message: `the daemon at ${socket} answered HTTP ${response.statusCode}: ${text.trim().slice(0, 200)}`, status: 21 };
 }
 
-async function readAnswer(response: IncomingMessage, socket: string, ui: CommandUi): Promise<unknown> {
+async function readAnswer(response: IncomingMessage, socket: string, ui: DaemonClientUi): Promise<unknown> {
   let pending = '';
   response.setEncoding('utf8');
   for await (const chunk of response) {

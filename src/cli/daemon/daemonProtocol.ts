@@ -19,6 +19,13 @@ export function isDaemonOperation(name: string): name is DaemonOperation {
   return (DAEMON_OPERATIONS as readonly string[]).includes(name);
 }
 
+/** How a command reaches the daemon (CommandDefinition's `daemon`). */
+export interface DaemonRoute {
+  operation: DaemonOperation;
+  /** Arguments naming files: the client makes them absolute, the daemon checks that the caller may read them. */
+  paths?: string[];
+}
+
 /** The body of POST /v1/operations/NAME: the repository the client means, and the command's arguments. */
 export interface OperationRequest {
   repo?: string;
