@@ -75,6 +75,22 @@ async function readErrorBody(response: IncomingMessage, socket: string): Promise
 }
 
 async function readAnswer(response: IncomingMessage, socket: string, ui: DaemonClientUi): Promise<unknown> {
+  let answer: { done: boolean; value?: unknown };
+  try {
+    answer = await readAnswerLines(response, ui);
+  } catch (err) {
+    // A daemon killed mid-answer resets the connection (node: ECONNRESET, "aborted").
+    if (errnoOf(err) !== 'ECONNRESET') throw err;
+    answer = { done: false };
+  }
+  if (answer.done) return answer.value;
+  throw new HacktreeError('DAEMON_UNAVAILABLE', `the daemon at ${socket} closed the connection before the operation's result`, {
+    hint: 'it stopped or was killed: the operation completed or was rolled back; "hacktree root status" shows which',
+    data: { socket },
+  });
+}
+
+async function readAnswerLines(response: IncomingMessage, ui: DaemonClientUi): Promise<{ done: boolean; value?: unknown }> {
   let pending = '';
   response.setEncoding('utf8');
   for await (const chunk of response) {
@@ -83,7 +99,7 @@ async function readAnswer(response: IncomingMessage, socket: string, ui: DaemonC
     while ((newline = pending.indexOf('\n')) >= 0) {
       const line = JSON.parse(pending.slice(0, newline)) as ResponseLine;
       pending = pending.slice(newline + 1);
-      if ('result' in line) return line.result;
+      if ('result' in line) return { done: true, value: line.result };
       if ('error' in line) throw fromWireError(line.error);
       if ('queued' in line && line.queued.position > 0) ui.note(`hacktree: the daemon runs ${line.queued.position} operation(s) before this one; waiting`);
       else if ('progress' in line) ui.progress?.(line.progress.phase, line.progress.done, line.progress.total);
@@ -92,8 +108,5 @@ async function readAnswer(response: IncomingMessage, socket: string, ui: DaemonC
       else if ('output' in line) ui.live?.(line.output);
     }
   }
-  throw new HacktreeError('DAEMON_UNAVAILABLE', `the daemon at ${socket} closed the connection before the operation's result`, {
-    hint: 'it stopped or was killed: the operation completed or was rolled back; "hacktree root status" shows which',
-    data: { socket },
-  });
+  return { done: false };
 }

@@ -51,6 +51,7 @@ export async function serveOperation(req: IncomingMessage, res: ServerResponse, 
     if (!gone) res.write(`${JSON.stringify(line)}\n`);
   };
   const run = async (): Promise<void> => {
+    context.log(`uid ${peer.uid} ${name}: started`);
     send({ started: { operation: name } });
     try {
       const result = await command.definition.run(args as never, daemonUi(send, context.scope));
