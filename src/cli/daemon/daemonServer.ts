@@ -30,6 +30,12 @@ export interface DaemonOptions {
    * or a timer unit that connects).
    */
   periodic?: { intervalSeconds: number; run: () => Promise<void> };
+  /**
+   * Runs first in the writer queue, once the socket is the daemon's (never on a path it then
+   * refuses): what an operation killed with the last daemon left behind is cleaned up before any
+   * other write.
+   */
+  recover?: () => Promise<void>;
 }
 
 export interface RunningDaemon {
@@ -117,6 +123,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   const listener = await listenDaemonSocket(server, options.socket);
+  const recover = options.recover;
+  if (recover) {
+    void context.queue
+      .enqueue(recover, () => {})
+      .catch((err: unknown) => options.log(`could not clean up after an interrupted operation: error[${toWireError(err).code}] ${toWireError(err).message}`))
+      .finally(checkIdle);
+  }
   const periodic = options.periodic;
   const periodicTimer = periodic
     ? setInterval(() => {

@@ -29,7 +29,6 @@ export const daemonCommand = defineCommand({
     delete process.env.HACKTREE_ROOT;
     const scope = { repo: resolve(args.repo), prefix: await ui.prefix() };
     const log = (line: string) => process.stderr.write(`hacktree daemon: ${line}\n`);
-    await recoverDeployments(scope.prefix, log);
     const daemon = await startDaemon({
       socket: resolve(args.socket ?? daemonSocketPath()),
       scope,
@@ -37,6 +36,7 @@ export const daemonCommand = defineCommand({
       idleExitSeconds: args['idle-exit'],
       requestTimeoutSeconds: args['request-timeout'],
       log,
+      recover: () => recoverDeployments(scope.prefix, log),
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => daemon.stop(signal));
     await daemon.closed;
