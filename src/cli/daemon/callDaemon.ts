@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { resolvePrefix } from '../../root/deploy/resolvePrefix.js';
-import { rootOrEnvironment } from '../options/rootOrEnvironment.js';
 import { daemonSocketPath, type DaemonRoute, type ResponseLine, type WireError } from './daemonProtocol.js';
 import { fromWireError } from './wireError.js';
 
@@ -27,7 +26,8 @@ export async function callDaemon(options: { route: DaemonRoute; keys: string[]; 
   for (const key of keys) if (args[key] !== undefined) sent[key] = args[key];
   if (keys.includes('root')) {
     const root = typeof sent.root === 'string' && sent.root !== '' ? sent.root : process.env.HACKTREE_ROOT;
-    if (root === undefined || root === '') rootOrEnvironment(undefined, undefined, route.operation);
+    // Neither: the usage error the direct path gives (loaded only then: status's path stays light).
+    if (root === undefined || root === '') (await import('../options/rootOrEnvironment.js')).rootOrEnvironment(undefined, undefined, route.operation);
     else sent.root = root.includes('/') ? resolve(root) : root;
   }
   if (keys.includes('prefix')) sent.prefix = resolvePrefix(typeof sent.prefix === 'string' ? sent.prefix : undefined);
