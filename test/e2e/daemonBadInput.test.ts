@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -84,6 +85,32 @@ test('a client that sends half a request and hangs is cut off with 408 after the
   await headersClosed;
   assert.match(answer, /^HTTP\/1\.1 408 /);
   await stillServes();
+});
+
+test('a client that disconnects once its install-local started does not stop it: it completes', async () => {
+  const alpha = () => readFileSync(world.inside(join(world.publicPath, 'usr/share/alpha/file')), 'utf8');
+  assert.equal(alpha(), 'alpha 1\n');
+  const logBefore = daemon.log().length;
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ socketPath: socket, method: 'POST', path: '/v1/operations/install-local' }, (res) => {
+      res.on('data', (chunk) => {
+        // Gone as soon as the operation started.
+        if (String(chunk).includes('"started"')) {
+          req.destroy();
+          resolve();
+        }
+      });
+    });
+    req.on('error', (err) => (err.message === 'socket hang up' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
+    req.end(JSON.stringify({ args: { artifacts: [world.localAlpha], root: ROOT } }));
+  });
+  for (let i = 0; i < 2400 && !/install-local: (done|error)/.test(daemon.log().slice(logBefore)); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.match(daemon.log().slice(logBefore), /uid 0 install-local: done/);
+  assert.equal(alpha(), 'alpha local\n');
+  assertOk(world.direct(['root', 'reset', ROOT, '-q']), 'reset');
+  assert.equal(alpha(), 'alpha 1\n');
+  const fsck = world.direct(['fsck', '--prefix', world.prefix]);
+  assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
 });
 
 test('a socket path that is a regular file, or a live daemon\'s socket, is refused and nothing is removed', async () => {
