@@ -34,7 +34,8 @@ function fsckClean(): void {
 
 test('a developer in the group installs a local artifact, reads status and resets through the daemon, printing what the direct path prints', async () => {
   const dev = world.developer;
-  const installed = await world.asUser(dev, socket, ['root', 'install-local', world.localAlpha, '--root', ROOT]);
+  // The root as a developer names it, by its public path (which also says the prefix).
+  const installed = await world.asUser(dev, socket, ['root', 'install-local', world.localAlpha], { HACKTREE_ROOT: world.publicPath });
   assertOk(installed, 'install-local as the developer');
   assert.match(installed.stdout, /\(new local branch\): installed alpha-runtime,b=opt,o=local/);
   assert.equal(alphaFile(), 'alpha local\n');
@@ -50,6 +51,10 @@ test('a developer in the group installs a local artifact, reads status and reset
   // Without the daemon, the developer could not read the deployment state at all.
   const withoutDaemon = await world.asUser(dev, socket, ['root', 'status'], { HACKTREE_DAEMON: '0' });
   assert.notEqual(withoutDaemon.status, 0);
+
+  const update = await world.asUser(dev, socket, ['root', 'update', ROOT]);
+  assertOk(update, 'update as the developer');
+  assert.match(update.stdout, new RegExp(`^local/root-${ROOT} [0-9a-f]{40}: already built on master [0-9a-f]{12}\\n`));
 
   const reset = await world.asUser(dev, socket, ['root', 'reset', ROOT]);
   assertOk(reset, 'reset as the developer');
