@@ -27,7 +27,7 @@ export async function callDaemon(options: { route: DaemonRoute; keys: string[]; 
   if (keys.includes('root')) {
     const root = typeof sent.root === 'string' && sent.root !== '' ? sent.root : process.env.HACKTREE_ROOT;
     // Neither: the usage error the direct path gives (loaded only then: status's path stays light).
-    if (root === undefined || root === '') (await import('../options/rootOrEnvironment.js')).rootOrEnvironment(undefined, undefined, route.operation);
+    if (root === undefined || root === '') (await import('../options/rootOrEnvironment.js')).rootOrEnvironment(undefined, undefined, `root ${route.operation}`);
     else sent.root = root.includes('/') ? resolve(root) : root;
   }
   if (keys.includes('prefix')) sent.prefix = resolvePrefix(typeof sent.prefix === 'string' ? sent.prefix : undefined);
