@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -85,6 +85,61 @@ test('a client that sends half a request and hangs is cut off with 408 after the
   await headersClosed;
   assert.match(answer, /^HTTP\/1\.1 408 /);
   await stillServes();
+});
+
+/** Sends an operation and collects its answer's lines as they come. */
+function streamOperation(operation: string, args: Record<string, unknown>): { lines: Array<Record<string, unknown>>; done: Promise<void> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const done = new Promise<void>((resolve, reject) => {
+    const req = request({ socketPath: socket, method: 'POST', path: `/v1/operations/${operation}` }, (res) => {
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        pending += chunk;
+        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+          lines.push(JSON.parse(pending.slice(0, nl)) as Record<string, unknown>);
+          pending = pending.slice(nl + 1);
+        }
+      });
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ args }));
+  });
+  return { lines, done };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 2400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(check(), what);
+}
+
+test('writes queue in arrival order and are told their position; a read runs at once meanwhile', async () => {
+  // The repository's lock held by this test: the first write starts and waits on it, holding the queue.
+  const lock = join(world.repo, 'hacktree', 'lock');
+  writeFileSync(lock, `${process.pid}\n`);
+  const logBefore = daemon.log().length;
+  try {
+    const first = streamOperation('install-local', { artifacts: [world.localAlpha], root: ROOT });
+    await until('the first write started', () => first.lines.some((l) => 'started' in l));
+    const second = streamOperation('install-local', { artifacts: [world.localBeta], root: ROOT });
+    await until('the second write was queued', () => second.lines.length > 0);
+    assert.deepEqual(second.lines[0], { queued: { position: 1 } });
+    assert.deepEqual(first.lines[0], { queued: { position: 0 } });
+    await stillServes();
+    assert.ok(!second.lines.some((l) => 'started' in l), 'the second write waits for the first');
+    rmSync(lock);
+    await Promise.all([first.done, second.done]);
+    assert.deepEqual(second.lines.slice(0, 3), [{ queued: { position: 1 } }, { queued: { position: 0 } }, { started: { operation: 'install-local' } }]);
+    for (const answer of [first, second]) assert.equal((answer.lines.at(-1)!.result as { branch: string }).branch, `local/root-${ROOT}`);
+    const order = daemon.log().slice(logBefore).split('\n').filter((l) => /install-local: (started|done)/.test(l));
+    assert.deepEqual(order.map((l) => l.replace(/.*install-local: /, '')), ['started', 'done', 'started', 'done']);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+  assertOk(world.direct(['root', 'reset', ROOT, '-q']), 'reset');
+  const fsck = world.direct(['fsck', '--prefix', world.prefix]);
+  assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
 });
 
 test('a client that disconnects once its install-local started does not stop it: it completes', async () => {
