@@ -25,8 +25,9 @@ esac
 # bench/build.sh time the same build outside the sandbox; gcc, libc6-dev and libisal-dev build
 # hacktree's native addon (native/build.sh: ISA-L's deflate, writeback); libarchive-tools (bsdtar)
 # and acl (setfacl, getfacl) serve the tar interop tests; man-db shows hacktree's man pages,
-# bash-completion and zsh load its completions (test/e2e/manPages.test.ts drives all three).
-packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl man-db bash-completion zsh)
+# bash-completion and zsh load its completions (test/e2e/manPages.test.ts drives all three);
+# systemd has systemd-socket-activate, which the daemon's tests start it through.
+packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl man-db bash-completion zsh systemd)
 
 install_system_packages() {
   local missing=() pkg
@@ -77,6 +78,10 @@ install -m 644 "$top/dist/completion/_hacktree" /usr/local/share/zsh/site-functi
 # /usr/local/bin on the PATH man reads that directory as /usr/local/man, indexed apart. Incremental:
 # ~0.4 s over the index man-db's install made.
 mandb -q
+# The daemon's units (docs/daemon.md), installed but not enabled: an admin chooses to serve
+# unprivileged developers with "systemctl enable --now hacktree.socket".
+install -d /etc/systemd/system
+install -m 644 "$top/systemd/hacktree.socket" "$top/systemd/hacktree.service" /etc/systemd/system/
 hacktree --help
 hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"

@@ -16,5 +16,5 @@ include=$(node -p 'require("path").resolve(process.execPath, "../../include/node
 mkdir -p "$out"
 # shellcheck disable=SC2086 # NATIVE_CFLAGS is a list of flags
 ${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -I"$include" ${NATIVE_CFLAGS:-} \
-  "$here"/module.c "$here"/deflate.c "$here"/readDirectory.c "$here"/readFileInto.c "$here"/prefetchFiles.c "$here"/writeRawFile.c "$here"/existAll.c "$here"/linkTree.c "$here"/makeNode.c "$here"/xattrs.c "$here"/syncfs.c -lisal -pthread -o "$out/hacktree.node.tmp"
+  "$here"/module.c "$here"/deflate.c "$here"/readDirectory.c "$here"/readFileInto.c "$here"/prefetchFiles.c "$here"/writeRawFile.c "$here"/existAll.c "$here"/linkTree.c "$here"/makeNode.c "$here"/xattrs.c "$here"/syncfs.c "$here"/peerCredentials.c -lisal -pthread -o "$out/hacktree.node.tmp"
 mv "$out/hacktree.node.tmp" "$out/hacktree.node"

@@ -10,7 +10,7 @@
  * commits never meet. Raise both together whenever a function's arguments, results or errors
  * change.
  */
-#define HACKTREE_NATIVE_ABI 2
+#define HACKTREE_NATIVE_ABI 3
 
 /*
  * Every N-API call's status is checked: NAPI_OK(env, call) is true when it succeeded, else it
@@ -45,6 +45,7 @@ napi_value write_raw_file(napi_env env, napi_callback_info info);
 napi_value exist_all(napi_env env, napi_callback_info info);
 napi_value link_tree(napi_env env, napi_callback_info info);
 napi_value make_node(napi_env env, napi_callback_info info);
+napi_value peer_credentials(napi_env env, napi_callback_info info);
 napi_value sync_filesystem(napi_env env, napi_callback_info info);
 napi_value sync_filesystem_async(napi_env env, napi_callback_info info);
 

@@ -126,6 +126,7 @@ NAPI_MODULE_INIT() {
     { "existAll", NULL, exist_all, NULL, NULL, NULL, napi_enumerable, NULL },
     { "linkTree", NULL, link_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "makeNode", NULL, make_node, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "peerCredentials", NULL, peer_credentials, NULL, NULL, NULL, napi_enumerable, NULL },
     { "prefetchFiles", NULL, prefetch_files, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirectory", NULL, read_directory, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readFileInto", NULL, read_file_into, NULL, NULL, NULL, napi_enumerable, NULL },

@@ -74,6 +74,10 @@ export const errorCodes = {
   // licenses
   LICENSE_INVALID: 6,
   LICENSE_REFUSED: 6,
+  // the daemon (hacktree daemon, and the CLI speaking to it)
+  DAEMON_REFUSED: 13,
+  DAEMON_REQUEST_INVALID: 6,
+  DAEMON_UNAVAILABLE: 21,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -3,6 +3,8 @@ import type { GlobalArgs } from '../options/globalArgs.js';
 import { printResult } from '../output/output.js';
 import { progressBar, type ProgressReporter } from '../output/progressBar.js';
 import { stepReporter } from '../output/stepReporter.js';
+import type { DaemonRoute } from '../daemon/daemonProtocol.js';
+import { usesDaemon } from '../daemon/usesDaemon.js';
 
 type Inferred<O> = { -readonly [K in keyof O]: O[K] extends Options | PositionalOptions ? InferredOptionType<O[K]> : never };
 
@@ -55,10 +57,26 @@ export interface CommandDefinition<P, O, T> {
   failure?: (data: T) => Error | undefined | Promise<Error | undefined>;
   /** The exit status the result gives (a command run in a root exits with its status). */
   exitCode?: (data: T) => number;
+  /**
+   * The daemon's operation that runs this command: a user who is not root (or anyone, with
+   * HACKTREE_DAEMON=1) sends the arguments there when its socket exists (usesDaemon), and `run`
+   * happens in the daemon; the result comes back and prints here as if run here.
+   */
+  daemon?: DaemonRoute;
+}
+
+/** What the daemon needs of a command: its arguments' declarations, its route, and `run`. */
+export interface DaemonCommand {
+  definition: {
+    positionals?: Record<string, PositionalOptions>;
+    options?: Record<string, Options>;
+    daemon?: DaemonRoute;
+    run: (args: never, ui: CommandUi) => Promise<unknown>;
+  };
 }
 
 /** A command module for yargs whose handler, called with parsed arguments, runs the command and prints its result. */
-export type DefinedCommand<A> = CommandModule<GlobalArgs, A> & { handler: (args: A) => Promise<void> };
+export type DefinedCommand<A> = CommandModule<GlobalArgs, A> & { handler: (args: A) => Promise<void> } & DaemonCommand;
 
 export function defineCommand<
   P extends Record<string, PositionalOptions> = {},
@@ -79,11 +97,19 @@ export function defineCommand<
     handler: async (args: CommandArgs<P, O>) => {
       const bar = progressBar(args);
       const ui = commandUi(args, bar.report);
-      const data = await definition.run(args, ui).finally(bar.finish);
+      const data = await runHereOrInDaemon(definition, args, ui).finally(bar.finish);
       await printOutcome(definition, data, args);
     },
+    definition,
     // yargs passes the parsed arguments with camel-case aliases added: CommandArgs, and more.
   } as DefinedCommand<CommandArgs<P, O>>;
+}
+
+async function runHereOrInDaemon<P, O, T>(definition: CommandDefinition<P, O, T>, args: CommandArgs<P, O>, ui: CommandUi): Promise<T> {
+  if (definition.daemon === undefined || !usesDaemon()) return definition.run(args, ui);
+  const { callDaemon } = await import('../daemon/callDaemon.js');
+  const keys = [...Object.keys(definition.positionals ?? {}), ...Object.keys(definition.options ?? {})];
+  return (await callDaemon({ route: definition.daemon, keys, args, ui })) as T;
 }
 
 function commandUi(args: GlobalArgs & { prefix?: unknown }, progress: ProgressReporter | undefined): CommandUi {

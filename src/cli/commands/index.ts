@@ -6,6 +6,7 @@ import { buildCommand } from './build/build.js';
 import { cacheCommand } from './cache/cache.js';
 import { checkoutCommand } from './repository/checkout.js';
 import { configCommand } from './config/config.js';
+import { daemonCommand } from './daemon/daemon.js';
 import { fetchCommand } from './build/fetch.js';
 import { fsckCommand } from './repository/fsck.js';
 import { initCommand } from './repository/init.js';
@@ -22,4 +23,5 @@ import { sourceCommand } from './build/source.js';
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   initCommand, bootstrapCommand, recipeCommand, fetchCommand, sourceCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
   rootCommand, configCommand, checkoutCommand, remoteCommand, pushCommand, pullCommand, fsckCommand, pruneCommand,
+  daemonCommand,
 ];

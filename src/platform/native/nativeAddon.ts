@@ -61,10 +61,22 @@ export interface NativeAddon {
   readXattrs(path: string | Buffer): Array<[string, Buffer]>;
   /** Sets xattrs on a path (not following a final symlink); throws Errors like node:fs's. */
   writeXattrs(path: string | Buffer, xattrs: ReadonlyArray<readonly [string, Uint8Array]>): void;
+  /**
+   * The kernel's record of who is at the other end of a connected Unix socket (SO_PEERCRED and
+   * SO_PEERGROUPS); throws an Error whose code is the errno's name.
+   */
+  peerCredentials(fd: number): PeerCredentials;
   /** syncfs(2); throws an Error whose code is the errno's name. */
   syncFilesystem(fd: number): void;
   /** syncfs(2) on a thread of libuv's pool; `fd` must stay open until it settles. */
   syncFilesystemAsync(fd: number): Promise<void>;
+}
+/** A socket peer's process, user, primary group and supplementary groups, as the kernel has them. */
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
+  groups: number[];
 }
 export type DeflateStreamHandle = { readonly __deflateStream: unique symbol };
 
@@ -74,7 +86,7 @@ export type DeflateStreamHandle = { readonly __deflateStream: unique symbol };
  * errors change: an addon from another commit (a stale dist/native, HACKTREE_NATIVE_PATH) is
  * then refused as if absent instead of being called wrongly.
  */
-export const NATIVE_ABI = 2;
+export const NATIVE_ABI = 3;
 
 /** Whether the addon is in use, from where, and if not, why (`hacktree --version` and --verbose say so). */
 export type NativeAddonStatus = { loaded: true; path: string } | { loaded: false; path: string; reason: string; deliberate: boolean };

@@ -1,6 +1,7 @@
 import { DEFAULT_MAKE_OUT } from '../../../model/artifact/developerTree.js';
 import { prefixOption } from '../../options/prefixOption.js';
 import { rootOrEnvironment } from '../../options/rootOrEnvironment.js';
+import { usesDaemon } from '../../daemon/usesDaemon.js';
 import { defineCommand } from '../defineCommand.js';
 
 export const makeCommand = defineCommand({
@@ -36,7 +37,12 @@ export const makeCommand = defineCommand({
       onStep: ui.step,
     });
     let installed: unknown = null;
-    if (args.install) {
+    if (args.install && usesDaemon()) {
+      // A developer builds here, unprivileged; the daemon installs (as `root install-local` would).
+      const { callDaemon } = await import('../../daemon/callDaemon.js');
+      const installArgs = { repo: args.repo, artifacts: built.installable, root, prefix, deploy: true };
+      installed = await callDaemon({ route: { operation: 'install-local', paths: ['artifacts'] }, keys: ['artifacts', 'root', 'prefix', 'deploy'], args: installArgs, ui });
+    } else if (args.install) {
       const { installLocal } = await import('../../../root/local/installLocal.js');
       installed = await installLocal({ repoDir: args.repo, name: root, files: built.installable, prefix, deploy: true });
     }

@@ -15,6 +15,7 @@ export const configApplyCommand = defineCommand({
     ['$0 config apply 3.2-runtime-opt-x86_64', 'run the root\'s own /etc/hacktree/config.d scripts'],
     ['$0 config apply 3.2-runtime-opt-x86_64 --scripts /srv/admin/config.d --timeout 60', 'an admin\'s own scripts, one minute each'],
   ],
+  daemon: { operation: 'config-apply', paths: ['scripts'] },
   run: async (args, ui) => {
     const { HacktreeError } = await import('../../../errors/HacktreeError.js');
     if (!(args.timeout > 0)) throw new HacktreeError('USAGE', `--timeout must be a positive number of seconds, not ${args.timeout}`);

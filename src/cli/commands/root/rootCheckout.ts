@@ -16,6 +16,7 @@ export const rootCheckoutCommand = defineCommand({
     ['$0 root checkout 3.2-sdk-opt-x86_64 --prefix /srv/roots --keep 3', 'another prefix, two previous deployments kept'],
   ],
   output: 'summary',
+  daemon: { operation: 'checkout' },
   run: async (args, ui) => {
     const { deployRoot } = await import('../../../root/deploy/deployRoot.js');
     const { name, commit, keep } = args;

@@ -17,6 +17,7 @@ export const rootInstallLocalCommand = defineCommand({
     ['HACKTREE_ROOT=3.2-devel-opt-x86_64 $0 root install-local out/*.tar.gz --no-deploy', 'commit on the local branch only'],
   ],
   output: 'summary',
+  daemon: { operation: 'install-local', paths: ['artifacts'] },
   run: async (args, ui) => {
     const { name, prefix } = rootOrEnvironment(args.root, args.prefix, 'root install-local');
     const { installLocal } = await import('../../../root/local/installLocal.js');

@@ -8,6 +8,7 @@ export const rootResetCommand = defineCommand({
   ...localBranchArguments('redeploy master if the root is deployed (--no-deploy: drop the branch only)'),
   examples: [['$0 root reset 3.2-runtime-opt-x86_64', 'back to master, deployed']],
   output: 'summary',
+  daemon: { operation: 'reset' },
   run: async (args, ui) => (await import('../../../root/local/resetLocal.js')).resetLocal(await localBranchOptions(args, ui)),
   text: (result) => [
     `dropped local/root-${result.root} (was ${result.dropped}); root-${result.root} is ${result.master}`,

@@ -8,6 +8,7 @@ export const rootRollbackCommand = defineCommand({
   options: { prefix: prefixOption },
   examples: [['$0 root rollback 3.2-runtime-opt-x86_64', 'back to the deployment before the last one']],
   output: 'summary',
+  daemon: { operation: 'rollback' },
   run: async (args, ui) => {
     const { rollbackRoot } = await import('../../../root/deploy/rollbackRoot.js');
     return rollbackRoot({ name: args.name, prefix: await ui.prefix() });

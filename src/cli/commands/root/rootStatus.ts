@@ -10,6 +10,7 @@ export const rootStatusCommand = defineCommand({
     ['$0 root status', 'every deployed root'],
     ['$0 root status 3.2-runtime-opt-x86_64 --json', 'one root, as JSON'],
   ],
+  daemon: { operation: 'status' },
   run: async (args, ui) => {
     const { rootStatus } = await import('../../../root/deploy/rootStatus.js');
     return rootStatus({ prefix: await ui.prefix(), name: args.name });

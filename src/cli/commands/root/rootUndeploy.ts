@@ -8,6 +8,7 @@ export const rootUndeployCommand = defineCommand({
   options: { prefix: prefixOption },
   examples: [['$0 root undeploy 3.2-runtime-opt-x86_64', 'unpublish it and free the space']],
   output: 'summary',
+  daemon: { operation: 'undeploy' },
   run: async (args, ui) => {
     const { undeployRoot } = await import('../../../root/deploy/undeployRoot.js');
     return undeployRoot({ name: args.name, prefix: await ui.prefix() });

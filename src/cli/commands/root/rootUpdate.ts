@@ -8,6 +8,7 @@ export const rootUpdateCommand = defineCommand({
   ...localBranchArguments('redeploy if the root is deployed (--no-deploy: commit only)'),
   examples: [['$0 root update 3.2-runtime-opt-x86_64', 'after a new compose of root-3.2-runtime-opt-x86_64']],
   output: 'summary',
+  daemon: { operation: 'update' },
   run: async (args, ui) => (await import('../../../root/local/updateLocal.js')).updateLocal(await localBranchOptions(args, ui)),
   text: (result) => [
     result.updated

@@ -1,0 +1,31 @@
+import type { DaemonOperation } from './daemonProtocol.js';
+import type { DaemonCommand } from '../commands/defineCommand.js';
+
+/** Who may ask for an operation: anyone, members of the daemon's group (and root), root only. */
+export type OperationAccess = 'anyone' | 'group' | 'root';
+
+export interface OperationSpec {
+  access: OperationAccess;
+  /** Changes the repository or a deployment: runs in the one-writer queue (reads run at once). */
+  writes: boolean;
+  /** The command whose `run` does it, as the CLI would run it; undefined where no command serves it yet. */
+  load?: () => Promise<DaemonCommand>;
+}
+
+/**
+ * What each operation is and who may run it (docs/daemon.md). A member of the group may change
+ * only local branches (install-local, reset, update) and read; deploying, rolling back,
+ * undeploying, config.d and upgrades stay root's.
+ */
+export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
+  status: { access: 'anyone', writes: false, load: async () => (await import('../commands/root/rootStatus.js')).rootStatusCommand },
+  'install-local': { access: 'group', writes: true, load: async () => (await import('../commands/root/rootInstallLocal.js')).rootInstallLocalCommand },
+  reset: { access: 'group', writes: true, load: async () => (await import('../commands/root/rootReset.js')).rootResetCommand },
+  update: { access: 'group', writes: true, load: async () => (await import('../commands/root/rootUpdate.js')).rootUpdateCommand },
+  checkout: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootCheckout.js')).rootCheckoutCommand },
+  rollback: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootRollback.js')).rootRollbackCommand },
+  undeploy: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootUndeploy.js')).rootUndeployCommand },
+  'config-apply': { access: 'root', writes: true, load: async () => (await import('../commands/config/configApply.js')).configApplyCommand },
+  // `root upgrade` (src/root/upgrade/) is served here once its command exists: add its `load`.
+  upgrade: { access: 'root', writes: true },
+};

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
+import { assertOk, makeDaemonWorld, ROOT, startTestDaemon, type DaemonWorld, type TestDaemon } from '../helpers/daemonHarness.js';
+
+// The daemon as its users meet it: the real `hacktree daemon` on a temporary socket, in a private
+// mount namespace, and the CLI run as users the test makes (a developer in the daemon's group, an
+// outsider), whose root commands go through it.
+let world: DaemonWorld;
+let daemon: TestDaemon;
+let socket: string;
+const alphaFile = () => readFileSync(world.inside(join(world.publicPath, 'usr/share/alpha/file')), 'utf8');
+const ids = (text: string) => text.replace(/[0-9a-f]{40}/g, 'OID').replace(/\d{8}T\d{6}Z-[0-9a-f]{12}/g, 'DEPLOYMENT').replace(/"deployedAt": "[^"]+"/g, '"deployedAt": "T"');
+
+before(async () => {
+  world = makeDaemonWorld('daemon');
+  socket = join(world.work, 'daemon.sock');
+  daemon = await startTestDaemon(world, socket);
+  // Root may use the daemon too: the first deployment goes through it.
+  assertOk(await world.asUser('root', socket, ['root', 'checkout', ROOT, '-q'], { HACKTREE_DAEMON: '1' }), 'root checkout through the daemon');
+  assert.equal(alphaFile(), 'alpha 1\n');
+});
+after(async () => {
+  await daemon?.stop();
+  world?.cleanUp();
+});
+
+function fsckClean(): void {
+  const fsck = world.direct(['fsck', '--prefix', world.prefix]);
+  assert.equal(fsck.status, 0, `fsck: ${fsck.stdout}${fsck.stderr}`);
+}
+
+test('a developer in the group installs a local artifact, reads status and resets through the daemon, printing what the direct path prints', async () => {
+  const dev = world.developer;
+  // The root as a developer names it, by its public path (which also says the prefix).
+  const installed = await world.asUser(dev, socket, ['root', 'install-local', world.localAlpha], { HACKTREE_ROOT: world.publicPath });
+  assertOk(installed, 'install-local as the developer');
+  assert.match(installed.stdout, /\(new local branch\): installed alpha-runtime,b=opt,o=local/);
+  assert.equal(alphaFile(), 'alpha local\n');
+  assert.ok(readFileSync(world.inside(join(world.publicPath, 'usr/share/beta/file')), 'utf8') === 'beta 1\n');
+
+  // status: the same text and JSON as root's direct command, which reads the same deployment.
+  for (const flags of [[], ['--json'], [ROOT]]) {
+    const viaDaemon = await world.asUser(dev, socket, ['root', 'status', ...flags]);
+    const direct = world.direct(['root', 'status', ...flags]);
+    assertOk(viaDaemon, `status ${flags.join(' ')} through the daemon`);
+    assert.equal(viaDaemon.stdout, direct.stdout);
+  }
+  // Without the daemon, the developer could not read the deployment state at all.
+  const withoutDaemon = await world.asUser(dev, socket, ['root', 'status'], { HACKTREE_DAEMON: '0' });
+  assert.notEqual(withoutDaemon.status, 0);
+
+  const update = await world.asUser(dev, socket, ['root', 'update', ROOT]);
+  assertOk(update, 'update as the developer');
+  assert.match(update.stdout, new RegExp(`^local/root-${ROOT} [0-9a-f]{40}: already built on master [0-9a-f]{12}\\n`));
+
+  const reset = await world.asUser(dev, socket, ['root', 'reset', ROOT]);
+  assertOk(reset, 'reset as the developer');
+  assert.match(reset.stdout, new RegExp(`^dropped local/root-${ROOT} \\(was [0-9a-f]{40}\\); root-${ROOT} is [0-9a-f]{40}\\nredeployed master at ${world.prefix}\\n$`));
+  assert.equal(alphaFile(), 'alpha 1\n');
+
+  // A failure prints the same error and exits with the same status both ways.
+  const again = await world.asUser(dev, socket, ['root', 'reset', ROOT]);
+  const againDirect = world.direct(['root', 'reset', ROOT]);
+  assert.equal(again.status, 4);
+  assert.equal(again.status, againDirect.status);
+  assert.equal(again.stderr, againDirect.stderr);
+  assert.match(again.stderr, /^hacktree: error\[REF_NOT_FOUND\]: root 1\.0-runtime-opt-x86_64 has no local branch/);
+  const againJson = await world.asUser(dev, socket, ['root', 'reset', ROOT, '--json']);
+  assert.equal(againJson.stdout, world.direct(['root', 'reset', ROOT, '--json']).stdout);
+
+  // install-local's text as root's direct command prints it, ids aside (a new commit each time).
+  const direct = world.direct(['root', 'install-local', world.localAlpha, '--root', ROOT]);
+  assertOk(direct, 'install-local as root');
+  assertOk(world.direct(['root', 'reset', ROOT, '-q']), 'reset as root');
+  assert.equal(ids(installed.stdout), ids(direct.stdout));
+  fsckClean();
+});
+
+test('a user outside the group is refused with an error naming the operation, the user and the group; nothing changes', async () => {
+  const out = world.outsider;
+  const before = snapshotRepoState(world.repo);
+  const refused = await world.asUser(out, socket, ['root', 'install-local', world.localAlpha, '--root', ROOT]);
+  assert.equal(refused.status, 13);
+  assert.equal(refused.stdout, '');
+  assert.equal(
+    refused.stderr.split('\n')[0],
+    `hacktree: error[DAEMON_REFUSED]: user ${out.name} (uid ${out.uid}) may not run install-local through the daemon: it needs root or a member of group ${world.group}`,
+  );
+  assert.match(refused.stderr, new RegExp(`hint: an admin adds ${out.name} to group ${world.group} \\(usermod -aG ${world.group} ${out.name}`));
+  const json = await world.asUser(out, socket, ['root', 'reset', ROOT, '--json']);
+  assert.equal(json.status, 13);
+  assert.equal((JSON.parse(json.stdout) as { error: { code: string; data: { operation: string } } }).error.data.operation, 'reset');
+  assertRepoUnchanged(before, snapshotRepoState(world.repo));
+  assert.equal(alphaFile(), 'alpha 1\n');
+  // Anyone may read status.
+  const status = await world.asUser(out, socket, ['root', 'status']);
+  assertOk(status, 'status as the outsider');
+  assert.equal(status.stdout, world.direct(['root', 'status']).stdout);
+  // Deploying stays root's, also for the group.
+  const checkout = await world.asUser(world.developer, socket, ['root', 'checkout', ROOT]);
+  assert.equal(checkout.status, 13);
+  assert.match(checkout.stderr, /may not run checkout through the daemon: it needs root\n {2}hint: run it as root/);
+  assertRepoUnchanged(before, snapshotRepoState(world.repo));
+  fsckClean();
+});
+
+test('a developer cannot make the daemon read a file it may not read itself', async () => {
+  const secret = join(world.work, 'secret');
+  const hidden = join(secret, 'alpha-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=1,.tar.gz');
+  (await import('node:fs')).mkdirSync(secret, { mode: 0o700 });
+  copyFileSync(world.localAlpha, hidden);
+  chmodSync(hidden, 0o600);
+  const before = snapshotRepoState(world.repo);
+  const refused = await world.asUser(world.developer, socket, ['root', 'install-local', hidden, '--root', ROOT]);
+  assert.equal(refused.status, 13);
+  assert.match(refused.stderr, new RegExp(`error\\[DAEMON_REFUSED\\]: install-local: the caller \\(uid ${world.developer.uid}\\) may not read ${hidden.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(no search permission on ${secret}\\)`));
+  assertRepoUnchanged(before, snapshotRepoState(world.repo));
+});
+
+test('20 clients at once, reads and writes mixed: each gets its answer, the writes run one at a time, fsck is clean', async () => {
+  const logBefore = daemon.log().length;
+  const clients = Array.from({ length: 20 }, (_, i) => {
+    const user = [world.developer, world.outsider, 'root' as const][i % 3]!;
+    if (i % 2 === 0) return { kind: 'status', user, run: world.asUser(user, socket, ['root', 'status', '--json'], { HACKTREE_DAEMON: '1' }) };
+    const artifact = i % 4 === 1 ? world.localAlpha : world.localBeta;
+    return { kind: 'write', user, run: world.asUser(user, socket, ['root', 'install-local', artifact, '--root', ROOT, '--json'], { HACKTREE_DAEMON: '1' }) };
+  });
+  const results = await Promise.all(clients.map((c) => c.run));
+  let writes = 0;
+  clients.forEach((client, i) => {
+    const result = results[i]!;
+    if (client.kind === 'status') {
+      assertOk(result, `client ${i} status`);
+      const roots = JSON.parse(result.stdout) as Array<{ root: string; published: boolean }>;
+      assert.deepEqual(roots.map((r) => [r.root, r.published]), [[ROOT, true]]);
+    } else if (client.user === world.outsider) {
+      assert.equal(result.status, 13, `client ${i}: ${result.stderr}`);
+      assert.match(result.stdout, /"code": "DAEMON_REFUSED"/);
+    } else {
+      assertOk(result, `client ${i} install-local`);
+      const answer = JSON.parse(result.stdout) as { branch: string; installed: string[] };
+      assert.equal(answer.branch, `local/root-${ROOT}`);
+      writes++;
+    }
+  });
+  // Serialized: in the daemon's log, every write that starts is done before the next starts.
+  const lines = daemon.log().slice(logBefore).split('\n').filter((l) => /install-local: (started|done|error)/.test(l));
+  assert.equal(lines.length, writes * 2);
+  lines.forEach((line, i) => assert.match(line, i % 2 === 0 ? /: started$/ : /: done$/, lines.join('\n')));
+  assert.equal(alphaFile(), 'alpha local\n');
+  assert.equal(readFileSync(world.inside(join(world.publicPath, 'usr/share/beta/file')), 'utf8'), 'beta local\n');
+  fsckClean();
+  assertOk(world.direct(['root', 'reset', ROOT, '-q']), 'reset');
+});
+
+test('the daemon killed (SIGKILL) in the middle of an install-local: the published root is old or new, complete; the restarted daemon cleans up; fsck is clean', async () => {
+  const crashSocket = join(world.work, 'crash.sock');
+  for (const failpoint of ['install-local-after-commit', 'deploy-after-checkout', 'deploy-after-state']) {
+    const crashing = await startTestDaemon(world, crashSocket, { env: { HACKTREE_FAILPOINT: failpoint } });
+    const killed = await world.asUser(world.developer, crashSocket, ['root', 'install-local', world.localAlpha, '--root', ROOT]);
+    assert.equal((await crashing.exited).signal, 'SIGKILL', failpoint);
+    assert.equal(killed.status, 21, `${failpoint}: ${killed.stderr}`);
+    assert.match(killed.stderr, /error\[DAEMON_UNAVAILABLE\]: the daemon at .* closed the connection before the operation's result/);
+    const published = alphaFile();
+    assert.ok(published === 'alpha 1\n' || published === 'alpha local\n', `${failpoint}: ${published}`);
+    const other = world.inside(join(world.publicPath, 'usr/share/alpha/other'));
+    assert.equal(readdirSync(join(other, '..')).includes('other'), published === 'alpha 1\n', `${failpoint}: complete`);
+    // The next daemon (its stale socket replaced) cleans up and serves.
+    const restarted = await startTestDaemon(world, crashSocket);
+    const deployDir = world.inside(join(world.prefix, '.real', `root-${ROOT}`));
+    assert.deepEqual(readdirSync(deployDir).filter((e) => e.startsWith('.')), [], `${failpoint}: no staging left`);
+    fsckClean();
+    assertOk(await world.asUser(world.developer, crashSocket, ['root', 'install-local', world.localAlpha, '--root', ROOT, '-q']), 'install-local again');
+    assert.equal(alphaFile(), 'alpha local\n');
+    assertOk(await world.asUser(world.developer, crashSocket, ['root', 'reset', ROOT, '-q']), 'reset');
+    await restarted.stop();
+  }
+  fsckClean();
+});
