@@ -159,6 +159,13 @@ test('the daemon runs a due stage policy through its queue (on SIGUSR1, as its t
   assert.equal(alphaFile(), published, 'staged, not published');
   assert.ok(status().staged !== null);
   assert.equal(status().upgrade?.outcome, 'staged');
+  // A daemon that starts again (socket activation, after its idle exit) leaves it staged: that is no boot.
+  await daemon.stop();
+  daemon = await startTestDaemon(world, socket);
+  // Its first run of the policies comes after its clean-up in the queue, and finds none due.
+  assert.match(await logLine(daemon, 0, /upgrade policies: /), /the next is due at /);
+  assert.equal(alphaFile(), published, 'still staged after the daemon started again');
+  assert.ok(status().staged !== null);
 
   // Checked a moment ago: not due again for an hour.
   const notDue = await asRootThroughDaemon(['root', 'upgrade', '--due']);
@@ -201,7 +208,7 @@ test('the daemon killed (SIGKILL) in the middle of an upgrade: the published roo
     assert.ok(published === old || published === next, `${failpoint}: ${published}`);
     assert.deepEqual(readdirSync(world.inside(join(world.publicPath, 'usr/share/alpha'))).sort(), ['file', 'other'], `${failpoint}: complete`);
     const restarted = await startTestDaemon(world, crashSocket);
-    await logLine(restarted, 0, /periodic work queued \(start\)/);
+    await logLine(restarted, 0, /upgrade policies: none set/);
     const deployDir = world.inside(join(world.prefix, '.real', BRANCH));
     assert.deepEqual(readdirSync(deployDir).filter((e) => e.startsWith('.')), [], `${failpoint}: no staging left`);
     fsckClean();

@@ -62,5 +62,6 @@ async function runDuePolicies(scope: { repo: string; prefix: string }, log: (lin
       log(line === undefined ? `upgrade policy: root ${event.root}: ${event.policy.policy} started` : `upgrade policy: ${line}`);
     },
   });
+  log(`upgrade policies: ${run.nextDueAt === null ? 'none set on a deployed root' : `the next is due at ${run.nextDueAt}`}`);
   return { nextAt: run.nextDueAt === null ? null : new Date(run.nextDueAt) };
 }
