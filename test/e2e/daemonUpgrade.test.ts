@@ -193,6 +193,21 @@ function backdateLastCheck(): void {
   writeFileSync(path, `${JSON.stringify({ ...record, lastCheck: new Date(Date.now() - 86_400_000).toISOString() }, null, 2)}\n`);
 }
 
+test('a daemon with an idle exit does not go idle while a policy\'s upgrade is queued or running', async () => {
+  const published = alphaFile();
+  publishNewMaster();
+  hacktreeOk(world.repo, ['root', 'policy', ROOT, 'stage']);
+  backdateLastCheck();
+  const idle = await startTestDaemon(world, join(world.work, 'idle.sock'), { args: ['--idle-exit', '1'] });
+  assert.deepEqual(await idle.exited, { code: 0, signal: null });
+  const log = idle.log();
+  const staged = log.indexOf('upgrade policy: root 1.0-runtime-opt-x86_64: staged');
+  assert.ok(staged >= 0, log);
+  assert.ok(log.indexOf('stopping: idle for 1 s') > staged, `idle only after the upgrade: ${log}`);
+  assert.equal(alphaFile(), published);
+  assertOk(world.direct(['root', 'upgrade', ROOT, '-q']), 'apply what was staged');
+});
+
 test('the daemon killed (SIGKILL) in the middle of an upgrade: the published root is old or new, complete; the restarted daemon cleans up; fsck is clean', async () => {
   hacktreeOk(world.repo, ['root', 'policy', ROOT, 'off']);
   const crashSocket = join(world.work, 'crash.sock');
