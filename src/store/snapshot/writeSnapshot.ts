@@ -1,15 +1,18 @@
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { hashObject } from '../../model/git/gitObject.js';
-import { serializeTree, type GitTreeEntry } from '../../model/git/gitTree.js';
+import { parseTree, serializeTree, type GitTreeEntry } from '../../model/git/gitTree.js';
+import { blobEntryOf, filesTreeChanges } from '../../model/snapshot/filesTreeChanges.js';
 import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../../model/git/commitLayout.js';
 import { serializeMeta } from '../../model/snapshot/metaRecord.js';
 import type { Oid } from '../../model/git/oid.js';
 import { baseName, compareRepoPaths, parentOf, TOP } from '../../model/snapshot/repoPath.js';
 import { filesTreeFingerprint, readFilesTreeMemo, writeFilesTreeMemo } from './filesTreeMemo.js';
-import { writeObject } from '../objects/objectStore.js';
+import { readObjectOfType, writeObject } from '../objects/objectStore.js';
 import { createPackWriter } from '../objects/packWriter.js';
 import type { Repository } from '../repository/repository.js';
 import { hasSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
+import { notSnapshot } from './readSnapshot.js';
+import { writeFilesTreeChanges } from './writeFilesTreeChanges.js';
 
 /**
  * From this many directories on, a snapshot's subtrees go into one pack rather than loose
@@ -43,10 +46,8 @@ export function writeFilesTree(repo: Repository, entries: readonly FsEntry[]): O
   try {
     for (let i = entries.length - 1; i >= 0; i--) {
       const entry = entries[i]!;
-      if (entry.kind === 'file') {
-        childrenOf(parentOf(entry.path)).push({ mode: entry.mode & 0o100 ? '100755' : '100644', name: baseName(entry.path), oid: entry.oid });
-      } else if (entry.kind === 'symlink') {
-        childrenOf(parentOf(entry.path)).push({ mode: '120000', name: baseName(entry.path), oid: entry.oid });
+      if (entry.kind === 'file' || entry.kind === 'symlink') {
+        childrenOf(parentOf(entry.path)).push({ ...blobEntryOf(entry)!, name: baseName(entry.path) });
       } else if (entry.kind === 'dir') {
         const list = children.get(entry.path) ?? [];
         children.delete(entry.path);
@@ -84,6 +85,36 @@ export function writeSnapshot(repo: Repository, given: readonly FsEntry[], extra
     filesTree = writeFilesTree(repo, entries);
     writeFilesTreeMemo(repo, fingerprint, filesTree);
   }
+  return writeSnapshotTop(repo, { filesTree, meta, entries, extras });
+}
+
+/**
+ * Writes a snapshot of `given` over `base`, a snapshot in the store whose entries are
+ * `base.entries` (as readSnapshot gave them): the same top tree as writeSnapshot, but files/ is
+ * made by rewriting only the trees along the paths that differ (writeFilesTreeChanges), where
+ * writeSnapshot hashes every tree of the root (docs/decisions/0016-incremental-local-commits.md).
+ */
+export async function writeSnapshotOver(
+  repo: Repository,
+  base: { tree: Oid; entries: readonly FsEntry[] },
+  given: readonly FsEntry[],
+  extras: SnapshotExtras = {},
+): Promise<Oid> {
+  const entries = [...given].sort((a, b) => compareRepoPaths(a.path, b.path));
+  const filesTree = await writeFilesTreeChanges(repo, await filesTreeOf(repo, base.tree), filesTreeChanges(base.entries, entries));
+  return writeSnapshotTop(repo, { filesTree, meta: serializeMeta(entries), entries, extras });
+}
+
+/** The files/ tree of a snapshot's top tree. */
+async function filesTreeOf(repo: Repository, tree: Oid): Promise<Oid> {
+  const files = parseTree(await readObjectOfType(repo, tree, 'tree'), tree).find((e) => e.name === FILES_ENTRY && e.mode === '40000');
+  if (files === undefined) throw notSnapshot(tree, 'it has no files/ tree');
+  return files.oid;
+}
+
+/** The top tree over a written files/ tree: the meta record, the extras, and its entry cache. */
+function writeSnapshotTop(repo: Repository, snapshot: { filesTree: Oid; meta: string; entries: readonly FsEntry[]; extras: SnapshotExtras }): Oid {
+  const { filesTree, meta, entries, extras } = snapshot;
   const top: GitTreeEntry[] = [
     { mode: '40000', name: FILES_ENTRY, oid: filesTree },
     { mode: '100644', name: META_ENTRY, oid: writeObject(repo, 'blob', Buffer.from(meta)) },
