@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FsEntry } from '../../src/model/snapshot/fsEntry.js';
@@ -10,6 +10,7 @@ import { compareRepoPaths, parentOf, TOP, type RepoPath } from '../../src/model/
 import { initRepository } from '../../src/store/repository/initRepository.js';
 import type { Repository } from '../../src/store/repository/repository.js';
 import { readSnapshot } from '../../src/store/snapshot/readSnapshot.js';
+import { checkSnapshotEntryCache, snapshotEntryCachePath } from '../../src/store/snapshot/snapshotEntryCache.js';
 import { writeSnapshot, writeSnapshotOver } from '../../src/store/snapshot/writeSnapshot.js';
 import { makeTempDir } from '../helpers/cli.js';
 
@@ -45,22 +46,36 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function assertSameAsFullWrite(after: FsEntry[], what: string): Promise<void> {
+/**
+ * Writes `change(base's entries)` over the base, as a local commit does (the entries it leaves
+ * alone are the base's own objects, whose meta lines and cache text are reused), and compares
+ * with a full write in another repository.
+ */
+async function assertSameAsFullWrite(change: (entries: readonly FsEntry[]) => FsEntry[], what: string): Promise<void> {
   const snapshot = await readSnapshot(repo, baseTree);
+  const after = change(snapshot.entries);
   const over = await writeSnapshotOver(repo, { tree: snapshot.tree, entries: snapshot.entries }, after);
-  assert.equal(over, writeSnapshot(repo, after), `${what}: the tree a full write makes`);
-  // Every tree it names is there and agrees with the meta record (fsck's own walk).
-  assert.equal((await readSnapshot(repo, over, { verify: true })).entries.length, after.length);
+  const fullRepo = await initRepository(join(dir, `full-${++fullWrites}`));
+  assert.equal(over, writeSnapshot(fullRepo, after), `${what}: the tree a full write makes`);
+  // Every tree it names is there and agrees with the meta record (fsck's own walk), and its
+  // entry cache holds what fsck expects, byte for byte.
+  const read = await readSnapshot(repo, over, { verify: true });
+  assert.equal(read.entries.length, after.length);
+  assert.equal(checkSnapshotEntryCache(repo, over, read.entries), 'sound', `${what}: the entry cache made over the base's`);
+  assert.deepEqual(readFileSync(snapshotEntryCachePath(repo, over)), readFileSync(snapshotEntryCachePath(fullRepo, over)));
 }
+let fullWrites = 0;
 
 test('an unchanged entry list gives the base tree itself', async () => {
   const snapshot = await readSnapshot(repo, baseTree);
   assert.deepEqual(filesTreeChanges(snapshot.entries, snapshot.entries), []);
   assert.equal(await writeSnapshotOver(repo, { tree: snapshot.tree, entries: snapshot.entries }, snapshot.entries), baseTree);
+  // Equal entries that are not the base's own objects: nothing is reused, the tree is the same.
+  assert.equal(await writeSnapshotOver(repo, { tree: snapshot.tree, entries: snapshot.entries }, snapshot.entries.map((e) => ({ ...e }))), baseTree);
 });
 
 test('replacing, adding and removing paths deep in the tree gives the tree a full write gives', async () => {
-  const after = base
+  await assertSameAsFullWrite((entries) => sorted([...entries
     // a component's files replaced, one made executable, a symlink retargeted
     .map((e) => (e.path === 'usr/share/p3/s4/data' ? f(e.path, 'new data') : e))
     .map((e) => (e.path === 'usr/share/p3/s5/data' ? f(e.path, e.path, 0o755) : e))
@@ -69,24 +84,20 @@ test('replacing, adding and removing paths deep in the tree gives the tree a ful
     .map((e) => (e.path === 'usr/share/p5/s1/run' ? { ...e, uid: 1000 } : e))
     .filter((e) => !under(e.path, 'usr/share/p6'))
     // a directory emptied of files but kept: its tree goes, its meta line stays
-    .filter((e) => !(e.path.startsWith('usr/share/p7/s2/') && e.kind !== 'dir'));
-  after.push(d('opt'), d('opt/tool'), d('opt/tool/lib'), f('opt/tool/lib/libtool.so', 'elf'), d('usr/share/p3/s4/new'), f('usr/share/p3/s4/new/file'));
-  await assertSameAsFullWrite(sorted(after), 'deep changes');
+    .filter((e) => !(e.path.startsWith('usr/share/p7/s2/') && e.kind !== 'dir')),
+    d('opt'), d('opt/tool'), d('opt/tool/lib'), f('opt/tool/lib/libtool.so', 'elf'), d('usr/share/p3/s4/new'), f('usr/share/p3/s4/new/file')]), 'deep changes');
 });
 
 test('a directory that becomes a file, a file that becomes a directory, a file that becomes a symlink', async () => {
-  const after = base
+  await assertSameAsFullWrite((entries) => sorted([...entries
     .filter((e) => !under(e.path, 'usr/share/p8/s8'))
-    .filter((e) => e.path !== 'etc/hostname' && e.path !== 'usr/share/p9/s0/data');
-  after.push(f('usr/share/p8/s8', 'now a file'), d('etc/hostname'), f('etc/hostname/name', 'box'), l('usr/share/p9/s0/data', 'run'));
-  await assertSameAsFullWrite(sorted(after), 'kinds swapped');
+    .filter((e) => e.path !== 'etc/hostname' && e.path !== 'usr/share/p9/s0/data'),
+    f('usr/share/p8/s8', 'now a file'), d('etc/hostname'), f('etc/hostname/name', 'box'), l('usr/share/p9/s0/data', 'run')]), 'kinds swapped');
 });
 
 test('everything below a top directory removed; every file of the root removed', async () => {
-  const noUsr = base.filter((e) => !under(e.path, 'usr'));
-  await assertSameAsFullWrite(noUsr, 'usr gone');
-  const dirsOnly = base.filter((e) => e.kind === 'dir');
-  await assertSameAsFullWrite(dirsOnly, 'no files at all');
+  await assertSameAsFullWrite((entries) => entries.filter((e) => !under(e.path, 'usr')), 'usr gone');
+  await assertSameAsFullWrite((entries) => entries.filter((e) => e.kind === 'dir'), 'no files at all');
 });
 
 test('filesTreeChanges names exactly the blob paths that appear, go or change id or git mode', () => {

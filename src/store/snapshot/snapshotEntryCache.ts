@@ -11,6 +11,7 @@ import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
 import { LINK_RECORDS_VERSION, linkRecordsOf } from '../checkout/linkRecords.js';
+import { serializeOver } from '../../model/snapshot/serializeOver.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -104,17 +105,38 @@ function parseCachedEntries(text: string): FsEntry[] | null {
  */
 function serializeEntries(entries: readonly FsEntry[]): Buffer {
   const parts: string[] = new Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    let xattrs = '';
-    for (const x of e.xattrs) xattrs += `${xattrs === '' ? '' : ','}{"name":${JSON.stringify(x.name)},"value":"${x.value.toString('hex')}"}`;
-    let part = `{"kind":"${e.kind}","path":${JSON.stringify(e.path)},"mode":${e.mode & 0o7777},"uid":${e.uid},"gid":${e.gid},"xattrs":[${xattrs}]`;
-    if (e.kind === 'file') part += `,"size":${e.size},"oid":"${e.oid}"`;
-    else if (e.kind === 'symlink') part += `,"target":${JSON.stringify(e.target)},"oid":"${e.oid}"`;
-    else if (e.kind === 'chardev' || e.kind === 'blockdev') part += `,"major":${e.major},"minor":${e.minor}`;
-    parts[i] = `${part}}`;
-  }
+  for (let i = 0; i < entries.length; i++) parts[i] = serializeEntry(entries[i]!);
   return Buffer.from(`[${parts.join(',')}]`, 'utf8');
+}
+
+function serializeEntry(e: FsEntry): string {
+  let xattrs = '';
+  for (const x of e.xattrs) xattrs += `${xattrs === '' ? '' : ','}{"name":${JSON.stringify(x.name)},"value":"${x.value.toString('hex')}"}`;
+  let part = `{"kind":"${e.kind}","path":${JSON.stringify(e.path)},"mode":${e.mode & 0o7777},"uid":${e.uid},"gid":${e.gid},"xattrs":[${xattrs}]`;
+  if (e.kind === 'file') part += `,"size":${e.size},"oid":"${e.oid}"`;
+  else if (e.kind === 'symlink') part += `,"target":${JSON.stringify(e.target)},"oid":"${e.oid}"`;
+  else if (e.kind === 'chardev' || e.kind === 'blockdev') part += `,"major":${e.major},"minor":${e.minor}`;
+  return `${part}}`;
+}
+
+/** Where each entry of a cache file's JSON text begins: a string holds no bare quote, so `,{"kind":` is always between two. */
+const ENTRY_SEPARATOR = ',{"kind":';
+
+/**
+ * Writes the file of a snapshot written over `base` (writeSnapshotOver): each entry that is one
+ * of the base's own objects takes its text from the base's file, so only the changed entries are
+ * serialized; the same bytes as writeSnapshotEntryCache, which is used when the base has no sound
+ * file of as many entries.
+ */
+export function writeSnapshotEntryCacheOver(repo: Repository, tree: Oid, entries: readonly FsEntry[], base: { tree: Oid; entries: readonly FsEntry[] }): void {
+  const body = readCacheBody(repo, base.tree);
+  if (body === null || body === 'damaged') return writeSnapshotEntryCache(repo, tree, entries);
+  const end = body.indexOf(0);
+  const text = body.toString('utf8', 1, (end === -1 ? body.length : end) - 1);
+  const pieces = text === '' ? [] : text.split(ENTRY_SEPARATOR);
+  if (pieces.length !== base.entries.length) return writeSnapshotEntryCache(repo, tree, entries);
+  for (let i = 1; i < pieces.length; i++) pieces[i] = `{"kind":${pieces[i]}`;
+  writeCacheBody(repo, tree, Buffer.from(`[${serializeOver(base.entries, pieces, entries, serializeEntry).join(',')}]`, 'utf8'));
 }
 
 /**
@@ -123,7 +145,10 @@ function serializeEntries(entries: readonly FsEntry[]): Buffer {
  */
 export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[], linkRecords?: Buffer): void {
   const json = serializeEntries(entries);
-  const body = linkRecords ? Buffer.concat([json, Buffer.of(0), VERSION_FIELD, linkRecords]) : json;
+  writeCacheBody(repo, tree, linkRecords ? Buffer.concat([json, Buffer.of(0), VERSION_FIELD, linkRecords]) : json);
+}
+
+function writeCacheBody(repo: Repository, tree: Oid, body: Buffer): void {
   const path = snapshotEntryCachePath(repo, tree);
   try {
     writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);

@@ -3,14 +3,15 @@ import { hashObject } from '../../model/git/gitObject.js';
 import { parseTree, serializeTree, type GitTreeEntry } from '../../model/git/gitTree.js';
 import { blobEntryOf, filesTreeChanges } from '../../model/snapshot/filesTreeChanges.js';
 import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../../model/git/commitLayout.js';
-import { serializeMeta } from '../../model/snapshot/metaRecord.js';
+import { formatMetaLine, META_HEADER, serializeMeta } from '../../model/snapshot/metaRecord.js';
 import type { Oid } from '../../model/git/oid.js';
 import { baseName, compareRepoPaths, parentOf, TOP } from '../../model/snapshot/repoPath.js';
 import { filesTreeFingerprint, readFilesTreeMemo, writeFilesTreeMemo } from './filesTreeMemo.js';
 import { readObjectOfType, writeObject } from '../objects/objectStore.js';
 import { createPackWriter } from '../objects/packWriter.js';
 import type { Repository } from '../repository/repository.js';
-import { hasSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
+import { hasSnapshotEntryCache, writeSnapshotEntryCache, writeSnapshotEntryCacheOver } from './snapshotEntryCache.js';
+import { serializeOver } from '../../model/snapshot/serializeOver.js';
 import { notSnapshot } from './readSnapshot.js';
 import { writeFilesTreeChanges } from './writeFilesTreeChanges.js';
 
@@ -101,19 +102,24 @@ export async function writeSnapshotOver(
   extras: SnapshotExtras = {},
 ): Promise<Oid> {
   const entries = [...given].sort((a, b) => compareRepoPaths(a.path, b.path));
-  const filesTree = await writeFilesTreeChanges(repo, await filesTreeOf(repo, base.tree), filesTreeChanges(base.entries, entries));
-  return writeSnapshotTop(repo, { filesTree, meta: serializeMeta(entries), entries, extras });
+  const top = parseTree(await readObjectOfType(repo, base.tree, 'tree'), base.tree);
+  const files = top.find((e) => e.name === FILES_ENTRY && e.mode === '40000');
+  const baseMeta = top.find((e) => e.name === META_ENTRY);
+  if (files === undefined || baseMeta === undefined) throw notSnapshot(base.tree, 'it has no files/ tree and meta record');
+  const filesTree = await writeFilesTreeChanges(repo, files.oid, filesTreeChanges(base.entries, entries));
+  // The base's meta lines, one per base entry, for the entries left alone.
+  const lines = (await readObjectOfType(repo, baseMeta.oid, 'blob')).toString('utf8').split('\n');
+  const meta = lines[0] === META_HEADER && lines.length === base.entries.length + 2
+    ? `${[META_HEADER, ...serializeOver(base.entries, lines.slice(1, -1), entries, formatMetaLine)].join('\n')}\n`
+    : serializeMeta(entries);
+  return writeSnapshotTop(repo, { filesTree, meta, entries, extras, over: base });
 }
 
-/** The files/ tree of a snapshot's top tree. */
-async function filesTreeOf(repo: Repository, tree: Oid): Promise<Oid> {
-  const files = parseTree(await readObjectOfType(repo, tree, 'tree'), tree).find((e) => e.name === FILES_ENTRY && e.mode === '40000');
-  if (files === undefined) throw notSnapshot(tree, 'it has no files/ tree');
-  return files.oid;
-}
-
-/** The top tree over a written files/ tree: the meta record, the extras, and its entry cache. */
-function writeSnapshotTop(repo: Repository, snapshot: { filesTree: Oid; meta: string; entries: readonly FsEntry[]; extras: SnapshotExtras }): Oid {
+/** The top tree over a written files/ tree: the meta record, the extras, and its entry cache (made over the base's, if any). */
+function writeSnapshotTop(
+  repo: Repository,
+  snapshot: { filesTree: Oid; meta: string; entries: readonly FsEntry[]; extras: SnapshotExtras; over?: { tree: Oid; entries: readonly FsEntry[] } },
+): Oid {
   const { filesTree, meta, entries, extras } = snapshot;
   const top: GitTreeEntry[] = [
     { mode: '40000', name: FILES_ENTRY, oid: filesTree },
@@ -130,6 +136,9 @@ function writeSnapshotTop(repo: Repository, snapshot: { filesTree: Oid; meta: st
   // way (walking files/) even once: docs/decisions/0011-derived-caches.md. From the entries
   // themselves: the meta record was just made from them and parses back to the same values
   // (fsck compares the two).
-  if (!hasSnapshotEntryCache(repo, tree)) writeSnapshotEntryCache(repo, tree, entries);
+  if (!hasSnapshotEntryCache(repo, tree)) {
+    if (snapshot.over === undefined) writeSnapshotEntryCache(repo, tree, entries);
+    else writeSnapshotEntryCacheOver(repo, tree, entries, snapshot.over);
+  }
   return tree;
 }
