@@ -11,7 +11,7 @@ import { readObjectOfType, writeObject } from '../objects/objectStore.js';
 import { createPackWriter } from '../objects/packWriter.js';
 import type { Repository } from '../repository/repository.js';
 import { hasSnapshotEntryCache, writeSnapshotEntryCache, writeSnapshotEntryCacheOver } from './snapshotEntryCache.js';
-import { serializeOver } from '../../model/snapshot/serializeOver.js';
+import { piecesOver } from '../../model/snapshot/serializeOver.js';
 import { notSnapshot } from './readSnapshot.js';
 import { writeFilesTreeChanges } from './writeFilesTreeChanges.js';
 
@@ -107,12 +107,25 @@ export async function writeSnapshotOver(
   const baseMeta = top.find((e) => e.name === META_ENTRY);
   if (files === undefined || baseMeta === undefined) throw notSnapshot(base.tree, 'it has no files/ tree and meta record');
   const filesTree = await writeFilesTreeChanges(repo, files.oid, filesTreeChanges(base.entries, entries));
-  // The base's meta lines, one per base entry, for the entries left alone.
-  const lines = (await readObjectOfType(repo, baseMeta.oid, 'blob')).toString('utf8').split('\n');
-  const meta = lines[0] === META_HEADER && lines.length === base.entries.length + 2
-    ? `${[META_HEADER, ...serializeOver(base.entries, lines.slice(1, -1), entries, formatMetaLine)].join('\n')}\n`
-    : serializeMeta(entries);
+  const meta = metaOver((await readObjectOfType(repo, baseMeta.oid, 'blob')).toString('utf8'), base.entries, entries) ?? serializeMeta(entries);
   return writeSnapshotTop(repo, { filesTree, meta, entries, extras, over: base });
+}
+
+/**
+ * The meta record of `entries` made from the base's (`text`, one line per base entry after the
+ * header): its lines copied for the runs of entries left alone; null when it does not have a
+ * line per base entry.
+ */
+function metaOver(text: string, base: readonly FsEntry[], entries: readonly FsEntry[]): string | null {
+  if (!text.startsWith(`${META_HEADER}\n`) || !text.endsWith('\n')) return null;
+  // Where each base entry's line starts, and the end of the text.
+  const starts: number[] = [];
+  for (let at = META_HEADER.length; at < text.length - 1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  if (starts.length !== base.length) return null;
+  starts.push(text.length);
+  let meta = `${META_HEADER}\n`;
+  for (const piece of piecesOver(base, entries)) meta += 'entry' in piece ? `${formatMetaLine(piece.entry)}\n` : text.slice(starts[piece.from], starts[piece.to + 1]);
+  return meta;
 }
 
 /** The top tree over a written files/ tree: the meta record, the extras, and its entry cache (made over the base's, if any). */
