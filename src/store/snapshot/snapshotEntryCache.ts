@@ -11,7 +11,7 @@ import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
 import { LINK_RECORDS_VERSION, linkRecordsOf } from '../checkout/linkRecords.js';
-import { piecesOver } from '../../model/snapshot/serializeOver.js';
+import { piecesOver } from '../../model/snapshot/piecesOver.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,

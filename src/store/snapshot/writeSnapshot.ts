@@ -11,7 +11,7 @@ import { readObjectOfType, writeObject } from '../objects/objectStore.js';
 import { createPackWriter } from '../objects/packWriter.js';
 import type { Repository } from '../repository/repository.js';
 import { hasSnapshotEntryCache, writeSnapshotEntryCache, writeSnapshotEntryCacheOver } from './snapshotEntryCache.js';
-import { piecesOver } from '../../model/snapshot/serializeOver.js';
+import { piecesOver } from '../../model/snapshot/piecesOver.js';
 import { notSnapshot } from './readSnapshot.js';
 import { writeFilesTreeChanges } from './writeFilesTreeChanges.js';
 
