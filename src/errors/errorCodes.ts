@@ -74,6 +74,8 @@ export const errorCodes = {
   // licenses
   LICENSE_INVALID: 6,
   LICENSE_REFUSED: 6,
+  // architectures
+  ARCH_UNSUPPORTED: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
