@@ -38,7 +38,7 @@ test('hacktree source, an edit, make debug: the deployed opt root runs the chang
   const made = s.step(`HACKTREE_ROOT=${PUBLIC} hacktree make debug`, src());
   assert.match(made, /^hello \S+ built debug against 3\.2-runtime-opt-x86_64: configured and built/m);
   assert.equal(s.step(`hacktree root run ${ROOT} -- hello`), 'a debug build of hello\nHello, world!\n');
-  assert.match(s.step(`hacktree root local ${ROOT}`), /^ {2}hello-runtime\t\S+\tdebug\t\d+ paths\thello-runtime,b=debug,o=local,r=3\.2-opt-x86_64,/m);
+  assert.match(s.step(`hacktree root local ${ROOT}`), /^ {2}hello-runtime\t\S+\tdebug\t\d+ paths\thello-runtime,a=x86_64,b=debug,o=local,r=3\.2-opt-x86_64,/m);
   assert.equal(optimization('/usr/bin/hello'), '-O0');
   assert.equal(optimization('/usr/bin/sed'), '-O2');
 });

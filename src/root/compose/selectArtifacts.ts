@@ -4,7 +4,7 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import { parseArtifactName, type ArtifactKind, type ArtifactName } from '../../model/artifact/artifactName.js';
 import { compareVersions } from '../../model/recipe/compareVersions.js';
 import { artifactsOfRoot, type RootDefinition } from '../../model/root/rootDefinition.js';
-import { buildRootOf, type RootName } from '../../model/root/rootName.js';
+import { buildRootOf, formatRootName, type RootName } from '../../model/root/rootName.js';
 import { listDirectory } from '../../platform/fs/listDirectory.js';
 import { artifactArch } from '../../model/root/arch.js';
 
@@ -26,14 +26,16 @@ export interface SelectedArtifact {
 export function selectArtifacts(artifactsDir: string, def: RootDefinition, root: RootName): SelectedArtifact[] {
   const names = listDirectory(artifactsDir);
   const wantedRoot = buildRootOf(root);
+  const needed = new Set(artifactsOfRoot(def, root.kind).map(({ component, kind }) => `${component}\0${kind}`));
   const candidates = new Map<string, Array<{ parsed: ArtifactName; fileName: string }>>();
   for (const fileName of names) {
     if (!fileName.endsWith(',.tar.gz')) continue;
     const parsed = parseArtifactName(fileName);
     const k = parsed.keys;
     if ((k.o ?? 'master') !== 'master' || k.r !== wantedRoot || k.b !== root.flavor) continue;
-    if (artifactArch(k) !== root.arch) throw mixedArch(fileName, artifactArch(k), root);
     const key = `${parsed.name}\0${parsed.kind}`;
+    if (!needed.has(key)) continue;
+    if (artifactArch(k) !== root.arch) throw mixedArch(fileName, artifactArch(k), root);
     candidates.set(key, [...(candidates.get(key) ?? []), { parsed, fileName }]);
   }
   const selected: SelectedArtifact[] = [];
@@ -61,7 +63,7 @@ export function selectArtifacts(artifactsDir: string, def: RootDefinition, root:
 }
 
 function mixedArch(fileName: string, arch: string, root: RootName): HacktreeError {
-  return new HacktreeError('ARTIFACT_ROOT_MISMATCH', `artifact ${fileName} is built for ${buildRootOf(root)} but carries a=${arch}${fileName.includes(',a=') ? '' : ' (a name without a= is x86_64)'}: root ${root.arch} roots never mix architectures`, {
+  return new HacktreeError('ARTIFACT_ROOT_MISMATCH', `artifact ${fileName} is built for ${buildRootOf(root)} but carries a=${arch}${fileName.includes(',a=') ? '' : ' (a name without a= is x86_64)'}: a root never mixes architectures, and ${formatRootName(root)} is ${root.arch}`, {
     hint: `rebuild it for ${root.arch} ("hacktree build"), or pack it with "--arch ${root.arch}"; then remove this file from the artifacts directory`,
     data: { artifact: fileName, arch, rootArch: root.arch },
   });
