@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
@@ -82,5 +82,28 @@ test('an unknown arch in a definition is ROOT_DEFINITION_INVALID naming the file
   }
   assert.deepEqual(readdirSync(join(ws, 'artifacts')), [], 'no artifact, no build record');
   assertRepoUnchanged(before, snapshotRepoState(repo));
+  assertFsckClean(repo);
+});
+
+test('aarch64 on this x86_64 machine: composed from packed artifacts, but not built (ARCH_UNSUPPORTED naming the definition) nor run without qemu-user (naming what to install)', () => {
+  const ws = join(work, 'arm');
+  mkdirSync(join(ws, 'roots'), { recursive: true });
+  mkdirSync(join(ws, 'recipes'));
+  mkdirSync(join(ws, 'artifacts'));
+  writeFileSync(join(ws, 'roots', '3.0.json'), JSON.stringify({ version: '3.0', arches: ['aarch64'], runtime: ['doc'] }));
+  const before = snapshotRepoState(repo);
+  assertCliError(hacktree(['build', '-C', ws]), 'ARCH_UNSUPPORTED', [join(ws, 'roots', '3.0.json'), 'aarch64']);
+  assert.deepEqual(readdirSync(join(ws, 'artifacts')), [], 'nothing built, no build record');
+  assertRepoUnchanged(before, snapshotRepoState(repo));
+  pack('doc', '3.0-opt-aarch64', join(ws, 'artifacts'), 'aarch64');
+  ok(['root', 'compose', '3.0-runtime-opt-aarch64', '--roots', join(ws, 'roots'), '--artifacts', join(ws, 'artifacts')]);
+  const run = hacktree(['root', 'run', '3.0-runtime-opt-aarch64', '--', '/bin/true']);
+  if (existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')) {
+    // Registered: the run is handed to the sandbox (the root has no /bin/true, so it fails there).
+    assert.doesNotMatch(run.stderr, /ARCH_UNSUPPORTED/);
+  } else {
+    assertCliError(run, 'ARCH_UNSUPPORTED', ['root run 3.0-runtime-opt-aarch64', 'qemu-aarch64']);
+    assert.match(run.stderr, /hint: install qemu-user-static and binfmt-support/);
+  }
   assertFsckClean(repo);
 });

@@ -28,8 +28,8 @@ export interface RunInRootOptions {
  * the root is deployed, else a temporary hardlinked checkout (of the deployed commit when that
  * is a layer not mounted now), removed afterwards. Resolves to CMD's exit status (128 + signal
  * number when a signal ended it). A root of another arch runs under that arch's personality
- * (i686 on x86_64: `uname -m` says i686), or is refused before anything is checked out when
- * this machine cannot run it.
+ * (i686 on x86_64: `uname -m` says i686), or through qemu-user when binfmt_misc has it (aarch64
+ * on x86_64), or is refused before anything is checked out, naming what to install.
  */
 export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
@@ -82,7 +82,7 @@ function sandboxRunner(name: string): (rootDir: string, command: string[]) => Pr
   } catch (err) {
     if (!isHacktreeError(err, 'ROOT_NAME_INVALID')) throw err;
   }
-  const wrap = (argv: string[]): string[] => (arch === undefined ? argv : archCommand(arch, argv, `root run ${name}`));
+  const wrap = (argv: string[]): string[] => (arch === undefined ? argv : archCommand(arch, argv, `root run ${name}`, 'run'));
   // Refused now, before a checkout is made for nothing.
   wrap(['bwrap']);
   return (rootDir, command) => runSandboxed(wrap(['bwrap', ...sandboxArgs({ rootDir }, command)]));
