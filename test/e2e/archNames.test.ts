@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
@@ -106,4 +108,14 @@ test('aarch64 on this x86_64 machine: composed from packed artifacts, but not bu
     assert.match(run.stderr, /hint: install qemu-user-static and binfmt-support/);
   }
   assertFsckClean(repo);
+});
+
+test('setup.sh --arch without an architecture, or an unknown argument, is a usage error before anything is installed', () => {
+  const setup = join(dirname(fileURLToPath(import.meta.url)), '../../../setup.sh');
+  for (const [args, said] of [[['--arch'], /--arch needs an architecture/], [['--arch=i686', '--bogus'], /unknown argument: --bogus/]] as const) {
+    const r = spawnSync('bash', [setup, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, said);
+    assert.match(r.stderr, /usage: bash setup\.sh \[--deps-only\] \[--arch ARCH\]/);
+  }
 });
