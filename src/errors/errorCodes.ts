@@ -78,6 +78,8 @@ export const errorCodes = {
   DAEMON_REFUSED: 13,
   DAEMON_REQUEST_INVALID: 6,
   DAEMON_UNAVAILABLE: 21,
+  // architectures
+  ARCH_UNSUPPORTED: 6,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -15,6 +15,7 @@ import { parseManifest } from '../../model/snapshot/manifest.js';
 import type { Oid } from '../../model/git/oid.js';
 import { replaceComponents } from '../../model/artifact/replaceComponents.js';
 import { buildRootOf, parseRootName, rootBranch, type Flavor } from '../../model/root/rootName.js';
+import { ARCHES, canonicalArch, type Arch } from '../../model/root/arch.js';
 import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
 import { branchRef, readRef } from '../../store/refs/refs.js';
 import { openRepository, type Repository } from '../../store/repository/repository.js';
@@ -81,6 +82,7 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     });
   }
   const name = options.name ?? recipeOfSourceTree(sourceDir) ?? autoconfPackageName(sourceDir) ?? basename(sourceDir);
+  const arch = rootArch(options.root, root.arch);
   const version = describeVersion(sourceDir);
   const repo = openRepository(options.repoDir);
   const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
@@ -113,10 +115,11 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     await buildAutotools({
       buildRoot, workdir, sourceSubdir: 'src', destdir, flavor, extraOeconf: [], jobs: options.jobs, logFile, sourceDateEpoch: 0,
       configured,
+      arch,
       onConfigured: () => writeFileSync(stamp, configureKey),
     });
     options.onStep?.(`${name}: pack`);
-    const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir, mtime: 0 });
+    const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', arch, outDir, mtime: 0 });
     const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
     return { name, version, flavor, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile, workdir, configured };
   } catch (err) {
@@ -124,6 +127,18 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
   } finally {
     rmSync(destdir, { recursive: true, force: true });
   }
+}
+
+/** The canonical arch a root name carries, or a clear refusal of one hacktree does not know. */
+function rootArch(rootName: string, arch: string): Arch {
+  const canonical = canonicalArch(arch);
+  if (canonical !== arch) {
+    throw new HacktreeError('ROOT_NAME_INVALID', `root ${rootName}: ${canonical === undefined ? `"${arch}" is not an architecture hacktree knows (${ARCHES.join(', ')})` : `root names carry ${canonical}, not ${arch}`}`, {
+      hint: `name the root as "hacktree root list" shows it, e.g. ${rootName.slice(0, -arch.length)}${canonical ?? 'x86_64'}`,
+      data: { root: rootName, arch },
+    });
+  }
+  return canonical;
 }
 
 /** In the work directory: the configure inputs it was configured with, and the source paths the last sync copied. */

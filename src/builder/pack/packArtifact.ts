@@ -5,6 +5,7 @@ import { errnoOf } from '../../errors/errnoOf.js';
 import { ARTIFACT_KINDS, formatArtifactName, type ArtifactKind } from '../../model/artifact/artifactName.js';
 import { parentOf, TOP, type RepoPath } from '../../model/snapshot/repoPath.js';
 import { splitOf } from '../../model/artifact/splitRule.js';
+import { parseArchOption } from '../../model/root/arch.js';
 import { scanDirectory, type ScannedEntry } from '../../store/snapshot/scanDirectory.js';
 import { writeTarball, type TarMemberSource } from './writeTarball.js';
 
@@ -18,6 +19,7 @@ export interface PackArtifactOptions {
   flavor: 'opt' | 'debug';
   /** Default master. */
   origin?: 'master' | 'local';
+  /** a=: a canonical arch or an alias of one (ia32 is written a=i686); default none. */
   arch?: string;
   /** More name keys, e.g. a build's `id=`; they cannot replace o, r, b, v or a. */
   extraKeys?: Record<string, string>;
@@ -47,7 +49,7 @@ export async function packArtifact(options: PackArtifactOptions): Promise<Record
   checkChoice('origin', origin, ['master', 'local']);
   const mtime = resolveMtime(options.mtime);
   const keys: Record<string, string> = { ...options.extraKeys, o: origin, r: options.root, b: options.flavor, v: options.version };
-  if (options.arch !== undefined) keys.a = options.arch;
+  if (options.arch !== undefined) keys.a = parseArchOption([options.arch])[0]!;
   const fileNames = {
     runtime: formatArtifactName({ name: options.name, kind: 'runtime', keys }),
     devel: formatArtifactName({ name: options.name, kind: 'devel', keys }),
