@@ -1,0 +1,29 @@
+import { HacktreeError } from '../../../errors/HacktreeError.js';
+import { defineCommand } from '../defineCommand.js';
+
+export const publishCommand = defineCommand({
+  command: 'publish <dir> [roots..]',
+  describe: 'Publish root branches as a static repository any web server can serve (packs per component, a signed index)',
+  positionals: {
+    dir: { type: 'string', demandOption: true, describe: 'the directory to write or update (made if missing)' },
+    roots: { type: 'string', array: true, default: [], describe: 'root names (or root-NAME branches); default: every root-* branch' },
+  },
+  options: {
+    sign: { type: 'string', describe: 'SSH private key: sign the index (machines pulling with --verify require it)' },
+    'zstd-level': { type: 'number', describe: 'zstd level of the packs (1-19, default 12)' },
+  },
+  examples: [['$0 publish /srv/www/roots 3.2-runtime-opt-x86_64 --sign ~/.ssh/release_ed25519', 'publish a root; serve /srv/www/roots with any web server']],
+  output: 'summary',
+  run: async (args, ui) => {
+    const level = args['zstd-level'];
+    if (level !== undefined && (!Number.isInteger(level) || level < 1 || level > 19)) {
+      throw new HacktreeError('USAGE', `--zstd-level must be a whole number from 1 to 19, not ${level}`, { hint: 'higher is smaller and slower to publish; pulling costs the same' });
+    }
+    const { publishStatic } = await import('../../../root/publish/publishStatic.js');
+    return publishStatic({ repoDir: args.repo, dir: args.dir, roots: args.roots, signKey: args.sign, zstdLevel: level, onProgress: ui.progress });
+  },
+  text: (r) => [
+    ...r.roots.map((root) => `${root.branch} ${root.commit}`),
+    `index ${r.serial}${r.signed ? ' (signed)' : ''} in ${r.dir}: ${r.packsWritten} new packs (${r.bytesWritten} bytes), ${r.packsReused} reused`,
+  ],
+});

@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HacktreeError } from '../../errors/HacktreeError.js';
+import { errnoOf } from '../../errors/errnoOf.js';
+import type { Oid } from '../../model/git/oid.js';
+import { emptyStaticIndex, parseStaticIndex, serializeStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
+import { withLockFile } from '../../platform/fs/lockFile.js';
+import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
+import { readRef } from '../../store/refs/refs.js';
+import { scanRefs } from '../../store/refs/scanRefs.js';
+import { openRepository, type Repository } from '../../store/repository/repository.js';
+import { runGit } from '../../store/repository/runGit.js';
+import { signPayload } from '../../store/signatures/signPayload.js';
+import { writeStaticPack } from '../../store/static/writeStaticPack.js';
+import { remoteBranch } from '../remote/remoteBranch.js';
+import { planStaticPacks } from './planStaticPacks.js';
+
+export interface PublishStaticOptions {
+  repoDir: string;
+  /** The published repository's directory (made if missing). */
+  dir: string;
+  /** Root names or root-NAME branches; none: every root-* branch. */
+  roots: readonly string[];
+  /** An SSH private key: the index is signed with it (namespace "hacktree-index"). */
+  signKey?: string;
+  zstdLevel?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface PublishStaticResult {
+  dir: string;
+  serial: number;
+  roots: Array<{ branch: string; commit: Oid }>;
+  packsWritten: number;
+  bytesWritten: number;
+  packsReused: number;
+  signed: boolean;
+}
+
+/** Measured on W1 (docs/decisions/0016-static-repositories.md). */
+export const DEFAULT_ZSTD_LEVEL = 12;
+
+/**
+ * `hacktree publish DIR [ROOT...]`: writes or updates a static repository (docs/static.md).
+ * Every commit of each root's history that the index does not describe yet is cut into packs
+ * (planStaticPacks); a pack whose key the index already has is reused. New packs go in first,
+ * then the git refs and dumb-HTTP files, then the signature, and the index last, by rename: a
+ * failure at any point leaves the previous index, and everything it names, as it was.
+ */
+export async function publishStatic(options: PublishStaticOptions): Promise<PublishStaticResult> {
+  const repo = openRepository(options.repoDir);
+  const dir = resolve(options.dir);
+  const branches = await selectBranches(repo, options.roots);
+  prepareDirectory(dir);
+  const busy = (holder: string) => new HacktreeError('REPO_BUSY', `${dir} is being published by process ${holder}`, { hint: 'wait for the other "hacktree publish" to finish', data: { dir, holder } });
+  return withLockFile(join(dir, 'publish.lock'), { busy }, async () => {
+    const index = readPublishedIndex(dir);
+    const byKey = new Map(Object.entries(index.packs).map(([id, pack]) => [`${pack.kind} ${pack.key}`, id]));
+    const result: PublishStaticResult = { dir, serial: index.serial + 1, roots: [], packsWritten: 0, bytesWritten: 0, packsReused: 0, signed: options.signKey !== undefined };
+    const zstdLevel = options.zstdLevel ?? DEFAULT_ZSTD_LEVEL;
+    for (const { branch, commit } of branches) {
+      const history = (await git(repo, ['rev-list', '--topo-order', '--reverse', commit])).split('\n').filter((l) => l !== '') as Oid[];
+      for (const [i, oid] of history.entries()) {
+        options.onProgress?.(`publishing ${branch}`, i, history.length);
+        if (index.commits[oid] !== undefined) continue;
+        const plan = await planStaticPacks(repo, oid);
+        const ids: string[] = [];
+        for (const planned of plan.packs) {
+          const known = byKey.get(`${planned.kind} ${planned.key}`);
+          if (known !== undefined) {
+            result.packsReused++;
+            ids.push(known);
+            continue;
+          }
+          const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel });
+          index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, dumbPack: written.dumbPack };
+          byKey.set(`${planned.kind} ${planned.key}`, written.id);
+          result.packsWritten++;
+          result.bytesWritten += written.size;
+          ids.push(written.id);
+        }
+        index.commits[oid] = { branch, parents: plan.parents, packs: ids };
+      }
+      index.roots[branch] = commit;
+      result.roots.push({ branch, commit });
+    }
+    updateDumbHttpFiles(dir, branches);
+    index.serial = result.serial;
+    index.published = new Date().toISOString();
+    const bytes = serializeStaticIndex(index);
+    if (options.signKey !== undefined) {
+      const signature = signPayload(bytes, options.signKey, STATIC_INDEX_NAMESPACE);
+      writeThenRename(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), Buffer.from(signature));
+    }
+    writeThenRename(join(dir, 'index.json'), bytes);
+    return result;
+  });
+}
+
+async function selectBranches(repo: Repository, roots: readonly string[]): Promise<Array<{ branch: string; commit: Oid }>> {
+  const names = roots.length > 0 ? [...new Set(roots.map(remoteBranch))] : scanRefs(repo, 'refs/heads/').refs.map((r) => r.ref.slice('refs/heads/'.length)).filter((b) => b.startsWith('root-'));
+  if (names.length === 0) throw new HacktreeError('REF_NOT_FOUND', `${repo.dir} has no root-* branch to publish`, { hint: 'compose or commit a root first ("hacktree root compose NAME")' });
+  const out = [];
+  for (const branch of names) {
+    const commit = await readRef(repo, `refs/heads/${branch}`);
+    if (commit === null) throw new HacktreeError('REF_NOT_FOUND', `no branch ${branch} in ${repo.dir}`, { hint: '"hacktree root list" shows the roots', data: { branch } });
+    out.push({ branch, commit });
+  }
+  return out;
+}
+
+/** A bare git repository (for dumb HTTP) with hacktree's packs/ and signatures/ beside objects/. */
+function prepareDirectory(dir: string): void {
+  mkdirSync(join(dir, 'packs'), { recursive: true });
+  mkdirSync(join(dir, 'signatures'), { recursive: true });
+  if (!existsSync(join(dir, 'HEAD'))) {
+    gitIn(dir, ['init', '-q', '--bare', dir]);
+  }
+}
+
+function readPublishedIndex(dir: string): StaticIndex {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, 'index.json'));
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return emptyStaticIndex();
+    throw err;
+  }
+  return parseStaticIndex(bytes, join(dir, 'index.json'));
+}
+
+/** Refs for the dumb-HTTP clone, then git's info/refs and objects/info/packs (update-server-info). */
+function updateDumbHttpFiles(dir: string, branches: Array<{ branch: string; commit: Oid }>): void {
+  for (const { branch, commit } of branches) gitIn(dir, ['update-ref', `refs/heads/${branch}`, commit]);
+  if (spawnSync('git', [`--git-dir=${dir}`, 'rev-parse', '--verify', '-q', 'HEAD']).status !== 0) gitIn(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branches[0]!.branch}`]);
+  gitIn(dir, ['update-server-info']);
+}
+
+function writeThenRename(target: string, bytes: Buffer): void {
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, bytes, { flush: true });
+    renameSync(tmp, target);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+async function git(repo: Repository, args: string[]): Promise<string> {
+  const run = await runGit(repo, args);
+  if (run.status !== 0) throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `git ${args[0]} failed: ${run.stderr.trim()}`, { hint: 'check the repository ("hacktree fsck") and that the published directory is writable' });
+  return run.stdout;
+}
+
+/** git on the published repository, which is not a hacktree store. */
+function gitIn(dir: string, args: string[]): void {
+  const run = spawnSync('git', [`--git-dir=${dir}`, ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `git ${args[0]} in ${dir} failed: ${(run.error?.message ?? run.stderr).trim()}`, { hint: 'check that the published directory is writable' });
+}
