@@ -64,12 +64,13 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
       const history = (await git(repo, ['rev-list', '--topo-order', '--reverse', commit])).split('\n').filter((l) => l !== '') as Oid[];
       for (const [i, oid] of history.entries()) {
         options.onProgress?.(`publishing ${branch}`, i, history.length);
-        if (index.commits[oid] !== undefined) continue;
+        if (index.commits[oid] !== undefined && index.commits[oid].packs.every((id) => existsSync(join(dir, 'packs', `${id}.pack.zst`)))) continue;
         const plan = await planStaticPacks(repo, oid);
         const ids: string[] = [];
         for (const planned of plan.packs) {
           const known = byKey.get(`${planned.kind} ${planned.key}`);
-          if (known !== undefined) {
+          // A pack the index names but the directory lost is written again.
+          if (known !== undefined && existsSync(join(dir, 'packs', `${known}.pack.zst`))) {
             result.packsReused++;
             ids.push(known);
             continue;

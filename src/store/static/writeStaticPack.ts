@@ -29,7 +29,9 @@ export interface WriteStaticPackOptions {
 
 /**
  * Packs `objects` from `repo` twice into a published repository: as packs/<sha256>.pack.zst,
- * a pack of uncompressed objects (pack.compression=0) in one zstd stream, which is what
+ * a pack of uncompressed objects (pack.compression=0, and --no-reuse-object, else git copies
+ * the objects deflated as they are stored; no git deltas, --window=0: zstd's long window finds
+ * most of what they would, and index-pack need not resolve them) in one zstd stream, which is what
  * hacktree fetches (zstd over the whole pack finds what per-object zlib cannot, across
  * objects); and as an ordinary zlib pack with its .idx under objects/pack/, which git's dumb
  * HTTP clone reads. Each goes to a temporary name and is renamed into place complete.
@@ -50,7 +52,7 @@ export async function writeStaticPack(repo: Repository, objects: readonly Oid[],
 }
 
 async function packThroughZstd(repo: Repository, list: string, tmp: string, level: number): Promise<Omit<WrittenStaticPack, 'dumbPack' | 'size'>> {
-  const pack = spawn('git', [`--git-dir=${repo.dir}`, '-c', 'pack.compression=0', '-c', 'core.compression=0', 'pack-objects', '-q', '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const pack = spawn('git', [`--git-dir=${repo.dir}`, '-c', 'pack.compression=0', '-c', 'core.compression=0', 'pack-objects', '-q', '--no-reuse-object', '--window=0', '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const zstd = spawn('zstd', ['-q', `-${level}`, '-T0', '--long=27', '-c'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   pack.stderr.on('data', (c: Buffer) => (stderr += String(c)));
