@@ -267,6 +267,11 @@ test('a truncated pack, a substituted pack and a pack the server lacks are refus
     truncateSync(join(dir, 'packs', `${id}.pack.zst`), 1000);
   });
   await assertRefused(truncated, 'STATIC_PACK_MISMATCH', ['cdn', 'sha256']);
+  // The packs that checked out were indexed: the commit may be here, but it is not complete
+  // until the refused pack arrives from a sound server.
+  git(truncated, 'config', 'remote.cdn.url', `${proxy.url}repo`);
+  assert.equal((await pullOk(truncated, V1)).pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
+  assertFsckClean(truncated);
   const substituted = faultyCopy('substituted', (dir) => {
     const id = newestPack(dir);
     const file = join(dir, 'packs', `${id}.pack.zst`);
@@ -319,5 +324,23 @@ test('the server gone mid-download: the pull fails and nothing moves; the next p
     const id = /packs\/([0-9a-f]{64})\.pack\.zst$/.exec(path)![1]!;
     assert.equal(proxy.bytes.get(path), index.packs[id]!.size, 'no byte of the cut pack travelled twice');
   }
+  assertFsckClean(target);
+});
+
+test('publish --keep 1 drops the older versions from the index and the packs only they needed, after the new index is in place', async () => {
+  const dir = join(nginx.root, 'kept');
+  hacktreeOk(publisher, ['publish', dir, V1, '--sign', join(work, 'key'), '-q']);
+  const full = indexOf(dir);
+  assert.ok(full.commits[v1First], 'the full publish describes the first version');
+  const onlyFirst = full.commits[v1First]!.packs.filter((id) => !Object.entries(full.commits).some(([c, v]) => c !== v1First && v.packs.includes(id)));
+  assert.equal(onlyFirst.length, 2, 'beta 1 and the first root commit');
+  const kept = JSON.parse(hacktreeOk(publisher, ['publish', dir, V1, '--keep', '1', '--sign', join(work, 'key'), '--json'])) as { packsDropped: number };
+  assert.equal(kept.packsDropped, 2);
+  const index = indexOf(dir);
+  assert.equal(index.commits[v1First], undefined);
+  assert.deepEqual(onlyFirst.filter((id) => readdirSync(join(dir, 'packs')).includes(`${id}.pack.zst`)), [], 'their files are gone');
+  const target = newTarget('kept', `${proxy.url}kept`);
+  const pulled = await pullOk(target, V1);
+  assert.equal(pulled.pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
   assertFsckClean(target);
 });

@@ -26,6 +26,8 @@ export interface PublishStaticOptions {
   /** An SSH private key: the index is signed with it (namespace "hacktree-index"). */
   signKey?: string;
   zstdLevel?: number;
+  /** Keep only each root's newest N commits in the index, and the packs they need. */
+  keep?: number;
   onProgress?: ProgressCallback;
 }
 
@@ -36,6 +38,8 @@ export interface PublishStaticResult {
   packsWritten: number;
   bytesWritten: number;
   packsReused: number;
+  /** Packs deleted by --keep. */
+  packsDropped: number;
   signed: boolean;
 }
 
@@ -58,10 +62,12 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
   return withLockFile(join(dir, 'publish.lock'), { busy }, async () => {
     const index = readPublishedIndex(dir);
     const byKey = new Map(Object.entries(index.packs).map(([id, pack]) => [`${pack.kind} ${pack.key}`, id]));
-    const result: PublishStaticResult = { dir, serial: index.serial + 1, roots: [], packsWritten: 0, bytesWritten: 0, packsReused: 0, signed: options.signKey !== undefined };
+    const result: PublishStaticResult = { dir, serial: index.serial + 1, roots: [], packsWritten: 0, bytesWritten: 0, packsReused: 0, packsDropped: 0, signed: options.signKey !== undefined };
     const zstdLevel = options.zstdLevel ?? DEFAULT_ZSTD_LEVEL;
     for (const { branch, commit } of branches) {
-      const history = (await git(repo, ['rev-list', '--topo-order', '--reverse', commit])).split('\n').filter((l) => l !== '') as Oid[];
+      // With --keep, only the versions that stay: older ones would be packed to be dropped.
+      const range = options.keep === undefined ? [] : ['--first-parent', `--max-count=${options.keep}`];
+      const history = (await git(repo, ['rev-list', '--topo-order', ...range, commit])).split('\n').filter((l) => l !== '').reverse() as Oid[];
       for (const [i, oid] of history.entries()) {
         options.onProgress?.(`publishing ${branch}`, i, history.length);
         if (index.commits[oid] !== undefined && index.commits[oid].packs.every((id) => existsSync(join(dir, 'packs', `${id}.pack.zst`)))) continue;
@@ -88,6 +94,7 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
       result.roots.push({ branch, commit });
     }
     updateDumbHttpFiles(dir, branches);
+    const dropped = options.keep === undefined ? [] : keepNewest(index, options.keep);
     index.serial = result.serial;
     index.published = new Date().toISOString();
     const bytes = serializeStaticIndex(index);
@@ -96,8 +103,32 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
       writeThenRename(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), Buffer.from(signature));
     }
     writeThenRename(join(dir, 'index.json'), bytes);
+    // Only once no index names them: a client reading the old index meanwhile still finds them.
+    for (const id of dropped) rmSync(join(dir, 'packs', `${id}.pack.zst`), { force: true });
+    result.packsDropped = dropped.length;
     return result;
   });
+}
+
+/**
+ * Drops from the index every commit that is not among the `keep` newest (first parents) of a
+ * root it publishes, and every pack no kept commit needs; returns the packs dropped. git's
+ * dumb-HTTP side keeps its packs: a clone needs every commit of a branch's history.
+ */
+function keepNewest(index: StaticIndex, keep: number): string[] {
+  const kept = new Set<string>();
+  for (const tip of Object.values(index.roots)) {
+    let commit: string | undefined = tip;
+    for (let i = 0; i < keep && commit !== undefined && index.commits[commit] !== undefined; i++) {
+      kept.add(commit);
+      commit = index.commits[commit]!.parents[0];
+    }
+  }
+  for (const commit of Object.keys(index.commits)) if (!kept.has(commit)) delete index.commits[commit];
+  const needed = new Set(Object.values(index.commits).flatMap((c) => c.packs));
+  const dropped = Object.keys(index.packs).filter((id) => !needed.has(id));
+  for (const id of dropped) delete index.packs[id];
+  return dropped;
 }
 
 async function selectBranches(repo: Repository, roots: readonly string[]): Promise<Array<{ branch: string; commit: Oid }>> {

@@ -68,7 +68,7 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
   const needed = new Set<string>();
   let packsHere = 0;
   for (const commit of new Set(wanted.values())) {
-    if (await hasObject(repo, commit)) continue;
+    if (await isOnABranch(repo, commit)) continue;
     for (const id of index.commits[commit]!.packs) needed.add(id);
   }
   const missing = [...needed].filter((id) => {
@@ -188,6 +188,16 @@ async function sha256OfFile(path: string): Promise<{ sha256: string; size: numbe
     size += (chunk as Buffer).length;
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * A commit some branch holds passed a pull's checks, or was made here: its snapshot is complete.
+ * One that is merely present may come from packs of a pull that failed before the rest arrived.
+ */
+async function isOnABranch(repo: Repository, commit: Oid): Promise<boolean> {
+  if (!(await hasObject(repo, commit))) return false;
+  const run = await runGit(repo, ['for-each-ref', '--count=1', '--format=%(refname)', `--contains=${commit}`, 'refs/heads/', 'refs/remotes/']);
+  return run.status === 0 && run.stdout.trim() !== '';
 }
 
 async function hasObject(repo: Repository, oid: Oid): Promise<boolean> {

@@ -11,19 +11,26 @@ export const publishCommand = defineCommand({
   options: {
     sign: { type: 'string', describe: 'SSH private key: sign the index (machines pulling with --verify require it)' },
     'zstd-level': { type: 'number', describe: 'zstd level of the packs (1-19, default 12)' },
+    keep: { type: 'number', describe: "keep only each root's newest N versions in the index, and delete the packs no kept version needs" },
   },
-  examples: [['$0 publish /srv/www/roots 3.2-runtime-opt-x86_64 --sign ~/.ssh/release_ed25519', 'publish a root; serve /srv/www/roots with any web server']],
+  examples: [
+    ['$0 publish /srv/www/roots 3.2-runtime-opt-x86_64 --sign ~/.ssh/release_ed25519', 'publish a root; serve /srv/www/roots with any web server'],
+    ['$0 publish /srv/www/roots --keep 2 --sign ~/.ssh/release_ed25519', 'publish every root, keeping the two newest versions of each'],
+  ],
   output: 'summary',
   run: async (args, ui) => {
     const level = args['zstd-level'];
     if (level !== undefined && (!Number.isInteger(level) || level < 1 || level > 19)) {
       throw new HacktreeError('USAGE', `--zstd-level must be a whole number from 1 to 19, not ${level}`, { hint: 'higher is smaller and slower to publish; pulling costs the same' });
     }
+    if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) {
+      throw new HacktreeError('USAGE', `--keep must be a whole number of at least 1, not ${args.keep}`, { hint: '--keep 1 keeps only the newest version of each root' });
+    }
     const { publishStatic } = await import('../../../root/publish/publishStatic.js');
-    return publishStatic({ repoDir: args.repo, dir: args.dir, roots: args.roots, signKey: args.sign, zstdLevel: level, onProgress: ui.progress });
+    return publishStatic({ repoDir: args.repo, dir: args.dir, roots: args.roots, signKey: args.sign, zstdLevel: level, keep: args.keep, onProgress: ui.progress });
   },
   text: (r) => [
     ...r.roots.map((root) => `${root.branch} ${root.commit}`),
-    `index ${r.serial}${r.signed ? ' (signed)' : ''} in ${r.dir}: ${r.packsWritten} new packs (${r.bytesWritten} bytes), ${r.packsReused} reused`,
+    `index ${r.serial}${r.signed ? ' (signed)' : ''} in ${r.dir}: ${r.packsWritten} new packs (${r.bytesWritten} bytes), ${r.packsReused} reused${r.packsDropped > 0 ? `, ${r.packsDropped} dropped` : ''}`,
   ],
 });
