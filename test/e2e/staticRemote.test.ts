@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -344,3 +344,29 @@ test('publish --keep 1 drops the older versions from the index and the packs onl
   assert.equal(pulled.pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
   assertFsckClean(target);
 });
+
+test('publish --upload copies the repository to a WebDAV server by PUT, index last; a refused password is AUTH_FAILED', async () => {
+  const dav = await startNginx({ dir: join(work, 'dav'), user: 'publisher', password: 'pw-123' });
+  try {
+    const local = join(work, 'local-copy');
+    assertCliError(publishWith(['publish', local, V1, '--sign', join(work, 'key'), '--upload', `${dav.url}roots`], { HACKTREE_PUBLISH_USER: 'publisher', HACKTREE_PUBLISH_PASSWORD: 'wrong' }), 'AUTH_FAILED', ['401']);
+    const sent = JSON.parse(hacktreeOk(publisher, ['publish', local, V1, '--sign', join(work, 'key'), '--upload', `${dav.url}roots`, '--json'], { HACKTREE_PUBLISH_USER: 'publisher', HACKTREE_PUBLISH_PASSWORD: 'pw-123' })) as { upload: { filesSent: number } };
+    assert.ok(sent.upload.filesSent > 0);
+    assert.deepEqual(readFileSync(join(dav.root, 'roots', 'index.json')), readFileSync(join(local, 'index.json')));
+    const target = join(work, 'from-dav');
+    hacktreeOk(target, ['init']);
+    hacktreeOk(target, ['remote', 'add', 'cdn', `${dav.url}roots`, '--static', '--verify', '--allowed-signers', join(work, 'allowed')]);
+    assert.equal((await pullOk(target, V1)).pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
+    assertFsckClean(target);
+    // A second upload sends only what changed: no pack, the small files and the index.
+    const again = JSON.parse(hacktreeOk(publisher, ['publish', local, V1, '--upload', `${dav.url}roots`, '--json'], { HACKTREE_PUBLISH_USER: 'publisher', HACKTREE_PUBLISH_PASSWORD: 'pw-123' })) as { upload: { filesSent: number; bytesSent: number } };
+    assert.ok(again.upload.bytesSent < 20_000, `only small files went again (${again.upload.bytesSent} bytes)`);
+  } finally {
+    await dav.stop();
+  }
+});
+
+function publishWith(args: string[], env: Record<string, string>): RunResult {
+  const r = spawnSync(hacktreeCommand, [...args, '--repo', publisher], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
