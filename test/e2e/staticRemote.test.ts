@@ -370,3 +370,16 @@ function publishWith(args: string[], env: Record<string, string>): RunResult {
   const r = spawnSync(hacktreeCommand, [...args, '--repo', publisher], { env: { ...process.env, ...env }, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+test('two pulls into one repository at once: each pack is downloaded once, the branch ends at the commit, fsck clean', async () => {
+  const target = newTarget('twice');
+  proxy.reset();
+  const [a, b] = await Promise.all([runAsync(['pull', 'cdn', V1], target), runAsync(['pull', 'cdn', V1], target)]);
+  for (const r of [a, b]) assert.ok(!`${r.stdout}${r.stderr}`.includes('INTERNAL'), r.stderr);
+  assert.ok(a.status === 0 || b.status === 0, `${a.stderr}\n${b.stderr}`);
+  assert.equal(git(target, 'rev-parse', `root-${V1}`), git(publisher, 'rev-parse', `root-${V1}`));
+  const index = indexOf(published);
+  const commit = git(publisher, 'rev-parse', `root-${V1}`);
+  assert.equal(packBytes(), index.commits[commit]!.packs.reduce((sum, id) => sum + index.packs[id]!.size, 0), 'no pack travelled twice');
+  assertFsckClean(target);
+});

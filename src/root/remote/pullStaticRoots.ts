@@ -8,6 +8,7 @@ import { parseStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../.
 import { downloadResumable } from '../../platform/http/downloadResumable.js';
 import { fetchBytes } from '../../platform/http/fetchBytes.js';
 import { failpoint } from '../../platform/process/failpoint.js';
+import { withLockFile } from '../../platform/fs/lockFile.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { readShallowCommits, writeShallowCommits } from '../../store/objects/shallowCommits.js';
 import { readRef } from '../../store/refs/refs.js';
@@ -143,7 +144,21 @@ async function fetchPacks(repo: Repository, remote: Remote, base: string, index:
   return bytes;
 }
 
+/**
+ * One pack, under a lock of its own: two pulls into one repository would otherwise append to
+ * the same part file. The second finds the pack indexed once the first is done.
+ */
 async function fetchPack(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<void> {
+  const busy = (holder: string) => new HacktreeError('REPO_BUSY', `pack ${id} is being downloaded into ${repo.dir} by process ${holder}`, {
+    hint: 'wait for the other pull to finish and try again (HACKTREE_LOCK_TIMEOUT sets how long to wait, in seconds)',
+    data: { repo: repo.dir, holder },
+  });
+  await withLockFile(join(repo.dir, INCOMING_DIR, `${id}.lock`), { busy }, async () => {
+    if (!existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`))) await fetchPackLocked(repo, remote, base, index, id, onBytes);
+  });
+}
+
+async function fetchPackLocked(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<void> {
   const pack = index.packs[id]!;
   const url = `${base}packs/${id}.pack.zst`;
   const part = join(repo.dir, INCOMING_DIR, `${id}.pack.zst.part`);
