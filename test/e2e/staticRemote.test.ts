@@ -142,7 +142,7 @@ async function pullOk(repo: string, ...roots: string[]): Promise<PullJson> {
   return JSON.parse(r.stdout) as PullJson;
 }
 
-function indexOf(dir: string): { packs: Record<string, { size: number; kind: string; name: string }>; commits: Record<string, { packs: string[] }> } {
+function indexOf(dir: string): { packs: Record<string, { size: number; kind: string; name: string }>; commits: Record<string, { packs: string[]; delta?: { from: string; pack: string } }> } {
   return JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
 }
 
@@ -205,7 +205,7 @@ test('a new version with one artifact changed transfers only its pack and the ro
   await pullOk(target, V1);
   const v2 = compose('1.0', [{ name: 'alpha', version: '1', dir: alpha }, { name: 'beta', version: '2', dir: beta2 }]);
   const second = publish(V1);
-  assert.equal(second.packsWritten, 2, 'the new beta and the new root commit');
+  assert.equal(second.packsWritten, 3, 'the new beta, the new root commit and the delta from the first');
   assert.equal(second.packsReused, 1, 'alpha is shared');
   proxy.reset();
   const pulled = await pullOk(target, V1);
@@ -213,8 +213,10 @@ test('a new version with one artifact changed transfers only its pack and the ro
   assert.equal(pulled.static.packsFetched, 2);
   assert.equal(pulled.static.packsHere, 1);
   const index = indexOf(published);
-  const fetched = index.commits[v2]!.packs.filter((id) => !index.commits[v1First]!.packs.includes(id));
-  assert.equal(packBytes(), fetched.reduce((sum, id) => sum + index.packs[id]!.size, 0), 'only the new packs travelled');
+  const delta = index.commits[v2]!.delta;
+  assert.equal(delta?.from, v1First, 'the second version has a delta pack from the first');
+  const fetched = index.commits[v2]!.packs.filter((id) => !index.commits[v1First]!.packs.includes(id)).map((id) => (delta && index.packs[id]!.kind === 'root' ? delta.pack : id));
+  assert.equal(packBytes(), fetched.reduce((sum, id) => sum + index.packs[id]!.size, 0), 'only the new packs travelled (the delta in place of the root pack)');
   assert.ok(packBytes() < 50_000 * 1.2 + 8192, `about the changed artifact (${packBytes()} bytes)`);
   assertFsckClean(target);
 

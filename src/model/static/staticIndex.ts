@@ -12,7 +12,8 @@ export const STATIC_INDEX_FORMAT = 'hacktree-static 1';
 /** The ssh-keygen -Y namespace of the index's signature: a git commit signature cannot pass for it. */
 export const STATIC_INDEX_NAMESPACE = 'hacktree-index';
 
-export type StaticPackKind = 'component' | 'root';
+/** A delta pack holds what a commit's root pack holds less what its first parent's holds. */
+export type StaticPackKind = 'component' | 'root' | 'delta';
 
 export interface StaticPack {
   kind: StaticPackKind;
@@ -25,8 +26,14 @@ export interface StaticPack {
   objects: number;
   /** The checksum git names the pack by once indexed (objects/pack/pack-<gitPack>.pack). */
   gitPack: string;
-  /** The zlib pack of the same objects under objects/pack/, for git's dumb HTTP. */
-  dumbPack: string;
+  /** The zlib pack of the same objects under objects/pack/, for git's dumb HTTP (none for a delta pack). */
+  dumbPack?: string;
+}
+
+/** In place of a commit's root pack, for a client that holds `from` (its first parent). */
+export interface StaticDelta {
+  from: Oid;
+  pack: string;
 }
 
 export interface StaticCommit {
@@ -34,6 +41,8 @@ export interface StaticCommit {
   parents: Oid[];
   /** Sha256 ids of the packs that together hold every object of the commit's snapshot. */
   packs: string[];
+  /** Published where smaller than the root pack it replaces. */
+  delta?: StaticDelta;
 }
 
 export interface StaticIndex {
@@ -88,8 +97,9 @@ export function parseStaticIndex(bytes: Buffer, where: string): StaticIndex {
     if (typeof index[field] !== 'object' || index[field] === null || Array.isArray(index[field])) throw invalid(where, `"${field}" is not an object`);
   }
   for (const [id, pack] of Object.entries(index.packs)) {
-    const ok = isPackId(id) && (pack.kind === 'component' || pack.kind === 'root') && typeof pack.name === 'string' && typeof pack.key === 'string'
-      && Number.isSafeInteger(pack.size) && pack.size > 0 && Number.isSafeInteger(pack.objects) && SHA1.test(pack.gitPack) && SHA1.test(pack.dumbPack);
+    const ok = isPackId(id) && (pack.kind === 'component' || pack.kind === 'root' || pack.kind === 'delta') && typeof pack.name === 'string' && typeof pack.key === 'string'
+      && Number.isSafeInteger(pack.size) && pack.size > 0 && Number.isSafeInteger(pack.objects) && SHA1.test(pack.gitPack)
+      && (pack.kind === 'delta' ? pack.dumbPack === undefined : typeof pack.dumbPack === 'string' && SHA1.test(pack.dumbPack));
     if (!ok) throw invalid(where, `pack ${id} is not described correctly`);
   }
   for (const [oid, commit] of Object.entries(index.commits)) {
@@ -98,6 +108,10 @@ export function parseStaticIndex(bytes: Buffer, where: string): StaticIndex {
     }
     const unknown = commit.packs.find((id) => index.packs[id] === undefined);
     if (unknown !== undefined) throw invalid(where, `commit ${oid} needs pack ${unknown}, which the index does not describe`);
+    const delta = commit.delta;
+    if (delta !== undefined && (typeof delta !== 'object' || delta === null || !isOid(delta.from) || index.packs[delta.pack]?.kind !== 'delta')) {
+      throw invalid(where, `commit ${oid} names a delta that is not described correctly`);
+    }
   }
   for (const [branch, oid] of Object.entries(index.roots)) {
     if (typeof oid !== 'string' || index.commits[oid] === undefined) throw invalid(where, `root ${branch} is at a commit the index does not describe`);

@@ -1,6 +1,6 @@
 import type { Oid } from '../../model/git/oid.js';
 import { parseManifest } from '../../model/snapshot/manifest.js';
-import { componentKey } from '../../model/static/staticIndex.js';
+import { componentKey, type StaticPackKind } from '../../model/static/staticIndex.js';
 import { readCommit } from '../../store/objects/readCommit.js';
 import type { Repository } from '../../store/repository/repository.js';
 import { runGit } from '../../store/repository/runGit.js';
@@ -8,7 +8,7 @@ import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 
 export interface PlannedPack {
-  kind: 'component' | 'root';
+  kind: StaticPackKind;
   name: string;
   key: string;
   objects: Oid[];

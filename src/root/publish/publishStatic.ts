@@ -15,7 +15,7 @@ import { runGit } from '../../store/repository/runGit.js';
 import { signPayload } from '../../store/signatures/signPayload.js';
 import { writeStaticPack } from '../../store/static/writeStaticPack.js';
 import { remoteBranch } from '../remote/remoteBranch.js';
-import { planStaticPacks } from './planStaticPacks.js';
+import { planStaticPacks, type PlannedPack } from './planStaticPacks.js';
 
 export interface PublishStaticOptions {
   repoDir: string;
@@ -72,23 +72,36 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
         options.onProgress?.(`publishing ${branch}`, i, history.length);
         if (index.commits[oid] !== undefined && index.commits[oid].packs.every((id) => existsSync(join(dir, 'packs', `${id}.pack.zst`)))) continue;
         const plan = await planStaticPacks(repo, oid);
-        const ids: string[] = [];
-        for (const planned of plan.packs) {
+        const packOf = async (planned: PlannedPack): Promise<string> => {
           const known = byKey.get(`${planned.kind} ${planned.key}`);
           // A pack the index names but the directory lost is written again.
           if (known !== undefined && existsSync(join(dir, 'packs', `${known}.pack.zst`))) {
             result.packsReused++;
-            ids.push(known);
-            continue;
+            return known;
           }
-          const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel });
+          const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel, dumbHttp: planned.kind !== 'delta' });
           index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, dumbPack: written.dumbPack };
           byKey.set(`${planned.kind} ${planned.key}`, written.id);
           result.packsWritten++;
           result.bytesWritten += written.size;
-          ids.push(written.id);
-        }
+          return written.id;
+        };
+        const ids: string[] = [];
+        for (const planned of plan.packs) ids.push(await packOf(planned));
         index.commits[oid] = { branch, parents: plan.parents, packs: ids };
+        const delta = await deltaFromParent(repo, index, oid, plan);
+        if (delta !== undefined) {
+          const id = await packOf(delta);
+          const rootPack = ids.find((p) => index.packs[p]!.kind === 'root')!;
+          if (index.packs[id]!.size < index.packs[rootPack]!.size) index.commits[oid].delta = { from: plan.parents[0]!, pack: id };
+          else {
+            result.packsWritten--;
+            result.bytesWritten -= index.packs[id]!.size;
+            byKey.delete(`delta ${delta.key}`);
+            delete index.packs[id];
+            rmSync(join(dir, 'packs', `${id}.pack.zst`), { force: true });
+          }
+        }
       }
       index.roots[branch] = commit;
       result.roots.push({ branch, commit });
@@ -125,10 +138,24 @@ function keepNewest(index: StaticIndex, keep: number): string[] {
     }
   }
   for (const commit of Object.keys(index.commits)) if (!kept.has(commit)) delete index.commits[commit];
-  const needed = new Set(Object.values(index.commits).flatMap((c) => c.packs));
+  const needed = new Set(Object.values(index.commits).flatMap((c) => (c.delta ? [...c.packs, c.delta.pack] : c.packs)));
   const dropped = Object.keys(index.packs).filter((id) => !needed.has(id));
   for (const id of dropped) delete index.packs[id];
   return dropped;
+}
+
+/**
+ * The delta pack of a commit whose first parent the index describes: the objects of its root
+ * pack (commit, trees, meta record, manifest) that the parent's root pack does not hold. A
+ * version that changed one component changes a few trees, so this is a fraction of the root
+ * pack; the caller keeps it only where smaller. Self-contained, like every pack.
+ */
+async function deltaFromParent(repo: Repository, index: StaticIndex, commit: Oid, plan: { parents: Oid[]; packs: PlannedPack[] }): Promise<PlannedPack | undefined> {
+  const parent = plan.parents[0];
+  if (parent === undefined || index.commits[parent] === undefined) return undefined;
+  const before = new Set((await planStaticPacks(repo, parent)).packs.find((p) => p.kind === 'root')!.objects);
+  const objects = plan.packs.find((p) => p.kind === 'root')!.objects.filter((oid) => !before.has(oid));
+  return { kind: 'delta', name: `${parent}..${commit}`, key: `${parent}..${commit}`, objects };
 }
 
 async function selectBranches(repo: Repository, roots: readonly string[]): Promise<Array<{ branch: string; commit: Oid }>> {

@@ -70,7 +70,10 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
   let packsHere = 0;
   for (const commit of new Set(wanted.values())) {
     if (await isOnABranch(repo, commit)) continue;
-    for (const id of index.commits[commit]!.packs) needed.add(id);
+    const { packs, delta } = index.commits[commit]!;
+    // With its first parent here, the delta pack stands in for the root pack.
+    const useDelta = delta !== undefined && (await isOnABranch(repo, delta.from));
+    for (const id of packs) needed.add(useDelta && index.packs[id]!.kind === 'root' ? delta.pack : id);
   }
   const missing = [...needed].filter((id) => {
     const here = existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`));

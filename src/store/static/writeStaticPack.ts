@@ -16,8 +16,8 @@ export interface WrittenStaticPack {
   objects: number;
   /** The pack's trailing checksum, which names it once indexed. */
   gitPack: string;
-  /** The name of the zlib pack written under objects/pack/ for git's dumb HTTP. */
-  dumbPack: string;
+  /** The name of the zlib pack written under objects/pack/ for git's dumb HTTP, unless left out. */
+  dumbPack?: string;
 }
 
 export interface WriteStaticPackOptions {
@@ -25,6 +25,8 @@ export interface WriteStaticPackOptions {
   dir: string;
   /** zstd's level (docs/decisions/0016-static-repositories.md). */
   zstdLevel: number;
+  /** False: no dumb-HTTP pack (a delta pack's objects are in root packs there already). */
+  dumbHttp?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function writeStaticPack(repo: Repository, objects: readonly Oid[],
     const written = await packThroughZstd(repo, list, tmp, options.zstdLevel);
     const final = join(options.dir, 'packs', `${written.id}.pack.zst`);
     renameSync(tmp, final);
+    if (options.dumbHttp === false) return { ...written, size: statSync(final).size };
     const dumb = await runGit(repo, ['-c', 'pack.threads=1', 'pack-objects', '-q', join(options.dir, 'objects', 'pack', 'pack')], { input: list });
     if (dumb.status !== 0) throw packFailed(dumb.stderr);
     return { ...written, size: statSync(final).size, dumbPack: dumb.stdout.trim() };
