@@ -5,7 +5,10 @@
 # delta (`ostree static-delta generate --empty`), alternating, medians of wall time, and the bytes
 # nginx sent for each (its access log, $body_bytes_sent). The tree is W1 without device nodes and
 # fifos (rootfs-nodev), which ostree refuses; hacktree commits it with `root commit --tree dir=`,
-# so it has no manifest and publishes as one root pack.
+# so it has no manifest and publishes as one root pack. Then the next version, coreutils rebuilt
+# (one byte appended to each of its files, as bench/remote.sh does), pulled into the last
+# targets: bytes against ostree's static delta between the two commits and against the changed
+# files' size as a zstd'd tar.
 #
 # usage: bench/static.sh [--runs N] [--keep] [--zstd-level=N]
 # env: HACKTREE_BENCH_DIR (work directory parent; default /var/tmp), HACKTREE_TEST_CACHE.
@@ -110,6 +113,30 @@ for i in $(seq 1 "$runs"); do
     fi
   done
 done
+say "the next version: coreutils rebuilt (one byte appended to each of its files), pulled into the last targets"
+mkdir -p "$work/coreutils"
+while read -r path; do
+  # Only the package's own files (W1 merges /usr: a path through /bin, a symlink, is left out).
+  [[ -f $tree$path && ! -L $tree$path && $(readlink -f "$tree$path") == "$tree$path" ]] || continue
+  mkdir -p "$work/coreutils$(dirname "$path")"
+  cp -p "$tree$path" "$work/coreutils$path"
+  printf 'x' >> "$work/coreutils$path"
+done < "$tree/var/lib/dpkg/info/coreutils.list"
+changed_files=$(find "$work/coreutils" -type f | wc -l)
+changed_zstd=$(tar -C "$work/coreutils" -cf - . | zstd -q -"$zstd_level" --long=27 -c | wc -c)
+"$bin" --repo "$work/pub" root commit root-w1 --tree ref=root-w1 --tree "dir=$work/coreutils" --union -q >&2
+next_commit=$(git --git-dir="$work/pub" rev-parse root-w1)
+next_publish_time=$(timed "$bin" --repo "$work/pub" publish "$work/www/static" w1 --zstd-level "$zstd_level" -q)
+ostree --repo="$work/www/ostree" commit -b w1 --tree=ref=w1 --tree=dir="$work/coreutils" > /dev/null
+next_delta_time=$(timed ostree --repo="$work/www/ostree" static-delta generate --to=w1)
+ostree --repo="$work/www/ostree" summary -u
+mark=$(log_mark)
+next_hacktree_time=$(timed "$bin" --repo "$work/target" pull s w1 -q)
+next_hacktree_bytes=$(bytes_since "$mark")
+[[ $(git --git-dir="$work/target" rev-parse root-w1) == "$next_commit" ]]
+mark=$(log_mark)
+next_ostree_time=$(timed ostree --repo="$work/ostree-target" pull o w1)
+next_ostree_bytes=$(bytes_since "$mark")
 "$bin" --repo "$work/target" fsck -q
 hacktree_median=$(printf '%s\n' "${hacktree_times[@]}" | median)
 object_median=$(printf '%s\n' "${object_times[@]}" | median)
@@ -126,11 +153,18 @@ $(date -u '+%Y-%m-%d %H:%M') UTC, hacktree $revision, $(nproc) cores, $(uname -r
 | \`ostree pull --disable-static-deltas\` (per object, archive repository) | $object_median | ${object_times[*]} | $object_bytes | — |
 | \`ostree pull\` through the from-empty static delta | $delta_median | ${delta_times[*]} | $delta_bytes | — |
 
-| publishing (once) | seconds | bytes on disk |
+| next version, coreutils changed ($changed_files files; $changed_zstd bytes as a zstd -$zstd_level tar), into the last targets | seconds | bytes nginx sent | target |
+|---|---|---|---|
+| \`hacktree pull\` (delta pack + the changed blobs) | $next_hacktree_time | $next_hacktree_bytes | <= ostree's: $(verdict "$next_hacktree_bytes" "$next_ostree_bytes"); <= 1.2x the changed package: $(verdict "$next_hacktree_bytes" "$(awk -v z="$changed_zstd" 'BEGIN { print int(z * 1.2) }')") |
+| \`ostree pull\` through the static delta from the first version | $next_ostree_time | $next_ostree_bytes | — |
+
+| publishing | seconds | bytes on disk |
 |---|---|---|
 | \`hacktree publish\` (packs/ only; objects/pack for dumb HTTP beside) | $publish_time | $static_size |
 | \`ostree commit\` into the archive repository | $ostree_commit_time | $(du -sb "$work/www/ostree/objects" | cut -f1) |
 | \`ostree static-delta generate --empty\` | $delta_time | $delta_size |
+| \`hacktree publish\` of the next version | $next_publish_time | — |
+| \`ostree static-delta generate\` from the first version to the next | $next_delta_time | — |
 TABLE
 )
 mkdir -p "$(dirname "$results_file")"
