@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 import { componentKey, emptyStaticIndex, parseStaticIndex, serializeStaticIndex, type StaticIndex } from '../../src/model/static/staticIndex.js';
 import type { Oid } from '../../src/model/git/oid.js';
+import { keepNewestCommits } from '../../src/model/static/keepNewestCommits.js';
 
 const commit = 'c'.repeat(40) as Oid;
 const packId = 'f'.repeat(64);
@@ -43,4 +44,24 @@ test('a component pack is keyed by its blobs, whatever order or repetition', () 
   const b = '2'.repeat(40);
   assert.equal(componentKey([a, b]), componentKey([b, a, b]));
   assert.notEqual(componentKey([a]), componentKey([a, b]));
+});
+
+test('keepNewestCommits keeps each root\'s newest first parents and the packs they (and their deltas) need', () => {
+  const index = emptyStaticIndex();
+  index.serial = 1;
+  const c = (n: number) => String(n).repeat(40) as Oid;
+  const p = (n: number) => String(n).repeat(64);
+  const pack = (kind: 'root' | 'delta' | 'component') => ({ kind, name: 'x', key: 'x', size: 1, objects: 1, gitPack: 'a'.repeat(40), ...(kind === 'delta' ? {} : { dumbPack: 'b'.repeat(40) }) });
+  for (const n of [1, 2, 3, 4]) index.packs[p(n)] = pack('root');
+  index.packs[p(5)] = pack('delta');
+  index.packs[p(6)] = pack('component');
+  index.commits[c(1)] = { branch: 'root-x', parents: [], packs: [p(1), p(6)] };
+  index.commits[c(2)] = { branch: 'root-x', parents: [c(1)], packs: [p(2), p(6)] };
+  index.commits[c(3)] = { branch: 'root-x', parents: [c(2)], packs: [p(3), p(6)], delta: { from: c(2), pack: p(5) } };
+  index.commits[c(4)] = { branch: 'root-y', parents: [], packs: [p(4)] };
+  index.roots = { 'root-x': c(3), 'root-y': c(4) };
+  assert.deepEqual(keepNewestCommits(index, 1).sort(), [p(1), p(2)]);
+  assert.deepEqual(Object.keys(index.commits).sort(), [c(3), c(4)]);
+  assert.deepEqual(Object.keys(index.packs).sort(), [p(3), p(4), p(5), p(6)]);
+  parseStaticIndex(serializeStaticIndex(index), 'index.json');
 });

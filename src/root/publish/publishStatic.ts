@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
-import { errnoOf } from '../../errors/errnoOf.js';
 import type { Oid } from '../../model/git/oid.js';
-import { emptyStaticIndex, parseStaticIndex, serializeStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
+import { keepNewestCommits } from '../../model/static/keepNewestCommits.js';
+import { serializeStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
 import { withLockFile } from '../../platform/fs/lockFile.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { readRef } from '../../store/refs/refs.js';
@@ -16,6 +15,7 @@ import { signPayload } from '../../store/signatures/signPayload.js';
 import { writeStaticPack } from '../../store/static/writeStaticPack.js';
 import { remoteBranch } from '../remote/remoteBranch.js';
 import { planStaticPacks, type PlannedPack } from './planStaticPacks.js';
+import { preparePublishedDirectory, readPublishedIndex, updateDumbHttpFiles, writePublishedFile } from './publishedDirectory.js';
 
 export interface PublishStaticOptions {
   repoDir: string;
@@ -57,7 +57,7 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
   const repo = openRepository(options.repoDir);
   const dir = resolve(options.dir);
   const branches = await selectBranches(repo, options.roots);
-  prepareDirectory(dir);
+  preparePublishedDirectory(dir);
   const busy = (holder: string) => new HacktreeError('REPO_BUSY', `${dir} is being published by process ${holder}`, { hint: 'wait for the other "hacktree publish" to finish', data: { dir, holder } });
   return withLockFile(join(dir, 'publish.lock'), { busy }, async () => {
     const index = readPublishedIndex(dir);
@@ -107,41 +107,20 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
       result.roots.push({ branch, commit });
     }
     updateDumbHttpFiles(dir, branches);
-    const dropped = options.keep === undefined ? [] : keepNewest(index, options.keep);
+    const dropped = options.keep === undefined ? [] : keepNewestCommits(index, options.keep);
     index.serial = result.serial;
     index.published = new Date().toISOString();
     const bytes = serializeStaticIndex(index);
     if (options.signKey !== undefined) {
       const signature = signPayload(bytes, options.signKey, STATIC_INDEX_NAMESPACE);
-      writeThenRename(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), Buffer.from(signature));
+      writePublishedFile(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), Buffer.from(signature));
     }
-    writeThenRename(join(dir, 'index.json'), bytes);
+    writePublishedFile(join(dir, 'index.json'), bytes);
     // Only once no index names them: a client reading the old index meanwhile still finds them.
     for (const id of dropped) rmSync(join(dir, 'packs', `${id}.pack.zst`), { force: true });
     result.packsDropped = dropped.length;
     return result;
   });
-}
-
-/**
- * Drops from the index every commit that is not among the `keep` newest (first parents) of a
- * root it publishes, and every pack no kept commit needs; returns the packs dropped. git's
- * dumb-HTTP side keeps its packs: a clone needs every commit of a branch's history.
- */
-function keepNewest(index: StaticIndex, keep: number): string[] {
-  const kept = new Set<string>();
-  for (const tip of Object.values(index.roots)) {
-    let commit: string | undefined = tip;
-    for (let i = 0; i < keep && commit !== undefined && index.commits[commit] !== undefined; i++) {
-      kept.add(commit);
-      commit = index.commits[commit]!.parents[0];
-    }
-  }
-  for (const commit of Object.keys(index.commits)) if (!kept.has(commit)) delete index.commits[commit];
-  const needed = new Set(Object.values(index.commits).flatMap((c) => (c.delta ? [...c.packs, c.delta.pack] : c.packs)));
-  const dropped = Object.keys(index.packs).filter((id) => !needed.has(id));
-  for (const id of dropped) delete index.packs[id];
-  return dropped;
 }
 
 /**
@@ -170,51 +149,8 @@ async function selectBranches(repo: Repository, roots: readonly string[]): Promi
   return out;
 }
 
-/** A bare git repository (for dumb HTTP) with hacktree's packs/ and signatures/ beside objects/. */
-function prepareDirectory(dir: string): void {
-  mkdirSync(join(dir, 'packs'), { recursive: true });
-  mkdirSync(join(dir, 'signatures'), { recursive: true });
-  if (!existsSync(join(dir, 'HEAD'))) {
-    gitIn(dir, ['init', '-q', '--bare', dir]);
-  }
-}
-
-function readPublishedIndex(dir: string): StaticIndex {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(dir, 'index.json'));
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return emptyStaticIndex();
-    throw err;
-  }
-  return parseStaticIndex(bytes, join(dir, 'index.json'));
-}
-
-/** Refs for the dumb-HTTP clone, then git's info/refs and objects/info/packs (update-server-info). */
-function updateDumbHttpFiles(dir: string, branches: Array<{ branch: string; commit: Oid }>): void {
-  for (const { branch, commit } of branches) gitIn(dir, ['update-ref', `refs/heads/${branch}`, commit]);
-  if (spawnSync('git', [`--git-dir=${dir}`, 'rev-parse', '--verify', '-q', 'HEAD']).status !== 0) gitIn(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branches[0]!.branch}`]);
-  gitIn(dir, ['update-server-info']);
-}
-
-function writeThenRename(target: string, bytes: Buffer): void {
-  const tmp = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes, { flush: true });
-    renameSync(tmp, target);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
-
 async function git(repo: Repository, args: string[]): Promise<string> {
   const run = await runGit(repo, args);
   if (run.status !== 0) throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `git ${args[0]} failed: ${run.stderr.trim()}`, { hint: 'check the repository ("hacktree fsck") and that the published directory is writable' });
   return run.stdout;
-}
-
-/** git on the published repository, which is not a hacktree store. */
-function gitIn(dir: string, args: string[]): void {
-  const run = spawnSync('git', [`--git-dir=${dir}`, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new HacktreeError('EXTERNAL_COMMAND_FAILED', `git ${args[0]} in ${dir} failed: ${(run.error?.message ?? run.stderr).trim()}`, { hint: 'check that the published directory is writable' });
 }

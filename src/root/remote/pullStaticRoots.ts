@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
+import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { Oid } from '../../model/git/oid.js';
 import { redactUrl } from '../../model/remote/redactUrl.js';
-import { parseStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
-import { downloadResumable } from '../../platform/http/downloadResumable.js';
-import { fetchBytes } from '../../platform/http/fetchBytes.js';
 import { failpoint } from '../../platform/process/failpoint.js';
-import { withLockFile } from '../../platform/fs/lockFile.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { readShallowCommits, writeShallowCommits } from '../../store/objects/shallowCommits.js';
 import { readRef } from '../../store/refs/refs.js';
@@ -16,9 +11,9 @@ import { recordStaticIndex, type Remote } from '../../store/remote/remoteConfig.
 import { withRepoLock } from '../../store/repository/repoLock.js';
 import type { Repository } from '../../store/repository/repository.js';
 import { runGit } from '../../store/repository/runGit.js';
-import { verifyPayloadSignature } from '../../store/signatures/verifyPayloadSignature.js';
-import { indexStaticPack } from '../../store/static/indexStaticPack.js';
 import { checkPulledCommit, movePulledBranches, type PulledRoot } from './acceptPulledRoots.js';
+import { fetchStaticPacks } from './fetchStaticPacks.js';
+import { readStaticIndex } from './readStaticIndex.js';
 import { remoteBranch } from './remoteBranch.js';
 
 export interface StaticPullOptions {
@@ -39,9 +34,6 @@ export interface StaticPullResult {
   bytesFetched: number;
 }
 
-/** Where a cut pack download waits to be resumed: beside the objects, which is what it will become. */
-const INCOMING_DIR = join('objects', 'hacktree-incoming');
-const MAX_INDEX_BYTES = 256 << 20;
 
 /**
  * `hacktree pull REMOTE ROOT...` from a static repository (docs/static.md): read the index and,
@@ -53,7 +45,7 @@ const MAX_INDEX_BYTES = 256 << 20;
  */
 export async function pullStaticRoots(repo: Repository, remote: Remote, options: StaticPullOptions): Promise<StaticPullResult> {
   const base = remote.url.endsWith('/') ? remote.url : `${remote.url}/`;
-  const { index, sha256 } = await readIndex(remote, base);
+  const { index, sha256 } = await readStaticIndex(remote, base);
   const branches = [...new Set(options.roots.map(remoteBranch))];
   const wanted = new Map<string, Oid>();
   for (const branch of branches) {
@@ -80,7 +72,7 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
     if (here) packsHere++;
     return !here;
   });
-  const bytesFetched = await fetchPacks(repo, remote, base, index, missing, options);
+  const bytesFetched = await fetchStaticPacks(repo, remote, base, index, missing, options);
   const pulled: PulledRoot[] = [];
   for (const [branch, commit] of wanted) {
     const previous = await readRef(repo, `refs/heads/${branch}`);
@@ -92,120 +84,6 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
   if (shallow.length > 0) await withRepoLock(repo, () => writeShallowCommits(repo, new Set([...readShallowCommits(repo), ...shallow])));
   await movePulledBranches(repo, remote, pulled, () => recordStaticIndex(repo, remote.name, index.serial, sha256));
   return { remote: remote.name, pulled, serial: index.serial, packsFetched: missing.length, packsHere, bytesFetched };
-}
-
-async function readIndex(remote: Remote, base: string): Promise<{ index: StaticIndex; sha256: string }> {
-  const where = `the index of remote "${remote.name}" (${redactUrl(base)}index.json)`;
-  const bytes = await fetchBytes(`${base}index.json`, { maxBytes: MAX_INDEX_BYTES }).catch((err: unknown) => {
-    throw remoteFailed(remote, `could not read ${where}: ${(err as Error).message}`, err);
-  });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (remote.verify) {
-    const signature = await fetchBytes(`${base}signatures/${sha256}.sig`, { maxBytes: 1 << 20 }).catch((err: unknown) => {
-      if (isHacktreeError(err, 'FETCH_FAILED') && err.data.status === 404) {
-        throw new HacktreeError('SIGNATURE_INVALID', `${where} is not signed (no signatures/${sha256}.sig), and the remote requires signatures`, {
-          hint: 'the publisher signs the index with "hacktree publish DIR --sign KEY"; nothing was changed',
-          data: { remote: remote.name },
-        });
-      }
-      throw remoteFailed(remote, `could not read the signature of ${where}: ${(err as Error).message}`, err);
-    });
-    verifyPayloadSignature(bytes, signature, { allowedSigners: remote.allowedSigners!, namespace: STATIC_INDEX_NAMESPACE, what: where });
-  }
-  const index = parseStaticIndex(bytes, where);
-  const seen = remote.indexSerial;
-  if (seen !== undefined && (index.serial < seen || (index.serial === seen && sha256 !== remote.indexSha256))) {
-    throw new HacktreeError('STATIC_INDEX_ROLLBACK', `${where} has serial ${index.serial}, ${index.serial < seen ? 'older than' : 'the same as, but different from,'} the index ${seen} a pull already accepted: refused (an old index replayed would roll roots back)`, {
-      hint: 'the server (or a mirror or cache in between) serves an old copy: wait until it has the newest index, or ask the publisher; nothing was changed',
-      data: { remote: remote.name, serial: index.serial, seen },
-    });
-  }
-  return { index, sha256 };
-}
-
-/** Downloads, checks and indexes the packs, `parallel` at a time; returns the bytes that travelled. */
-async function fetchPacks(repo: Repository, remote: Remote, base: string, index: StaticIndex, ids: readonly string[], options: StaticPullOptions): Promise<number> {
-  if (ids.length === 0) return 0;
-  mkdirSync(join(repo.dir, INCOMING_DIR), { recursive: true });
-  const total = ids.reduce((sum, id) => sum + index.packs[id]!.size, 0);
-  let bytes = 0;
-  let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < ids.length) {
-      const id = ids[next++]!;
-      await fetchPack(repo, remote, base, index, id, (n) => {
-        bytes += n;
-        options.onProgress?.('downloading packs', bytes, total);
-      }).catch((err: unknown) => {
-        failure ??= err;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel ?? 4, ids.length) }, worker));
-  if (failure !== undefined) throw failure;
-  return bytes;
-}
-
-/**
- * One pack, under a lock of its own: two pulls into one repository would otherwise append to
- * the same part file. The second finds the pack indexed once the first is done.
- */
-async function fetchPack(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<void> {
-  const busy = (holder: string) => new HacktreeError('REPO_BUSY', `pack ${id} is being downloaded into ${repo.dir} by process ${holder}`, {
-    hint: 'wait for the other pull to finish and try again (HACKTREE_LOCK_TIMEOUT sets how long to wait, in seconds)',
-    data: { repo: repo.dir, holder },
-  });
-  await withLockFile(join(repo.dir, INCOMING_DIR, `${id}.lock`), { busy }, async () => {
-    if (!existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`))) await fetchPackLocked(repo, remote, base, index, id, onBytes);
-  });
-}
-
-async function fetchPackLocked(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<void> {
-  const pack = index.packs[id]!;
-  const url = `${base}packs/${id}.pack.zst`;
-  const part = join(repo.dir, INCOMING_DIR, `${id}.pack.zst.part`);
-  try {
-    await downloadResumable(url, part, { size: pack.size, onBytes });
-  } catch (err) {
-    if (isHacktreeError(err, 'FETCH_FAILED') && err.data.status === 404) {
-      throw new HacktreeError('STATIC_PACK_MISSING', `remote "${remote.name}" names pack ${id} (${pack.kind} ${pack.name}) in its index but does not serve ${redactUrl(url)} (HTTP 404)`, {
-        hint: 'the published repository is incomplete (a pack deleted or not uploaded): publish it again; nothing was changed here',
-        data: { remote: remote.name, pack: id },
-      });
-    }
-    if (isHacktreeError(err, 'FETCH_FAILED')) {
-      throw remoteFailed(remote, `the download of pack ${id} broke (what arrived is kept: the next pull resumes it): ${err.message}`, err, 'run the pull again when the server is back: the pack continues where it stopped (a Range request)');
-    }
-    throw err;
-  }
-  const got = await sha256OfFile(part);
-  if (got.sha256 !== id || got.size !== pack.size) {
-    rmSync(part, { force: true });
-    throw new HacktreeError('STATIC_PACK_MISMATCH', `pack ${redactUrl(url)} from remote "${remote.name}" is not the one its index names: ${got.size} bytes with sha256 ${got.sha256}, where the index says ${pack.size} bytes with sha256 ${id}`, {
-      hint: 'the server holds a damaged or substituted pack (or a cache in between does): nothing from it was kept; publish again or fix the server, then pull again',
-      data: { remote: remote.name, pack: id, sha256: got.sha256, size: got.size },
-    });
-  }
-  failpoint('static-pull-before-index-pack');
-  const name = await indexStaticPack(repo, part, `pack ${id} from remote "${remote.name}"`);
-  rmSync(part, { force: true });
-  if (name !== pack.gitPack) {
-    throw new HacktreeError('PACK_INVALID', `pack ${id} from remote "${remote.name}" is git pack ${name}, where its index says ${pack.gitPack}`, {
-      hint: 'the published index does not match its packs: publish again',
-      data: { remote: remote.name, pack: id },
-    });
-  }
-}
-
-async function sha256OfFile(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
 }
 
 /**
@@ -236,8 +114,4 @@ async function withoutParents(repo: Repository, commits: readonly Oid[]): Promis
     }
   }
   return out;
-}
-
-function remoteFailed(remote: Remote, message: string, cause: unknown, hint = 'check that the server is up and serves the published directory at that URL, then run the pull again'): HacktreeError {
-  return new HacktreeError('REMOTE_FAILED', message, { hint, data: { remote: remote.name, url: redactUrl(remote.url) }, cause });
 }
