@@ -80,6 +80,11 @@ export const errorCodes = {
   DAEMON_UNAVAILABLE: 21,
   // architectures
   ARCH_UNSUPPORTED: 6,
+  // static repositories (hacktree publish, pull from a static remote)
+  STATIC_INDEX_INVALID: 5,
+  STATIC_INDEX_ROLLBACK: 20,
+  STATIC_PACK_MISMATCH: 5,
+  STATIC_PACK_MISSING: 15,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

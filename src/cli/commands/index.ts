@@ -12,6 +12,7 @@ import { fsckCommand } from './repository/fsck.js';
 import { initCommand } from './repository/init.js';
 import { makeCommand } from './build/make.js';
 import { pruneCommand } from './repository/prune.js';
+import { publishCommand } from './remote/publish.js';
 import { pullCommand } from './remote/pull.js';
 import { pushCommand } from './remote/push.js';
 import { recipeCommand } from './recipe/recipe.js';
@@ -22,6 +23,6 @@ import { sourceCommand } from './build/source.js';
 /** Every top-level command, in the order --help lists them. */
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   initCommand, bootstrapCommand, recipeCommand, fetchCommand, sourceCommand, buildCommand, makeCommand, artifactCommand, cacheCommand,
-  rootCommand, configCommand, checkoutCommand, remoteCommand, pushCommand, pullCommand, fsckCommand, pruneCommand,
+  rootCommand, configCommand, checkoutCommand, remoteCommand, pushCommand, pullCommand, publishCommand, fsckCommand, pruneCommand,
   daemonCommand,
 ];
