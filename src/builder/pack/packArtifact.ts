@@ -27,6 +27,12 @@ export interface PackArtifactOptions {
   outDir: string;
   /** Every member's mtime, in seconds; default $SOURCE_DATE_EPOCH, else 0. */
   mtime?: number;
+  /**
+   * The owner that stands for root in DESTDIR: a build in an unprivileged sandbox (a user
+   * namespace mapping only the caller to root) installs as the caller. Its files are packed 0:0,
+   * as a build run by root would pack them.
+   */
+  rootOwner?: { uid: number; gid: number };
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -58,7 +64,12 @@ export async function packArtifact(options: PackArtifactOptions): Promise<Record
   checkOutsideDestdir(destdir, realPathToBe(options.outDir));
   mkdirSync(options.outDir, { recursive: true });
 
-  const entries = scanDirectory(destdir);
+  const owner = options.rootOwner;
+  const entries = owner === undefined ? scanDirectory(destdir) : scanDirectory(destdir).map((entry) => ({
+    ...entry,
+    uid: entry.uid === owner.uid ? 0 : entry.uid,
+    gid: entry.gid === owner.gid ? 0 : entry.gid,
+  }));
   options.onProgress?.('scan', entries.length, entries.length);
   const members = splitMembers(entries);
   const packed = {} as Record<ArtifactKind, PackedArtifact>;

@@ -144,7 +144,10 @@ function overlayThenSandbox(buildRoot: BuildRootLayers): string[] {
   }
   // overlayfs lists the top layer first.
   const lowerdir = [...buildRoot.layers].reverse().join(':');
-  return ['-m', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_THEN_SANDBOX, 'sh', `lowerdir=${lowerdir}`, buildRoot.mountPoint];
+  // A user who is not root mounts in a user namespace of its own, as root there (mapped to
+  // itself outside): overlayfs of readable layers needs nothing more (Linux 5.11 and later).
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+  return [...userNamespace, '-m', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_THEN_SANDBOX, 'sh', `lowerdir=${lowerdir}`, buildRoot.mountPoint];
 }
 
 function missingProgram(program: string, err: Error): HacktreeError {
