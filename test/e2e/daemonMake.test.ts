@@ -93,7 +93,7 @@ test('a developer in the group runs make debug: the build runs as them, only the
   // Nothing in the repository is the developer's: the daemon wrote the build root and the local branch.
   assert.equal(ownedBy(world.repo, world.developer.uid), '');
   assert.match(refs(), /^refs\/heads\/local\/root-1\.0-runtime-opt-x86_64 /m);
-  assert.match(world.direct(['root', 'local', ROOT]).stdout, /hello-runtime,b=debug,o=local,r=1\.0-opt-x86_64,/);
+  assert.match(world.direct(['root', 'local', ROOT]).stdout, /hello-runtime,a=x86_64,b=debug,o=local,r=1\.0-opt-x86_64,/);
 
   const deployed = world.inside(join(world.publicPath, 'usr/bin/hello'));
   assert.ok(readFileSync(deployed).includes('Hello from a developer!'), 'the published root has the rebuilt hello');
