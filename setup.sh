@@ -4,17 +4,27 @@
 # shell completions, then the main job.
 #
 # usage: bash setup.sh               everything
+#        bash setup.sh --arch x86_64 the main job for these architectures only (repeatable or
+#                                    comma-separated; default: every arch roots/ names that this
+#                                    machine runs natively: x86_64 and i686 on x86_64)
 #        bash setup.sh --deps-only   system packages and npm dependencies only (what .ci/run
 #                                    needs before the tests)
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+usage='usage: bash setup.sh [--deps-only] [--arch ARCH]...'
 deps_only=false
-case ${1:-} in
-  '') ;;
-  --deps-only) deps_only=true ;;
-  *) echo "setup.sh: unknown argument: $1 (usage: bash setup.sh [--deps-only])" >&2; exit 2 ;;
-esac
+arch_args=()
+while (($#)); do
+  case $1 in
+    --deps-only) deps_only=true ;;
+    --arch) (($# >= 2)) || { echo "setup.sh: --arch needs an architecture (x86_64, i686) ($usage)" >&2; exit 2; }
+            arch_args+=(--arch "$2"); shift ;;
+    --arch=*) arch_args+=(--arch "${1#--arch=}") ;;
+    *) echo "setup.sh: unknown argument: $1 ($usage)" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 # What hacktree and its tests run, beside node: debootstrap makes the W1 test workload,
 # attr/libcap2-bin set the xattrs and capabilities W1 is given, ostree and GNU time serve the
@@ -94,21 +104,24 @@ echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${
 # recipes/ for every root in roots/ (both flavors; cached builds cost nothing, so a second run
 # is a no-op), compose every root, and deploy the runtime one(s) (opt).
 cd "$top"
-hacktree bootstrap
-hacktree build -j 2
+hacktree bootstrap "${arch_args[@]}"
+hacktree build -j 2 "${arch_args[@]}"
+# Every root the build was for (VERSION-FLAVOR-ARCH, as its plan says: the arches asked for, else
+# those the definitions name that this machine runs), composed in each kind.
+built_roots=$(hacktree build -n --json "${arch_args[@]}" | node -e '
+  const plan = JSON.parse(require("fs").readFileSync(0, "utf8")).plan;
+  console.log([...new Set(plan.map((line) => line.root.replace(/-(opt|debug)-/, " ")))].join("\n"));
+')
 roots=()
-for def in roots/*.json; do
-  [[ -e $def ]] || continue
-  version=$(basename "$def" .json)
-  for arch in $(node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).arches.join(' ')" "$def"); do
-    for kind in runtime sdk devel; do
-      for flavor in opt debug; do
-        hacktree root compose "$version-$kind-$flavor-$arch"
-        roots+=("$version-$kind-$flavor-$arch")
-      done
+while read -r version arch; do
+  [[ -n $version ]] || continue
+  for kind in runtime sdk devel; do
+    for flavor in opt debug; do
+      hacktree root compose "$version-$kind-$flavor-$arch"
+      roots+=("$version-$kind-$flavor-$arch")
     done
   done
-done
+done <<<"$built_roots"
 echo "setup.sh: composed ${#roots[@]} root(s): ${roots[*]}"
 for root in "${roots[@]}"; do
   [[ $root == *-runtime-opt-* ]] || continue

@@ -4,14 +4,38 @@
 # into a W1-sized root (W1 committed as one tree). Target: under 1 s, growing with the change,
 # not with the root. Everything that mounts runs in a private mount namespace.
 #
-# usage: bench/local.sh [--runs N] [--no-build] [--keep]
+# With --one-file (issue 14): only the W1-sized root, deployed, and a developer's loop on it:
+# `root install-local` (with its redeploy) of a one-file local artifact whose content is new
+# each time (a new build: nothing of it is in the store yet), replacing the one before.
+# Target: under 0.5 s end to end. With --baseline DIR, the hacktree built in DIR (another
+# checkout, `npm run build` there) takes turns with this one on the same root, each with
+# artifacts of its own, and the table adds their ratio.
+#
+# usage: bench/local.sh [--runs N] [--no-build] [--keep] [--one-file [--baseline DIR]]
 # env: HACKTREE_BENCH_DIR (work directory parent; default /var/tmp), HACKTREE_TEST_CACHE.
-# Prints a markdown table on stdout and writes it to bench/results/local-latest.md.
-# Needs root, dpkg-deb, unshare.
+# Prints a markdown table on stdout and writes it to bench/results/local-latest.md
+# (--one-file: bench/results/local-one-file-latest.md).
+# Needs root, dpkg-deb, unshare, GNU time.
 set -euo pipefail
 
+one_file=false
+baseline_dir=
+args=()
+while (($#)); do
+  case $1 in
+    --one-file) one_file=true; shift ;;
+    --baseline) baseline_dir=${2:?--baseline needs a directory}; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-bench_options local "$@"
+bench_options local "${args[@]}"
+if [[ -n $baseline_dir ]]; then
+  $one_file || { echo "bench/local.sh: --baseline goes with --one-file" >&2; exit 2; }
+  [[ -x $baseline_dir/bin/hacktree && -d $baseline_dir/dist/bin ]] ||
+    { echo "bench/local.sh: --baseline $baseline_dir holds no built hacktree (bin/hacktree, dist/bin: npm run build there)" >&2; exit 2; }
+  baseline_revision=$(git -C "$baseline_dir" describe --always --dirty 2>/dev/null || echo "$(basename "$baseline_dir")")
+fi
 w1=$(bench_w1)
 w1_debs=$(dirname "$w1")/debs
 
@@ -24,6 +48,79 @@ if $build; then
 fi
 export HACKTREE_REPO=$work/repo
 ht() { "$bin" "$@"; }
+
+if $one_file; then
+  results_file=$top/bench/results/local-one-file-latest.md
+  root=2.0-runtime-opt-x86_64
+  say "committing W1 as root-$root (untimed)"
+  ht init -q
+  ht root commit "root-$root" --tree "dir=$w1" -q >/dev/null
+  # One artifact per timed install and tool, and one for the untimed first install (which makes
+  # the local branch): each a 4 KiB file of new random bytes, as a rebuild makes.
+  tools=(new)
+  [[ -z $baseline_dir ]] || tools+=(base)
+  say "packing $((runs * ${#tools[@]} + 1)) one-file local artifacts (untimed)"
+  for ((i = 0; i <= runs * ${#tools[@]}; i++)); do
+    mkdir -p "$work/one/$i/usr/share/benchtool"
+    head -c 4096 /dev/urandom >"$work/one/$i/usr/share/benchtool/f0"
+    ht artifact pack "$work/one/$i" --name benchtool --version 1 --root 2.0-opt-x86_64 --flavor opt --origin local --out "$work/one-art/$i" -q >/dev/null
+  done
+  prefix=$work/prefix
+  mkdir -p "$prefix"
+  export prefix bin work runs root
+  export base_bin=${baseline_dir:+$baseline_dir/bin/hacktree}
+  say "timing in a private mount namespace"
+  cut -d' ' -f1-3 /proc/loadavg >"$work/load"
+  unshare -m --propagation private bash -euo pipefail -c '
+    art() { ls "$work/one-art/$1"/benchtool-runtime,*; }
+    # Wall-clock ms, then user+system CPU ms (GNU time), of one command.
+    timed() {
+      local t0 t1
+      t0=$(date +%s%N)
+      /usr/bin/time -f "%U %S" -o "$work/cpu" "$@" >/dev/null
+      t1=$(date +%s%N)
+      echo "$(((t1 - t0) / 1000000)) $(awk "{ printf \"%d\", (\$1 + \$2) * 1000 }" "$work/cpu")"
+    }
+    "$bin" root checkout $root --prefix $prefix -q
+    "$bin" root install-local "$(art 0)" --root $root --prefix $prefix -q
+    n=1
+    for ((i = 0; i < runs; i++)); do
+      # Taking turns at going first.
+      order=(new base); ((i % 2 == 0)) || order=(base new)
+      for tool in "${order[@]}"; do
+        [[ $tool == new ]] && b=$bin || b=$base_bin
+        [[ -n $b ]] || continue
+        echo "$tool $(timed "$b" root install-local "$(art $n)" --root $root --prefix $prefix -q)"
+        n=$((n + 1))
+      done
+    done
+    "$bin" root reset $root --prefix $prefix -q
+    "$bin" fsck -q >&2
+  ' >"$work/times"
+  column() { awk -v t="$1" -v f="$2" "\$1 == t { print \$f }" "$work/times"; }
+  row() { # TOOL LABEL
+    local wall cpu
+    wall=$(median $(column "$1" 2)); cpu=$(median $(column "$1" 3))
+    echo "| $2 | $wall | $cpu | $([ "$wall" -lt 500 ] && echo met || echo "**missed**") |"
+  }
+  {
+    echo "$(date -u '+%Y-%m-%d %H:%M') UTC, hacktree $revision, $(nproc) cores, $(uname -r). Median of $runs runs (ms); \`bash bench/local.sh --one-file${baseline_dir:+ --baseline DIR} --runs $runs\`."
+    echo
+    echo "| root install-local of a one-file artifact (4 KiB, new content each run), with its redeploy, on W1 committed as one tree and deployed | wall (ms) | CPU user+sys (ms) | target: wall < 0.5 s |"
+    echo "|---|---|---|---|"
+    row new "hacktree $revision"
+    if [[ -n $baseline_dir ]]; then
+      row base "baseline: hacktree $baseline_revision"
+      echo
+      echo "This one against the baseline (same rounds, taking turns): wall $(awk -v h="$(median $(column new 2))" -v b="$(median $(column base 2))" 'BEGIN { printf "%.2f", h / b }'), CPU $(awk -v h="$(median $(column new 3))" -v b="$(median $(column base 3))" 'BEGIN { printf "%.2f", h / b }')."
+    fi
+    echo
+    echo "Each install replaces the local component the one before installed (the first, untimed, made the local branch), commits on local/root-$root and redeploys: a layer over the deployed master's checkout, published beneath the mount and switched to. Everything runs in one private mount namespace; \`hacktree fsck\` was clean after."
+    echo "Wall time is what the command takes end to end, node's start-up included; the CPU time is less subject to the other processes of a shared machine. Load average when the timing began: $(cat "$work/load")."
+  } | tee "$results_file.new"
+  mv "$results_file.new" "$results_file"
+  exit 0
+fi
 
 say "packing the .deb files as artifacts and composing (untimed)"
 ht init -q

@@ -78,6 +78,13 @@ export const errorCodes = {
   DAEMON_REFUSED: 13,
   DAEMON_REQUEST_INVALID: 6,
   DAEMON_UNAVAILABLE: 21,
+  // architectures
+  ARCH_UNSUPPORTED: 6,
+  // static repositories (hacktree publish, pull from a static remote)
+  STATIC_INDEX_INVALID: 5,
+  STATIC_INDEX_ROLLBACK: 20,
+  STATIC_PACK_MISMATCH: 5,
+  STATIC_PACK_MISSING: 15,
   // upgrade policies (root upgrade --due, the daemon's timer)
   UPGRADE_FAILED: 15,
 } as const;

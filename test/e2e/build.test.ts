@@ -64,7 +64,7 @@ test('build makes both artifacts of every recipe, named with their build id, and
   assert.deepEqual(built(result), ['liba', 'progb']);
   const names = [...artifactSums(workspace).keys()];
   assert.equal(names.length, 4, names.join('\n'));
-  for (const name of names) assert.match(name, /^(liba|progb)-(runtime|devel),b=opt,id=[0-9a-f]{32},o=master,r=1\.0-opt-x86_64,v=1\.0,\.tar\.gz$/);
+  for (const name of names) assert.match(name, /^(liba|progb)-(runtime|devel),a=x86_64,b=opt,id=[0-9a-f]{32},o=master,r=1\.0-opt-x86_64,v=1\.0,\.tar\.gz$/);
   const imported = JSON.parse(ok(['artifact', 'list', '--json']).stdout) as Array<{ fileName: string }>;
   for (const name of names) assert.ok(imported.some((a) => a.fileName === name), `${name} is in the store`);
   assertFsckClean(repo);
@@ -75,7 +75,7 @@ test('the built program runs in the composed root and uses the library built fro
   const run = ok(['root', 'run', '1.0-runtime-opt-x86_64', '--', '/usr/bin/progb']);
   assert.equal(run.stdout, 'progb: 42\n');
   const blame = ok(['root', 'blame', '1.0-runtime-opt-x86_64', '/usr/lib/liba.so.1']).stdout;
-  assert.match(blame, /liba-runtime,b=opt,id=/);
+  assert.match(blame, /liba-runtime,a=x86_64,b=opt,id=/);
   assert.match(ok(['root', 'blame', '1.0-runtime-opt-x86_64', '/etc/debian_version']).stdout, /base\/debian-bookworm-x86_64/);
 });
 

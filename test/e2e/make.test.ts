@@ -61,8 +61,8 @@ test('make --no-install builds the current directory in the sandbox into local a
   assert.equal(built.name, 'hello');
   assert.equal(built.version, 'v0.1', 'git describe --always --dirty of the tree');
   assert.deepEqual(built.artifacts.map((a) => a.split('/').pop()).sort(), [
-    'hello-devel,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
-    'hello-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
+    'hello-devel,a=x86_64,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
+    'hello-runtime,a=x86_64,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1,.tar.gz',
   ]);
   assert.equal(built.installed, null);
   assert.equal(hacktree(['root', 'local', ROOT]).stdout.includes('hello'), false, 'no local branch was touched');
@@ -82,7 +82,7 @@ test('make installs the build into the root\'s local branch and redeploys it', (
     ${bin} make -q
     test "$(${bin} root run ${ROOT} -- /usr/bin/hello)" = "Hello from a local edit!"
     test "$(chroot ${pub} /usr/bin/progb)" = "progb: 42"
-    ${bin} root local ${ROOT} | grep -q 'hello-runtime,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1-dirty,'
+    ${bin} root local ${ROOT} | grep -q 'hello-runtime,a=x86_64,b=opt,o=local,r=1.0-opt-x86_64,v=v0.1-dirty,'
   `);
   assert.equal(r.status, 0, r.stderr);
   assertFsckClean(repo);
@@ -100,7 +100,7 @@ test('make debug in an opt root: this component -O0 as b=debug on the local bran
     ${bin} make debug --json > first.json
     grep -q '"configured": *false' first.json
     ${bin} root local ${ROOT} | grep -q $'hello-runtime\\t[^\\t]*\\tdebug\\t'
-    ${bin} root local ${ROOT} | grep -q 'hello-runtime,b=debug,o=local,r=1.0-opt-x86_64,'
+    ${bin} root local ${ROOT} | grep -q 'hello-runtime,a=x86_64,b=debug,o=local,r=1.0-opt-x86_64,'
     sed -i 's/Hello from a local edit!/Hello from a debug build!/' hello.c
     ${bin} make debug --json > second.json
     grep -q '"configured": *true' second.json

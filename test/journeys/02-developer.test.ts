@@ -38,7 +38,7 @@ test('hacktree source, an edit, make debug: the deployed opt root runs the chang
   const made = s.step(`HACKTREE_ROOT=${PUBLIC} hacktree make debug`, src());
   assert.match(made, /^hello \S+ built debug against 3\.2-runtime-opt-x86_64: configured and built/m);
   assert.equal(s.step(`hacktree root run ${ROOT} -- hello`), 'a debug build of hello\nHello, world!\n');
-  assert.match(s.step(`hacktree root local ${ROOT}`), /^ {2}hello-runtime\t\S+\tdebug\t\d+ paths\thello-runtime,b=debug,o=local,r=3\.2-opt-x86_64,/m);
+  assert.match(s.step(`hacktree root local ${ROOT}`), /^ {2}hello-runtime\t\S+\tdebug\t\d+ paths\thello-runtime,a=x86_64,b=debug,o=local,r=3\.2-opt-x86_64,/m);
   assert.equal(optimization('/usr/bin/hello'), '-O0');
   assert.equal(optimization('/usr/bin/sed'), '-O2');
 });
@@ -54,7 +54,7 @@ test('a developer\'s mistakes are clear errors that change nothing', () => {
   const before = s.check(`hacktree root run ${ROOT} -- hello`).stdout;
   const mistakes: Array<{ command: string; cwd?: string; code: string; names: string[] }> = [
     { command: `HACKTREE_ROOT=${PUBLIC} hacktree make debug`, cwd: s.shell().home, code: 'SOURCE_NOT_FOUND', names: ['not an autotools source tree'] },
-    { command: 'HACKTREE_ROOT=/opt/hacktree/root-3.2-runtime-opt-i686 hacktree make debug', cwd: src(), code: 'NOT_DEPLOYED', names: ['/opt/hacktree/root-3.2-runtime-opt-i686', PUBLIC] },
+    { command: 'HACKTREE_ROOT=/opt/hacktree/root-3.2-runtime-debug-x86_64 hacktree make debug', cwd: src(), code: 'NOT_DEPLOYED', names: ['/opt/hacktree/root-3.2-runtime-debug-x86_64', PUBLIC] },
     { command: 'hacktree source no-such-recipe ~/src/x', code: 'RECIPE_NOT_FOUND', names: ['no-such-recipe'] },
     { command: 'hacktree source hello ~/src/hello', code: 'DEST_NOT_EMPTY', names: ['src/hello'] },
     {

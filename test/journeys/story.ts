@@ -9,8 +9,9 @@ export const MAIN_JOB = [
   'hacktree init',
   'hacktree bootstrap',
   'hacktree build -j 2',
-  ...['runtime', 'sdk', 'devel'].flatMap((kind) => ['opt', 'debug'].map((flavor) => `hacktree root compose 3.2-${kind}-${flavor}-x86_64`)),
+  ...['x86_64', 'i686'].flatMap((arch) => ['runtime', 'sdk', 'devel'].flatMap((kind) => ['opt', 'debug'].map((flavor) => `hacktree root compose 3.2-${kind}-${flavor}-${arch}`))),
   'hacktree root checkout 3.2-runtime-opt-x86_64',
+  'hacktree root checkout 3.2-runtime-opt-i686',
 ];
 
 export interface Story {

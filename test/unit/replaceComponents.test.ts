@@ -36,6 +36,27 @@ function root() {
 const paths = (entries: readonly FsEntry[]) => entries.map((e) => e.path);
 
 describe('replaceComponents', () => {
+  it('empties nested directories of the replaced component only, and keeps every other entry as the same object', () => {
+    const tree = root();
+    const deep = art('zlib', 'runtime', 'master');
+    // zlib's plugins two levels deeper, beside a directory that was empty before and one of bash's.
+    const extra = [dir('usr/lib/zlib-plugins/a'), dir('usr/lib/zlib-plugins/a/b'), file('usr/lib/zlib-plugins/a/b/q.so'), dir('usr/lib/zlib-plugins/kept-empty'), dir('usr/share/bash'), file('usr/share/bash/x')];
+    for (const e of extra) if (e.kind === 'file') tree.providers.set(e.path, e.path.startsWith('usr/lib') ? deep : art('bash', 'runtime', 'master'));
+    tree.entries.push(...extra);
+    tree.entries.sort((a, b) => (a.path === '.' ? -1 : b.path === '.' ? 1 : a.path < b.path ? -1 : 1));
+    const local = art('zlib', 'runtime', 'local');
+    const out = replaceComponents(tree, [{ fileName: local, entries: [dir('.'), dir('usr'), dir('usr/lib'), file('usr/lib/libz.so.1.0', 'new')] }]);
+    const kept = paths(out.entries);
+    for (const gone of ['usr/lib/zlib-plugins/a', 'usr/lib/zlib-plugins/a/b', 'usr/lib/zlib-plugins/a/b/q.so', 'usr/lib/zlib-plugins/p.so']) assert.ok(!kept.includes(gone as RepoPath), `${gone} goes`);
+    assert.ok(kept.includes('usr/lib/zlib-plugins/kept-empty' as RepoPath), 'a directory empty before stays, and so does its parent');
+    assert.ok(kept.includes('usr/lib/zlib-plugins' as RepoPath));
+    assert.deepEqual(kept, [...kept].sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : 1)), 'sorted by path');
+    for (const e of out.entries) {
+      if (e.path === 'usr/lib/libz.so.1.0') continue;
+      assert.ok(tree.entries.includes(e), `${e.path} is the root's own object`);
+    }
+  });
+
   it('removes the component\'s paths and its emptied directories, layers the local ones, attributes them', () => {
     const local = art('zlib', 'runtime', 'local');
     const out = replaceComponents(root(), [{ fileName: local, entries: [dir('.'), dir('usr'), dir('usr/lib'), file('usr/lib/libz.so.1.0', 'new'), link('usr/lib/libz.so.1', 'libz.so.1.0')] }]);

@@ -12,6 +12,8 @@ import { commitLayers } from '../../store/snapshot/commitLayers.js';
 import { openRepository } from '../../store/repository/repository.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
+import { archCommand, hostArch } from '../../platform/process/archCommand.js';
+import { debianArch, type Arch } from '../../model/root/arch.js';
 
 export const BASE_BRANCH_PREFIX = 'base/';
 /** What every build root starts from: a C toolchain and the autotools. */
@@ -23,6 +25,8 @@ export interface BootstrapOptions {
   from?: string;
   /** Default `debian-SUITE-ARCH`. */
   name?: string;
+  /** The arch of the userland debootstrap makes (its --arch); default this machine's. */
+  arch?: Arch;
   /** Default bookworm. */
   suite?: string;
   /** Default: the mirror in apt's sources. */
@@ -70,7 +74,8 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   if (!/^[a-z][a-z0-9-]*$/.test(suite)) {
     throw new HacktreeError('USAGE', `--suite ${JSON.stringify(suite)} is not a Debian suite name`, { hint: 'for example --suite bookworm', data: { suite } });
   }
-  const name = options.name ?? (options.definition === undefined ? `debian-${suite}-${hostArch()}` : `${options.definition.name}-${hostArch()}`);
+  const arch = options.arch ?? hostArch();
+  const name = options.name ?? (options.definition === undefined ? `debian-${suite}-${arch}` : `${options.definition.name}-${arch}`);
   const variant = options.definition?.variant ?? 'minbase';
   const include = options.definition?.include ?? BASE_PACKAGES;
   // Refused before debootstrap runs for minutes, not when its tree is committed.
@@ -94,10 +99,10 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
   mkdirSync(holder, { recursive: true, mode: 0o700 });
   try {
     const rootfs = join(holder, 'rootfs');
-    const args = debootstrapArgs({ variant, include, suite, rootfs, mirror });
+    const args = debootstrapArgs({ variant, include, suite, rootfs, mirror, arch: options.arch });
     const archives = join(rootfs, APT_ARCHIVES);
     if (options.debCache !== undefined) moveDebs(options.debCache, archives, 'link');
-    await runDebootstrap({ args, onOutput: options.onOutput });
+    await runDebootstrap({ args, arch: options.arch, onOutput: options.onOutput });
     moveDebs(archives, options.debCache, 'move');
     const inTurn = options.inTurn ?? ((commit) => commit());
     return await inTurn(async () => {
@@ -126,11 +131,7 @@ async function checkOutForBuilds(repoDir: string, branch: string): Promise<void>
   await prepareBuildRoot({ repoDir, base: branch, artifactTrees: [] });
 }
 
-/** The architecture as root names spell it (x86_64, aarch64). */
-export function hostArch(): string {
-  const names: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', arm: 'armv7' };
-  return names[process.arch] ?? process.arch;
-}
+export { hostArch };
 
 function fromLayer(from: string): TreeLayerSpec {
   let isDirectory: boolean;
@@ -167,8 +168,10 @@ function defaultMirror(): string {
 /** Where debootstrap (and apt) keep downloaded packages, inside the root. */
 const APT_ARCHIVES = 'var/cache/apt/archives';
 
-function debootstrapArgs(options: { variant: string; include: readonly string[]; suite: string; rootfs: string; mirror: string }): string[] {
-  return [`--variant=${options.variant}`, ...(options.include.length > 0 ? [`--include=${options.include.join(',')}`] : []), options.suite, options.rootfs, options.mirror];
+function debootstrapArgs(options: { variant: string; include: readonly string[]; suite: string; rootfs: string; mirror: string; arch?: Arch }): string[] {
+  // --arch only when asked: the host's own bases keep the commit message they always had.
+  const arch = options.arch === undefined ? [] : [`--arch=${debianArch(options.arch)}`];
+  return [...arch, `--variant=${options.variant}`, ...(options.include.length > 0 ? [`--include=${options.include.join(',')}`] : []), options.suite, options.rootfs, options.mirror];
 }
 
 /**
@@ -196,10 +199,12 @@ function moveDebs(from: string, to: string | undefined, how: 'link' | 'move'): v
   }
 }
 
-function runDebootstrap(options: { args: string[]; onOutput?: (line: string) => void }): Promise<void> {
+function runDebootstrap(options: { args: string[]; arch?: Arch; onOutput?: (line: string) => void }): Promise<void> {
   const args = options.args;
+  // Under the userland's personality: its maintainer scripts see the machine they were made for.
+  const [program, ...programArgs] = options.arch === undefined ? ['debootstrap', ...args] : archCommand(options.arch, ['debootstrap', ...args], 'debootstrap');
   return new Promise((resolvePromise, reject) => {
-    const child = execFile('debootstrap', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(program!, programArgs, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolvePromise();
       const tail = `${stdout}${stderr}`.trimEnd().split('\n').slice(-20).join('\n');
       const missing = errnoOf(err) === 'ENOENT';

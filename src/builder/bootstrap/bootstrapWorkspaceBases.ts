@@ -7,7 +7,9 @@ import { loadRootDefinition } from '../../store/definitions/loadRootDefinition.j
 import { branchRef, readRef } from '../../store/refs/refs.js';
 import { openRepository } from '../../store/repository/repository.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
-import { bootstrapBase, hostArch, type BootstrappedBase } from './bootstrapBase.js';
+import { bootstrapBase, type BootstrappedBase } from './bootstrapBase.js';
+import { hostArch } from '../../platform/process/archCommand.js';
+import { nativeBuildOf, parseArchOption, type Arch } from '../../model/root/arch.js';
 import { loadBaseDefinition } from '../../store/definitions/loadBaseDefinition.js';
 import { runWithConcurrency } from '../../platform/process/runWithConcurrency.js';
 
@@ -17,6 +19,8 @@ export interface WorkspaceBasesOptions {
   rootsDir: string;
   /** Debootstrap the bases that exist already too (a new commit where the tree changed). */
   again: boolean;
+  /** Only the bases of these arches (as --arch names them); default every arch this machine runs. */
+  arches?: string[];
   mirror?: string;
   /** Before each base is made. */
   onBase?: (branch: string) => void;
@@ -25,22 +29,23 @@ export interface WorkspaceBasesOptions {
 }
 
 export interface WorkspaceBases {
-  /** Each base the definitions name for this machine's arch: made now, or there already. */
+  /** Each base the definitions name for an arch this machine runs natively: made now, or there already. */
   bases: Array<BootstrappedBase | { branch: string; existing: true }>;
-  /** Bases named for other arches, which this machine does not make. */
+  /** Bases named for arches this machine does not run, which it does not make. */
   otherArches: string[];
 }
 
 /**
  * `hacktree bootstrap` in a workspace: makes every base its root definitions name (the toolchain
- * base builds run on, and the base of each kind of root) for this machine's arch, as
- * roots/bases/NAME.json says, unless it exists: two debootstraps at a time, committed one after
+ * base builds run on, and the base of each kind of root) for each arch it names that this
+ * machine runs natively (x86_64 and i686 on an x86_64 host), as roots/bases/NAME.json says, unless it exists: two debootstraps at a time, committed one after
  * the other. One download directory serves them all, so a package a base shares with one made
  * before it is fetched once.
  */
 export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): Promise<WorkspaceBases> {
-  const arch = hostArch();
-  const wanted = new Map<string, string>();
+  const host = hostArch();
+  const only = options.arches?.length ? parseArchOption(options.arches) : undefined;
+  const wanted = new Map<string, { name: string; namedBy: string; arch: Arch }>();
   const buildBases = new Set<string>();
   const otherArches = new Set<string>();
   for (const file of listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).sort()) {
@@ -49,13 +54,14 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
     if (def.base !== undefined) buildBases.add(def.base);
     for (const base of basesOfDefinition(def)) {
       for (const defArch of def.arches) {
-        if (defArch === arch) wanted.set(base, join(options.rootsDir, file));
+        if (only !== undefined && !only.includes(defArch)) continue;
+        if (nativeBuildOf(host, defArch) !== 'foreign') wanted.set(baseBranch(base, defArch), { name: base, namedBy: join(options.rootsDir, file), arch: defArch });
         else otherArches.add(baseBranch(base, defArch));
       }
     }
   }
   // Every definition is read before anything is made: a missing one fails at once.
-  const definitions = [...wanted].map(([name, namedBy]) => loadBaseDefinition(options.rootsDir, name, namedBy));
+  const definitions = [...wanted.values()].map(({ name, namedBy, arch }) => ({ arch, definition: loadBaseDefinition(options.rootsDir, name, namedBy) }));
   const repo = openRepository(options.repoDir);
   const debCache = join(repo.tmpDir, `${process.pid}-bootstrap-debs-${Date.now()}`);
   mkdirSync(debCache, { recursive: true, mode: 0o700 });
@@ -67,12 +73,12 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
   };
   try {
     // Two debootstraps at once: each is mostly one dpkg process and downloads; their commits take turns.
-    const results = await runWithConcurrency(definitions, DEBOOTSTRAPS_AT_ONCE, async (definition): Promise<WorkspaceBases['bases'][number]> => {
+    const results = await runWithConcurrency(definitions, DEBOOTSTRAPS_AT_ONCE, async ({ arch, definition }): Promise<WorkspaceBases['bases'][number]> => {
       const branch = baseBranch(definition.name, arch);
       if (!options.again && (await readRef(repo, branchRef(branch))) !== null) return { branch, existing: true };
       options.onBase?.(branch);
       return bootstrapBase({
-        repoDir: options.repoDir, definition, mirror: options.mirror, debCache, inTurn,
+        repoDir: options.repoDir, definition, arch: arch === host ? undefined : arch, mirror: options.mirror, debCache, inTurn,
         forBuilds: buildBases.has(definition.name),
         onProgress: options.onProgress, onOutput: options.onOutput,
       });

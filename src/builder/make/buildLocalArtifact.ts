@@ -6,25 +6,16 @@ import { basename, join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { parseLocalSourcesRecord } from '../../model/artifact/localSourcesRecord.js';
-import { baseBranch } from '../../model/root/baseDefinition.js';
 import { SOURCE_RECIPE_KEY } from '../../model/artifact/developerTree.js';
 import { flavorFlags } from '../../model/artifact/flavorFlags.js';
-import { formatArtifactName } from '../../model/artifact/artifactName.js';
-import { artifactEntries } from '../../model/artifact/artifactEntries.js';
-import { parseManifest } from '../../model/snapshot/manifest.js';
 import type { Oid } from '../../model/git/oid.js';
-import { replaceComponents } from '../../model/artifact/replaceComponents.js';
-import { buildRootOf, parseRootName, rootBranch, type Flavor } from '../../model/root/rootName.js';
-import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
-import { branchRef, readRef } from '../../store/refs/refs.js';
-import { openRepository, type Repository } from '../../store/repository/repository.js';
-import { writeSnapshot } from '../../store/snapshot/writeSnapshot.js';
+import { buildRootOf, parseRootName, type Flavor } from '../../model/root/rootName.js';
+import { ARCHES, canonicalArch, type Arch } from '../../model/root/arch.js';
 import { buildAutotools } from '../sandbox/buildAutotools.js';
 import { packArtifact } from '../pack/packArtifact.js';
 import { withKeptWorkdir } from '../sandbox/withKeptWorkdir.js';
-import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
 import { syncSourceTree } from './syncSourceTree.js';
-import { DEFAULT_BASE } from '../plan/resolveBuildTargets.js';
+import { prepareLocalBuildRoot, type LocalBuildRoot, type LocalBuildRootOptions } from './prepareLocalBuildRoot.js';
 
 export interface BuildLocalOptions {
   repoDir: string;
@@ -42,6 +33,11 @@ export interface BuildLocalOptions {
   outDir: string;
   jobs: number;
   onStep?: (step: string) => void;
+  /**
+   * Who prepares the build root (it writes into the repository): by default this process
+   * (prepareLocalBuildRoot); for a developer who is not root, the daemon.
+   */
+  prepareBuildRoot?: (request: LocalBuildRootOptions) => Promise<LocalBuildRoot>;
 }
 
 export interface BuiltLocalArtifact {
@@ -81,11 +77,8 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     });
   }
   const name = options.name ?? recipeOfSourceTree(sourceDir) ?? autoconfPackageName(sourceDir) ?? basename(sourceDir);
+  const arch = rootArch(options.root, root.arch);
   const version = describeVersion(sourceDir);
-  const repo = openRepository(options.repoDir);
-  const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
-  const baseRef = baseBranch(options.base ?? DEFAULT_BASE, root.arch);
-  const layer = await developmentLayer(repo, develRoot, name, buildRootOf(root), root.flavor);
   const outDir = resolve(options.outDir);
   const workdir = join(outDir, 'work', `${options.root}-${flavor}`);
   mkdirSync(workdir, { recursive: true });
@@ -94,7 +87,10 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
   const destdir = mkdtempSync(join(tmpdir(), `hacktree-dest-${name}-`));
   try {
     options.onStep?.(`${name}: build root`);
-    const buildRoot = await prepareBuildRoot({ repoDir: repo.dir, base: baseRef, artifactTrees: [layer] });
+    const prepared = await (options.prepareBuildRoot ?? prepareLocalBuildRoot)({ repoDir: options.repoDir, root: options.root, component: name, base: options.base });
+    // The stack is mounted in the sandbox's own mount namespace, so a directory of the caller's serves.
+    const buildRoot = { ...prepared, mountPoint: join(outDir, 'work', OVERLAY_MOUNT_POINT) };
+    mkdirSync(buildRoot.mountPoint, { recursive: true });
     const configureKey = configureInputs(sourceDir, buildRoot.treeId, flavor);
     const stamp = join(workdir, CONFIGURED_STAMP);
     const sourcesRecord = join(workdir, SOURCES_RECORD);
@@ -113,10 +109,13 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
     await buildAutotools({
       buildRoot, workdir, sourceSubdir: 'src', destdir, flavor, extraOeconf: [], jobs: options.jobs, logFile, sourceDateEpoch: 0,
       configured,
+      arch,
       onConfigured: () => writeFileSync(stamp, configureKey),
     });
     options.onStep?.(`${name}: pack`);
-    const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', outDir, mtime: 0 });
+    // Unprivileged, the sandbox's root is this user: what it installed as root is owned by root.
+    const rootOwner = process.getuid?.() === 0 ? undefined : { uid: process.getuid!(), gid: process.getgid!() };
+    const packed = await packArtifact({ destdir, name, version, root: buildRootOf(root), flavor, origin: 'local', arch, outDir, mtime: 0, rootOwner });
     const installable = root.kind === 'devel' ? [packed.runtime.path, packed.devel.path] : [packed.runtime.path];
     return { name, version, flavor, root: options.root, artifacts: [packed.runtime.path, packed.devel.path], installable, logFile, workdir, configured };
   } catch (err) {
@@ -126,9 +125,23 @@ export async function buildLocalArtifact(options: BuildLocalOptions): Promise<Bu
   }
 }
 
+/** The canonical arch a root name carries, or a clear refusal of one hacktree does not know. */
+function rootArch(rootName: string, arch: string): Arch {
+  const canonical = canonicalArch(arch);
+  if (canonical !== arch) {
+    throw new HacktreeError('ROOT_NAME_INVALID', `root ${rootName}: ${canonical === undefined ? `"${arch}" is not an architecture hacktree knows (${ARCHES.join(', ')})` : `root names carry ${canonical}, not ${arch}`}`, {
+      hint: `name the root as "hacktree root list" shows it, e.g. ${rootName.slice(0, -arch.length)}${canonical ?? 'x86_64'}`,
+      data: { root: rootName, arch },
+    });
+  }
+  return canonical;
+}
+
 /** In the work directory: the configure inputs it was configured with, and the source paths the last sync copied. */
 const CONFIGURED_STAMP = '.hacktree-configured';
 const SOURCES_RECORD = '.hacktree-sources.json';
+/** In OUT/work: where the sandbox mounts its stack of layers. */
+const OVERLAY_MOUNT_POINT = '.overlay';
 
 /**
  * What decides whether the kept build tree's configuration still holds: the build root (the
@@ -148,28 +161,6 @@ function readIfExists(path: string): string | undefined {
     if (errnoOf(err) === 'ENOENT') return undefined;
     throw err;
   }
-}
-
-/**
- * The devel root's artifacts without the component's own: what a local build of it sees over the
- * toolchain base. The base the devel root is composed over stays out (the build has its own).
- */
-async function developmentLayer(repo: Repository, develRoot: string, component: string, buildRoot: string, flavor: Flavor): Promise<Oid> {
-  const tip = await readRef(repo, branchRef(rootBranch(develRoot)));
-  if (tip === null) {
-    throw new HacktreeError('REF_NOT_FOUND', `the devel root ${develRoot} does not exist: a local build needs the other components' -devel artifacts`, {
-      hint: `compose it: "hacktree root compose ${develRoot}"`,
-      data: { root: develRoot },
-    });
-  }
-  const snapshot = await readSnapshot(repo, tip);
-  const providers = parseManifest(snapshot.manifest ?? '');
-  const keys = { o: 'local', r: buildRoot, b: flavor, v: '0' };
-  const without = replaceComponents({ entries: snapshot.entries, providers }, [
-    { fileName: formatArtifactName({ name: component, kind: 'runtime', keys }), entries: [] },
-    { fileName: formatArtifactName({ name: component, kind: 'devel', keys }), entries: [] },
-  ]);
-  return writeSnapshot(repo, artifactEntries(without.entries, without.providers));
 }
 
 /** The recipe a `hacktree source` tree came from (its git config says). */

@@ -5,6 +5,7 @@ import { errnoOf } from '../../errors/errnoOf.js';
 import { ARTIFACT_KINDS, formatArtifactName, type ArtifactKind } from '../../model/artifact/artifactName.js';
 import { parentOf, TOP, type RepoPath } from '../../model/snapshot/repoPath.js';
 import { splitOf } from '../../model/artifact/splitRule.js';
+import { parseArchOption } from '../../model/root/arch.js';
 import { scanDirectory, type ScannedEntry } from '../../store/snapshot/scanDirectory.js';
 import { writeTarball, type TarMemberSource } from './writeTarball.js';
 
@@ -18,6 +19,7 @@ export interface PackArtifactOptions {
   flavor: 'opt' | 'debug';
   /** Default master. */
   origin?: 'master' | 'local';
+  /** a=: a canonical arch or an alias of one (ia32 is written a=i686); default none. */
   arch?: string;
   /** More name keys, e.g. a build's `id=`; they cannot replace o, r, b, v or a. */
   extraKeys?: Record<string, string>;
@@ -25,6 +27,12 @@ export interface PackArtifactOptions {
   outDir: string;
   /** Every member's mtime, in seconds; default $SOURCE_DATE_EPOCH, else 0. */
   mtime?: number;
+  /**
+   * The owner that stands for root in DESTDIR: a build in an unprivileged sandbox (a user
+   * namespace mapping only the caller to root) installs as the caller. Its files are packed 0:0,
+   * as a build run by root would pack them.
+   */
+  rootOwner?: { uid: number; gid: number };
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -47,7 +55,7 @@ export async function packArtifact(options: PackArtifactOptions): Promise<Record
   checkChoice('origin', origin, ['master', 'local']);
   const mtime = resolveMtime(options.mtime);
   const keys: Record<string, string> = { ...options.extraKeys, o: origin, r: options.root, b: options.flavor, v: options.version };
-  if (options.arch !== undefined) keys.a = options.arch;
+  if (options.arch !== undefined) keys.a = parseArchOption([options.arch])[0]!;
   const fileNames = {
     runtime: formatArtifactName({ name: options.name, kind: 'runtime', keys }),
     devel: formatArtifactName({ name: options.name, kind: 'devel', keys }),
@@ -56,7 +64,12 @@ export async function packArtifact(options: PackArtifactOptions): Promise<Record
   checkOutsideDestdir(destdir, realPathToBe(options.outDir));
   mkdirSync(options.outDir, { recursive: true });
 
-  const entries = scanDirectory(destdir);
+  const owner = options.rootOwner;
+  const entries = owner === undefined ? scanDirectory(destdir) : scanDirectory(destdir).map((entry) => ({
+    ...entry,
+    uid: entry.uid === owner.uid ? 0 : entry.uid,
+    gid: entry.gid === owner.gid ? 0 : entry.gid,
+  }));
   options.onProgress?.('scan', entries.length, entries.length);
   const members = splitMembers(entries);
   const packed = {} as Record<ArtifactKind, PackedArtifact>;

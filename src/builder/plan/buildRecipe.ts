@@ -75,6 +75,7 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
       jobs: options.jobs,
       logFile,
       sourceDateEpoch,
+      arch: plan.arch,
       onStep: (step) => steps?.begin(step === 'autoreconf' ? 'configure' : step),
     });
     options.onStep?.(`${label}: pack`);
@@ -85,6 +86,7 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
       version: recipe.version,
       root: plan.root,
       flavor: plan.flavor,
+      arch: plan.arch,
       extraKeys: { id: plan.shortId },
       outDir: staging,
       mtime: sourceDateEpoch,

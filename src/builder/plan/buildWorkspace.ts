@@ -18,6 +18,8 @@ export interface BuildWorkspaceOptions {
   recipes?: string[];
   /** Root versions (roots/VERSION.json) to build for; default all. */
   versions?: string[];
+  /** Arches to build for (as --arch names them); default every arch the definitions name. */
+  arches?: string[];
   flavors: Flavor[];
   /** Only say what would happen. */
   dryRun: boolean;
@@ -60,7 +62,7 @@ export async function buildWorkspace(options: BuildWorkspaceOptions): Promise<Bu
   const set = await loadRecipeSet(workspace);
   checkRecipeLicenses(buildOrder(set, options.recipes?.length ? options.recipes : undefined).map((name) => set.recipes.get(name)!), options.onWarning);
   const artifactsDir = join(workspace, 'artifacts');
-  const buildTargets = await resolveBuildTargets({ repo, rootsDir: join(workspace, 'roots'), versions: options.versions, flavors: options.flavors });
+  const buildTargets = await resolveBuildTargets({ repo, rootsDir: join(workspace, 'roots'), versions: options.versions, arches: options.arches, flavors: options.flavors });
   const plan = await planBuilds({ set, targets: options.recipes, buildTargets, artifactsDir });
   const lines: PlanLine[] = [];
   for (const p of plan) {

@@ -4,6 +4,7 @@ import { buildIdOf, diffBuildInputs, shortBuildId, type BuildInput, type BuildIn
 import type { Recipe } from '../../model/recipe/recipe.js';
 import { buildClosure, buildOrder } from '../../model/recipe/recipeGraph.js';
 import type { Flavor } from '../../model/root/rootName.js';
+import type { Arch } from '../../model/root/arch.js';
 import type { Oid } from '../../model/git/oid.js';
 import { listDirectory } from '../../platform/fs/listDirectory.js';
 import { readBuildRecord } from './buildRecord.js';
@@ -15,6 +16,8 @@ export interface BuildTarget {
   /** The r= value, e.g. 3.2-opt-x86_64. */
   root: string;
   flavor: Flavor;
+  /** What the artifacts run on (a=); the build runs under this arch's personality. */
+  arch: Arch;
   /** The base toolchain root's branch and tree id. */
   baseRef: string;
   baseTree: Oid;
@@ -40,7 +43,7 @@ export interface PlannedBuild extends BuildTarget {
 /**
  * The build plan for `targets` (default: every recipe) and their recursive build dependencies,
  * for each build target, in an order where every recipe comes after its dependencies. A build
- * id is the hash of the recipe's own inputs, the flavor, the root, the base tree and the build
+ * id is the hash of the recipe's own inputs, the flavor, the root, the arch, the base tree and the build
  * ids of every recursive dependency; it is cached when artifacts/ holds both its artifacts.
  */
 export async function planBuilds(options: {
@@ -62,6 +65,7 @@ export async function planBuilds(options: {
         ...ownInputs.get(recipe.name)!,
         { kind: 'flavor', name: 'flavor', digest: target.flavor },
         { kind: 'root', name: 'root', digest: target.root },
+        { kind: 'arch', name: 'arch', digest: target.arch },
         { kind: 'base', name: target.baseRef, digest: target.baseTree },
         ...dependencies.map((dep) => ({ kind: 'dependency' as const, name: dep, digest: ids.get(dep)! })),
       ];

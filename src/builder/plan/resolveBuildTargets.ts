@@ -8,6 +8,9 @@ import { readCommit } from '../../store/objects/readCommit.js';
 import { branchRef, readRef } from '../../store/refs/refs.js';
 import type { Repository } from '../../store/repository/repository.js';
 import type { BuildTarget } from './planBuilds.js';
+import { join } from 'node:path';
+import { nativeBuildOf, parseArchOption, type Arch } from '../../model/root/arch.js';
+import { hostArch } from '../../platform/process/archCommand.js';
 
 export const DEFAULT_BASE = 'debian-bookworm';
 
@@ -20,8 +23,11 @@ export async function resolveBuildTargets(options: {
   repo: Repository;
   rootsDir: string;
   versions?: string[];
+  /** Only these arches (--arch); an arch no definition names builds nothing. */
+  arches?: string[];
   flavors: Flavor[];
 }): Promise<BuildTarget[]> {
+  const only = options.arches?.length ? parseArchOption(options.arches) : undefined;
   const versions = options.versions?.length ? options.versions : listDirectory(options.rootsDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
   if (versions.length === 0) {
     throw new HacktreeError('WORKSPACE_INVALID', `${options.rootsDir} defines no root (no VERSION.json)`, {
@@ -33,12 +39,23 @@ export async function resolveBuildTargets(options: {
   for (const version of versions) {
     const def = loadRootDefinition(options.rootsDir, version);
     for (const arch of def.arches) {
+      if (only !== undefined && !only.includes(arch)) continue;
+      checkNativeArch(arch, join(options.rootsDir, `${version}.json`));
       const baseRef = baseBranch(def.base ?? DEFAULT_BASE, arch);
       const baseTree = await baseTreeOf(options.repo, baseRef);
-      for (const flavor of options.flavors) targets.push({ root: `${version}-${flavor}-${arch}`, flavor, baseRef, baseTree });
+      for (const flavor of options.flavors) targets.push({ root: `${version}-${flavor}-${arch}`, flavor, arch, baseRef, baseTree });
     }
   }
   return targets;
+}
+
+/** Refused before anything is fetched: an arch this machine can neither run nor (yet) cross-build for. */
+function checkNativeArch(arch: Arch, definition: string): void {
+  if (nativeBuildOf(hostArch(), arch) !== 'foreign') return;
+  throw new HacktreeError('ARCH_UNSUPPORTED', `${definition} names ${arch}, which this ${hostArch()} machine cannot build for: it builds only the arches it runs natively`, {
+    hint: `build the other arches with "hacktree build --arch ${hostArch()}"${hostArch() === 'x86_64' ? ' (or --arch i686)' : ''}; ${arch} roots need a cross toolchain`,
+    data: { definition, arch, host: hostArch() },
+  });
 }
 
 async function baseTreeOf(repo: Repository, baseRef: string): Promise<Oid> {

@@ -5,6 +5,7 @@ import { flavorFlags } from '../../model/artifact/flavorFlags.js';
 import { parseRepoPath } from '../../model/snapshot/repoPath.js';
 import type { Flavor } from '../../model/root/rootName.js';
 import { readLogTail } from './readLogTail.js';
+import type { Arch } from '../../model/root/arch.js';
 import { BUILD_DIR, DEST_DIR, runSandboxed, type BuildRootLayers } from './runSandboxed.js';
 
 export interface AutotoolsBuild {
@@ -31,6 +32,8 @@ export interface AutotoolsBuild {
   onConfigured?: () => void;
   /** Before each step runs (build statistics time them). */
   onStep?: (step: AutotoolsStep) => void;
+  /** The arch built for, natively (runSandboxed's personality); default the host's. */
+  arch?: Arch;
 }
 
 export type AutotoolsStep = 'autoreconf' | 'configure' | 'make' | 'install';
@@ -74,6 +77,7 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
       sourceDateEpoch: build.sourceDateEpoch,
       env: { CFLAGS: flags, CXXFLAGS: flags, ...build.env },
       logFile: build.logFile,
+      arch: build.arch,
     });
     if (status !== 0) throw stepFailed(build, step, argv, status);
     if (step === 'configure') build.onConfigured?.();

@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { readTopLevel, sandboxArgs, type TopLevelEntry } from '../../platform/process/sandboxArgs.js';
+import { archCommand } from '../../platform/process/archCommand.js';
+import type { Arch } from '../../model/root/arch.js';
 
 /** Where the host work directory and the install destination appear inside the sandbox. */
 export const BUILD_DIR = '/build';
@@ -38,6 +40,8 @@ export interface SandboxedCommand {
   env?: Readonly<Record<string, string>>;
   /** stdout and stderr are appended here. */
   logFile: string;
+  /** The arch the build root's userland is for: the sandbox runs under its personality. Default the host's. */
+  arch?: Arch;
 }
 
 /**
@@ -78,7 +82,8 @@ export async function runSandboxed(run: SandboxedCommand): Promise<number> {
   let exit: { code: number | null; signal: NodeJS.Signals | null; status: string };
   try {
     exit = await new Promise((resolvePromise, reject) => {
-      const [program, ...programArgs] = stacked ? ['unshare', ...overlayThenSandbox(run.buildRoot), 'bwrap', ...args] : ['bwrap', ...args];
+      const sandbox = stacked ? ['unshare', ...overlayThenSandbox(run.buildRoot), 'bwrap', ...args] : ['bwrap', ...args];
+      const [program, ...programArgs] = run.arch === undefined ? sandbox : archCommand(run.arch, sandbox, 'the build sandbox');
       const child = spawn(program!, programArgs, { stdio: ['ignore', log, log, 'pipe'] });
       let status = '';
       (child.stdio[3] as Readable).on('data', (chunk: Buffer) => (status += chunk.toString('utf8')));
@@ -139,7 +144,10 @@ function overlayThenSandbox(buildRoot: BuildRootLayers): string[] {
   }
   // overlayfs lists the top layer first.
   const lowerdir = [...buildRoot.layers].reverse().join(':');
-  return ['-m', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_THEN_SANDBOX, 'sh', `lowerdir=${lowerdir}`, buildRoot.mountPoint];
+  // A user who is not root mounts in a user namespace of its own, as root there (mapped to
+  // itself outside): overlayfs of readable layers needs nothing more (Linux 5.11 and later).
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+  return [...userNamespace, '-m', '--propagation', 'private', '--', '/bin/sh', '-c', MOUNT_THEN_SANDBOX, 'sh', `lowerdir=${lowerdir}`, buildRoot.mountPoint];
 }
 
 function missingProgram(program: string, err: Error): HacktreeError {

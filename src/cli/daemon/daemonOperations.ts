@@ -14,7 +14,7 @@ export interface OperationSpec {
 
 /**
  * What each operation is and who may run it (docs/daemon.md). A member of the group may change
- * only local branches (install-local, reset, update) and read; deploying, rolling back,
+ * only local branches (install-local, reset, update), have a build root prepared (build-root) and read; deploying, rolling back,
  * undeploying, config.d and upgrades stay root's.
  */
 export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
@@ -27,4 +27,7 @@ export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
   undeploy: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootUndeploy.js')).rootUndeployCommand },
   'config-apply': { access: 'root', writes: true, load: async () => (await import('../commands/config/configApply.js')).configApplyCommand },
   upgrade: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootUpgrade.js')).rootUpgradeCommand },
+  // A developer's `make`: the build root is composed and checked out in the repository (derived
+  // data, like a build's), the build itself runs as the developer (docs/decisions).
+  'build-root': { access: 'group', writes: true, load: async () => (await import('../commands/build/buildRoot.js')).buildRootCommand },
 };

@@ -15,10 +15,10 @@ export interface DaemonScope {
 /**
  * A request's arguments as the command's `run` takes them, checked as yargs would check them on
  * a command line (declared names only, their types, choices, required ones, defaults), and bound
- * to what this daemon serves: its repository and its prefix, whatever the client's environment.
+ * to what this daemon serves: its repository, its prefix and its group, whatever the client's environment.
  * Files a caller who is not root names must be files that caller may read.
  */
-export function operationArgs(options: { command: DaemonCommand; operation: string; sent: Record<string, unknown>; repo: unknown; scope: DaemonScope; peer: PeerCredentials }): GlobalArgs & Record<string, unknown> {
+export function operationArgs(options: { command: DaemonCommand; operation: string; sent: Record<string, unknown>; repo: unknown; scope: DaemonScope; peer: PeerCredentials; group?: string }): GlobalArgs & Record<string, unknown> {
   const { command, operation, sent, scope, peer } = options;
   const { positionals = {}, options: declared = {}, daemon } = command.definition;
   const specs: Record<string, PositionalOptions | Options> = { ...positionals, ...declared };
@@ -38,6 +38,8 @@ export function operationArgs(options: { command: DaemonCommand; operation: stri
     if (args[key] === undefined && spec.demandOption) throw invalid(`argument "${key}" is required`, `give "${key}" in the request's args`);
   }
   bindToPrefix(args, specs, scope, invalid);
+  // A command that opens something to a group (build-root) opens it to the daemon's, whatever was sent.
+  if ('group' in specs) args.group = options.group;
   if (peer.uid !== 0) for (const key of daemon?.paths ?? []) for (const path of [args[key]].flat()) if (path !== undefined) checkReadable(String(path), peer, operation);
   return args;
 }

@@ -37,7 +37,7 @@ export async function serveOperation(req: IncomingMessage, res: ServerResponse, 
   if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) {
     throw new HacktreeError('DAEMON_REQUEST_INVALID', `${name}: "args" must be a JSON object`, { hint: 'send {"args": {...}}', data: { httpStatus: 400 } });
   }
-  const args = operationArgs({ command, operation: name, sent: sent as Record<string, unknown>, repo: body.repo, scope: context.scope, peer });
+  const args = operationArgs({ command, operation: name, sent: sent as Record<string, unknown>, repo: body.repo, scope: context.scope, peer, group: context.group });
 
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   let gone = false;

@@ -22,7 +22,8 @@ export type BuildInputKind =
   | 'flavor'
   | 'root' // the r= the artifacts are built for
   | 'base' // the base toolchain root's tree id
-  | 'dependency'; // a build dependency's build id
+  | 'dependency' // a build dependency's build id
+  | 'arch'; // the architecture the artifacts are built for (a=)
 
 /** The build id: sha256 over the inputs in a canonical order. */
 export function buildIdOf(inputs: readonly BuildInput[]): string {

@@ -17,7 +17,7 @@ export interface BuildRecord {
   artifacts: string[];
 }
 
-const INPUT_KINDS: BuildInputKind[] = ['rules', 'recipe', 'include', 'variable', 'local-source', 'remote-source', 'flavor', 'root', 'base', 'dependency'];
+const INPUT_KINDS: BuildInputKind[] = ['rules', 'recipe', 'include', 'variable', 'local-source', 'remote-source', 'flavor', 'root', 'base', 'dependency', 'arch'];
 
 const buildInputSchema: JSONSchemaType<BuildInput> = {
   type: 'object',

@@ -42,6 +42,8 @@ export interface ReplacedTree {
  *
  * A non-directory path that another component provides differently is a TREE_CONFLICT naming
  * every such path; a directory shared with other components keeps the root's metadata.
+ * `tree.entries` are sorted by path, as a snapshot holds them; every entry left alone is the
+ * same object in the result (writeSnapshotOver reuses what it wrote for it).
  */
 export function replaceComponents(tree: ComponentTree, layers: readonly ReplacementLayer[]): ReplacedTree {
   let entries = [...tree.entries];
@@ -130,33 +132,69 @@ export function resolveLinkTarget(link: RepoPath, target: string): string | null
   return parts.length === 0 ? TOP : parts.join('/');
 }
 
-/** Drops the paths of `doomed` artifacts, then each directory that held something and now holds nothing. */
+/** Where `path` is, or would go, in entries sorted by path. */
+function lowerBound(entries: readonly FsEntry[], path: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (compareRepoPaths(entries[mid]!.path, path) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The range of sorted entries below directory `dir` (paths that start with "dir/" sort together). */
+function descendantsOf(entries: readonly FsEntry[], dir: string): [number, number] {
+  if (dir === TOP) return [Math.min(1, entries.length), entries.length];
+  // "0" follows "/": every path that starts with "dir/" sorts before "dir0".
+  return [lowerBound(entries, `${dir}/`), lowerBound(entries, `${dir}0`)];
+}
+
+/**
+ * Drops the paths of `doomed` artifacts, then each directory that held something and now holds
+ * nothing. Only directories above a dropped path can be emptied: each is looked at alone, in the
+ * sorted entries, so the cost follows the component, not the root.
+ */
 function removeProvided(entries: readonly FsEntry[], providers: Map<string, string>, doomed: ReadonlySet<string>): FsEntry[] {
   if (doomed.size === 0) return [...entries];
-  const hadChildren = new Set<string>();
-  for (const e of entries) if (e.path !== TOP) hadChildren.add(parentOf(e.path));
+  const above = new Set<string>();
   const kept = entries.filter((e) => {
     const provider = providers.get(e.path);
     if (provider === undefined || !doomed.has(provider)) return true;
     providers.delete(e.path);
+    for (let p = parentOf(e.path); p !== TOP && !above.has(p); p = parentOf(p)) above.add(p);
     return false;
   });
-  const needed = new Set<string>([TOP]);
-  for (const e of kept) {
-    if (e.kind === 'dir' && hadChildren.has(e.path)) continue; // needed only if something under it stays
-    for (let p: string = e.path; !needed.has(p); p = parentOf(p as RepoPath)) needed.add(p);
+  // A directory stays if something below it stays that is no directory, or a directory that was empty before.
+  const wasEmpty = (dir: string) => {
+    const [from, to] = descendantsOf(entries, dir);
+    return from === to;
+  };
+  const emptied = new Set<string>();
+  for (const dir of above) {
+    const [from, to] = descendantsOf(kept, dir);
+    let holdsSomething = false;
+    for (let i = from; i < to && !holdsSomething; i++) holdsSomething = kept[i]!.kind !== 'dir' || wasEmpty(kept[i]!.path);
+    if (!holdsSomething) emptied.add(dir);
   }
-  return kept.filter((e) => e.kind !== 'dir' || needed.has(e.path));
+  // A directory below an emptied one is emptied too (whatever held it up would hold up both).
+  return emptied.size === 0 ? kept : kept.filter((e) => !emptied.has(e.path));
 }
 
-/** Layers a local artifact's entries over a tree; differing non-directory paths are one TREE_CONFLICT. */
+/**
+ * Layers a local artifact's entries over a tree (sorted, parents first); differing non-directory
+ * paths are one TREE_CONFLICT. The tree's own entry objects stay where the layer adds nothing new:
+ * only the layer's new entries are sorted and merged in.
+ */
 function layerOnTop(entries: readonly FsEntry[], providers: Map<string, string>, layer: ReplacementLayer): FsEntry[] {
-  const byPath = new Map(entries.map((e) => [e.path as string, e]));
   const conflicts: string[] = [];
+  const added = new Map<string, FsEntry>();
   for (const entry of layer.entries) {
-    const existing = byPath.get(entry.path);
+    const at = lowerBound(entries, entry.path);
+    const existing = entries[at]?.path === entry.path ? entries[at] : added.get(entry.path);
     if (existing === undefined) {
-      byPath.set(entry.path, entry);
+      added.set(entry.path, entry);
       if (entry.kind !== 'dir') providers.set(entry.path, layer.fileName);
     } else if (existing.kind === 'dir' && entry.kind === 'dir') {
       // a shared directory keeps the root's owner and mode
@@ -171,9 +209,17 @@ function layerOnTop(entries: readonly FsEntry[], providers: Map<string, string>,
       data: { artifact: layer.fileName, paths: conflicts },
     });
   }
-  const merged = [...byPath.values()].sort((a, b) => compareRepoPaths(a.path, b.path));
-  for (const e of merged) {
-    if (e.path !== TOP && !byPath.has(parentOf(e.path))) {
+  const fresh = [...added.values()].sort((a, b) => compareRepoPaths(a.path, b.path));
+  const merged: FsEntry[] = [];
+  for (let i = 0, j = 0; i < entries.length || j < fresh.length; ) {
+    if (j === fresh.length || (i < entries.length && compareRepoPaths(entries[i]!.path, fresh[j]!.path) < 0)) merged.push(entries[i++]!);
+    else merged.push(fresh[j++]!);
+  }
+  // The tree's own entries have their parents: only the new ones are looked at.
+  for (const e of fresh) {
+    if (e.path === TOP) continue;
+    const parent = parentOf(e.path);
+    if (!added.has(parent) && entries[lowerBound(entries, parent)]?.path !== parent) {
       throw new HacktreeError('TREE_CONFLICT', `local artifact ${layer.fileName}: ${e.path} has no parent directory ${parentOf(e.path)}`, {
         hint: 'the artifact is not a complete tree; repack it with "hacktree artifact pack"',
         data: { artifact: layer.fileName, path: e.path },

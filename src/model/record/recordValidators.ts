@@ -4,7 +4,7 @@
 // cacheIndex.ts and upgradeRecordSchema.ts: edit those, not this file.
 import type { RecordValidator } from './recordParser.js';
 export const buildRecord: RecordValidator = validate21;
-const schema6 = {"type":"object","required":["recipe","root","flavor","buildId","inputs","artifacts"],"additionalProperties":false,"properties":{"recipe":{"type":"string"},"root":{"type":"string"},"flavor":{"type":"string"},"buildId":{"type":"string","pattern":"^[0-9a-f]{64}$"},"inputs":{"type":"array","items":{"type":"object","required":["kind","name","digest"],"additionalProperties":false,"properties":{"kind":{"type":"string","enum":["rules","recipe","include","variable","local-source","remote-source","flavor","root","base","dependency"]},"name":{"type":"string"},"digest":{"type":"string"}}}},"artifacts":{"type":"array","items":{"type":"string"}}}};
+const schema6 = {"type":"object","required":["recipe","root","flavor","buildId","inputs","artifacts"],"additionalProperties":false,"properties":{"recipe":{"type":"string"},"root":{"type":"string"},"flavor":{"type":"string"},"buildId":{"type":"string","pattern":"^[0-9a-f]{64}$"},"inputs":{"type":"array","items":{"type":"object","required":["kind","name","digest"],"additionalProperties":false,"properties":{"kind":{"type":"string","enum":["rules","recipe","include","variable","local-source","remote-source","flavor","root","base","dependency","arch"]},"name":{"type":"string"},"digest":{"type":"string"}}}},"artifacts":{"type":"array","items":{"type":"string"}}}};
 const pattern0 = new RegExp("^[0-9a-f]{64}$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -118,7 +118,7 @@ if(typeof data6 !== "string"){
 validate21.errors = [{instancePath:instancePath+"/inputs/" + i0+"/kind",schemaPath:"#/properties/inputs/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((((data6 === "rules") || (data6 === "recipe")) || (data6 === "include")) || (data6 === "variable")) || (data6 === "local-source")) || (data6 === "remote-source")) || (data6 === "flavor")) || (data6 === "root")) || (data6 === "base")) || (data6 === "dependency"))){
+if(!(((((((((((data6 === "rules") || (data6 === "recipe")) || (data6 === "include")) || (data6 === "variable")) || (data6 === "local-source")) || (data6 === "remote-source")) || (data6 === "flavor")) || (data6 === "root")) || (data6 === "base")) || (data6 === "dependency")) || (data6 === "arch"))){
 validate21.errors = [{instancePath:instancePath+"/inputs/" + i0+"/kind",schemaPath:"#/properties/inputs/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema6.properties.inputs.items.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }

@@ -4,6 +4,7 @@ import type { ArtifactKind } from '../artifact/artifactName.js';
 import { ROOT_KINDS, type RootKind } from './rootName.js';
 import { isHacktreeError } from '../../errors/HacktreeError.js';
 import { licenseExpression } from '../recipe/recipeLicense.js';
+import { ARCH_ALIASES, ARCHES, canonicalArch, type Arch } from './arch.js';
 
 /**
  * A root definition, roots/VERSION.json: which components make up the runtime, what the sdk
@@ -17,7 +18,8 @@ import { licenseExpression } from '../recipe/recipeLicense.js';
  */
 export interface RootDefinition {
   version: string;
-  arches: string[];
+  /** Canonical names (an alias such as ia32 is read as the arch it stands for), each once. */
+  arches: Arch[];
   runtime: string[];
   sdk: string[];
   devel: string[];
@@ -53,11 +55,26 @@ export function parseRootDefinition(text: string, source: string): RootDefinitio
   if (record.base !== undefined && !isBaseName(record.base)) {
     throw invalid(source, '"base" must name a base toolchain root without its arch (branch base/BASE-ARCH), e.g. debian-bookworm');
   }
-  const def: RootDefinition = { version: record.version, arches: strings('arches', true), runtime: strings('runtime', true), sdk: strings('sdk', false), devel: strings('devel', false) };
+  const def: RootDefinition = { version: record.version, arches: parseArches(strings('arches', true), source), runtime: strings('runtime', true), sdk: strings('sdk', false), devel: strings('devel', false) };
   if (typeof record.base === 'string') def.base = record.base;
   if (record.bases !== undefined) def.bases = parseKindBases(record.bases, source);
   if (record.refuse !== undefined) def.refuse = parseRefuse(record.refuse, source);
   return def;
+}
+
+function parseArches(names: string[], source: string): Arch[] {
+  if (names.length === 0) throw invalid(source, `"arches" names no architecture: name one or more of ${ARCHES.join(', ')}`);
+  const arches: Arch[] = [];
+  for (const name of names) {
+    const arch = canonicalArch(name);
+    if (arch === undefined) {
+      const aliases = Object.entries(ARCH_ALIASES).map(([alias, of]) => `${alias} for ${of}`).join(', ');
+      throw invalid(source, `"arches" names an unknown architecture ${JSON.stringify(name)}: hacktree knows ${ARCHES.join(', ')} (and ${aliases})`, { arch: name });
+    }
+    if (arches.includes(arch)) throw invalid(source, `"arches" names ${arch} twice${name === arch ? '' : ` (${name} is ${arch})`}`, { arch: name });
+    arches.push(arch);
+  }
+  return arches;
 }
 
 function parseKindBases(value: unknown, source: string): Partial<Record<RootKind, string>> {
@@ -102,9 +119,9 @@ export function artifactsOfRoot(def: RootDefinition, kind: RootKind): Array<{ co
   return out;
 }
 
-function invalid(source: string, why: string): HacktreeError {
+function invalid(source: string, why: string, data: Record<string, string> = {}): HacktreeError {
   return new HacktreeError('ROOT_DEFINITION_INVALID', `root definition ${source}: ${why}`, {
     hint: 'see docs/roots.md "Root names and definitions" for the format',
-    data: { source },
+    data: { source, ...data },
   });
 }

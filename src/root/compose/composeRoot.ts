@@ -18,6 +18,7 @@ import { baseOfKind } from '../../model/root/rootDefinition.js';
 import type { RecipeSet } from '../../model/recipe/recipeSet.js';
 import { checkRefusedLicenses } from './checkRefusedLicenses.js';
 import { selectArtifacts } from './selectArtifacts.js';
+import { canonicalArch } from '../../model/root/arch.js';
 
 export interface ComposeRootOptions {
   repoDir: string;
@@ -42,9 +43,13 @@ export interface ComposeRootOptions {
 export async function composeRoot(options: ComposeRootOptions): Promise<CommittedSnapshot & { root: string; artifacts: string[]; entries: number }> {
   const root = parseRootName(options.name);
   const def = loadRootDefinition(resolve(options.rootsDir), root.version);
-  if (!def.arches.includes(root.arch)) {
+  if (!(def.arches as readonly string[]).includes(root.arch)) {
+    const canonical = canonicalArch(root.arch);
     throw new HacktreeError('ROOT_NAME_INVALID', `root ${options.name}: version ${root.version} is defined for ${def.arches.join(', ')}, not ${root.arch}`, {
-      hint: `add "${root.arch}" to "arches" in the root definition, or pick one of those`,
+      hint: canonical !== undefined && canonical !== root.arch
+        ? `root names carry ${canonical}, not ${root.arch}: ${options.name.slice(0, -root.arch.length)}${canonical}`
+        : `add "${root.arch}" to "arches" in the root definition, or pick one of those`,
+      data: { root: options.name, arch: root.arch },
     });
   }
   const selected = selectArtifacts(resolve(options.artifactsDir), def, root);

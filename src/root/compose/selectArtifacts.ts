@@ -4,8 +4,9 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import { parseArtifactName, type ArtifactKind, type ArtifactName } from '../../model/artifact/artifactName.js';
 import { compareVersions } from '../../model/recipe/compareVersions.js';
 import { artifactsOfRoot, type RootDefinition } from '../../model/root/rootDefinition.js';
-import { buildRootOf, type RootName } from '../../model/root/rootName.js';
+import { buildRootOf, formatRootName, type RootName } from '../../model/root/rootName.js';
 import { listDirectory } from '../../platform/fs/listDirectory.js';
+import { artifactArch } from '../../model/root/arch.js';
 
 export interface SelectedArtifact {
   component: string;
@@ -17,20 +18,24 @@ export interface SelectedArtifact {
 
 /**
  * For each artifact a root needs, the newest master artifact in `artifactsDir` built for it
- * (r = VERSION-FLAVOR-ARCH, b = FLAVOR, a = ARCH when present); newest by version as dpkg
- * orders them, then by file modification time. Missing artifacts are one error naming all.
+ * (r = VERSION-FLAVOR-ARCH, b = FLAVOR); newest by version as dpkg orders them, then by file
+ * modification time. Missing artifacts are one error naming all. An artifact for this root whose
+ * `a=` (x86_64 when it has none: names from before arches) is another arch is refused, not
+ * skipped: a root never mixes architectures, and a name that says two is a mistake to show.
  */
 export function selectArtifacts(artifactsDir: string, def: RootDefinition, root: RootName): SelectedArtifact[] {
   const names = listDirectory(artifactsDir);
   const wantedRoot = buildRootOf(root);
+  const needed = new Set(artifactsOfRoot(def, root.kind).map(({ component, kind }) => `${component}\0${kind}`));
   const candidates = new Map<string, Array<{ parsed: ArtifactName; fileName: string }>>();
   for (const fileName of names) {
     if (!fileName.endsWith(',.tar.gz')) continue;
     const parsed = parseArtifactName(fileName);
     const k = parsed.keys;
     if ((k.o ?? 'master') !== 'master' || k.r !== wantedRoot || k.b !== root.flavor) continue;
-    if (k.a !== undefined && k.a !== root.arch) continue;
     const key = `${parsed.name}\0${parsed.kind}`;
+    if (!needed.has(key)) continue;
+    if (artifactArch(k) !== root.arch) throw mixedArch(fileName, artifactArch(k), root);
     candidates.set(key, [...(candidates.get(key) ?? []), { parsed, fileName }]);
   }
   const selected: SelectedArtifact[] = [];
@@ -55,4 +60,11 @@ export function selectArtifacts(artifactsDir: string, def: RootDefinition, root:
     });
   }
   return selected;
+}
+
+function mixedArch(fileName: string, arch: string, root: RootName): HacktreeError {
+  return new HacktreeError('ARTIFACT_ROOT_MISMATCH', `artifact ${fileName} is built for ${buildRootOf(root)} but carries a=${arch}${fileName.includes(',a=') ? '' : ' (a name without a= is x86_64)'}: a root never mixes architectures, and ${formatRootName(root)} is ${root.arch}`, {
+    hint: `rebuild it for ${root.arch} ("hacktree build"), or pack it with "--arch ${root.arch}"; then remove this file from the artifacts directory`,
+    data: { artifact: fileName, arch, rootArch: root.arch },
+  });
 }

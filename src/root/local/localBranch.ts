@@ -3,6 +3,7 @@ import { parseArtifactName } from '../../model/artifact/artifactName.js';
 import { formatLocalRecord, parseLocalRecord, type LocalArtifactRecord, type LocalRecord } from '../../model/artifact/localRecord.js';
 import { parseManifest, serializeManifest } from '../../model/snapshot/manifest.js';
 import type { Oid } from '../../model/git/oid.js';
+import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { replaceComponents, type ReplacedTree } from '../../model/artifact/replaceComponents.js';
 import type { RepoPath } from '../../model/snapshot/repoPath.js';
 import { ARTIFACT_REF_PREFIX } from '../../store/artifacts/importArtifact.js';
@@ -12,7 +13,7 @@ import type { RefTransaction } from '../../store/refs/refTransaction.js';
 import { readRef } from '../../store/refs/refs.js';
 import type { Repository } from '../../store/repository/repository.js';
 import { writeCommit } from '../../store/objects/writeCommit.js';
-import { writeSnapshot } from '../../store/snapshot/writeSnapshot.js';
+import { writeSnapshotOver } from '../../store/snapshot/writeSnapshot.js';
 
 export function masterRef(name: string): string {
   return `refs/heads/root-${name}`;
@@ -68,20 +69,25 @@ async function readImportedArtifact(repo: Repository, artifact: LocalArtifactRec
   return readSnapshot(repo, commit);
 }
 
+/** A base commit's tree with local artifacts applied, and the base's snapshot, which commitLocal writes it over. */
+export interface LocalTree extends ReplacedTree {
+  base: { tree: Oid; entries: readonly FsEntry[] };
+}
+
 /** A base commit's tree with local artifacts applied in order (nothing written). */
 export async function applyLocalArtifacts(
   repo: Repository,
   base: Oid,
   artifacts: readonly LocalArtifactRecord[],
   refs: RefTransaction,
-): Promise<ReplacedTree> {
+): Promise<LocalTree> {
   const snapshot = await readSnapshot(repo, base);
   const providers = snapshot.manifest === undefined ? new Map<string, string>() : parseManifest(snapshot.manifest);
   const layers = [];
   for (const artifact of artifacts) {
     layers.push({ fileName: artifact.fileName, entries: (await readImportedArtifact(repo, artifact, refs)).entries });
   }
-  return replaceComponents({ entries: snapshot.entries, providers }, layers);
+  return { ...replaceComponents({ entries: snapshot.entries, providers }, layers), base: { tree: snapshot.tree, entries: snapshot.entries } };
 }
 
 /**
@@ -90,10 +96,11 @@ export async function applyLocalArtifacts(
  */
 export async function commitLocal(
   repo: Repository,
-  options: { name: string; parent: Oid; expected: Oid | null; tree: ReplacedTree; record: LocalRecord; subject: string; refs: RefTransaction },
+  options: { name: string; parent: Oid; expected: Oid | null; tree: LocalTree; record: LocalRecord; subject: string; refs: RefTransaction },
 ): Promise<Oid | null> {
   const manifest = serializeManifest(options.tree.providers as Map<RepoPath, string>);
-  const treeOid = writeSnapshot(repo, options.tree.entries, { manifest });
+  // Only the trees along the replaced paths are written: a root's other trees keep their ids.
+  const treeOid = await writeSnapshotOver(repo, options.tree.base, options.tree.entries, { manifest });
   const parent = await readCommit(repo, options.parent);
   const recordText = formatLocalRecord(options.record);
   if (parent.tree === treeOid && formatLocalRecord(parseLocalRecord(parent.message) ?? { base: options.parent, artifacts: [] }) === recordText) return null;

@@ -11,6 +11,9 @@ import { layersOf, publicPathOf, readDeployState } from '../deploy/deploymentSta
 import { countMountsAt, isShowing } from '../deploy/mountReadOnly.js';
 import { resolveRoot } from './resolveRoot.js';
 import { sandboxArgs } from '../../platform/process/sandboxArgs.js';
+import { archCommand } from '../../platform/process/archCommand.js';
+import { canonicalArch, type Arch } from '../../model/root/arch.js';
+import { parseRootName } from '../../model/root/rootName.js';
 
 export interface RunInRootOptions {
   repoDir: string;
@@ -24,10 +27,13 @@ export interface RunInRootOptions {
  * (plus /proc, /dev and a /tmp tmpfs), stdio inherited. The current deployment is used when
  * the root is deployed, else a temporary hardlinked checkout (of the deployed commit when that
  * is a layer not mounted now), removed afterwards. Resolves to CMD's exit status (128 + signal
- * number when a signal ended it).
+ * number when a signal ended it). A root of another arch runs under that arch's personality
+ * (i686 on x86_64: `uname -m` says i686), or through qemu-user when binfmt_misc has it (aarch64
+ * on x86_64), or is refused before anything is checked out, naming what to install.
  */
 export async function runInRoot(options: RunInRootOptions): Promise<number> {
   if (options.command.length === 0) throw new HacktreeError('USAGE', 'give the command to run after --');
+  const runSandboxed = sandboxRunner(options.name);
   const deployed = deployedTree(options.prefix, options.name);
   if (typeof deployed === 'string') return runSandboxed(deployed, options.command);
   const repo = openRepository(options.repoDir);
@@ -65,12 +71,29 @@ function deployedTree(prefix: string, name: string): string | { commit: Oid } | 
   return current.base === undefined ? current.dir : { commit: asOid(current.commit) };
 }
 
-function runSandboxed(rootDir: string, command: string[]): Promise<number> {
-  const args = sandboxArgs({ rootDir }, command);
+/**
+ * Runs a command in a root of this name's arch. A name that does not parse, or whose arch
+ * hacktree does not know, runs as the host's: roots committed under any branch name can be run.
+ */
+function sandboxRunner(name: string): (rootDir: string, command: string[]) => Promise<number> {
+  let arch: Arch | undefined;
+  try {
+    arch = canonicalArch(parseRootName(name).arch);
+  } catch (err) {
+    if (!isHacktreeError(err, 'ROOT_NAME_INVALID')) throw err;
+  }
+  const wrap = (argv: string[]): string[] => (arch === undefined ? argv : archCommand(arch, argv, `root run ${name}`, 'run'));
+  // Refused now, before a checkout is made for nothing.
+  wrap(['bwrap']);
+  return (rootDir, command) => runSandboxed(wrap(['bwrap', ...sandboxArgs({ rootDir }, command)]));
+}
+
+function runSandboxed(argv: string[]): Promise<number> {
+  const [program, ...args] = argv;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('bwrap', args, { stdio: 'inherit' });
+    const child = spawn(program!, args, { stdio: 'inherit' });
     child.on('error', (err) =>
-      reject(new HacktreeError('EXTERNAL_COMMAND_FAILED', `cannot run bwrap: ${err.message}`, { hint: 'install bubblewrap (apt-get install bubblewrap)', cause: err })),
+      reject(new HacktreeError('EXTERNAL_COMMAND_FAILED', `cannot run ${program}: ${err.message}`, { hint: 'install bubblewrap (apt-get install bubblewrap)', cause: err })),
     );
     child.on('close', (code, signal) => {
       resolvePromise(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));

@@ -2,18 +2,15 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { Oid } from '../../model/git/oid.js';
 import { fetchFromRemote } from '../../store/remote/fetchFromRemote.js';
 import { failpoint } from '../../platform/process/failpoint.js';
-import { fillRawCache } from '../../store/raw/fillRawCache.js';
-import { readSnapshot } from '../../store/snapshot/readSnapshot.js';
-import { readRemote, type Remote } from '../../store/remote/remoteConfig.js';
+import { readRemote } from '../../store/remote/remoteConfig.js';
 import { deleteRef, readRef } from '../../store/refs/refs.js';
 import { withRepoLock } from '../../store/repository/repoLock.js';
-import { openRepository, type Repository } from '../../store/repository/repository.js';
-import { runGit } from '../../store/repository/runGit.js';
+import { openRepository } from '../../store/repository/repository.js';
 import { INCOMING_REF_PREFIX } from '../../store/refs/incomingRefs.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
-import { verifyCommitSignature } from '../../store/signatures/verifyCommitSignature.js';
-import { withRepoWrite } from '../../store/repository/withRepoWrite.js';
+import { checkPulledCommit, movePulledBranches, type PulledRoot } from './acceptPulledRoots.js';
 import { remoteBranch } from './remoteBranch.js';
+import type { StaticPullResult } from './pullStaticRoots.js';
 
 export interface PullOptions {
   repoDir: string;
@@ -25,12 +22,13 @@ export interface PullOptions {
   onGitProgress?: (text: string) => void;
 }
 
-export interface PulledRoot {
-  branch: string;
-  commit: Oid;
-  previous: Oid | null;
-  /** Raw cache entries made for it. */
-  rawEntries: number;
+export type { PulledRoot } from './acceptPulledRoots.js';
+
+export interface PullResult {
+  remote: string;
+  pulled: PulledRoot[];
+  /** From a static repository: what travelled. */
+  static?: Omit<StaticPullResult, 'pulled'>;
 }
 
 /**
@@ -47,9 +45,17 @@ export interface PulledRoot {
  * objects are not sent again. A transfer cut mid-pack keeps nothing of that pack (git smart
  * HTTP cannot resume a pack), so roots are fetched one by one to bound what a cut costs.
  */
-export async function pullRoots(options: PullOptions): Promise<{ remote: string; pulled: PulledRoot[] }> {
+export async function pullRoots(options: PullOptions): Promise<PullResult> {
   const repo = openRepository(options.repoDir);
   const remote = await readRemote(repo, options.remote);
+  if (remote.static) {
+    if (options.depth !== undefined && options.depth !== 1) {
+      throw new HacktreeError('USAGE', `remote "${remote.name}" is a static repository, which serves each root's newest commit: --depth ${options.depth} does not apply`, { hint: 'leave out --depth (a static pull fetches the newest commit only, as --depth 1 does)' });
+    }
+    const { pullStaticRoots } = await import('./pullStaticRoots.js');
+    const { pulled, ...transfer } = await pullStaticRoots(repo, remote, { roots: options.roots, onProgress: options.onProgress });
+    return { remote: remote.name, pulled, static: transfer };
+  }
   const branches = [...new Set(options.roots.map(remoteBranch))];
   const previous = new Map<string, Oid | null>();
   for (const branch of branches) previous.set(branch, await readRef(repo, `refs/heads/${branch}`));
@@ -72,34 +78,8 @@ export async function pullRoots(options: PullOptions): Promise<{ remote: string;
     pulled.push({ branch, commit, previous: previous.get(branch)!, rawEntries });
     failpoint('pull-after-checks');
   }
-  await withRepoWrite(repo, async (refs) => {
-    for (const { branch, commit, previous: before } of pulled) {
-      refs.set(`refs/heads/${branch}`, commit, before);
-      const tracking = `refs/remotes/${remote.name}/${branch}`;
-      refs.set(tracking, commit, await readRef(repo, tracking));
-    }
-  });
-  await withRepoLock(repo, async () => {
-    for (const { branch } of pulled) {
-      await deleteRef(repo, `${INCOMING_REF_PREFIX}${remote.name}/${branch}`);
-      // Deploying this branch checks signatures again when the remote has --verify.
-      await runGit(repo, ['config', `branch.${branch}.hacktreeRemote`, remote.name]);
-    }
+  await movePulledBranches(repo, remote, pulled, async () => {
+    for (const { branch } of pulled) await deleteRef(repo, `${INCOMING_REF_PREFIX}${remote.name}/${branch}`);
   });
   return { remote: remote.name, pulled };
-}
-
-async function checkPulledCommit(repo: Repository, remote: Remote, branch: string, commit: Oid, onProgress?: ProgressCallback): Promise<number> {
-  if (remote.verify) await verifyCommitSignature(repo, commit, { allowedSigners: remote.allowedSigners!, what: `${branch} from remote "${remote.name}"` });
-  let snapshot;
-  try {
-    snapshot = await readSnapshot(repo, commit);
-  } catch (err) {
-    throw new HacktreeError('PACK_INVALID', `${branch} from remote "${remote.name}" is not a valid hacktree root: ${(err as Error).message}`, {
-      hint: 'the remote branch was not written by hacktree, or is damaged there; nothing was changed here',
-      data: { branch, commit },
-      cause: err,
-    });
-  }
-  return fillRawCache(repo, snapshot.entries, onProgress);
 }

@@ -10,7 +10,9 @@ import { runGit } from '../repository/runGit.js';
 /**
  * A remote, kept in the repository's git config as native git keeps one (`remote.NAME.url`,
  * and a fetch refspec for the root branches), so `git fetch NAME` sees it too. hacktree's own
- * keys: `remote.NAME.hacktreeVerify` and `remote.NAME.hacktreeAllowedSigners`.
+ * keys: `remote.NAME.hacktreeVerify` and `remote.NAME.hacktreeAllowedSigners`; for a static
+ * repository (docs/static.md) `remote.NAME.hacktreeStatic`, and the serial and sha256 of the
+ * last index a pull accepted from it (`hacktreeIndexSerial`, `hacktreeIndexSha256`).
  */
 export interface Remote {
   name: string;
@@ -18,6 +20,11 @@ export interface Remote {
   /** Commits from this remote must carry a signature by a key in `allowedSigners`. */
   verify: boolean;
   allowedSigners?: string;
+  /** A static repository ("hacktree publish"), read over plain HTTP, rather than a git server. */
+  static: boolean;
+  /** The last index accepted from a static remote: an older one is refused (rollback). */
+  indexSerial?: number;
+  indexSha256?: string;
 }
 
 export async function listRemotes(repo: Repository): Promise<Remote[]> {
@@ -29,12 +36,15 @@ export async function listRemotes(repo: Repository): Promise<Remote[]> {
     const m = /^remote\.(.+)\.([^.]+)$/.exec(record.slice(0, newline));
     if (!m) continue;
     const value = record.slice(newline + 1);
-    const remote = byName.get(m[1]!) ?? { name: m[1]!, url: '', verify: false };
+    const remote = byName.get(m[1]!) ?? { name: m[1]!, url: '', verify: false, static: false };
     byName.set(m[1]!, remote);
     const key = m[2]!.toLowerCase();
     if (key === 'url') remote.url = value;
     else if (key === 'hacktreeverify') remote.verify = value === 'true';
     else if (key === 'hacktreeallowedsigners') remote.allowedSigners = value;
+    else if (key === 'hacktreestatic') remote.static = value === 'true';
+    else if (key === 'hacktreeindexserial') remote.indexSerial = Number(value);
+    else if (key === 'hacktreeindexsha256') remote.indexSha256 = value;
   }
   return [...byName.values()].filter((r) => r.url !== '').sort((a, b) => (a.name < b.name ? -1 : 1));
 }
@@ -55,11 +65,17 @@ export interface AddRemoteOptions {
   url: string;
   verify?: boolean;
   allowedSigners?: string;
+  static?: boolean;
 }
 
 export async function addRemote(repo: Repository, options: AddRemoteOptions): Promise<Remote> {
   const name = validateRemoteName(options.name);
   checkUrl(options.url);
+  if (options.static === true && !/^https?:\/\//.test(options.url)) {
+    throw new HacktreeError('USAGE', `a static remote is read over HTTP: "${options.url}" is not an http:// or https:// URL`, {
+      hint: 'give the URL a web server serves the published directory at (the directory holding index.json)',
+    });
+  }
   const allowedSigners = options.allowedSigners === undefined ? undefined : resolve(options.allowedSigners);
   if (options.verify === true && allowedSigners === undefined) {
     throw new HacktreeError('USAGE', `--verify needs --allowed-signers FILE for remote "${name}"`, {
@@ -84,7 +100,8 @@ export async function addRemote(repo: Repository, options: AddRemoteOptions): Pr
     await setConfig(repo, `${section}.fetch`, `+refs/heads/root-*:refs/remotes/${name}/root-*`);
     if (options.verify === true) await setConfig(repo, `${section}.hacktreeVerify`, 'true');
     if (allowedSigners !== undefined) await setConfig(repo, `${section}.hacktreeAllowedSigners`, allowedSigners);
-    return { name, url: options.url, verify: options.verify === true, allowedSigners };
+    if (options.static === true) await setConfig(repo, `${section}.hacktreeStatic`, 'true');
+    return { name, url: options.url, verify: options.verify === true, allowedSigners, static: options.static === true };
   });
 }
 
@@ -94,6 +111,12 @@ export async function removeRemote(repo: Repository, name: string): Promise<void
     const run = await runGit(repo, ['config', '--remove-section', `remote.${name}`]);
     if (run.status !== 0) throw configFailed(run.stderr);
   });
+}
+
+/** Remembers the index a pull from a static remote accepted; the caller holds the repository lock. */
+export async function recordStaticIndex(repo: Repository, name: string, serial: number, sha256: string): Promise<void> {
+  await setConfig(repo, `remote.${name}.hacktreeIndexSerial`, String(serial));
+  await setConfig(repo, `remote.${name}.hacktreeIndexSha256`, sha256);
 }
 
 async function setConfig(repo: Repository, key: string, value: string): Promise<void> {
@@ -113,7 +136,7 @@ function checkUrl(url: string): void {
   }
   if (!/^(https?|file):\/\/[^\s]+$/.test(url)) {
     throw new HacktreeError('USAGE', `"${url}" is not a remote URL hacktree can use`, {
-      hint: 'give an http:// or https:// URL of a git repository (git smart HTTP), or file:// for a local one',
+      hint: 'give an http:// or https:// URL of a git repository (git smart HTTP) or, with --static, of a published static repository; or file:// for a local git one',
     });
   }
 }

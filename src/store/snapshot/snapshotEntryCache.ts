@@ -11,6 +11,7 @@ import type { Repository } from '../repository/repository.js';
 import { writeDerivedFile } from '../repository/writeDerivedFile.js';
 import { parseJsonOrUndefined } from '../../model/record/parseJsonOrUndefined.js';
 import { LINK_RECORDS_VERSION, linkRecordsOf } from '../checkout/linkRecords.js';
+import { piecesOver } from '../../model/snapshot/piecesOver.js';
 
 /**
  * Derived data beside the store, like the raw cache: a snapshot's entries, blob ids included,
@@ -60,6 +61,7 @@ export interface CachedSnapshotEntries {
 export function readSnapshotEntryCache(repo: Repository, tree: Oid): CachedSnapshotEntries | null {
   const body = readCacheBody(repo, tree);
   if (body === null || body === 'damaged') return null;
+  rememberRead(tree, body);
   // JSON text holds no NUL byte: the first one ends it.
   const end = body.indexOf(0);
   const entries = parseCachedEntries(body.toString('utf8', 0, end === -1 ? body.length : end));
@@ -104,17 +106,61 @@ function parseCachedEntries(text: string): FsEntry[] | null {
  */
 function serializeEntries(entries: readonly FsEntry[]): Buffer {
   const parts: string[] = new Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    let xattrs = '';
-    for (const x of e.xattrs) xattrs += `${xattrs === '' ? '' : ','}{"name":${JSON.stringify(x.name)},"value":"${x.value.toString('hex')}"}`;
-    let part = `{"kind":"${e.kind}","path":${JSON.stringify(e.path)},"mode":${e.mode & 0o7777},"uid":${e.uid},"gid":${e.gid},"xattrs":[${xattrs}]`;
-    if (e.kind === 'file') part += `,"size":${e.size},"oid":"${e.oid}"`;
-    else if (e.kind === 'symlink') part += `,"target":${JSON.stringify(e.target)},"oid":"${e.oid}"`;
-    else if (e.kind === 'chardev' || e.kind === 'blockdev') part += `,"major":${e.major},"minor":${e.minor}`;
-    parts[i] = `${part}}`;
-  }
+  for (let i = 0; i < entries.length; i++) parts[i] = serializeEntry(entries[i]!);
   return Buffer.from(`[${parts.join(',')}]`, 'utf8');
+}
+
+function serializeEntry(e: FsEntry): string {
+  let xattrs = '';
+  for (const x of e.xattrs) xattrs += `${xattrs === '' ? '' : ','}{"name":${JSON.stringify(x.name)},"value":"${x.value.toString('hex')}"}`;
+  let part = `{"kind":"${e.kind}","path":${JSON.stringify(e.path)},"mode":${e.mode & 0o7777},"uid":${e.uid},"gid":${e.gid},"xattrs":[${xattrs}]`;
+  if (e.kind === 'file') part += `,"size":${e.size},"oid":"${e.oid}"`;
+  else if (e.kind === 'symlink') part += `,"target":${JSON.stringify(e.target)},"oid":"${e.oid}"`;
+  else if (e.kind === 'chardev' || e.kind === 'blockdev') part += `,"major":${e.major},"minor":${e.minor}`;
+  return `${part}}`;
+}
+
+/** What separates two entries in a cache file's JSON: a string holds no bare quote, so it is never inside one. */
+const ENTRY_SEPARATOR = Buffer.from(',{"kind":');
+
+/**
+ * Writes the file of a snapshot written over `base` (writeSnapshotOver): the runs of entries
+ * that are the base's own objects are copied from the base's file, so only the changed entries
+ * are serialized; the same bytes as writeSnapshotEntryCache, which is used when the base has no
+ * sound file of as many entries.
+ */
+export function writeSnapshotEntryCacheOver(repo: Repository, tree: Oid, entries: readonly FsEntry[], base: { tree: Oid; entries: readonly FsEntry[] }): void {
+  const body = recentlyRead.get(base.tree) ?? readCacheBody(repo, base.tree);
+  if (body === null || body === 'damaged') return writeSnapshotEntryCache(repo, tree, entries);
+  const end = body.indexOf(0);
+  const json = body.subarray(0, end === -1 ? body.length : end);
+  // Where each base entry's text starts, and one past the last one's end.
+  const starts: number[] = json.length > 2 ? [1] : [];
+  for (let at = json.indexOf(ENTRY_SEPARATOR); at >= 0; at = json.indexOf(ENTRY_SEPARATOR, at + 1)) starts.push(at + 1);
+  if (starts.length !== base.entries.length || json[0] !== 0x5b || json[json.length - 1] !== 0x5d) return writeSnapshotEntryCache(repo, tree, entries);
+  starts.push(json.length);
+  const chunks: Buffer[] = [];
+  for (const piece of piecesOver(base.entries, entries)) {
+    chunks.push('entry' in piece ? Buffer.from(serializeEntry(piece.entry), 'utf8') : json.subarray(starts[piece.from]!, starts[piece.to + 1]! - 1), COMMA);
+  }
+  chunks[chunks.length - 1] = CLOSE;
+  writeCacheBody(repo, tree, Buffer.concat([OPEN, ...(chunks.length === 0 ? [CLOSE] : chunks)]));
+}
+
+const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buffer, Buffer, Buffer];
+
+/**
+ * The bodies of the last few cache files this process read, by tree: a local commit reads its
+ * base's entries (and its artifacts') and then writes its own file over the base's
+ * (writeSnapshotEntryCacheOver), which then neither reads nor hashes the file a second time.
+ */
+const recentlyRead = new Map<Oid, Buffer>();
+const RECENTLY_READ = 4;
+
+function rememberRead(tree: Oid, body: Buffer): void {
+  recentlyRead.delete(tree);
+  recentlyRead.set(tree, body);
+  if (recentlyRead.size > RECENTLY_READ) recentlyRead.delete(recentlyRead.keys().next().value!);
 }
 
 /**
@@ -123,7 +169,10 @@ function serializeEntries(entries: readonly FsEntry[]): Buffer {
  */
 export function writeSnapshotEntryCache(repo: Repository, tree: Oid, entries: readonly FsEntry[], linkRecords?: Buffer): void {
   const json = serializeEntries(entries);
-  const body = linkRecords ? Buffer.concat([json, Buffer.of(0), VERSION_FIELD, linkRecords]) : json;
+  writeCacheBody(repo, tree, linkRecords ? Buffer.concat([json, Buffer.of(0), VERSION_FIELD, linkRecords]) : json);
+}
+
+function writeCacheBody(repo: Repository, tree: Oid, body: Buffer): void {
   const path = snapshotEntryCachePath(repo, tree);
   try {
     writeDerivedFile(repo, repo.statCacheDir, path, [body, createHash('sha256').update(body).digest()]);

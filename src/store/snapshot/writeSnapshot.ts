@@ -1,15 +1,19 @@
 import type { FsEntry } from '../../model/snapshot/fsEntry.js';
 import { hashObject } from '../../model/git/gitObject.js';
-import { serializeTree, type GitTreeEntry } from '../../model/git/gitTree.js';
+import { parseTree, serializeTree, type GitTreeEntry } from '../../model/git/gitTree.js';
+import { blobEntryOf, filesTreeChanges } from '../../model/snapshot/filesTreeChanges.js';
 import { ARTIFACT_ENTRY, FILES_ENTRY, MANIFEST_ENTRY, META_ENTRY } from '../../model/git/commitLayout.js';
-import { serializeMeta } from '../../model/snapshot/metaRecord.js';
+import { formatMetaLine, META_HEADER, serializeMeta } from '../../model/snapshot/metaRecord.js';
 import type { Oid } from '../../model/git/oid.js';
 import { baseName, compareRepoPaths, parentOf, TOP } from '../../model/snapshot/repoPath.js';
 import { filesTreeFingerprint, readFilesTreeMemo, writeFilesTreeMemo } from './filesTreeMemo.js';
-import { writeObject } from '../objects/objectStore.js';
+import { readObjectOfType, writeObject } from '../objects/objectStore.js';
 import { createPackWriter } from '../objects/packWriter.js';
 import type { Repository } from '../repository/repository.js';
-import { hasSnapshotEntryCache, writeSnapshotEntryCache } from './snapshotEntryCache.js';
+import { hasSnapshotEntryCache, writeSnapshotEntryCache, writeSnapshotEntryCacheOver } from './snapshotEntryCache.js';
+import { piecesOver } from '../../model/snapshot/piecesOver.js';
+import { notSnapshot } from './readSnapshot.js';
+import { writeFilesTreeChanges } from './writeFilesTreeChanges.js';
 
 /**
  * From this many directories on, a snapshot's subtrees go into one pack rather than loose
@@ -43,10 +47,8 @@ export function writeFilesTree(repo: Repository, entries: readonly FsEntry[]): O
   try {
     for (let i = entries.length - 1; i >= 0; i--) {
       const entry = entries[i]!;
-      if (entry.kind === 'file') {
-        childrenOf(parentOf(entry.path)).push({ mode: entry.mode & 0o100 ? '100755' : '100644', name: baseName(entry.path), oid: entry.oid });
-      } else if (entry.kind === 'symlink') {
-        childrenOf(parentOf(entry.path)).push({ mode: '120000', name: baseName(entry.path), oid: entry.oid });
+      if (entry.kind === 'file' || entry.kind === 'symlink') {
+        childrenOf(parentOf(entry.path)).push({ ...blobEntryOf(entry)!, name: baseName(entry.path) });
       } else if (entry.kind === 'dir') {
         const list = children.get(entry.path) ?? [];
         children.delete(entry.path);
@@ -84,6 +86,54 @@ export function writeSnapshot(repo: Repository, given: readonly FsEntry[], extra
     filesTree = writeFilesTree(repo, entries);
     writeFilesTreeMemo(repo, fingerprint, filesTree);
   }
+  return writeSnapshotTop(repo, { filesTree, meta, entries, extras });
+}
+
+/**
+ * Writes a snapshot of `given` over `base`, a snapshot in the store whose entries are
+ * `base.entries` (as readSnapshot gave them): the same top tree as writeSnapshot, but files/ is
+ * made by rewriting only the trees along the paths that differ (writeFilesTreeChanges), where
+ * writeSnapshot hashes every tree of the root (docs/decisions/0016-incremental-local-commits.md).
+ */
+export async function writeSnapshotOver(
+  repo: Repository,
+  base: { tree: Oid; entries: readonly FsEntry[] },
+  given: readonly FsEntry[],
+  extras: SnapshotExtras = {},
+): Promise<Oid> {
+  const entries = [...given].sort((a, b) => compareRepoPaths(a.path, b.path));
+  const top = parseTree(await readObjectOfType(repo, base.tree, 'tree'), base.tree);
+  const files = top.find((e) => e.name === FILES_ENTRY && e.mode === '40000');
+  const baseMeta = top.find((e) => e.name === META_ENTRY);
+  if (files === undefined || baseMeta === undefined) throw notSnapshot(base.tree, 'it has no files/ tree and meta record');
+  const filesTree = await writeFilesTreeChanges(repo, files.oid, filesTreeChanges(base.entries, entries));
+  const meta = metaOver((await readObjectOfType(repo, baseMeta.oid, 'blob')).toString('utf8'), base.entries, entries) ?? serializeMeta(entries);
+  return writeSnapshotTop(repo, { filesTree, meta, entries, extras, over: base });
+}
+
+/**
+ * The meta record of `entries` made from the base's (`text`, one line per base entry after the
+ * header): its lines copied for the runs of entries left alone; null when it does not have a
+ * line per base entry.
+ */
+function metaOver(text: string, base: readonly FsEntry[], entries: readonly FsEntry[]): string | null {
+  if (!text.startsWith(`${META_HEADER}\n`) || !text.endsWith('\n')) return null;
+  // Where each base entry's line starts, and the end of the text.
+  const starts: number[] = [];
+  for (let at = META_HEADER.length; at < text.length - 1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  if (starts.length !== base.length) return null;
+  starts.push(text.length);
+  let meta = `${META_HEADER}\n`;
+  for (const piece of piecesOver(base, entries)) meta += 'entry' in piece ? `${formatMetaLine(piece.entry)}\n` : text.slice(starts[piece.from], starts[piece.to + 1]);
+  return meta;
+}
+
+/** The top tree over a written files/ tree: the meta record, the extras, and its entry cache (made over the base's, if any). */
+function writeSnapshotTop(
+  repo: Repository,
+  snapshot: { filesTree: Oid; meta: string; entries: readonly FsEntry[]; extras: SnapshotExtras; over?: { tree: Oid; entries: readonly FsEntry[] } },
+): Oid {
+  const { filesTree, meta, entries, extras } = snapshot;
   const top: GitTreeEntry[] = [
     { mode: '40000', name: FILES_ENTRY, oid: filesTree },
     { mode: '100644', name: META_ENTRY, oid: writeObject(repo, 'blob', Buffer.from(meta)) },
@@ -99,6 +149,9 @@ export function writeSnapshot(repo: Repository, given: readonly FsEntry[], extra
   // way (walking files/) even once: docs/decisions/0011-derived-caches.md. From the entries
   // themselves: the meta record was just made from them and parses back to the same values
   // (fsck compares the two).
-  if (!hasSnapshotEntryCache(repo, tree)) writeSnapshotEntryCache(repo, tree, entries);
+  if (!hasSnapshotEntryCache(repo, tree)) {
+    if (snapshot.over === undefined) writeSnapshotEntryCache(repo, tree, entries);
+    else writeSnapshotEntryCacheOver(repo, tree, entries, snapshot.over);
+  }
   return tree;
 }

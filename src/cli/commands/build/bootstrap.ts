@@ -9,6 +9,7 @@ export const bootstrapCommand = defineCommand({
     name: { type: 'string', describe: 'make one base, on branch base/NAME (NAME includes the arch)', defaultDescription: 'debian-SUITE-ARCH' },
     suite: { type: 'string', describe: 'the Debian suite debootstrap installs for one base (also names the default branch)', defaultDescription: 'bookworm' },
     mirror: { type: 'string', describe: 'the Debian mirror for debootstrap', defaultDescription: "the one in apt's sources" },
+    arch: { type: 'string', array: true, default: [], describe: 'in a workspace, make the bases of these architectures only (x86_64, i686; ia32 is i686)', defaultDescription: 'every arch the definitions name that this machine runs' },
     again: { type: 'boolean', default: false, describe: 'in a workspace, debootstrap the bases that exist already too (a new commit where the tree changed)' },
     C: workspaceOption,
   },
@@ -26,6 +27,11 @@ export const bootstrapCommand = defineCommand({
     const { listDirectory } = await import('../../../platform/fs/listDirectory.js');
     const rootsDir = join(resolve(args.C), 'roots');
     const inWorkspace = args.from === undefined && args.name === undefined && args.suite === undefined && listDirectory(rootsDir).some((f) => f.endsWith('.json'));
+    if (args.arch.length > 0 && !inWorkspace) {
+      throw new HacktreeError('USAGE', '--arch picks among the bases of a workspace\'s root definitions; one base named with --name, --from or --suite is made for this machine\'s arch', {
+        hint: 'run "hacktree bootstrap --arch i686" in the workspace (or with -C DIR), without --name, --from or --suite',
+      });
+    }
     if (args.again && !inWorkspace) {
       throw new HacktreeError('USAGE', '--again is for the bases of a workspace\'s root definitions; one base named with --name or --from is always made again', {
         hint: 'run "hacktree bootstrap --again" in the workspace (or with -C DIR), without --name, --from or --suite',
@@ -35,7 +41,7 @@ export const bootstrapCommand = defineCommand({
     if (inWorkspace) {
       const { bootstrapWorkspaceBases } = await import('../../../builder/bootstrap/bootstrapWorkspaceBases.js');
       const onBase = (branch: string) => ui.note(`bootstrap: ${branch}: debootstrap`);
-      return bootstrapWorkspaceBases({ repoDir: args.repo, rootsDir, again: args.again, mirror: args.mirror, onBase, onProgress: ui.progress, onOutput });
+      return bootstrapWorkspaceBases({ repoDir: args.repo, rootsDir, arches: args.arch, again: args.again, mirror: args.mirror, onBase, onProgress: ui.progress, onOutput });
     }
     const { bootstrapBase } = await import('../../../builder/bootstrap/bootstrapBase.js');
     const { from, name, suite, mirror } = args;

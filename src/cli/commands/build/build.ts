@@ -5,7 +5,7 @@ import { defineCommand } from '../defineCommand.js';
 import { buildStatsCommand } from './buildStats.js';
 
 // build's own options, kept from `build stats` (yargs passes a command's options down).
-const OWN_OPTIONS = ['C', 'root', 'flavor', 'dry-run', 'explain', 'jobs', 'make-jobs', 'keep-failed', 'cache', 'stats'];
+const OWN_OPTIONS = ['C', 'root', 'arch', 'flavor', 'dry-run', 'explain', 'jobs', 'make-jobs', 'keep-failed', 'cache', 'stats'];
 
 export const buildCommand = defineCommand({
   command: 'build [recipes..]',
@@ -15,6 +15,7 @@ export const buildCommand = defineCommand({
   options: {
     C: workspaceOption,
     root: { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' },
+    arch: { type: 'string', array: true, default: [], describe: 'architectures to build for (x86_64, i686; ia32 is i686)', defaultDescription: 'every arch the root definitions name' },
     flavor: { choices: ['opt', 'debug'] as const, array: true, default: ['opt', 'debug'] as Array<'opt' | 'debug'>, describe: 'flavors to build' },
     'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'say for each recipe: cached, fetch or build, and why; change nothing' },
     explain: { type: 'string', describe: 'say which inputs of RECIPE changed since its last build (implies --dry-run)' },
@@ -26,6 +27,7 @@ export const buildCommand = defineCommand({
   },
   examples: [
     ['$0 build', 'build every recipe for every root in roots/, both flavors'],
+    ['$0 build --arch i686', 'build every recipe for the i686 roots only'],
     ['$0 build hello --flavor debug -n', 'what building hello (debug) would do, and why'],
     ['$0 build --stats', "build, then each recipe's time per step"],
   ],
@@ -39,6 +41,7 @@ export const buildCommand = defineCommand({
       workspace: args.C,
       recipes: args.explain !== undefined ? [args.explain] : args.recipes,
       versions: args.root,
+      arches: args.arch,
       flavors: [...new Set(args.flavor)],
       dryRun: args['dry-run'] || args.explain !== undefined,
       parallel: args.jobs,

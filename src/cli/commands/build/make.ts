@@ -1,8 +1,10 @@
 import { DEFAULT_MAKE_OUT } from '../../../model/artifact/developerTree.js';
 import { prefixOption } from '../../options/prefixOption.js';
+import { rootForDaemon } from '../../options/rootForDaemon.js';
 import { rootOrEnvironment } from '../../options/rootOrEnvironment.js';
 import { usesDaemon } from '../../daemon/usesDaemon.js';
-import { defineCommand } from '../defineCommand.js';
+import { defineCommand, type CommandUi } from '../defineCommand.js';
+import type { LocalBuildRoot, LocalBuildRootOptions } from '../../../builder/make/prepareLocalBuildRoot.js';
 
 export const makeCommand = defineCommand({
   command: 'make [flavor]',
@@ -22,7 +24,8 @@ export const makeCommand = defineCommand({
     ['$0 make --root 3.2-sdk-opt-x86_64 --no-install', 'only the local artifacts, in ./hacktree-out'],
   ],
   run: async (args, ui) => {
-    const { name: root, prefix } = rootOrEnvironment(args.root, args.prefix, 'make');
+    const throughDaemon = usesDaemon();
+    const { name: root, prefix, given } = throughDaemon ? rootForDaemon(args.root, args.prefix, 'make') : { ...rootOrEnvironment(args.root, args.prefix, 'make'), given: undefined };
     const { availableParallelism } = await import('node:os');
     const { buildLocalArtifact } = await import('../../../builder/make/buildLocalArtifact.js');
     const built = await buildLocalArtifact({
@@ -35,9 +38,12 @@ export const makeCommand = defineCommand({
       outDir: args.out,
       jobs: args.jobs ?? availableParallelism(),
       onStep: ui.step,
+      // A developer cannot write the repository: the daemon prepares the build root there, and
+      // the build runs here, as the developer, over its layers.
+      prepareBuildRoot: throughDaemon ? (request) => prepareThroughDaemon({ ...request, root: given ?? root }, args.repo, ui) : undefined,
     });
     let installed: unknown = null;
-    if (args.install && usesDaemon()) {
+    if (args.install && throughDaemon) {
       // A developer builds here, unprivileged; the daemon installs (as `root install-local` would).
       const { callDaemon } = await import('../../daemon/callDaemon.js');
       const installArgs = { repo: args.repo, artifacts: built.installable, root, prefix, deploy: true };
@@ -55,3 +61,9 @@ export const makeCommand = defineCommand({
     args.install ? `installed into local/root-${root}` : 'not installed (--no-install)',
   ],
 });
+
+async function prepareThroughDaemon(request: LocalBuildRootOptions, repo: string, ui: CommandUi): Promise<LocalBuildRoot> {
+  const { callDaemon } = await import('../../daemon/callDaemon.js');
+  const args = { repo, root: request.root, component: request.component, base: request.base };
+  return (await callDaemon({ route: { operation: 'build-root' }, keys: ['root', 'component', 'base'], args, ui })) as LocalBuildRoot;
+}

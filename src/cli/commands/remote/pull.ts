@@ -3,7 +3,7 @@ import { defineCommand } from '../defineCommand.js';
 
 export const pullCommand = defineCommand({
   command: 'pull <remote> <roots..>',
-  describe: 'Pull root branches from a remote over git smart HTTP; checked before any branch moves',
+  describe: 'Pull root branches from a remote (git smart HTTP or a static repository); checked before any branch moves',
   positionals: {
     remote: { type: 'string', demandOption: true },
     roots: { type: 'string', array: true, demandOption: true, describe: 'root names (or root-NAME branches)' },
@@ -19,5 +19,8 @@ export const pullCommand = defineCommand({
     const { remote, roots, depth } = args;
     return pullRoots({ repoDir: args.repo, remote, roots, depth, onProgress: ui.progress, onGitProgress: ui.live });
   },
-  text: (result) => result.pulled.map((p) => `${p.branch} ${p.previous ? `${p.previous.slice(0, 12)}..` : ''}${p.commit} from ${result.remote}`),
+  text: (result) => [
+    ...result.pulled.map((p) => `${p.branch} ${p.previous ? `${p.previous.slice(0, 12)}..` : ''}${p.commit} from ${result.remote}`),
+    ...(result.static ? [`index ${result.static.serial}: ${result.static.packsFetched} packs fetched (${result.static.bytesFetched} bytes), ${result.static.packsHere} already here`] : []),
+  ],
 });

@@ -2,7 +2,7 @@ import { defineCommand } from '../defineCommand.js';
 
 export const remoteListCommand = defineCommand({
   command: 'list',
-  describe: 'List the remotes: name, URL, whether signatures are verified',
+  describe: 'List the remotes: name, URL, static or not, whether signatures are verified',
   examples: [['$0 remote list --json', 'the remotes as JSON']],
   run: async (args) => {
     const { listRemotes } = await import('../../../store/remote/remoteConfig.js');
@@ -12,6 +12,6 @@ export const remoteListCommand = defineCommand({
   },
   text: (remotes) => {
     const width = Math.max(0, ...remotes.map((r) => r.name.length));
-    return remotes.map((r) => `${r.name.padEnd(width)}  ${r.url}${r.verify ? `  verify (${r.allowedSigners})` : ''}`);
+    return remotes.map((r) => `${r.name.padEnd(width)}  ${r.url}${r.static ? '  static' : ''}${r.verify ? `  verify (${r.allowedSigners})` : ''}`);
   },
 });

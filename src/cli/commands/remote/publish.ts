@@ -1,0 +1,42 @@
+import { HacktreeError } from '../../../errors/HacktreeError.js';
+import { defineCommand } from '../defineCommand.js';
+
+export const publishCommand = defineCommand({
+  command: 'publish <dir> [roots..]',
+  describe: 'Publish root branches as a static repository any web server can serve (packs per component, a signed index)',
+  positionals: {
+    dir: { type: 'string', demandOption: true, describe: 'the directory to write or update (made if missing)' },
+    roots: { type: 'string', array: true, default: [], describe: 'root names (or root-NAME branches); default: every root-* branch' },
+  },
+  options: {
+    sign: { type: 'string', describe: 'SSH private key: sign the index (machines pulling with --verify require it)' },
+    'zstd-level': { type: 'number', describe: 'zstd level of the packs (1-19, default 12)' },
+    upload: { type: 'string', describe: 'then copy DIR to this WebDAV URL by HTTP PUT, index last (credentials: HACKTREE_PUBLISH_USER/_PASSWORD or _TOKEN)' },
+    keep: { type: 'number', describe: "keep only each root's newest N versions in the index, and delete the packs no kept version needs" },
+  },
+  examples: [
+    ['$0 publish /srv/www/roots 3.2-runtime-opt-x86_64 --sign ~/.ssh/release_ed25519', 'publish a root; serve /srv/www/roots with any web server'],
+    ['$0 publish /srv/www/roots --keep 2 --sign ~/.ssh/release_ed25519', 'publish every root, keeping the two newest versions of each'],
+    ['$0 publish ~/published --upload https://dav.example.org/roots', 'publish into a local copy, then upload what the server lacks by PUT, the index last'],
+  ],
+  output: 'summary',
+  run: async (args, ui) => {
+    const level = args['zstd-level'];
+    if (level !== undefined && (!Number.isInteger(level) || level < 1 || level > 19)) {
+      throw new HacktreeError('USAGE', `--zstd-level must be a whole number from 1 to 19, not ${level}`, { hint: 'higher is smaller and slower to publish; pulling costs the same' });
+    }
+    if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) {
+      throw new HacktreeError('USAGE', `--keep must be a whole number of at least 1, not ${args.keep}`, { hint: '--keep 1 keeps only the newest version of each root' });
+    }
+    const { publishStatic } = await import('../../../root/publish/publishStatic.js');
+    const published = await publishStatic({ repoDir: args.repo, dir: args.dir, roots: args.roots, signKey: args.sign, zstdLevel: level, keep: args.keep, onProgress: ui.progress });
+    if (args.upload === undefined) return { ...published, upload: undefined };
+    const { uploadStatic } = await import('../../../root/publish/uploadStatic.js');
+    return { ...published, upload: await uploadStatic({ dir: published.dir, url: args.upload }) };
+  },
+  text: (r) => [
+    ...r.roots.map((root) => `${root.branch} ${root.commit}`),
+    `index ${r.serial}${r.signed ? ' (signed)' : ''} in ${r.dir}: ${r.packsWritten} new packs (${r.bytesWritten} bytes), ${r.packsReused} reused${r.packsDropped > 0 ? `, ${r.packsDropped} dropped` : ''}`,
+    ...(r.upload ? [`uploaded to ${r.upload.url}: ${r.upload.filesSent} files (${r.upload.bytesSent} bytes)`] : []),
+  ],
+});
