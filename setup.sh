@@ -88,10 +88,12 @@ install -m 644 "$top/dist/completion/_hacktree" /usr/local/share/zsh/site-functi
 # /usr/local/bin on the PATH man reads that directory as /usr/local/man, indexed apart. Incremental:
 # ~0.4 s over the index man-db's install made.
 mandb -q
-# The daemon's units (docs/daemon.md), installed but not enabled: an admin chooses to serve
-# unprivileged developers with "systemctl enable --now hacktree.socket".
+# The daemon's units (docs/daemon.md) and the upgrade timer (docs/roots.md), installed but not
+# enabled: an admin chooses to serve unprivileged developers with "systemctl enable --now
+# hacktree.socket", and to run the roots' upgrade policies with "... hacktree-upgrade.timer".
 install -d /etc/systemd/system
 install -m 644 "$top/systemd/hacktree.socket" "$top/systemd/hacktree.service" /etc/systemd/system/
+install -m 644 "$top/systemd/hacktree-upgrade.timer" "$top/systemd/hacktree-upgrade.service" /etc/systemd/system/
 hacktree --help
 hacktree init
 echo "setup.sh: hacktree is installed as /usr/local/bin/hacktree; repository: ${HACKTREE_REPO:-/var/lib/hacktree/repo}"

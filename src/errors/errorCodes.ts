@@ -85,6 +85,8 @@ export const errorCodes = {
   STATIC_INDEX_ROLLBACK: 20,
   STATIC_PACK_MISMATCH: 5,
   STATIC_PACK_MISSING: 15,
+  // upgrade policies (root upgrade --due, the daemon's timer)
+  UPGRADE_FAILED: 15,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

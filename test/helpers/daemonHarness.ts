@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { hacktreeBin, hacktreeCommand, makeTempDir, type RunResult } from './cli.js';
@@ -74,6 +74,7 @@ export function makeDaemonWorld(tag: string): DaemonWorld {
   const developer = addUser(`htdev${suffix}${tag.slice(0, 4)}`, [group]);
   const outsider = addUser(`htout${suffix}${tag.slice(0, 4)}`, []);
   const holder = spawn('unshare', ['-m', '--propagation', 'private', 'sleep', 'infinity'], { stdio: 'ignore' });
+  waitForOwnMountNamespace(holder.pid!);
   const inside = (path: string) => `/proc/${holder.pid}/root${path}`;
   const baseEnv = (): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...process.env, HACKTREE_REPO: repo, HACKTREE_PREFIX: prefix };
@@ -97,6 +98,20 @@ export function makeDaemonWorld(tag: string): DaemonWorld {
       execFileSync('rm', ['-rf', work]);
     },
   };
+}
+
+/**
+ * Until `unshare` has made its namespace, /proc/PID/ns/mnt is this process's: an nsenter then
+ * would mount in the test's own namespace (a loaded machine shows it), so wait for the switch.
+ */
+function waitForOwnMountNamespace(pid: number): void {
+  const own = readlinkSync('/proc/self/ns/mnt');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 3000; i++) {
+    if (readlinkSync(`/proc/${pid}/ns/mnt`) !== own) return;
+    Atomics.wait(pause, 0, 0, 10);
+  }
+  throw new Error(`unshare (pid ${pid}) made no mount namespace`);
 }
 
 function addUser(name: string, groups: string[]): TestUser {

@@ -8,8 +8,8 @@ export interface OperationSpec {
   access: OperationAccess;
   /** Changes the repository or a deployment: runs in the one-writer queue (reads run at once). */
   writes: boolean;
-  /** The command whose `run` does it, as the CLI would run it; undefined where no command serves it yet. */
-  load?: () => Promise<DaemonCommand>;
+  /** The command whose `run` does it, as the CLI would run it. */
+  load: () => Promise<DaemonCommand>;
 }
 
 /**
@@ -26,8 +26,7 @@ export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
   rollback: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootRollback.js')).rootRollbackCommand },
   undeploy: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootUndeploy.js')).rootUndeployCommand },
   'config-apply': { access: 'root', writes: true, load: async () => (await import('../commands/config/configApply.js')).configApplyCommand },
-  // `root upgrade` (src/root/upgrade/) is served here once its command exists: add its `load`.
-  upgrade: { access: 'root', writes: true },
+  upgrade: { access: 'root', writes: true, load: async () => (await import('../commands/root/rootUpgrade.js')).rootUpgradeCommand },
   // A developer's `make`: the build root is composed and checked out in the repository (derived
   // data, like a build's), the build itself runs as the developer (docs/decisions).
   'build-root': { access: 'group', writes: true, load: async () => (await import('../commands/build/buildRoot.js')).buildRootCommand },

@@ -24,12 +24,13 @@ export interface DaemonOptions {
   requestTimeoutSeconds: number;
   log: (line: string) => void;
   /**
-   * Work the daemon does on its own, every `intervalSeconds`, through the writer queue like any
-   * change: the hook where `root upgrade`'s "run due upgrade policies" (src/root/upgrade/) is
-   * wired. A socket-activated daemon that went idle runs it again when next started (by a client
-   * or a timer unit that connects).
+   * Work the daemon does on its own (running the upgrade policies that are due), through the
+   * writer queue like any change: once at start, then again when `run` says it is next due,
+   * but at least every `maxSleepSeconds` (a policy set meanwhile is seen then), and at once on
+   * RunningDaemon.runPeriodicNow (SIGUSR1). A socket-activated daemon that went idle does it
+   * again when next started; hacktree-upgrade.timer covers the time it is not running.
    */
-  periodic?: { intervalSeconds: number; run: () => Promise<void> };
+  periodic?: { run: () => Promise<{ nextAt: Date | null }>; maxSleepSeconds: number };
   /**
    * Runs first in the writer queue, once the socket is the daemon's (never on a path it then
    * refuses): what an operation killed with the last daemon left behind is cleaned up before any
@@ -44,6 +45,8 @@ export interface RunningDaemon {
   closed: Promise<void>;
   /** Stops accepting, lets the running and queued operations finish, then closes. */
   stop(reason: string): void;
+  /** Queues the periodic work now (unless it is queued already), as its timer would. */
+  runPeriodicNow(reason: string): void;
 }
 
 /** `hacktree daemon`: HTTP/1.1 and JSON on a Unix socket (docs/daemon-api.yaml). */
@@ -112,7 +115,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     if (stopping) return;
     stopping = true;
     clearTimeout(idleTimer);
-    clearInterval(periodicTimer);
+    clearTimeout(periodicTimer);
     options.log(`stopping: ${reason}`);
     server.close();
     server.closeIdleConnections();
@@ -130,17 +133,37 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       .catch((err: unknown) => options.log(`could not clean up after an interrupted operation: error[${toWireError(err).code}] ${toWireError(err).message}`))
       .finally(checkIdle);
   }
-  const periodic = options.periodic;
-  const periodicTimer = periodic
-    ? setInterval(() => {
-        void context.queue
-          .enqueue(periodic.run, () => {})
-          .catch((err: unknown) => options.log(`periodic work failed: error[${toWireError(err).code}] ${toWireError(err).message}`));
-      }, periodic.intervalSeconds * 1000).unref()
-    : undefined;
+  let periodicTimer: NodeJS.Timeout | undefined;
+  let periodicQueued = false;
+  const runPeriodicNow = (reason: string): void => {
+    const periodic = options.periodic;
+    if (periodic === undefined || stopping || periodicQueued) return;
+    clearTimeout(periodicTimer);
+    periodicQueued = true;
+    options.log(`periodic work queued (${reason})`);
+    let nextAt: Date | null = null;
+    void context.queue
+      .enqueue(async () => {
+        periodicQueued = false;
+        nextAt = (await periodic.run()).nextAt;
+      }, () => {})
+      .catch((err: unknown) => options.log(`periodic work failed: error[${toWireError(err).code}] ${toWireError(err).message}`))
+      .finally(() => {
+        if (stopping) return;
+        const capMs = periodic.maxSleepSeconds * 1000;
+        // Not sooner than a policy's shortest interval: one whose record cannot be written stays due.
+        const sleepMs = nextAt === null ? capMs : Math.max(60_000, Math.min(capMs, nextAt.getTime() - Date.now()));
+        clearTimeout(periodicTimer);
+        periodicTimer = setTimeout(() => runPeriodicNow('due'), sleepMs).unref();
+        checkIdle();
+      });
+    // Queued work keeps the daemon from going idle.
+    checkIdle();
+  };
+  runPeriodicNow('start');
   options.log(`listening on ${listener.activated ? 'the socket systemd passed' : listener.path} (pid ${process.pid})`);
   checkIdle();
-  return { listener, closed, stop };
+  return { listener, closed, stop, runPeriodicNow };
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, close = false): void {

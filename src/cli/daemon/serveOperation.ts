@@ -32,9 +32,6 @@ export async function serveOperation(req: IncomingMessage, res: ServerResponse, 
   const spec = daemonOperations[name];
   authorizeOperation({ operation: name, access: spec.access, peer, group: context.group });
   const body = await readRequestBody(req);
-  if (spec.load === undefined) {
-    throw new HacktreeError('DAEMON_UNAVAILABLE', `this daemon does not serve ${name} yet`, { hint: `run "hacktree root ${name}" as root directly`, data: { httpStatus: 501 } });
-  }
   const command = await spec.load();
   const sent = body.args ?? {};
   if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) {

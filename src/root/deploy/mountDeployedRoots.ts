@@ -19,8 +19,9 @@ export interface MountedRoot {
  * `hacktree root mount --all`: publishes every recorded root's current deployment again (after
  * a reboot), finishing any switch a crash interrupted, then the staged deployment where one is
  * (it becomes the current one; as many deployments are kept as before). Idempotent.
+ * `keepStaged`: a staged deployment stays staged (the daemon's recovery at its start is no boot).
  */
-export async function mountDeployedRoots(options: { prefix: string; names?: string[] }): Promise<MountedRoot[]> {
+export async function mountDeployedRoots(options: { prefix: string; names?: string[]; keepStaged?: boolean }): Promise<MountedRoot[]> {
   const { prefix } = options;
   checkPrefix(prefix);
   requireRootUser();
@@ -35,7 +36,7 @@ export async function mountDeployedRoots(options: { prefix: string; names?: stri
       checkPublicPath(prefix, name);
       const already = isShowing(state.publicPath, layersOf(state.current));
       reconcileDeployment(prefix, name, state);
-      if (state.staged == null) {
+      if (state.staged == null || options.keepStaged === true) {
         result.push({ root: name, publicPath: state.publicPath, dir: state.current.dir, mounted: !already });
         return;
       }
