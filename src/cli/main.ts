@@ -52,6 +52,7 @@ async function runWithYargs(): Promise<void> {
       throw Object.assign(new Error(msg), { usage: true });
     });
   for (const command of commands) cli = cli.command(command);
+  skipHelpCaching(cli);
   try {
     await cli.parseAsync();
   } catch (err) {
@@ -59,6 +60,20 @@ async function runWithYargs(): Promise<void> {
     if (typeof err === 'string') throw Object.assign(new Error(err), { usage: true });
     throw err;
   }
+}
+
+/**
+ * yargs renders the running command's whole help text as soon as its handler starts, to keep it
+ * for a `showHelp()` the handler might call later: 25-50 ms of every command's start-up
+ * (docs/decisions/0013-start-up-time.md). hacktree's handlers never call showHelp (a failure is
+ * an error with a hint, and `--help` is parsed before any handler runs), so that rendering is
+ * skipped. yargs offers no option for it: its usage instance is reached through
+ * getInternalMethods(), and if a later yargs drops either, nothing is skipped and all still works.
+ */
+function skipHelpCaching(cli: Argv<GlobalArgs>): void {
+  const internals = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** Loads the error rendering only when there is an error: `--version` and every success go without it. */
