@@ -85,6 +85,8 @@ export const errorCodes = {
   STATIC_INDEX_ROLLBACK: 20,
   STATIC_PACK_MISMATCH: 5,
   STATIC_PACK_MISSING: 15,
+  CROSS_TOOLCHAIN_MISSING: 4,
+  CROSS_COMPILE_UNSUPPORTED: 18,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
