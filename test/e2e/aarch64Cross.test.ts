@@ -33,7 +33,8 @@ function cacheKey(): string {
 }
 
 function hacktree(args: string[], options: { cwd?: string; repoDir?: string; env?: Record<string, string> } = {}): RunResult {
-  return runHacktree(args, { repo: options.repoDir ?? repo, cwd: options.cwd ?? ws, env: { HACKTREE_FSYNC: '0', HACKTREE_SOURCE_CACHE: join(cached, '..', 'sources'), ...options.env } });
+  // The repository by the environment: `root run ROOT -- CMD` passes whatever follows `--` to CMD.
+  return runHacktree(args, { cwd: options.cwd ?? ws, env: { HACKTREE_REPO: options.repoDir ?? repo, HACKTREE_FSYNC: '0', HACKTREE_SOURCE_CACHE: join(cached, '..', 'sources'), ...options.env } });
 }
 
 function ok(args: string[], options: Parameters<typeof hacktree>[1] = {}): string {
@@ -85,7 +86,7 @@ before(() => {
     ok(['bootstrap', '--arch', 'aarch64'], { repoDir: making });
     renameSync(making, repo);
   }
-  ok(['build', '--arch', 'aarch64', '--flavor', 'opt', '-q']);
+  ok(['build', 'libsigsegv', 'hello', '--arch', 'aarch64', '--flavor', 'opt', '-q']);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -113,11 +114,11 @@ test('the aarch64 runtime root runs hello through qemu-user; without qemu regist
   assert.equal(ok(['root', 'run', ROOT, '--', 'uname', '-m']), 'aarch64\n');
   // The base under it is Debian's arm64 userland.
   const sh64 = join(work, 'sh');
-  sh(`'${hacktreeCommand}' --repo '${repo}' root cat ${ROOT} /bin/dash > '${sh64}'`);
+  sh(`'${hacktreeCommand}' root cat ${ROOT} /usr/bin/dash --repo '${repo}' > '${sh64}'`);
   assert.match(sh(`readelf -h '${sh64}'`), /^ +Machine: +AArch64$/m);
   // binfmt_misc is per user namespace: a new one starts empty, as on a machine without qemu-user-static.
   const before = snapshotRepoState(repo);
-  const run = spawnSync('unshare', ['-U', '-r', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && exec "$@"', 'sh', hacktreeCommand, '--repo', repo, 'root', 'run', ROOT, '--', 'hello'], { encoding: 'utf8' });
+  const run = spawnSync('unshare', ['-U', '-r', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && exec "$@"', 'sh', hacktreeCommand, 'root', 'run', ROOT, '--', 'hello'], { encoding: 'utf8', env: { ...process.env, HACKTREE_REPO: repo } });
   assertCliError({ status: run.status ?? 128, stdout: run.stdout, stderr: run.stderr }, 'ARCH_UNSUPPORTED', [`root run ${ROOT}`, 'qemu-aarch64']);
   assert.match(run.stderr, /hint: install qemu-user-static and binfmt-support/);
   assertRepoUnchanged(before, snapshotRepoState(repo));
@@ -127,7 +128,7 @@ test('the aarch64 runtime root runs hello through qemu-user; without qemu regist
 test('aarch64 cross builds from scratch are byte-identical', () => {
   const again = join(work, 'again-artifacts');
   const fresh = exampleWorkspace(join(work, 'again'), again);
-  ok(['build', '-C', fresh, '--arch', 'aarch64', '--flavor', 'opt', '-q'], { cwd: fresh });
+  ok(['build', 'libsigsegv', 'hello', '-C', fresh, '--arch', 'aarch64', '--flavor', 'opt', '-q'], { cwd: fresh });
   const first = builtArtifacts(join(cached, 'artifacts'));
   assert.deepEqual(builtArtifacts(again), first);
   for (const file of first) assert.ok(readFileSync(join(again, file)).equals(readFileSync(join(cached, 'artifacts', file))), `${file} is byte-identical`);
@@ -169,12 +170,12 @@ test('one recipe for x86_64, i686 and aarch64: three build ids; a cross toolchai
   mkdirSync(join(three, 'artifacts'));
   symlinkSync(join(clone, 'recipes'), join(three, 'recipes'));
   writeFileSync(join(three, 'roots/3.2.json'), JSON.stringify({ version: '3.2', arches: ['x86_64', 'i686', 'aarch64'], base: 'debian-bookworm', runtime: ['libsigsegv'] }));
-  const plan = JSON.parse(ok(['build', '-n', '--json', '-C', three, '--flavor', 'opt', 'libsigsegv'], { repoDir: smallRepo, cwd: three })).plan as Array<{ recipe: string; root: string; buildId: string }>;
+  const plan = JSON.parse(ok(['build', 'libsigsegv', '-n', '--json', '-C', three, '--flavor', 'opt'], { repoDir: smallRepo, cwd: three })).plan as Array<{ recipe: string; root: string; buildId: string }>;
   const ids = new Map(plan.map((line) => [line.root, line.buildId]));
   assert.deepEqual([...ids.keys()].sort(), ['3.2-opt-aarch64', '3.2-opt-i686', '3.2-opt-x86_64']);
   assert.equal(new Set(ids.values()).size, 3, `three build ids: ${JSON.stringify(Object.fromEntries(ids))}`);
   const before = snapshotRepoState(smallRepo);
-  const r = hacktree(['build', '-C', three, '--arch', 'aarch64', '--flavor', 'opt', 'libsigsegv'], { repoDir: smallRepo, cwd: three });
+  const r = hacktree(['build', 'libsigsegv', '-C', three, '--arch', 'aarch64', '--flavor', 'opt'], { repoDir: smallRepo, cwd: three });
   assertCliError(r, 'CROSS_TOOLCHAIN_MISSING', ['libsigsegv', 'aarch64', 'base/debian-bookworm-cross-aarch64', 'aarch64-linux-gnu-gcc']);
   assert.match(r.stderr, /hint: .*gcc-aarch64-linux-gnu, libc6-dev-arm64-cross/);
   assert.deepEqual(readdirSync(join(three, 'artifacts')), [], 'nothing built, no build record');
