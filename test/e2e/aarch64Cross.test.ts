@@ -57,6 +57,16 @@ function registerQemu(): void {
   assert.match(readFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', 'utf8'), /^flags: \S*F/m, 'qemu-aarch64 is registered with the F flag');
 }
 
+/**
+ * Runs a command (in the workspace, on `repoDir`) as on a machine without qemu-user-static:
+ * binfmt_misc is per user namespace, and a new one starts empty.
+ */
+function withoutQemu(argv: string[], repoDir: string): RunResult {
+  const script = 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && exec "$@"';
+  const r = spawnSync('unshare', ['-U', '-r', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], { cwd: ws, encoding: 'utf8', env: { ...process.env, HACKTREE_REPO: repoDir } });
+  return { status: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** A workspace of the example's definition, the clone's recipes and bases, and `artifacts`. */
 function exampleWorkspace(dir: string, artifacts: string): string {
   mkdirSync(join(dir, 'roots'), { recursive: true });
@@ -116,13 +126,23 @@ test('the aarch64 runtime root runs hello through qemu-user; without qemu regist
   const sh64 = join(work, 'sh');
   sh(`'${hacktreeCommand}' root cat ${ROOT} /usr/bin/dash --repo '${repo}' > '${sh64}'`);
   assert.match(sh(`readelf -h '${sh64}'`), /^ +Machine: +AArch64$/m);
-  // binfmt_misc is per user namespace: a new one starts empty, as on a machine without qemu-user-static.
   const before = snapshotRepoState(repo);
-  const run = spawnSync('unshare', ['-U', '-r', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && exec "$@"', 'sh', hacktreeCommand, 'root', 'run', ROOT, '--', 'hello'], { encoding: 'utf8', env: { ...process.env, HACKTREE_REPO: repo } });
-  assertCliError({ status: run.status ?? 128, stdout: run.stdout, stderr: run.stderr }, 'ARCH_UNSUPPORTED', [`root run ${ROOT}`, 'qemu-aarch64']);
+  const run = withoutQemu([hacktreeCommand, 'root', 'run', ROOT, '--', 'hello'], repo);
+  assertCliError(run, 'ARCH_UNSUPPORTED', [`root run ${ROOT}`, 'qemu-aarch64']);
   assert.match(run.stderr, /hint: install qemu-user-static and binfmt-support/);
   assertRepoUnchanged(before, snapshotRepoState(repo));
   assertFsckClean(repo);
+});
+
+test('bootstrap --arch aarch64 without qemu-user registered is ARCH_UNSUPPORTED before any base is started; nothing written', () => {
+  const fresh = join(work, 'no-qemu');
+  ok(['init'], { repoDir: fresh });
+  const before = snapshotRepoState(fresh);
+  const run = withoutQemu([hacktreeCommand, 'bootstrap', '--arch', 'aarch64'], fresh);
+  assertCliError(run, 'ARCH_UNSUPPORTED', ['base/debian-bookworm-runtime-aarch64', 'qemu-aarch64']);
+  assert.match(run.stderr, /hint: install qemu-user-static and binfmt-support/);
+  assertRepoUnchanged(before, snapshotRepoState(fresh));
+  assertFsckClean(fresh);
 });
 
 test('aarch64 cross builds from scratch are byte-identical', () => {

@@ -101,7 +101,8 @@ test('aarch64 on this x86_64 machine: composed from packed artifacts; built only
   assertRepoUnchanged(before, snapshotRepoState(repo));
   pack('doc', '3.0-opt-aarch64', join(ws, 'artifacts'), 'aarch64');
   ok(['root', 'compose', '3.0-runtime-opt-aarch64', '--roots', join(ws, 'roots'), '--artifacts', join(ws, 'artifacts')]);
-  const run = hacktree(['root', 'run', '3.0-runtime-opt-aarch64', '--', '/bin/true']);
+  // --repo before `--`: what follows it is the program's.
+  const run = runHacktree(['root', 'run', '3.0-runtime-opt-aarch64', '--repo', repo, '--', '/bin/true'], { cwd: work, env: { HACKTREE_FSYNC: '0' } });
   if (existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')) {
     // Registered: the run is handed to the sandbox (the root has no /bin/true, so it fails there).
     assert.doesNotMatch(run.stderr, /ARCH_UNSUPPORTED/);

@@ -10,7 +10,7 @@ import { branchRef, readRef } from '../../store/refs/refs.js';
 import { openRepository } from '../../store/repository/repository.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { bootstrapBase, type BootstrappedBase } from './bootstrapBase.js';
-import { hostArch } from '../../platform/process/archCommand.js';
+import { archCommand, hostArch } from '../../platform/process/archCommand.js';
 import { nativeBuildOf, parseArchOption, type Arch } from '../../model/root/arch.js';
 import { loadBaseDefinition } from '../../store/definitions/loadBaseDefinition.js';
 import { runWithConcurrency } from '../../platform/process/runWithConcurrency.js';
@@ -81,6 +81,11 @@ export async function bootstrapWorkspaceBases(options: WorkspaceBasesOptions): P
   // Every definition is read before anything is made: a missing one fails at once.
   const definitions = [...wanted.entries()].map(([branch, { name, namedBy, arch, cross }]) => ({ branch, arch, cross, definition: loadBaseDefinition(options.rootsDir, name, namedBy) }));
   const repo = openRepository(options.repoDir);
+  // A foreign base is finished under qemu-user: without it, refused before any base is started.
+  for (const { branch, arch, cross } of definitions) {
+    if (cross !== undefined || nativeBuildOf(host, arch) !== 'foreign') continue;
+    if (options.again || (await readRef(repo, branchRef(branch))) === null) archCommand(arch, ['true'], `bootstrap ${branch} (debootstrap --foreign, finished under qemu-user)`, 'run');
+  }
   const debCache = join(repo.tmpDir, `${process.pid}-bootstrap-debs-${Date.now()}`);
   mkdirSync(debCache, { recursive: true, mode: 0o700 });
   let turns: Promise<unknown> = Promise.resolve();
