@@ -36,8 +36,10 @@ done
 # hacktree's native addon (native/build.sh: ISA-L's deflate, writeback); libarchive-tools (bsdtar)
 # and acl (setfacl, getfacl) serve the tar interop tests; man-db shows hacktree's man pages,
 # bash-completion and zsh load its completions (test/e2e/manPages.test.ts drives all three);
-# systemd has systemd-socket-activate, which the daemon's tests start it through.
-packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl man-db bash-completion zsh systemd)
+# systemd has systemd-socket-activate, which the daemon's tests start it through; qemu-user-static
+# and binfmt-support run aarch64 programs (the second stage of the arm64 bases, `root run` of
+# aarch64 roots, their tests; the cross compiler itself comes in the cross toolchain base).
+packages=(gcc libc6-dev libisal-dev debootstrap attr libcap2-bin ostree bubblewrap git time util-linux tar gzip dpkg nginx patch xz-utils bzip2 zstd unzip zip curl binutils zlib1g-dev autoconf automake libtool libarchive-tools acl man-db bash-completion zsh systemd qemu-user-static binfmt-support)
 
 install_system_packages() {
   local missing=() pkg

@@ -87,6 +87,9 @@ export const errorCodes = {
   STATIC_PACK_MISSING: 15,
   // upgrade policies (root upgrade --due, the daemon's timer)
   UPGRADE_FAILED: 15,
+  // cross-building (aarch64 on x86_64)
+  CROSS_TOOLCHAIN_MISSING: 4,
+  CROSS_COMPILE_UNSUPPORTED: 18,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -87,19 +87,22 @@ test('an unknown arch in a definition is ROOT_DEFINITION_INVALID naming the file
   assertFsckClean(repo);
 });
 
-test('aarch64 on this x86_64 machine: composed from packed artifacts, but not built (ARCH_UNSUPPORTED naming the definition) nor run without qemu-user (naming what to install)', () => {
+test('aarch64 on this x86_64 machine: composed from packed artifacts; built only on its cross toolchain base (BASE_ROOT_MISSING saying how to make it); run through qemu-user', () => {
   const ws = join(work, 'arm');
   mkdirSync(join(ws, 'roots'), { recursive: true });
   mkdirSync(join(ws, 'recipes'));
   mkdirSync(join(ws, 'artifacts'));
   writeFileSync(join(ws, 'roots', '3.0.json'), JSON.stringify({ version: '3.0', arches: ['aarch64'], runtime: ['doc'] }));
   const before = snapshotRepoState(repo);
-  assertCliError(hacktree(['build', '-C', ws]), 'ARCH_UNSUPPORTED', [join(ws, 'roots', '3.0.json'), 'aarch64']);
+  const build = hacktree(['build', '-C', ws]);
+  assertCliError(build, 'BASE_ROOT_MISSING', ['base/debian-bookworm-cross-aarch64']);
+  assert.match(build.stderr, /hint: make it with "hacktree bootstrap --arch aarch64"/);
   assert.deepEqual(readdirSync(join(ws, 'artifacts')), [], 'nothing built, no build record');
   assertRepoUnchanged(before, snapshotRepoState(repo));
   pack('doc', '3.0-opt-aarch64', join(ws, 'artifacts'), 'aarch64');
   ok(['root', 'compose', '3.0-runtime-opt-aarch64', '--roots', join(ws, 'roots'), '--artifacts', join(ws, 'artifacts')]);
-  const run = hacktree(['root', 'run', '3.0-runtime-opt-aarch64', '--', '/bin/true']);
+  // --repo before `--`: what follows it is the program's.
+  const run = runHacktree(['root', 'run', '3.0-runtime-opt-aarch64', '--repo', repo, '--', '/bin/true'], { cwd: work, env: { HACKTREE_FSYNC: '0' } });
   if (existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')) {
     // Registered: the run is handed to the sandbox (the root has no /bin/true, so it fails there).
     assert.doesNotMatch(run.stderr, /ARCH_UNSUPPORTED/);

@@ -13,7 +13,7 @@ import { openRepository } from '../../store/repository/repository.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
 import { archCommand, hostArch } from '../../platform/process/archCommand.js';
-import { debianArch, type Arch } from '../../model/root/arch.js';
+import { debianArch, nativeBuildOf, type Arch } from '../../model/root/arch.js';
 
 export const BASE_BRANCH_PREFIX = 'base/';
 /** What every build root starts from: a C toolchain and the autotools. */
@@ -95,14 +95,19 @@ export async function bootstrapBase(options: BootstrapOptions): Promise<Bootstra
     return { ...committed, source: resolve(options.from) };
   }
   const mirror = options.mirror ?? defaultMirror();
+  // A userland this machine cannot run is unpacked here and configured under qemu-user.
+  const foreign = options.arch !== undefined && nativeBuildOf(hostArch(), options.arch) === 'foreign';
+  // Refused before minutes of downloads: the second stage needs qemu-user registered.
+  if (foreign) archCommand(options.arch!, ['true'], `the second stage of debootstrap --arch=${debianArch(options.arch!)} (${name})`, 'run');
   const holder = join(repo.tmpDir, `${process.pid}-bootstrap-${Date.now()}`);
   mkdirSync(holder, { recursive: true, mode: 0o700 });
   try {
     const rootfs = join(holder, 'rootfs');
-    const args = debootstrapArgs({ variant, include, suite, rootfs, mirror, arch: options.arch });
+    const args = debootstrapArgs({ variant, include, suite, rootfs, mirror, arch: options.arch, foreign });
     const archives = join(rootfs, APT_ARCHIVES);
     if (options.debCache !== undefined) moveDebs(options.debCache, archives, 'link');
-    await runDebootstrap({ args, arch: options.arch, onOutput: options.onOutput });
+    await runDebootstrap({ args, arch: foreign ? undefined : options.arch, onOutput: options.onOutput });
+    if (foreign) await runDebootstrap({ args: ['--second-stage'], chroot: rootfs, onOutput: options.onOutput });
     moveDebs(archives, options.debCache, 'move');
     const inTurn = options.inTurn ?? ((commit) => commit());
     return await inTurn(async () => {
@@ -168,9 +173,9 @@ function defaultMirror(): string {
 /** Where debootstrap (and apt) keep downloaded packages, inside the root. */
 const APT_ARCHIVES = 'var/cache/apt/archives';
 
-function debootstrapArgs(options: { variant: string; include: readonly string[]; suite: string; rootfs: string; mirror: string; arch?: Arch }): string[] {
+function debootstrapArgs(options: { variant: string; include: readonly string[]; suite: string; rootfs: string; mirror: string; arch?: Arch; foreign: boolean }): string[] {
   // --arch only when asked: the host's own bases keep the commit message they always had.
-  const arch = options.arch === undefined ? [] : [`--arch=${debianArch(options.arch)}`];
+  const arch = options.arch === undefined ? [] : [`--arch=${debianArch(options.arch)}`, ...(options.foreign ? ['--foreign'] : [])];
   return [...arch, `--variant=${options.variant}`, ...(options.include.length > 0 ? [`--include=${options.include.join(',')}`] : []), options.suite, options.rootfs, options.mirror];
 }
 
@@ -199,10 +204,17 @@ function moveDebs(from: string, to: string | undefined, how: 'link' | 'move'): v
   }
 }
 
-function runDebootstrap(options: { args: string[]; arch?: Arch; onOutput?: (line: string) => void }): Promise<void> {
+/**
+ * debootstrap, or with `chroot` the copy a --foreign first stage left in that root: its second
+ * stage runs the userland's own programs (through qemu-user's binfmt_misc entry, whose F flag
+ * keeps the interpreter reachable inside the chroot), in a mount namespace of its own so the
+ * /proc it mounts goes with it.
+ */
+function runDebootstrap(options: { args: string[]; arch?: Arch; chroot?: string; onOutput?: (line: string) => void }): Promise<void> {
   const args = options.args;
+  const debootstrap = options.chroot === undefined ? ['debootstrap', ...args] : ['unshare', '-m', '--propagation', 'private', 'chroot', options.chroot, '/debootstrap/debootstrap', ...args];
   // Under the userland's personality: its maintainer scripts see the machine they were made for.
-  const [program, ...programArgs] = options.arch === undefined ? ['debootstrap', ...args] : archCommand(options.arch, ['debootstrap', ...args], 'debootstrap');
+  const [program, ...programArgs] = options.arch === undefined ? debootstrap : archCommand(options.arch, debootstrap, 'debootstrap');
   return new Promise((resolvePromise, reject) => {
     const child = execFile(program!, programArgs, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolvePromise();

@@ -17,6 +17,11 @@ import { prepareBuildRoot } from '../sandbox/prepareBuildRoot.js';
 import { unpackSources } from '../sources/unpackSources.js';
 import { isPatch } from '../../model/recipe/srcUri.js';
 import type { BuildStepClock } from './buildStepClock.js';
+import { checkCrossToolchain, crossBuildFor, type CrossBuild } from '../sandbox/crossBuildFor.js';
+import { CROSS_SYSROOT, configureRanTestProgram } from '../../model/root/crossBuild.js';
+import { prefixSnapshot } from '../../store/snapshot/prefixSnapshot.js';
+import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
+import type { Oid } from '../../model/git/oid.js';
 
 export interface BuildRecipeOptions {
   repo: Repository;
@@ -40,6 +45,12 @@ export interface BuildRecipeOptions {
  */
 export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOptions): Promise<string[]> {
   const { recipe } = plan;
+  const cross = crossBuildFor(plan.arch);
+  if (cross !== undefined) {
+    // Before anything is fetched: the toolchain base (checked out when it was made) must have the cross compiler.
+    const base = await prepareBuildRoot({ repoDir: options.repo.dir, base: plan.baseRef, artifactTrees: [] });
+    checkCrossToolchain({ cross, baseDir: base.layers[0]!, baseRef: plan.baseRef, recipe: recipe.name });
+  }
   const label = `${recipe.name},r=${plan.root},b=${plan.flavor}`;
   const logFile = buildRecordPath(options.artifactsDir, recipe.name, plan.root, plan.flavor).replace(/\.json$/, '.log');
   mkdirSync(join(options.artifactsDir, '.builds'), { recursive: true });
@@ -61,10 +72,11 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
     options.onStep?.(`${label}: build root`);
     steps?.begin('buildroot');
     const dependencyTrees = await importBuiltArtifacts(options.repo, options.dependencyArtifacts);
-    const buildRoot = await prepareBuildRoot({ repoDir: options.repo.dir, base: plan.baseRef, artifactTrees: dependencyTrees.map((a) => a.tree) });
+    const artifactTrees = await dependencyLayers(options.repo, dependencyTrees.map((a) => a.tree), cross);
+    const buildRoot = await prepareBuildRoot({ repoDir: options.repo.dir, base: plan.baseRef, artifactTrees });
     options.onStep?.(`${label}: build`);
     const sourceDateEpoch = Number(recipeVar(recipe, 'SOURCE_DATE_EPOCH') || '0');
-    await buildAutotools({
+    await crossConfigureRefused(plan, cross, buildAutotools({
       buildRoot,
       workdir,
       sourceSubdir: sourceDir.slice(workdir.length).replace(/^\/+/, ''),
@@ -76,8 +88,9 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
       logFile,
       sourceDateEpoch,
       arch: plan.arch,
+      cross,
       onStep: (step) => steps?.begin(step === 'autoreconf' ? 'configure' : step),
-    });
+    }));
     options.onStep?.(`${label}: pack`);
     steps?.begin('pack');
     const packed = await packArtifact({
@@ -116,6 +129,33 @@ export async function buildRecipe(plan: PlannedBuild, options: BuildRecipeOption
     rmSync(staging, { recursive: true, force: true });
     rmSync(destdir, { recursive: true, force: true });
     if (succeeded || !options.keepFailed) rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The dependencies' trees as build root layers: over the base's own files natively; for a cross
+ * build under CROSS_SYSROOT, the target's build root, apart from the host's tools and libraries.
+ */
+async function dependencyLayers(repo: Repository, trees: Oid[], cross: CrossBuild | undefined): Promise<Oid[]> {
+  if (cross === undefined) return trees;
+  const layers: Oid[] = [];
+  for (const tree of trees) layers.push(await prefixSnapshot(repo, tree, CROSS_SYSROOT.slice(1)));
+  return layers;
+}
+
+/** A configure that needs to run a program it built, which a cross build cannot: said as such, naming the recipe and the arch. */
+async function crossConfigureRefused(plan: PlannedBuild, cross: CrossBuild | undefined, build: Promise<void>): Promise<void> {
+  try {
+    await build;
+  } catch (err) {
+    if (cross === undefined || !isHacktreeError(err, 'BUILD_FAILED') || err.data.step !== 'configure') throw err;
+    const tail = (err.data.tail as string[] | undefined) ?? [];
+    if (!configureRanTestProgram(tail.join('\n'))) throw err;
+    throw new HacktreeError('CROSS_COMPILE_UNSUPPORTED', `${plan.recipe.name} cannot be cross-built for ${cross.arch}: its configure runs a test program, which a ${cross.toolchain.triplet} build on this machine cannot run:\n${tail.join('\n')}`, {
+      hint: `give configure the answer in the recipe (EXTRA_OECONF += "ac_cv_...=yes", as a cache variable), or leave ${cross.arch} out of the definition's "arches"`,
+      data: { recipe: plan.recipe.name, arch: cross.arch, logFile: err.data.logFile, tail },
+      cause: err,
+    });
   }
 }
 

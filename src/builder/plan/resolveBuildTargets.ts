@@ -11,6 +11,7 @@ import type { BuildTarget } from './planBuilds.js';
 import { join } from 'node:path';
 import { nativeBuildOf, parseArchOption, type Arch } from '../../model/root/arch.js';
 import { hostArch } from '../../platform/process/archCommand.js';
+import { crossBaseName, crossToolchainOf } from '../../model/root/crossBuild.js';
 
 export const DEFAULT_BASE = 'debian-bookworm';
 
@@ -40,29 +41,34 @@ export async function resolveBuildTargets(options: {
     const def = loadRootDefinition(options.rootsDir, version);
     for (const arch of def.arches) {
       if (only !== undefined && !only.includes(arch)) continue;
-      checkNativeArch(arch, join(options.rootsDir, `${version}.json`));
-      const baseRef = baseBranch(def.base ?? DEFAULT_BASE, arch);
-      const baseTree = await baseTreeOf(options.repo, baseRef);
+      const cross = buildsAcross(arch, join(options.rootsDir, `${version}.json`));
+      // A cross build runs on the host's userland of the base plus the cross toolchain.
+      const baseRef = baseBranch(cross ? crossBaseName(def.base ?? DEFAULT_BASE) : def.base ?? DEFAULT_BASE, arch);
+      const baseTree = await baseTreeOf(options.repo, baseRef, arch);
       for (const flavor of options.flavors) targets.push({ root: `${version}-${flavor}-${arch}`, flavor, arch, baseRef, baseTree });
     }
   }
   return targets;
 }
 
-/** Refused before anything is fetched: an arch this machine can neither run nor (yet) cross-build for. */
-function checkNativeArch(arch: Arch, definition: string): void {
-  if (nativeBuildOf(hostArch(), arch) !== 'foreign') return;
-  throw new HacktreeError('ARCH_UNSUPPORTED', `${definition} names ${arch}, which this ${hostArch()} machine cannot build for: it builds only the arches it runs natively`, {
-    hint: `build the other arches with "hacktree build --arch ${hostArch()}"${hostArch() === 'x86_64' ? ' (or --arch i686)' : ''}; ${arch} roots need a cross toolchain`,
+/**
+ * Whether builds for `arch` cross-compile (true) or run natively (false); refused before anything
+ * is fetched when this machine can neither run it nor knows a cross toolchain for it.
+ */
+function buildsAcross(arch: Arch, definition: string): boolean {
+  if (nativeBuildOf(hostArch(), arch) !== 'foreign') return false;
+  if (crossToolchainOf(arch) !== undefined) return true;
+  throw new HacktreeError('ARCH_UNSUPPORTED', `${definition} names ${arch}, which this ${hostArch()} machine cannot build for: it neither runs it nor knows a cross toolchain for it`, {
+    hint: `build the other arches with "hacktree build --arch ${hostArch()}"${hostArch() === 'x86_64' ? ' (or --arch i686)' : ''}`,
     data: { definition, arch, host: hostArch() },
   });
 }
 
-async function baseTreeOf(repo: Repository, baseRef: string): Promise<Oid> {
+async function baseTreeOf(repo: Repository, baseRef: string, arch: Arch): Promise<Oid> {
   const commit = await readRef(repo, branchRef(baseRef));
   if (commit === null) {
     throw new HacktreeError('BASE_ROOT_MISSING', `the base toolchain root ${baseRef} does not exist in ${repo.dir}`, {
-      hint: `make it with "hacktree bootstrap --name ${baseRef.slice('base/'.length)}" (debootstrap, or --from DIR|TARBALL)`,
+      hint: `make it with "hacktree bootstrap --arch ${arch}" in the workspace (or "hacktree bootstrap --name ${baseRef.slice('base/'.length)} --from DIR|TARBALL")`,
       data: { base: baseRef },
     });
   }

@@ -6,6 +6,7 @@ import { parseRepoPath } from '../../model/snapshot/repoPath.js';
 import type { Flavor } from '../../model/root/rootName.js';
 import { readLogTail } from './readLogTail.js';
 import type { Arch } from '../../model/root/arch.js';
+import type { CrossBuild } from './crossBuildFor.js';
 import { BUILD_DIR, DEST_DIR, runSandboxed, type BuildRootLayers } from './runSandboxed.js';
 
 export interface AutotoolsBuild {
@@ -34,6 +35,8 @@ export interface AutotoolsBuild {
   onStep?: (step: AutotoolsStep) => void;
   /** The arch built for, natively (runSandboxed's personality); default the host's. */
   arch?: Arch;
+  /** A cross build (on the host's userland, for `cross.arch`): configure's --host/--build and the tools' environment. */
+  cross?: CrossBuild;
 }
 
 export type AutotoolsStep = 'autoreconf' | 'configure' | 'make' | 'install';
@@ -45,7 +48,8 @@ export const FAILED_LOG_LINES = 40;
  * Builds and installs an autotools project in the build sandbox: `autoreconf -fi` when the
  * tree has no configure script, `./configure --prefix=/usr EXTRA_OECONF` (unless `configured`),
  * `make -jN`,
- * `make install DESTDIR=/dest`, with the flavor's CFLAGS/CXXFLAGS. A failing step is
+ * `make install DESTDIR=/dest`, with the flavor's CFLAGS/CXXFLAGS (and for a cross build,
+ * --host/--build and the cross tools). A failing step is
  * BUILD_FAILED naming it, with the log's last lines and path; the work directory is left as
  * it is, for the caller to keep or remove.
  */
@@ -58,7 +62,7 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
   const steps: Array<{ step: AutotoolsStep; argv: string[] }> = [];
   if (build.configured !== true) {
     if (!existsSync(join(build.workdir, sourceDir, 'configure'))) steps.push({ step: 'autoreconf', argv: ['autoreconf', '-fi'] });
-    steps.push({ step: 'configure', argv: ['./configure', '--prefix=/usr', ...build.extraOeconf] });
+    steps.push({ step: 'configure', argv: ['./configure', '--prefix=/usr', ...(build.cross?.configureArgs ?? []), ...build.extraOeconf] });
   }
   steps.push(
     { step: 'make', argv: ['make', `-j${build.jobs}`] },
@@ -75,9 +79,10 @@ export async function buildAutotools(build: AutotoolsBuild): Promise<void> {
       command: ['/bin/sh', '-c', 'umask 022 && exec "$@"', 'sh', ...argv],
       cwd: sourceDir === '.' ? BUILD_DIR : `${BUILD_DIR}/${sourceDir}`,
       sourceDateEpoch: build.sourceDateEpoch,
-      env: { CFLAGS: flags, CXXFLAGS: flags, ...build.env },
+      env: { CFLAGS: flags, CXXFLAGS: flags, ...build.cross?.env, ...build.env },
       logFile: build.logFile,
-      arch: build.arch,
+      // A cross build runs the host's tools: no personality.
+      arch: build.cross === undefined ? build.arch : undefined,
     });
     if (status !== 0) throw stepFailed(build, step, argv, status);
     if (step === 'configure') build.onConfigured?.();

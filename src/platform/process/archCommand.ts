@@ -32,8 +32,8 @@ export function archCommand(arch: Arch, argv: readonly string[], what: string, p
       data: { arch, host: hostArch(), binfmt },
     });
   }
-  throw new HacktreeError('ARCH_UNSUPPORTED', `${what}: ${arch} programs do not run natively on this ${hostArch()} machine, and hacktree does not cross-build for ${arch} yet`, {
-    hint: `build the arches this machine runs (hacktree build --arch ${hostArch()}${hostArch() === 'x86_64' ? ' --arch i686' : ''}), or build on an ${arch} machine`,
+  throw new HacktreeError('ARCH_UNSUPPORTED', `${what}: ${arch} programs do not run natively on this ${hostArch()} machine; only recipe builds (hacktree build) cross-compile for ${arch}`, {
+    hint: `build ${arch} recipes with "hacktree build --arch ${arch}", or build on an ${arch} machine`,
     data: { arch, host: hostArch() },
   });
 }

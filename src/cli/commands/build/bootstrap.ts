@@ -9,7 +9,7 @@ export const bootstrapCommand = defineCommand({
     name: { type: 'string', describe: 'make one base, on branch base/NAME (NAME includes the arch)', defaultDescription: 'debian-SUITE-ARCH' },
     suite: { type: 'string', describe: 'the Debian suite debootstrap installs for one base (also names the default branch)', defaultDescription: 'bookworm' },
     mirror: { type: 'string', describe: 'the Debian mirror for debootstrap', defaultDescription: "the one in apt's sources" },
-    arch: { type: 'string', array: true, default: [], describe: 'in a workspace, make the bases of these architectures only (x86_64, i686; ia32 is i686)', defaultDescription: 'every arch the definitions name that this machine runs' },
+    arch: { type: 'string', array: true, default: [], describe: 'in a workspace, make the bases of these architectures only (x86_64, i686; ia32 is i686; aarch64: a cross toolchain base and foreign bases, finished under qemu-user)', defaultDescription: 'every arch the definitions name that this machine runs' },
     again: { type: 'boolean', default: false, describe: 'in a workspace, debootstrap the bases that exist already too (a new commit where the tree changed)' },
     C: workspaceOption,
   },

@@ -15,7 +15,7 @@ export const buildCommand = defineCommand({
   options: {
     C: workspaceOption,
     root: { type: 'string', array: true, default: [], describe: 'root versions (roots/VERSION.json) to build for (default: all)' },
-    arch: { type: 'string', array: true, default: [], describe: 'architectures to build for (x86_64, i686; ia32 is i686)', defaultDescription: 'every arch the root definitions name' },
+    arch: { type: 'string', array: true, default: [], describe: 'architectures to build for (x86_64, i686; ia32 is i686; aarch64 is cross-built)', defaultDescription: 'every arch the root definitions name' },
     flavor: { choices: ['opt', 'debug'] as const, array: true, default: ['opt', 'debug'] as Array<'opt' | 'debug'>, describe: 'flavors to build' },
     'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'say for each recipe: cached, fetch or build, and why; change nothing' },
     explain: { type: 'string', describe: 'say which inputs of RECIPE changed since its last build (implies --dry-run)' },
