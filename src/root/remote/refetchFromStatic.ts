@@ -59,6 +59,7 @@ export async function refetchFromStatic(repo: Repository, remote: Remote, bad: r
     // The damaged copies go back: they still hold what was sound in them.
     await withRepoLock(repo, () => {
       for (const pack of setAside) for (const ext of PACK_FILES) if (existsSync(join(aside, pack + ext))) renameSync(join(aside, pack + ext), join(packDir, pack + ext));
+      rmSync(aside, { recursive: true, force: true });
     });
     throw err;
   }
