@@ -59,14 +59,14 @@ for deb in "$debs"/*.deb; do
   tree=$work/debs/$pkg
   mkdir -p "$tree"
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree"
-  "$bin" artifact pack "$tree" --name "$pkg" --version "$version" --root 12-opt-x86_64 --flavor opt --arch x86_64 --out "$work/artifacts-12" -q
+  "$bin" artifact pack "$tree" --name "$pkg" --version "$version" --root 12-opt-x86_64 --flavor opt --arch x86_64 --out "$work/artifacts-12" -q > /dev/null
   if [[ " ${changed_packages[*]} " == *" $pkg "* ]]; then
     # The rebuilt package: every regular file one byte longer, a new version.
     find "$tree" -type f -exec sh -c 'printf x >> "$1"' _ {} \;
     tar -C "$tree" -cf - . | zstd -q -"$zstd_level" --long=27 -c > "$work/changed/$pkg.tar.zst"
     version=$version.1
   fi
-  "$bin" artifact pack "$tree" --name "$pkg" --version "$version" --root 13-opt-x86_64 --flavor opt --arch x86_64 --out "$work/artifacts-13" -q
+  "$bin" artifact pack "$tree" --name "$pkg" --version "$version" --root 13-opt-x86_64 --flavor opt --arch x86_64 --out "$work/artifacts-13" -q > /dev/null
   components+=("\"$pkg\"")
 done
 for v in 12 13; do printf '{ "version": "%s", "arches": ["x86_64"], "runtime": [%s] }\n' "$v" "$(IFS=,; echo "${components[*]}")" > "$work/roots/$v.json"; done
