@@ -94,7 +94,7 @@ before(async () => {
 
 after(async () => {
   await nginx?.stop();
-  if (work && process.env.KEEP === undefined) rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 test('root upgrade from a static remote: --check reads the signed index and changes nothing; --stage checks out unpublished; --apply publishes', () => {
