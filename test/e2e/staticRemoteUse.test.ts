@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
@@ -60,11 +60,17 @@ function runAsync(args: string[], repo: string): Promise<RunResult> {
   });
 }
 
-/** The local files of the published pack of `kind` for the branch's commit: objects/pack/pack-<gitPack>. */
+const publishedIndex = () => JSON.parse(readFileSync(join(nginx.root, 'repo', 'index.json'), 'utf8')) as { commits: Record<string, { packs: string[] }>; packs: Record<string, { kind: string; gitPack: string }> };
+
+/** The id of the published pack of `kind` for the branch's commit. */
+function publishedPackId(repo: string, kind: string): string {
+  const index = publishedIndex();
+  return index.commits[git(repo, 'rev-parse', BRANCH)]!.packs.find((p) => index.packs[p]!.kind === kind)!;
+}
+
+/** The local files of that pack: objects/pack/pack-<gitPack>. */
 function localPack(repo: string, kind: string): string {
-  const index = JSON.parse(readFileSync(join(nginx.root, 'repo', 'index.json'), 'utf8')) as { commits: Record<string, { packs: string[] }>; packs: Record<string, { kind: string; gitPack: string }> };
-  const id = index.commits[git(repo, 'rev-parse', BRANCH)]!.packs.find((p) => index.packs[p]!.kind === kind)!;
-  return join(repo, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}`);
+  return join(repo, 'objects', 'pack', `pack-${publishedIndex().packs[publishedPackId(repo, kind)]!.gitPack}`);
 }
 
 /** Flips the last byte of a packed object's deflated data (its zlib checksum): it no longer inflates. */
@@ -144,7 +150,7 @@ test('root upgrade from a static remote: --check reads the signed index and chan
   assertFsckClean(target);
 });
 
-test('fsck --repair --from a static remote fetches again the packs holding a corrupt tree, or a pack lost whole; an unreachable remote is a clear error', () => {
+test('fsck --repair --from a static remote fetches again the packs holding a corrupt tree, or a pack lost whole; an unreachable remote or a lacking pack is a clear error', () => {
   const target = newTarget('damaged');
   hacktreeOk(target, ['pull', 'cdn', NAME, '-q']);
   const top = git(target, 'rev-parse', `${BRANCH}^{tree}`);
@@ -165,6 +171,18 @@ test('fsck --repair --from a static remote fetches again the packs holding a cor
   assert.match(repair.stdout, new RegExp(`packed object ${top} is corrupt.*\\[repaired: fetched again from remote "cdn"\\]`));
   assertFsckClean(target);
   assert.equal(readdirSync(join(target, 'objects', 'hacktree-incoming')).filter((n) => n !== 'damaged' && !n.endsWith('.lock')).length, 0, 'no download left behind');
+
+  // A server that lacks the pack: a clear error, and the damaged pack stays.
+  flipPackedObject(rootPack, top);
+  const lacking = join(nginx.root, 'lacking');
+  cpSync(join(nginx.root, 'repo'), lacking, { recursive: true });
+  rmSync(join(lacking, 'packs', `${publishedPackId(target, 'root')}.pack.zst`));
+  git(target, 'config', 'remote.cdn.url', `${nginx.url}lacking`);
+  assertCliError(runHacktree(['fsck', '--repair', '--from', 'cdn'], { repo: target }), 'STATIC_PACK_MISSING', ['cdn', '404']);
+  assert.ok(existsSync(`${rootPack}.pack`) && existsSync(`${rootPack}.idx`), 'the damaged pack was put back');
+  git(target, 'config', 'remote.cdn.url', url);
+  assert.equal(runHacktree(['fsck', '--repair', '--from', 'cdn'], { repo: target }).status, 0);
+  assertFsckClean(target);
 
   // A component pack lost whole (its blobs are missing): fetched again too.
   const bigPack = localPack(target, 'component');
