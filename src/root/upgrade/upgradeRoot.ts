@@ -4,7 +4,6 @@ import { parseRootName, rootBranch } from '../../model/root/rootName.js';
 import type { UpgradeOutcome, UpgradeRecord } from '../../model/root/upgradeRecordSchema.js';
 import { failpoint } from '../../platform/process/failpoint.js';
 import { readRef } from '../../store/refs/refs.js';
-import { readRemoteBranch } from '../../store/remote/readRemoteBranch.js';
 import { readRemote } from '../../store/remote/remoteConfig.js';
 import { openRepository, type Repository } from '../../store/repository/repository.js';
 import { runGit } from '../../store/repository/runGit.js';
@@ -14,6 +13,7 @@ import { readDeployState, requireDeployState, type DeploymentRecord } from '../d
 import { localRef } from '../local/localBranch.js';
 import { updateLocal } from '../local/updateLocal.js';
 import { pullRoots } from '../remote/pullRoots.js';
+import { readRemoteRootCommit } from '../remote/readRemoteRootCommit.js';
 import { readUpgradePolicy } from './upgradePolicyConfig.js';
 import { readUpgradeRecord, writeUpgradeRecord } from './upgradeRecord.js';
 
@@ -53,7 +53,8 @@ export interface UpgradeResult {
 
 /**
  * `hacktree root upgrade NAME`: brings a deployed root to its branch on the remote, the way
- * rpm-ostree upgrade and bootc upgrade do. --check compares with `git ls-remote` and changes
+ * rpm-ostree upgrade and bootc upgrade do. --check compares with the remote (`git ls-remote`, or a
+ * static repository's index) and changes
  * nothing but the upgrade record. --stage pulls the branch (pullRoots: quarantined, objects and,
  * on a --verify remote, signatures checked before the branch moves), replays the root's local
  * branch on it (updateLocal), and checks the result out as a staged deployment, published at the
@@ -103,7 +104,7 @@ type Found = Pick<UpgradeResult, 'outcome' | 'remoteCommit' | 'localMaster' | 'c
 
 async function checkRoot(repo: Repository, name: string, remoteName: string): Promise<Found> {
   const branch = rootBranch(name);
-  const remoteCommit = await readRemoteBranch(repo, await readRemote(repo, remoteName), branch);
+  const remoteCommit = await readRemoteRootCommit(repo, await readRemote(repo, remoteName), branch);
   if (remoteCommit === null) throw noRemoteBranch(remoteName, branch);
   const localMaster = await readRef(repo, `refs/heads/${branch}`);
   return { outcome: remoteCommit === localMaster ? 'up-to-date' : 'available', remoteCommit, localMaster, commit: null, localReplayed: false };

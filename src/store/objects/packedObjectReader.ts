@@ -37,6 +37,17 @@ export function readPackedObject(repo: Repository, oid: Oid): Promise<{ type: Gi
   });
 }
 
+/**
+ * Ends the repository's cat-file, idle or not: one that had a pack open keeps reading that file
+ * after it was replaced (a repair that fetched a damaged pack again). The next read starts one.
+ */
+export function stopPackedObjectReader(repo: Repository): void {
+  const reader = readers.get(repo.dir);
+  if (reader === undefined) return;
+  readers.delete(repo.dir);
+  reader.child.stdin.end();
+}
+
 function startReader(repo: Repository): Reader {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
   for (const key of Object.keys(env)) if (key.startsWith('GIT_')) delete env[key];

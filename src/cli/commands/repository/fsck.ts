@@ -25,9 +25,10 @@ export const fsckCommand = defineCommand({
       throw new HacktreeError('USAGE', '--from REMOTE needs --repair', { hint: `run "hacktree fsck --repair --from ${args.from}"` });
     }
     const { repairFromRemote } = await import('../../../store/fsck/repairFromRemote.js');
+    const { refetchFromStatic } = await import('../../../root/remote/refetchFromStatic.js');
     return withDeploymentViews(deployments, (checkouts) => {
       const options = { repoDir: args.repo, repair: args.repair, onProgress: ui.progress, checkouts };
-      return args.from === undefined ? fsckRepository(options) : repairFromRemote({ ...options, remote: args.from });
+      return args.from === undefined ? fsckRepository(options) : repairFromRemote({ ...options, remote: args.from, refetchStatic: refetchFromStatic });
     });
   },
   // The error carries the report: --json prints it once, as the error's data.
