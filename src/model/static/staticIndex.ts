@@ -26,7 +26,7 @@ export interface StaticPack {
   objects: number;
   /** The checksum git names the pack by once indexed (objects/pack/pack-<gitPack>.pack). */
   gitPack: string;
-  /** The zlib pack of the same objects under objects/pack/, for git's dumb HTTP (a delta pack may have none). */
+  /** The zlib pack of the same objects under objects/pack/, for git's dumb HTTP (none for a delta pack). */
   dumbPack?: string;
 }
 
@@ -99,7 +99,7 @@ export function parseStaticIndex(bytes: Buffer, where: string): StaticIndex {
   for (const [id, pack] of Object.entries(index.packs)) {
     const ok = isPackId(id) && (pack.kind === 'component' || pack.kind === 'root' || pack.kind === 'delta') && typeof pack.name === 'string' && typeof pack.key === 'string'
       && Number.isSafeInteger(pack.size) && pack.size > 0 && Number.isSafeInteger(pack.objects) && SHA1.test(pack.gitPack)
-      && (pack.dumbPack === undefined ? pack.kind === 'delta' : typeof pack.dumbPack === 'string' && SHA1.test(pack.dumbPack));
+      && (pack.kind === 'delta' ? pack.dumbPack === undefined : typeof pack.dumbPack === 'string' && SHA1.test(pack.dumbPack));
     if (!ok) throw invalid(where, `pack ${id} is not described correctly`);
   }
   for (const [oid, commit] of Object.entries(index.commits)) {

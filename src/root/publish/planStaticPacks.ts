@@ -25,7 +25,7 @@ export interface PlannedPack {
  * component claims (a root committed from a directory has no manifest: all its blobs). Those
  * blobs are cut, in path order, into root packs of about CHUNK_BYTES each: one pack would be
  * downloaded, decompressed and indexed by one process, where several go in parallel (measured
- * on W1: docs/decisions/0018-static-pull-in-parallel.md).
+ * on W1: docs/decisions/0018-static-root-parts-and-layers.md).
  */
 export async function planStaticPacks(repo: Repository, commit: Oid): Promise<{ parents: Oid[]; packs: PlannedPack[] }> {
   const { parents, tree } = await readCommit(repo, commit);

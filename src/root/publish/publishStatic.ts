@@ -86,7 +86,10 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
             return known;
           }
           const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel });
-          index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, dumbPack: written.dumbPack };
+          // A delta pack's zlib twin is there for git's dumb HTTP (a layered version's new
+          // objects are in no other), but the index names none, as format 1 has it.
+          const dumbPack = planned.kind === 'delta' ? {} : { dumbPack: written.dumbPack };
+          index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, ...dumbPack };
           byKey.set(`${planned.kind} ${planned.key}`, written.id);
           result.packsWritten++;
           result.bytesWritten += written.size;
