@@ -234,6 +234,53 @@ test('a new version with one artifact changed transfers only its pack and the ro
   assertFsckClean(target);
 });
 
+test('a root committed from a directory: its next version, one file changed, publishes only a delta layered on the first version\'s root pack; pulls from empty and from the first version, and a dumb-HTTP clone, give the same tree', async () => {
+  const dir = join(nginx.root, 'layered');
+  const tree = join(work, 'plain');
+  mkdirSync(join(tree, 'usr', 'lib'), { recursive: true });
+  writeFileSync(join(tree, 'usr', 'lib', 'big.bin'), noiseBytes(400_000, 5));
+  writeFileSync(join(tree, 'usr', 'lib', 'small'), 'one\n');
+  const publishPlain = () => JSON.parse(hacktreeOk(publisher, ['publish', dir, 'plain', '--sign', join(work, 'key'), '--json'])) as { packsWritten: number; packsReused: number };
+  hacktreeOk(publisher, ['root', 'commit', 'root-plain', '--tree', `dir=${tree}`, '--sign', join(work, 'key'), '-q']);
+  const v1 = git(publisher, 'rev-parse', 'root-plain');
+  assert.equal(publishPlain().packsWritten, 1, 'no manifest: one root pack');
+  const holder = newTarget('plain-holder', `${proxy.url}layered`);
+  await pullOk(holder, 'plain');
+
+  const change = join(work, 'plain-change');
+  mkdirSync(join(change, 'usr', 'lib'), { recursive: true });
+  writeFileSync(join(change, 'usr', 'lib', 'small'), 'two\n');
+  hacktreeOk(publisher, ['root', 'commit', 'root-plain', '--tree', 'ref=root-plain', '--tree', `dir=${change}`, '--union', '--sign', join(work, 'key'), '-q']);
+  const v2 = git(publisher, 'rev-parse', 'root-plain');
+  assert.equal(publishPlain().packsWritten, 1, 'only the delta: the root pack is not written again');
+  const index = indexOf(dir);
+  const delta = index.commits[v2]!.delta!;
+  assert.equal(delta.from, v1);
+  assert.deepEqual(index.commits[v2]!.packs, [...index.commits[v1]!.packs, delta.pack], 'the first version\'s root pack, then the delta');
+
+  proxy.reset();
+  const update = await pullOk(holder, 'plain');
+  assert.equal(update.pulled[0]!.commit, v2);
+  assert.equal(update.static.packsFetched, 1);
+  assert.equal(update.static.bytesFetched, index.packs[delta.pack]!.size, 'only the delta travelled');
+  assertFsckClean(holder);
+
+  const fresh = newTarget('plain-fresh', `${proxy.url}layered`);
+  const pulled = await pullOk(fresh, 'plain');
+  assert.equal(pulled.pulled[0]!.commit, v2);
+  assert.equal(pulled.static.packsFetched, 2);
+  assertFsckClean(fresh);
+  hacktreeOk(publisher, ['checkout', 'root-plain', join(work, 'co-plain-publisher')]);
+  hacktreeOk(fresh, ['checkout', 'root-plain', join(work, 'co-plain-fresh')]);
+  assert.equal(readFileSync(join(work, 'co-plain-fresh', 'usr', 'lib', 'small'), 'utf8'), 'two\n');
+  assert.deepEqual(fingerprintDifferences(treeFingerprint(join(work, 'co-plain-publisher')), treeFingerprint(join(work, 'co-plain-fresh'))), []);
+
+  const clone = join(work, 'plain-clone.git');
+  execFileSync('git', ['clone', '-q', '--bare', `${nginx.url}layered`, clone], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  assert.equal(git(clone, 'rev-parse', 'root-plain'), v2);
+  assert.equal(execFileSync('git', [`--git-dir=${clone}`, 'fsck', '--strict', '--no-progress'], { encoding: 'utf8' }).trim(), '');
+});
+
 test('git clone of the published URL over dumb HTTP gives the same commits', () => {
   const clone = join(work, 'clone.git');
   execFileSync('git', ['clone', '-q', '--bare', `${nginx.url}repo`, clone], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });

@@ -43,6 +43,12 @@ export interface PublishStaticResult {
   signed: boolean;
 }
 
+/**
+ * How much of their root packs' size the deltas layered on them may reach: what a client pulling
+ * from empty downloads beyond what the version holds is at most this share.
+ */
+const LAYERED_SHARE = 0.25;
+
 /** Measured on W1 (docs/decisions/0017-static-repositories.md). */
 export const DEFAULT_ZSTD_LEVEL = 12;
 
@@ -79,27 +85,37 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
             result.packsReused++;
             return known;
           }
-          const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel, dumbHttp: planned.kind !== 'delta' });
-          index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, dumbPack: written.dumbPack };
+          const written = await writeStaticPack(repo, planned.objects, { dir, zstdLevel });
+          // A delta pack's zlib twin is there for git's dumb HTTP (a layered version's new
+          // objects are in no other), but the index names none, as format 1 has it.
+          const dumbPack = planned.kind === 'delta' ? {} : { dumbPack: written.dumbPack };
+          index.packs[written.id] = { kind: planned.kind, name: planned.name, key: planned.key, size: written.size, objects: written.objects, gitPack: written.gitPack, ...dumbPack };
           byKey.set(`${planned.kind} ${planned.key}`, written.id);
           result.packsWritten++;
           result.bytesWritten += written.size;
           return written.id;
         };
         const ids: string[] = [];
-        for (const planned of plan.packs) ids.push(await packOf(planned));
-        index.commits[oid] = { branch, parents: plan.parents, packs: ids };
+        for (const planned of plan.packs.filter((p) => p.kind === 'component')) ids.push(await packOf(planned));
         const delta = await deltaFromParent(repo, index, oid, plan);
-        if (delta !== undefined) {
-          const id = await packOf(delta);
-          const rootPack = ids.find((p) => index.packs[p]!.kind === 'root')!;
-          if (index.packs[id]!.size < index.packs[rootPack]!.size) index.commits[oid].delta = { from: plan.parents[0]!, pack: id };
+        const deltaId = delta === undefined ? undefined : await packOf(delta);
+        const layered = deltaId === undefined ? undefined : layerOnParent(index, plan.parents[0]!, deltaId, (id) => existsSync(join(dir, 'packs', `${id}.pack.zst`)));
+        if (layered !== undefined) {
+          // The parent's packs and this delta hold every object: nothing else is packed again.
+          index.commits[oid] = { branch, parents: plan.parents, packs: [...ids, ...layered], delta: { from: plan.parents[0]!, pack: deltaId! } };
+          continue;
+        }
+        for (const planned of plan.packs.filter((p) => p.kind === 'root')) ids.push(await packOf(planned));
+        index.commits[oid] = { branch, parents: plan.parents, packs: ids };
+        if (deltaId !== undefined) {
+          const rootBytes = ids.filter((p) => index.packs[p]!.kind === 'root').reduce((sum, p) => sum + index.packs[p]!.size, 0);
+          if (index.packs[deltaId]!.size < rootBytes) index.commits[oid].delta = { from: plan.parents[0]!, pack: deltaId };
           else {
             result.packsWritten--;
-            result.bytesWritten -= index.packs[id]!.size;
-            byKey.delete(`delta ${delta.key}`);
-            delete index.packs[id];
-            rmSync(join(dir, 'packs', `${id}.pack.zst`), { force: true });
+            result.bytesWritten -= index.packs[deltaId]!.size;
+            byKey.delete(`delta ${delta!.key}`);
+            delete index.packs[deltaId];
+            rmSync(join(dir, 'packs', `${deltaId}.pack.zst`), { force: true });
           }
         }
       }
@@ -125,16 +141,31 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
 
 /**
  * The delta pack of a commit whose first parent the index describes: the objects of its root
- * pack (commit, trees, meta record, manifest) that the parent's root pack does not hold. A
- * version that changed one component changes a few trees, so this is a fraction of the root
- * pack; the caller keeps it only where smaller. Self-contained, like every pack.
+ * packs (commit, trees, meta record, manifest, unclaimed blobs) that the parent's root packs do
+ * not hold. A version that changed one component changes a few trees, so this is a fraction of
+ * the root packs. Self-contained, like every pack.
  */
 async function deltaFromParent(repo: Repository, index: StaticIndex, commit: Oid, plan: { parents: Oid[]; packs: PlannedPack[] }): Promise<PlannedPack | undefined> {
   const parent = plan.parents[0];
   if (parent === undefined || index.commits[parent] === undefined) return undefined;
-  const before = new Set((await planStaticPacks(repo, parent)).packs.find((p) => p.kind === 'root')!.objects);
-  const objects = plan.packs.find((p) => p.kind === 'root')!.objects.filter((oid) => !before.has(oid));
+  const rootObjects = (packs: PlannedPack[]) => packs.filter((p) => p.kind === 'root').flatMap((p) => p.objects);
+  const before = new Set(rootObjects((await planStaticPacks(repo, parent)).packs));
+  const objects = rootObjects(plan.packs).filter((oid) => !before.has(oid));
   return { kind: 'delta', name: `${parent}..${commit}`, key: `${parent}..${commit}`, objects };
+}
+
+/**
+ * The packs that, with `deltaId`, hold a commit's root objects: its parent's root and delta
+ * packs, so that publishing a version costs what changed. Undefined once the deltas piled on one
+ * set of root packs would pass LAYERED_SHARE of their size: a client pulling from empty would
+ * then download too much that the version no longer holds, and the root packs are written anew.
+ */
+function layerOnParent(index: StaticIndex, parent: Oid, deltaId: string, isHere: (id: string) => boolean): string[] | undefined {
+  const chain = index.commits[parent]!.packs.filter((id) => index.packs[id]!.kind !== 'component');
+  if (!chain.every(isHere)) return undefined;
+  const bytesOf = (kind: string) => chain.filter((id) => index.packs[id]!.kind === kind).reduce((sum, id) => sum + index.packs[id]!.size, 0);
+  const deltaBytes = bytesOf('delta') + index.packs[deltaId]!.size;
+  return deltaBytes <= bytesOf('root') * LAYERED_SHARE ? [...chain, deltaId] : undefined;
 }
 
 async function selectBranches(repo: Repository, roots: readonly string[]): Promise<Array<{ branch: string; commit: Oid }>> {

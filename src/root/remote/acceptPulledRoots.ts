@@ -1,7 +1,6 @@
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { Oid } from '../../model/git/oid.js';
-import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
-import { fillRawCache } from '../../store/raw/fillRawCache.js';
+import { fillRawCache, type FillRawCacheOptions } from '../../store/raw/fillRawCache.js';
 import { readRef } from '../../store/refs/refs.js';
 import type { Remote } from '../../store/remote/remoteConfig.js';
 import { withRepoLock } from '../../store/repository/repoLock.js';
@@ -22,10 +21,11 @@ export interface PulledRoot {
 /**
  * hacktree's checks of a pulled commit, whatever carried its objects (a git fetch, a static
  * repository's packs): its signature when the remote has --verify, its snapshot (files/ tree
- * and meta record) reads, and every blob is read, re-hashed and put into the raw cache (so
+ * and meta record) reads, and every blob is read, checked against its id (re-hashed, or hashed by
+ * the index-pack that just wrote its pack) and put into the raw cache (so
  * `root checkout` links, and fsck finds the raw objects). Returns the raw entries made.
  */
-export async function checkPulledCommit(repo: Repository, remote: Remote, branch: string, commit: Oid, onProgress?: ProgressCallback): Promise<number> {
+export async function checkPulledCommit(repo: Repository, remote: Remote, branch: string, commit: Oid, fill: FillRawCacheOptions = {}): Promise<number> {
   if (remote.verify) await verifyCommitSignature(repo, commit, { allowedSigners: remote.allowedSigners!, what: `${branch} from remote "${remote.name}"` });
   let snapshot;
   try {
@@ -37,7 +37,7 @@ export async function checkPulledCommit(repo: Repository, remote: Remote, branch
       cause: err,
     });
   }
-  return fillRawCache(repo, snapshot.entries, onProgress);
+  return fillRawCache(repo, snapshot.entries, fill);
 }
 
 /**

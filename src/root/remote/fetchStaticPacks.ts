@@ -16,9 +16,17 @@ import { staticRemoteFailed } from './staticRemoteFailed.js';
 /** Where a cut pack download waits to be resumed: beside the objects, which is what it will become. */
 const INCOMING_DIR = join('objects', 'hacktree-incoming');
 
-/** Downloads, checks and indexes the packs, `parallel` at a time; returns the bytes that travelled. */
-export async function fetchStaticPacks(repo: Repository, remote: Remote, base: string, index: StaticIndex, ids: readonly string[], options: { parallel?: number; onProgress?: ProgressCallback }): Promise<number> {
-  if (ids.length === 0) return 0;
+export interface FetchedStaticPacks {
+  /** Bytes that travelled. */
+  bytes: number;
+  /** The git packs this call indexed (not those another pull indexed meanwhile). */
+  indexed: string[];
+}
+
+/** Downloads, checks and indexes the packs, `parallel` at a time. */
+export async function fetchStaticPacks(repo: Repository, remote: Remote, base: string, index: StaticIndex, ids: readonly string[], options: { parallel?: number; onProgress?: ProgressCallback }): Promise<FetchedStaticPacks> {
+  const indexed: string[] = [];
+  if (ids.length === 0) return { bytes: 0, indexed };
   mkdirSync(join(repo.dir, INCOMING_DIR), { recursive: true });
   const total = ids.reduce((sum, id) => sum + index.packs[id]!.size, 0);
   let bytes = 0;
@@ -30,6 +38,8 @@ export async function fetchStaticPacks(repo: Repository, remote: Remote, base: s
       await fetchPack(repo, remote, base, index, id, (n) => {
         bytes += n;
         options.onProgress?.('downloading packs', bytes, total);
+      }).then((here) => {
+        if (here) indexed.push(index.packs[id]!.gitPack);
       }).catch((err: unknown) => {
         failure ??= err;
       });
@@ -37,20 +47,23 @@ export async function fetchStaticPacks(repo: Repository, remote: Remote, base: s
   };
   await Promise.all(Array.from({ length: Math.min(options.parallel ?? 4, ids.length) }, worker));
   if (failure !== undefined) throw failure;
-  return bytes;
+  return { bytes, indexed };
 }
 
 /**
  * One pack, under a lock of its own: two pulls into one repository would otherwise append to
- * the same part file. The second finds the pack indexed once the first is done.
+ * the same part file. The second finds the pack indexed once the first is done. True when this
+ * call indexed it.
  */
-async function fetchPack(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<void> {
+async function fetchPack(repo: Repository, remote: Remote, base: string, index: StaticIndex, id: string, onBytes: (n: number) => void): Promise<boolean> {
   const busy = (holder: string) => new HacktreeError('REPO_BUSY', `pack ${id} is being downloaded into ${repo.dir} by process ${holder}`, {
     hint: 'wait for the other pull to finish and try again (HACKTREE_LOCK_TIMEOUT sets how long to wait, in seconds)',
     data: { repo: repo.dir, holder },
   });
-  await withLockFile(join(repo.dir, INCOMING_DIR, `${id}.lock`), { busy }, async () => {
-    if (!existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`))) await fetchPackLocked(repo, remote, base, index, id, onBytes);
+  return withLockFile(join(repo.dir, INCOMING_DIR, `${id}.lock`), { busy }, async () => {
+    if (existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`))) return false;
+    await fetchPackLocked(repo, remote, base, index, id, onBytes);
+    return true;
   });
 }
 

@@ -70,7 +70,7 @@ export async function pullRoots(options: PullOptions): Promise<PullResult> {
   }
   const pulled: PulledRoot[] = [];
   for (const [branch, commit] of incoming) {
-    const rawEntries = await checkPulledCommit(repo, remote, branch, commit, options.onProgress).catch(async (err: unknown) => {
+    const rawEntries = await checkPulledCommit(repo, remote, branch, commit, { onProgress: options.onProgress }).catch(async (err: unknown) => {
       // What failed hacktree's checks is not kept as a "have" for the next pull.
       await withRepoLock(repo, () => deleteRef(repo, `${INCOMING_REF_PREFIX}${remote.name}/${branch}`));
       throw err;

@@ -63,20 +63,21 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
   for (const commit of new Set(wanted.values())) {
     if (await isOnABranch(repo, commit)) continue;
     const { packs, delta } = index.commits[commit]!;
-    // With its first parent here, the delta pack stands in for the root pack.
+    // With its first parent here, the delta pack stands in for the root packs (and for the
+    // deltas of earlier versions that a layered version lists with them).
     const useDelta = delta !== undefined && (await isOnABranch(repo, delta.from));
-    for (const id of packs) needed.add(useDelta && index.packs[id]!.kind === 'root' ? delta.pack : id);
+    for (const id of packs) needed.add(useDelta && index.packs[id]!.kind !== 'component' ? delta.pack : id);
   }
   const missing = [...needed].filter((id) => {
     const here = existsSync(join(repo.dir, 'objects', 'pack', `pack-${index.packs[id]!.gitPack}.idx`));
     if (here) packsHere++;
     return !here;
   });
-  const bytesFetched = await fetchStaticPacks(repo, remote, base, index, missing, options);
+  const { bytes: bytesFetched, indexed } = await fetchStaticPacks(repo, remote, base, index, missing, options);
   const pulled: PulledRoot[] = [];
   for (const [branch, commit] of wanted) {
     const previous = await readRef(repo, `refs/heads/${branch}`);
-    const rawEntries = await checkPulledCommit(repo, remote, branch, commit, options.onProgress);
+    const rawEntries = await checkPulledCommit(repo, remote, branch, commit, { onProgress: options.onProgress, verifiedPacks: indexed });
     pulled.push({ branch, commit, previous, rawEntries });
   }
   failpoint('pull-after-checks');

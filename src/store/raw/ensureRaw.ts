@@ -35,7 +35,7 @@ export function checkSymlinkTarget(entry: Extract<FsEntry, { kind: 'symlink' }>)
   if (mismatch !== null) throw metaDisagrees(entry, mismatch);
 }
 
-function metaDisagrees(entry: Extract<FsEntry, { kind: 'file' | 'symlink' }>, why: string): HacktreeError {
+export function metaDisagrees(entry: Extract<FsEntry, { kind: 'file' | 'symlink' }>, why: string): HacktreeError {
   return new HacktreeError('META_INVALID', `/${entry.path} (blob ${entry.oid}): ${why}`, {
     hint: 'the commit is inconsistent (forged, or damaged where it was made): "hacktree fsck" lists such commits; commit or fetch the root again from a sound copy',
     data: { path: entry.path, oid: entry.oid },

@@ -13,14 +13,16 @@ import type { Repository } from '../repository/repository.js';
  */
 export async function indexStaticPack(repo: Repository, file: string, what: string): Promise<string> {
   const zstd = spawn('zstd', ['-q', '-d', '-c', '--long=27', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const git = spawn('git', [`--git-dir=${repo.dir}`, 'index-pack', '--fsck-objects', '--stdin'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  // zstd's output goes to index-pack through a pipe of their own, not through node: a pull
+  // that fills the raw cache meanwhile (synchronous writes) does not stall it.
+  const git = spawn('git', [`--git-dir=${repo.dir}`, 'index-pack', '--fsck-objects', '--stdin'], { stdio: [zstd.stdout, 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
   let stderr = '';
   let stdout = '';
   zstd.stderr.on('data', (c: Buffer) => (stderr += String(c)));
   git.stderr.on('data', (c: Buffer) => (stderr += String(c)));
   git.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-  git.stdin.on('error', () => {});
-  zstd.stdout.pipe(git.stdin);
+  // The pipe is git's now: node's end of it closes, so zstd sees index-pack, not node, go away.
+  zstd.stdout.destroy();
   const status = (child: ChildProcess) => new Promise<number>((resolve) => {
     child.on('error', (err) => {
       stderr += `${err.message}\n`;
