@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { startNginx, type NginxServer } from '../helpers/nginxServer.js';
 import { noiseBytes } from '../helpers/noiseBytes.js';
 import { assertFsckClean, assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 import { fingerprintDifferences, treeFingerprint } from '../helpers/treeFingerprint.js';
+import { spawnHacktree } from '../helpers/spawnHacktree.js';
 
 // A publisher composes small roots from artifacts and publishes them as a static repository
 // into a directory a real nginx serves on 127.0.0.1; machines pull through a small proxy in
@@ -122,16 +123,7 @@ function newTarget(name: string, url = `${proxy.url}repo`): string {
 
 /** hacktree without blocking this process, where the proxy runs. */
 function runAsync(args: string[], repo: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.HACKTREE_REPO;
-    const child = spawn(hacktreeCommand, [...args, '--repo', repo], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+  return spawnHacktree(args, { repo });
 }
 
 interface PullJson { pulled: Array<{ branch: string; commit: string }>; static: { packsFetched: number; packsHere: number; bytesFetched: number; serial: number } }

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
-import { hacktreeBin, hacktreeCommand, inMountNamespace, makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
+import { hacktreeBin, inMountNamespace, makeTempDir, runHacktree, type RunResult } from '../helpers/cli.js';
 import { hacktreeOk, packDir } from '../helpers/debRoot.js';
 import { startNginx, type NginxServer } from '../helpers/nginxServer.js';
 import { noiseBytes } from '../helpers/noiseBytes.js';
 import { assertFsckClean } from '../helpers/repoState.js';
+import { spawnHacktree } from '../helpers/spawnHacktree.js';
 
 // Remotes of both kinds work the same way (issue 16): a deployed root upgrades from a static
 // repository on a real nginx (--check, --stage, --apply, with a signed index and signed commits),
@@ -48,16 +49,7 @@ function newTarget(name: string, remoteUrl = url): string {
 
 /** hacktree without blocking this process, so that several run at once. */
 function runAsync(args: string[], repo: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.HACKTREE_REPO;
-    const child = spawn(hacktreeCommand, [...args, '--repo', repo], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+  return spawnHacktree(args, { repo });
 }
 
 const publishedIndex = () => JSON.parse(readFileSync(join(nginx.root, 'repo', 'index.json'), 'utf8')) as { commits: Record<string, { packs: string[] }>; packs: Record<string, { kind: string; gitPack: string }> };
