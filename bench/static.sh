@@ -25,15 +25,15 @@ bench_extra_option() {
   return 1
 }
 bench_options static "$@"
+source "$top/bench/lib-nginx.sh"
 for tool in nginx ostree zstd /usr/bin/time; do command -v "$tool" >/dev/null || { say "$tool is missing"; exit 1; }; done
 
 w1=$(bench_w1)
 tree=${w1%/rootfs}/rootfs-nodev
 
 work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-static.XXXXXX")
-nginx_pid=
 cleanup() {
-  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  nginx_stop
   if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -62,33 +62,7 @@ delta_time=$(timed ostree --repo="$work/www/ostree" static-delta generate --empt
 ostree --repo="$work/www/ostree" summary -u
 delta_size=$(du -sb "$work/www/ostree/deltas" | cut -f1)
 
-mkdir -p "$work/nginx/tmp"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$work/nginx/nginx.conf" <<CONF
-daemon off;
-user root root;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 256; }
-http {
-  log_format bytes '\$request_uri \$status \$body_bytes_sent';
-  access_log $work/nginx/access.log bytes;
-  client_body_temp_path $work/nginx/tmp/body;
-  proxy_temp_path $work/nginx/tmp/proxy;
-  fastcgi_temp_path $work/nginx/tmp/fastcgi;
-  uwsgi_temp_path $work/nginx/tmp/uwsgi;
-  scgi_temp_path $work/nginx/tmp/scgi;
-  sendfile on;
-  server { listen 127.0.0.1:$port; root $work/www; }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/static/index.json" >/dev/null && break; sleep 0.1; done
-url=http://127.0.0.1:$port
-log_mark() { wc -l < "$work/nginx/access.log"; }
-bytes_since() { tail -n +"$(($1 + 1))" "$work/nginx/access.log" | awk '{ s += $3 } END { print s + 0 }'; }
+nginx_start "$work/www"
 
 hacktree_times=(); object_times=(); delta_times=()
 for i in $(seq 1 "$runs"); do
