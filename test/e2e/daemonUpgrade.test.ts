@@ -138,6 +138,37 @@ test('a caller who is not root is refused an upgrade and setting a policy; nothi
   fsckClean();
 });
 
+test('an unsigned master on a --verify remote, upgraded through the daemon, is refused: nothing staged, the error code and hint reach the client', async () => {
+  // The same server as remote "signed", which takes only commits signed by the release key; the
+  // publisher signs nothing.
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'release', '-f', join(world.work, 'release-key')]);
+  writeFileSync(join(world.work, 'allowed-signers'), `release@example.org ${readFileSync(join(world.work, 'release-key.pub'), 'utf8')}`);
+  hacktreeOk(world.repo, ['remote', 'add', 'signed', `${server.url}/dist.git`, '--verify', '--allowed-signers', join(world.work, 'allowed-signers')]);
+  const published = alphaFile();
+  publishNewMaster();
+  const before = snapshotRepoState(world.repo);
+  const state = readFileSync(join(world.prefix, '.real', BRANCH, 'state.json'), 'utf8');
+  for (const args of [['root', 'upgrade', ROOT, '--stage', '--remote', 'signed'], ['root', 'upgrade', ROOT, '--remote', 'signed']]) {
+    const from = daemon.log().length;
+    const refused = await asRootThroughDaemon(args);
+    assertCliError(refused, 'SIGNATURE_INVALID', [BRANCH]);
+    assert.doesNotMatch(refused.stderr, /INTERNAL/);
+    assert.match(daemon.log().slice(from), /uid 0 upgrade: error\[SIGNATURE_INVALID\]/, 'the daemon ran it and failed it');
+    // What root's direct command says, word for word.
+    const direct = world.direct(args);
+    assert.equal(refused.stderr, direct.stderr);
+    assert.equal(refused.status, direct.status);
+    assertRepoUnchanged(before, snapshotRepoState(world.repo));
+    assert.equal(readFileSync(join(world.prefix, '.real', BRANCH, 'state.json'), 'utf8'), state, 'nothing staged');
+    assert.equal(status().staged, null);
+    assert.equal(status().upgrade?.outcome, 'failed');
+    assert.equal(status().upgrade?.lastFailure?.code, 'SIGNATURE_INVALID');
+    assert.equal(alphaFile(), published);
+  }
+  hacktreeOk(world.repo, ['remote', 'remove', 'signed']);
+  fsckClean();
+});
+
 test('the daemon runs a due stage policy through its queue (on SIGUSR1, as its timer would); root upgrade --due runs due policies once', async () => {
   const usage = world.direct(['root', 'upgrade']);
   assert.equal(usage.status, 2);
