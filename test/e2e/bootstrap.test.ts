@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ensureW1 } from '../fixtures/w1.js';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { makeTempDir, runHacktree } from '../helpers/cli.js';
+import { packDir } from '../helpers/debRoot.js';
 import { makeSmallTree } from '../helpers/smallTree.js';
 
 // `hacktree bootstrap --from`: the base toolchain root on base/NAME (debootstrap itself is never
@@ -97,4 +98,26 @@ test('bootstrap in a workspace: a base without a definition, a bad definition or
   ok(['bootstrap', '--from', join(work, 'small'), '--name', 'tiny-x86_64']);
   const result = JSON.parse(ok(['bootstrap', '-C', ws, '--json'])) as { bases: Array<{ branch: string; existing?: boolean }> };
   assert.deepEqual(result.bases, [{ branch: 'base/small-x86_64', existing: true }, { branch: 'base/tiny-x86_64', existing: true }]);
+});
+
+test('a root composed over a base whose / is 0700 (debootstrap\'s temporary target) has / 0755: every user may run it', () => {
+  const top = join(work, 'private-top');
+  makeSmallTree(top);
+  chmodSync(top, 0o700);
+  ok(['bootstrap', '--from', top, '--name', 'private-x86_64']);
+  const ws = join(work, 'ws-private');
+  mkdirSync(join(ws, 'roots'), { recursive: true });
+  writeFileSync(join(ws, 'roots/1.0.json'), JSON.stringify({ version: '1.0', arches: ['x86_64'], base: 'private', runtime: ['note'] }));
+  mkdirSync(join(ws, 'data/usr/share/note'), { recursive: true });
+  writeFileSync(join(ws, 'data/usr/share/note/file'), 'note\n');
+  packDir(join(ws, 'data'), { name: 'note', version: '1', out: join(ws, 'artifacts') });
+  ok(['root', 'compose', '1.0-runtime-opt-x86_64', '--roots', join(ws, 'roots'), '--artifacts', join(ws, 'artifacts'), '-q']);
+  const modeOf = (ref: string) => {
+    const dest = join(work, `checkout-${ref.replace(/\W/g, '-')}`);
+    ok(['checkout', ref, dest]);
+    return (statSync(dest).mode & 0o7777).toString(8);
+  };
+  assert.equal(modeOf('base/private-x86_64'), '700', 'the base keeps what it was made from');
+  assert.equal(modeOf('root-1.0-runtime-opt-x86_64'), '755');
+  assert.equal(ok(['root', 'cat', 'root-1.0-runtime-opt-x86_64', 'etc/greeting']), 'hello\n');
 });

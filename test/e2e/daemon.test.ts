@@ -48,6 +48,13 @@ test('a developer in the group installs a local artifact, reads status and reset
     assertOk(viaDaemon, `status ${flags.join(' ')} through the daemon`);
     assert.equal(viaDaemon.stdout, direct.stdout);
   }
+  // root local: a read the group does through the daemon (the repository is root's to read).
+  for (const flags of [[], ['--json']]) {
+    const local = await world.asUser(dev, socket, ['root', 'local', ROOT, ...flags]);
+    assertOk(local, `root local ${flags.join(' ')} through the daemon`);
+    assert.equal(local.stdout, world.direct(['root', 'local', ROOT, ...flags]).stdout);
+  }
+  assert.match(daemon.log(), new RegExp(`uid ${dev.uid} local: done`));
   // Without the daemon, the developer could not read the deployment state at all.
   const withoutDaemon = await world.asUser(dev, socket, ['root', 'status'], { HACKTREE_DAEMON: '0' });
   assert.notEqual(withoutDaemon.status, 0);
@@ -95,6 +102,9 @@ test('a user outside the group is refused with an error naming the operation, th
   assert.equal((JSON.parse(json.stdout) as { error: { code: string; data: { operation: string } } }).error.data.operation, 'reset');
   assertRepoUnchanged(before, snapshotRepoState(world.repo));
   assert.equal(alphaFile(), 'alpha 1\n');
+  const local = await world.asUser(out, socket, ['root', 'local', ROOT]);
+  assert.equal(local.status, 13);
+  assert.match(local.stderr, new RegExp(`^hacktree: error\\[DAEMON_REFUSED\\]: user ${out.name} \\(uid ${out.uid}\\) may not run local through the daemon: it needs root or a member of group ${world.group}\n`));
   // Anyone may read status.
   const status = await world.asUser(out, socket, ['root', 'status']);
   assertOk(status, 'status as the outsider');
@@ -105,6 +115,16 @@ test('a user outside the group is refused with an error naming the operation, th
   assert.match(checkout.stderr, /may not run checkout through the daemon: it needs root\n {2}hint: run it as root/);
   assertRepoUnchanged(before, snapshotRepoState(world.repo));
   fsckClean();
+});
+
+test('a config file the user may not read is NOT_PERMITTED naming it, not an internal error', async () => {
+  const etc = join(world.work, 'etc-private');
+  (await import('node:fs')).mkdirSync(etc, { mode: 0o700 });
+  (await import('node:fs')).writeFileSync(join(etc, 'hacktree.conf'), `prefix = ${world.prefix}\n`);
+  const refused = await world.asUser(world.developer, socket, ['root', 'status'], { HACKTREE_CONFIG: join(etc, 'hacktree.conf'), HACKTREE_PREFIX: '' });
+  assert.equal(refused.status, 13, refused.stderr);
+  assert.match(refused.stderr, new RegExp(`^hacktree: error\\[NOT_PERMITTED\\]: cannot read hacktree's config file ${join(etc, 'hacktree.conf')}: permission denied\n {2}hint: make it readable by every user`));
+  assert.doesNotMatch(refused.stderr, /INTERNAL/);
 });
 
 test('a developer cannot make the daemon read a file it may not read itself', async () => {

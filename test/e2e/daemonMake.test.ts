@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -107,10 +107,18 @@ test('a developer in the group runs make debug: the build runs as them, only the
   assert.notEqual(outsiderLists.status, 0);
   assert.match(outsiderLists.stderr, /Permission denied/);
 
+  // A base made by debootstrap records its / as 0700 (its temporary target), and so are the
+  // layers checked out from it: the daemon opens each layer's top to its group for the build.
+  const buildRoots = join(world.repo, 'hacktree/buildroots');
+  const layers = readdirSync(buildRoots).filter((name) => !name.startsWith('.')).map((name) => join(buildRoots, name));
+  assert.ok(layers.length >= 2, 'the base and the devel layer');
+  for (const layer of layers) chmodSync(layer, 0o700);
+
   // The next edit: only make runs, in the developer's kept build tree.
   execFileSync('sed', ['-i', 's/Hello from a developer!/Hello again!/', join(source, 'hello.c')]);
   const again = await makeAs(world.developer, source);
   assert.equal(again.status, 0, `make debug again: ${again.stderr}`);
+  for (const layer of layers) assert.equal(statSync(layer).mode & 0o7777, 0o755, layer);
   assert.match(again.stdout, /built debug against 1\.0-runtime-opt-x86_64: make only \(configured before/);
   assert.ok(readFileSync(deployed).includes('Hello again!'));
   assert.equal(ownedBy(world.repo, world.developer.uid), '');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { assertOk, makeDaemonWorld, ROOT, startTestDaemon, type DaemonWorld, type TestDaemon } from '../helpers/daemonHarness.js';
+import { hacktreeCommand } from '../helpers/cli.js';
 import { hacktreeOk, packDir } from '../helpers/debRoot.js';
 import { startGitHttpServer, type GitHttpServer } from '../helpers/gitHttpServer.js';
 import { assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
@@ -138,6 +139,37 @@ test('a caller who is not root is refused an upgrade and setting a policy; nothi
   fsckClean();
 });
 
+test('an unsigned master on a --verify remote, upgraded through the daemon, is refused: nothing staged, the error code and hint reach the client', async () => {
+  // The same server as remote "signed", which takes only commits signed by the release key; the
+  // publisher signs nothing.
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'release', '-f', join(world.work, 'release-key')]);
+  writeFileSync(join(world.work, 'allowed-signers'), `release@example.org ${readFileSync(join(world.work, 'release-key.pub'), 'utf8')}`);
+  hacktreeOk(world.repo, ['remote', 'add', 'signed', `${server.url}/dist.git`, '--verify', '--allowed-signers', join(world.work, 'allowed-signers')]);
+  const published = alphaFile();
+  publishNewMaster();
+  const before = snapshotRepoState(world.repo);
+  const state = readFileSync(join(world.prefix, '.real', BRANCH, 'state.json'), 'utf8');
+  for (const args of [['root', 'upgrade', ROOT, '--stage', '--remote', 'signed'], ['root', 'upgrade', ROOT, '--remote', 'signed']]) {
+    const from = daemon.log().length;
+    const refused = await asRootThroughDaemon(args);
+    assertCliError(refused, 'SIGNATURE_INVALID', [BRANCH]);
+    assert.doesNotMatch(refused.stderr, /INTERNAL/);
+    assert.match(daemon.log().slice(from), /uid 0 upgrade: error\[SIGNATURE_INVALID\]/, 'the daemon ran it and failed it');
+    // What root's direct command says, word for word.
+    const direct = world.direct(args);
+    assert.equal(refused.stderr, direct.stderr);
+    assert.equal(refused.status, direct.status);
+    assertRepoUnchanged(before, snapshotRepoState(world.repo));
+    assert.equal(readFileSync(join(world.prefix, '.real', BRANCH, 'state.json'), 'utf8'), state, 'nothing staged');
+    assert.equal(status().staged, null);
+    assert.equal(status().upgrade?.outcome, 'failed');
+    assert.equal(status().upgrade?.lastFailure?.code, 'SIGNATURE_INVALID');
+    assert.equal(alphaFile(), published);
+  }
+  hacktreeOk(world.repo, ['remote', 'remove', 'signed']);
+  fsckClean();
+});
+
 test('the daemon runs a due stage policy through its queue (on SIGUSR1, as its timer would); root upgrade --due runs due policies once', async () => {
   const usage = world.direct(['root', 'upgrade']);
   assert.equal(usage.status, 2);
@@ -206,6 +238,51 @@ test('a daemon with an idle exit does not go idle while a policy\'s upgrade is q
   assert.ok(log.indexOf('stopping: idle for 1 s') > staged, `idle only after the upgrade: ${log}`);
   assert.equal(alphaFile(), published);
   assertOk(world.direct(['root', 'upgrade', ROOT, '-q']), 'apply what was staged');
+});
+
+test('hacktree-upgrade.service\'s command, run as its timer runs it (as root, with the unit\'s environment file), applies a due policy once', async () => {
+  const unitsDir = join(dirname(hacktreeCommand), '../systemd');
+  const timer = readFileSync(join(unitsDir, 'hacktree-upgrade.timer'), 'utf8');
+  assert.match(timer, /^\[Timer\]$/m);
+  assert.match(timer, /^OnCalendar=hourly$/m);
+  assert.doesNotMatch(timer, /^Unit=/m, 'the timer starts the service of its own name');
+  const service = readFileSync(join(unitsDir, 'hacktree-upgrade.service'), 'utf8');
+  assert.match(service, /^Type=oneshot$/m);
+  assert.doesNotMatch(service, /^User=/m, 'it runs as root');
+  const execStart = /^ExecStart=(.*)$/m.exec(service)?.[1];
+  const environmentFile = /^EnvironmentFile=-(.*)$/m.exec(service)?.[1];
+  assert.ok(execStart !== undefined && environmentFile === '/etc/default/hacktree', service);
+  // What an admin puts in /etc/default/hacktree, read as systemd reads it (KEY=VALUE lines).
+  const envFile = join(world.work, 'default-hacktree');
+  writeFileSync(envFile, `# the repository and prefix of this machine\nHACKTREE_REPO=${world.repo}\nHACKTREE_PREFIX=${world.prefix}\n`);
+  const fromFile = Object.fromEntries(readFileSync(envFile, 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const env: NodeJS.ProcessEnv = { PATH: `${dirname(hacktreeCommand)}:/usr/sbin:/usr/bin:/sbin:/bin`, ...fromFile };
+  // systemd splits ExecStart on spaces (no quoting in it) and runs it in the machine's mount namespace.
+  const argv = execStart.split(' ');
+  const runService = () => spawnSync('nsenter', ['-t', String(world.holder.pid), '-m', '--', ...argv], { env, encoding: 'utf8' });
+
+  // The timer is for when no daemon runs (socket-activated, it exited when idle); a running one
+  // would apply the policy itself when it wakes.
+  await daemon.stop();
+  hacktreeOk(world.repo, ['root', 'policy', ROOT, 'apply', '--interval', '1h', '--remote', 'dist']);
+  backdateLastCheck();
+  const next = publishNewMaster();
+  const ran = runService();
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.match(ran.stdout, /^root 1\.0-runtime-opt-x86_64: published [0-9a-f]{40} .* \(policy apply\)\nnext due at \d{4}-/);
+  assert.equal(alphaFile(), next);
+  assert.equal(status().upgrade?.outcome, 'applied');
+  // The next hour's run: checked a moment ago, not due; nothing changes.
+  const before = snapshotRepoState(world.repo);
+  publishNewMaster();
+  const again = runService();
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /^no upgrade policy is due\nnext due at /);
+  assert.equal(alphaFile(), next);
+  assertRepoUnchanged(before, snapshotRepoState(world.repo));
+  hacktreeOk(world.repo, ['root', 'policy', ROOT, 'off']);
+  fsckClean();
+  daemon = await startTestDaemon(world, socket);
 });
 
 test('the daemon killed (SIGKILL) in the middle of an upgrade: the published root is old or new, complete; the restarted daemon cleans up; fsck is clean', async () => {

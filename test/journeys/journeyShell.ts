@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,13 @@ export interface StepResult {
 export interface JourneyShell {
   /** The user's home directory for this journey (a new empty directory). */
   home: string;
-  /** Runs one command line as the user types it (bash), in `cwd` (default: the clone). */
-  run(command: string, cwd?: string): StepResult;
+  /**
+   * Runs one command line as the user types it (bash), in `cwd` (default: the clone); as root, or
+   * as `user` (an account of the machine, with its groups and its home as HOME) when given.
+   */
+  run(command: string, cwd?: string, user?: string): StepResult;
   /** run(), asserting exit status 0; returns stdout. */
-  ok(command: string, cwd?: string): string;
+  ok(command: string, cwd?: string, user?: string): string;
   /** Ends the journey: its mount namespace, with every mount made in it, goes away. */
   close(): void;
 }
@@ -44,6 +47,8 @@ export interface JourneyShell {
 export function startJourney(): JourneyShell {
   const home = mkdtempSync(join(tmpdir(), 'hacktree-journey-home-'));
   const etc = mkdtempSync(join(tmpdir(), 'hacktree-journey-etc-'));
+  // As a machine's /etc/hacktree is: users who are not root read the config there too.
+  chmodSync(etc, 0o755);
   const binds: Array<[string, string]> = [
     [join(journeyCache, 'var-lib'), '/var/lib/hacktree'],
     [join(journeyCache, 'var-cache'), '/var/cache/hacktree'],
@@ -62,9 +67,10 @@ export function startJourney(): JourneyShell {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('HACKTREE_')) env[k] = v;
   Object.assign(env, { HOME: home, PATH: `${join(clone, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` });
-  const inNamespace = (script: string, cwd: string): StepResult => {
-    const r = spawnSync('nsenter', ['-t', String(pid), '-m', '--', 'bash', '-euo', 'pipefail', '-c', 'cd -- "$1"; shift; eval "$1"', 'journey', cwd, script], {
-      env,
+  const inNamespace = (script: string, cwd: string, user?: string): StepResult => {
+    const as = user === undefined ? [] : ['setpriv', `--reuid=${user}`, `--regid=${groupOf(user)}`, '--init-groups'];
+    const r = spawnSync('nsenter', ['-t', String(pid), '-m', '--', ...as, 'bash', '-euo', 'pipefail', '-c', 'cd -- "$1"; shift; eval "$1"', 'journey', cwd, script], {
+      env: user === undefined ? env : { ...env, HOME: homeOf(user), USER: user, LOGNAME: user },
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -75,10 +81,10 @@ export function startJourney(): JourneyShell {
   assert.equal(mounted.status, 0, `journey mounts:\n${mounted.stderr}`);
   const shell: JourneyShell = {
     home,
-    run: (command, cwd = clone) => inNamespace(command, cwd),
-    ok(command, cwd) {
-      const r = shell.run(command, cwd);
-      assert.equal(r.status, 0, `$ ${command}\nexit ${r.status}\n${r.stdout}\n${r.stderr}`);
+    run: (command, cwd = clone, user) => inNamespace(command, cwd, user),
+    ok(command, cwd, user) {
+      const r = shell.run(command, cwd, user);
+      assert.equal(r.status, 0, `${user ?? ''}$ ${command}\nexit ${r.status}\n${r.stdout}\n${r.stderr}`);
       return r.stdout;
     },
     close() {
@@ -90,6 +96,19 @@ export function startJourney(): JourneyShell {
   const boot = shell.run('test ! -e /var/lib/hacktree/repo || hacktree root mount --all -q');
   assert.equal(boot.status, 0, `hacktree root mount --all:\n${boot.stderr}`);
   return shell;
+}
+
+/** A user's primary group and home directory, from the machine's accounts (getent). */
+function groupOf(user: string): string {
+  return account(user)[3]!;
+}
+function homeOf(user: string): string {
+  return account(user)[5]!;
+}
+function account(user: string): string[] {
+  const r = spawnSync('getent', ['passwd', user], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `no user ${user} on this machine`);
+  return r.stdout.trim().split(':');
 }
 
 function waitForOwnMountNamespace(pid: number): void {

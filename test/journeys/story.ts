@@ -21,6 +21,8 @@ export interface Story {
   try(command: string, cwd?: string): StepResult;
   /** Runs a command the test uses to look at the result, not one the README shows. */
   check(command: string, cwd?: string): StepResult;
+  /** step, try and check as `user` (an account the story made), in a login of theirs. */
+  as(user: string): Pick<Story, 'step' | 'try' | 'check'>;
   shell(): JourneyShell;
 }
 
@@ -45,16 +47,16 @@ export function story(): Story {
     assert.ok(shell, 'the journey has not started');
     return shell;
   };
-  return {
+  const as = (user?: string): Pick<Story, 'step' | 'try' | 'check'> => ({
     step(command, cwd) {
       inReadme(command);
-      return current().ok(command, cwd);
+      return current().ok(command, cwd, user);
     },
     try(command, cwd) {
       inReadme(command);
-      return current().run(command, cwd);
+      return current().run(command, cwd, user);
     },
-    check: (command, cwd) => current().run(command, cwd),
-    shell: current,
-  };
+    check: (command, cwd) => current().run(command, cwd, user),
+  });
+  return { ...as(), as, shell: current };
 }

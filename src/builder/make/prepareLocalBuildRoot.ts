@@ -44,7 +44,7 @@ export async function prepareLocalBuildRoot(options: LocalBuildRootOptions): Pro
   const develRoot = `${root.version}-devel-${root.flavor}-${root.arch}`;
   const layer = await developmentLayer(repo, develRoot, options.component, buildRootOf(root), root.flavor);
   const prepared = await prepareBuildRoot({ repoDir: repo.dir, base: baseBranch(options.base ?? DEFAULT_BASE, root.arch), artifactTrees: [layer] });
-  if (options.readableByGroup !== undefined) openBuildRootsToGroup(repo, options.readableByGroup);
+  if (options.readableByGroup !== undefined) openBuildRootsToGroup(repo, options.readableByGroup, prepared.layers);
   return { treeId: prepared.treeId, layers: [...prepared.layers] };
 }
 

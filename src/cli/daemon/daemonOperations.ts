@@ -30,4 +30,6 @@ export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
   // A developer's `make`: the build root is composed and checked out in the repository (derived
   // data, like a build's), the build itself runs as the developer (docs/decisions).
   'build-root': { access: 'group', writes: true, load: async () => (await import('../commands/build/buildRoot.js')).buildRootCommand },
+  // A read the group may do (the repository is root's to read): what make put on the local branch.
+  local: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootLocal.js')).rootLocalCommand },
 };

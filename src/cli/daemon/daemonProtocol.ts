@@ -12,7 +12,7 @@ export function daemonSocketPath(): string {
 }
 
 /** Every operation's name, as in POST /v1/operations/NAME. */
-export const DAEMON_OPERATIONS = ['status', 'checkout', 'rollback', 'undeploy', 'install-local', 'reset', 'update', 'config-apply', 'upgrade', 'build-root'] as const;
+export const DAEMON_OPERATIONS = ['status', 'checkout', 'rollback', 'undeploy', 'install-local', 'reset', 'update', 'config-apply', 'upgrade', 'build-root', 'local'] as const;
 export type DaemonOperation = (typeof DAEMON_OPERATIONS)[number];
 
 export function isDaemonOperation(name: string): name is DaemonOperation {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 
 /** hacktree's machine-wide settings (prefix, caches, source cache); HACKTREE_CONFIG names another file. */
@@ -15,6 +16,14 @@ export function readConfigValue(configFile: string, key: string): string | null 
     text = readFileSync(configFile, 'utf8');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return null;
+    // Every user's commands read it (the prefix, the caches): unreadable is the admin's to fix.
+    if (errnoOf(err) === 'EACCES') {
+      throw new HacktreeError('NOT_PERMITTED', `cannot read hacktree's config file ${configFile}: permission denied`, {
+        hint: `make it readable by every user (chmod 644 ${configFile}, and a+rx on its directory), or point HACKTREE_CONFIG at another file`,
+        data: { path: configFile },
+        cause: err,
+      });
+    }
     throw err;
   }
   let value: string | null = null;

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { serializeManifest } from '../../model/snapshot/manifest.js';
 import { parseRootName, rootBranch } from '../../model/root/rootName.js';
-import type { RepoPath } from '../../model/snapshot/repoPath.js';
+import { TOP, type RepoPath } from '../../model/snapshot/repoPath.js';
 import { unionLayers, type Layer, type LayerUnion } from '../../model/snapshot/unionLayers.js';
 import { commitSnapshot, type CommittedSnapshot } from '../../store/snapshot/commitSnapshot.js';
 import { openArtifactIndex } from '../../store/artifacts/artifactIndex.js';
@@ -108,7 +108,11 @@ async function withBase(repo: Repository, baseBranch: string | undefined, artifa
     });
   }
   const base = await readSnapshot(repo, tip);
-  const { entries } = unionLayers([{ label: baseBranch, entries: base.entries }, { label: 'artifacts', entries: artifacts.entries }], { union: true });
+  const union = unionLayers([{ label: baseBranch, entries: base.entries }, { label: 'artifacts', entries: artifacts.entries }], { union: true });
+  // A root is published for every user to run from: its `/` is readable and searchable by all,
+  // whatever the base recorded (debootstrap's target is a 0700 temporary directory, and a base
+  // made there keeps that mode, which left a deployed root to root alone).
+  const entries = union.entries.map((entry) => (entry.path === TOP && entry.kind === 'dir' && (entry.mode & 0o055) !== 0o055 ? { ...entry, mode: entry.mode | 0o055 } : entry));
   const providers = new Map<RepoPath, string>();
   for (const entry of entries) {
     if (entry.kind !== 'dir') providers.set(entry.path, artifacts.providers.get(entry.path) ?? baseBranch);

@@ -5,6 +5,7 @@ export const rootLocalCommand = defineCommand({
   describe: 'List the local components of a root (its local/root-NAME branch)',
   positionals: { name: { type: 'string', demandOption: true, describe: 'root name VERSION-KIND-FLAVOR-ARCH' } },
   examples: [['$0 root local 3.2-runtime-opt-x86_64', 'artifact, version, flavor (opt or debug) and path count of each local component']],
+  daemon: { operation: 'local' },
   run: async (args) => {
     const { listLocal } = await import('../../../root/local/listLocal.js');
     return listLocal({ repoDir: args.repo, name: args.name });
