@@ -20,6 +20,8 @@ export interface NginxOptions {
   /** When given, PUT needs these credentials (HTTP basic); GET and HEAD need none. */
   user?: string;
   password?: string;
+  /** nginx's dav_methods (default "PUT"; "PUT DELETE" lets an upload delete). */
+  davMethods?: string;
 }
 
 /** A port no one listens on right now: the kernel picks one for a listener that is closed at once. */
@@ -33,7 +35,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts nginx in the foreground with its own config, pid, logs and temp paths under `dir`
- * (never the system service), PUT enabled (`dav_methods PUT`, `create_full_put_path on`).
+ * (never the system service), PUT enabled (`dav_methods PUT`, or `davMethods`; `create_full_put_path on`).
  */
 export async function startNginx(options: NginxOptions): Promise<NginxServer> {
   const { dir } = options;
@@ -64,7 +66,7 @@ http {
     root ${root};
     client_max_body_size 0;
     location / {
-      dav_methods PUT;
+      dav_methods ${options.davMethods ?? 'PUT'};
       create_full_put_path on;
       dav_access user:rw group:r all:r;
       ${auth}

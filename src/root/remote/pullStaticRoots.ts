@@ -21,6 +21,8 @@ export interface StaticPullOptions {
   onProgress?: ProgressCallback;
   /** Packs downloaded at once (default 4). */
   parallel?: number;
+  /** Accept an index past its expiry (pull --allow-expired). */
+  allowExpired?: boolean;
 }
 
 export interface StaticPullResult {
@@ -45,7 +47,7 @@ export interface StaticPullResult {
  */
 export async function pullStaticRoots(repo: Repository, remote: Remote, options: StaticPullOptions): Promise<StaticPullResult> {
   const base = remote.url.endsWith('/') ? remote.url : `${remote.url}/`;
-  const { index, sha256 } = await readStaticIndex(remote, base);
+  const { index, sha256 } = await readStaticIndex(remote, base, { allowExpired: options.allowExpired });
   const branches = [...new Set(options.roots.map(remoteBranch))];
   const wanted = new Map<string, Oid>();
   for (const branch of branches) {
