@@ -6,7 +6,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
-import { hacktreeCommand, makeTempDir, type RunResult } from '../helpers/cli.js';
+import { hacktreeCommand, inMountNamespace, makeTempDir, type RunResult } from '../helpers/cli.js';
 import { hacktreeOk, packDir } from '../helpers/debRoot.js';
 import { startNginx, type NginxServer } from '../helpers/nginxServer.js';
 import { noiseBytes } from '../helpers/noiseBytes.js';
@@ -505,6 +505,18 @@ test('publish --valid-for sets the expiry; a bad --valid-for is refused and noth
     assertCliError(publishWith(['publish', dir, V1, `--valid-for=${bad}`], {}), 'USAGE', ['--valid-for']);
     assert.deepEqual(readFileSync(join(dir, 'index.json')), before, 'the index is as it was');
   }
+  assertFsckClean(publisher);
+});
+
+test('publish into a directory on another filesystem than the repository (a tmpfs): the dumb-HTTP packs are renamed there, not across', () => {
+  const dir = join(work, 'other-fs');
+  mkdirSync(dir);
+  const r = inMountNamespace(`mount -t tmpfs tmpfs ${dir}
+    ${hacktreeCommand} publish ${dir}/roots ${V1} --repo ${publisher} -q
+    git clone -q --bare ${dir}/roots ${dir}/clone.git
+    git --git-dir=${dir}/clone.git rev-parse root-${V1}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), git(publisher, 'rev-parse', `root-${V1}`));
   assertFsckClean(publisher);
 });
 
