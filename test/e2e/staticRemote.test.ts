@@ -274,6 +274,24 @@ test('a root committed from a directory: its next version, one file changed, pub
   assert.equal(execFileSync('git', [`--git-dir=${clone}`, 'fsck', '--strict', '--no-progress'], { encoding: 'utf8' }).trim(), '');
 });
 
+test('a layered version whose packs carry its parent commit, the parent\'s own parent unpublished (--keep): a pull from empty marks it shallow, fsck clean', async () => {
+  const dir = join(nginx.root, 'layered-keep');
+  const change = join(work, 'plain-change-3');
+  mkdirSync(join(change, 'usr', 'lib'), { recursive: true });
+  writeFileSync(join(change, 'usr', 'lib', 'small'), 'three\n');
+  hacktreeOk(publisher, ['root', 'commit', 'root-plain', '--tree', 'ref=root-plain', '--tree', `dir=${change}`, '--union', '--sign', join(work, 'key'), '-q']);
+  const [v3, v2] = [git(publisher, 'rev-parse', 'root-plain'), git(publisher, 'rev-parse', 'root-plain^')];
+  hacktreeOk(publisher, ['publish', dir, 'plain', '--keep', '2', '--sign', join(work, 'key'), '-q']);
+  const index = indexOf(dir);
+  assert.deepEqual(Object.keys(index.commits).sort(), [v2, v3].sort());
+  assert.ok(index.commits[v3]!.packs.includes(index.commits[v3]!.delta!.pack), 'the newest is layered on its parent\'s root pack');
+  const target = newTarget('layered-keep', `${proxy.url}layered-keep`);
+  assert.equal((await pullOk(target, 'plain')).pulled[0]!.commit, v3);
+  assert.equal(git(target, 'cat-file', '-t', v2), 'commit', 'the parent commit came with the packs');
+  assert.equal(readFileSync(join(target, 'shallow'), 'utf8'), `${v3}\n`);
+  assertFsckClean(target);
+});
+
 test('git clone of the published URL over dumb HTTP gives the same commits', () => {
   const clone = join(work, 'clone.git');
   execFileSync('git', ['clone', '-q', '--bare', `${nginx.url}repo`, clone], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
