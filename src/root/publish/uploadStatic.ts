@@ -95,9 +95,9 @@ export async function uploadStatic(options: UploadStaticOptions): Promise<Upload
   await put(UPLOADED_LIST, uploadedList([...sent, ...stale]));
   await put('index.json');
   for (const name of stale) {
-    const why = await remove(new URL(name, base), headers);
-    if (why === undefined) report.filesDeleted++;
-    else report.notDeleted.push({ file: name, why });
+    const outcome = await remove(new URL(name, base), headers);
+    if (outcome === 'deleted') report.filesDeleted++;
+    else if (outcome !== 'gone') report.notDeleted.push({ file: name, why: outcome });
   }
   if (stale.length > 0) {
     await put(UPLOADED_LIST, uploadedList([...sent, ...report.notDeleted.map((n) => n.file)])).catch((err: unknown) => {
@@ -112,12 +112,13 @@ function uploadedList(files: string[]): Buffer {
   return Buffer.from(`${JSON.stringify({ format: UPLOADED_FORMAT, files: [...new Set(files)].sort() }, null, 1)}\n`);
 }
 
-/** DELETE: undefined once the file is gone (a 404 too: an earlier try deleted it), else why not. */
-async function remove(url: URL, headers: Record<string, string>): Promise<string | undefined> {
+/** DELETE: 'deleted', 'gone' (404: an earlier try deleted it, or it never was), else why not. */
+async function remove(url: URL, headers: Record<string, string>): Promise<string> {
   try {
     const response = await httpRequest(url, { method: 'DELETE', headers });
     response.body.resume();
-    return (response.status >= 200 && response.status <= 299) || response.status === 404 ? undefined : `HTTP ${response.status}`;
+    if (response.status === 404) return 'gone';
+    return response.status >= 200 && response.status <= 299 ? 'deleted' : `HTTP ${response.status}`;
   } catch (err) {
     return (err as Error).message;
   }
