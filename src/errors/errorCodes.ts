@@ -90,6 +90,8 @@ export const errorCodes = {
   // cross-building (aarch64 on x86_64)
   CROSS_TOOLCHAIN_MISSING: 4,
   CROSS_COMPILE_UNSUPPORTED: 18,
+  // static repositories: an index past its expiry (a mirror frozen at an old index)
+  STATIC_INDEX_EXPIRED: 20,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

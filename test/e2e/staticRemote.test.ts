@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCliError } from '../helpers/assertCliError.js';
-import { hacktreeCommand, makeTempDir, type RunResult } from '../helpers/cli.js';
+import { hacktreeCommand, inMountNamespace, makeTempDir, type RunResult } from '../helpers/cli.js';
 import { hacktreeOk, packDir } from '../helpers/debRoot.js';
 import { startNginx, type NginxServer } from '../helpers/nginxServer.js';
 import { noiseBytes } from '../helpers/noiseBytes.js';
@@ -273,6 +274,24 @@ test('a root committed from a directory: its next version, one file changed, pub
   assert.equal(execFileSync('git', [`--git-dir=${clone}`, 'fsck', '--strict', '--no-progress'], { encoding: 'utf8' }).trim(), '');
 });
 
+test('a layered version whose packs carry its parent commit, the parent\'s own parent unpublished (--keep): a pull from empty marks it shallow, fsck clean', async () => {
+  const dir = join(nginx.root, 'layered-keep');
+  const change = join(work, 'plain-change-3');
+  mkdirSync(join(change, 'usr', 'lib'), { recursive: true });
+  writeFileSync(join(change, 'usr', 'lib', 'small'), 'three\n');
+  hacktreeOk(publisher, ['root', 'commit', 'root-plain', '--tree', 'ref=root-plain', '--tree', `dir=${change}`, '--union', '--sign', join(work, 'key'), '-q']);
+  const [v3, v2] = [git(publisher, 'rev-parse', 'root-plain'), git(publisher, 'rev-parse', 'root-plain^')];
+  hacktreeOk(publisher, ['publish', dir, 'plain', '--keep', '2', '--sign', join(work, 'key'), '-q']);
+  const index = indexOf(dir);
+  assert.deepEqual(Object.keys(index.commits).sort(), [v2, v3].sort());
+  assert.ok(index.commits[v3]!.packs.includes(index.commits[v3]!.delta!.pack), 'the newest is layered on its parent\'s root pack');
+  const target = newTarget('layered-keep', `${proxy.url}layered-keep`);
+  assert.equal((await pullOk(target, 'plain')).pulled[0]!.commit, v3);
+  assert.equal(git(target, 'cat-file', '-t', v2), 'commit', 'the parent commit came with the packs');
+  assert.equal(readFileSync(join(target, 'shallow'), 'utf8'), `${v3}\n`);
+  assertFsckClean(target);
+});
+
 test('git clone of the published URL over dumb HTTP gives the same commits', () => {
   const clone = join(work, 'clone.git');
   execFileSync('git', ['clone', '-q', '--bare', `${nginx.url}repo`, clone], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
@@ -405,6 +424,118 @@ test('publish --upload copies the repository to a WebDAV server by PUT, index la
   } finally {
     await dav.stop();
   }
+});
+
+test('publish --upload deletes on the WebDAV server what --keep dropped, only after the new index; a refused DELETE is a warning, tried again by the next publish', async () => {
+  const davDir = join(work, 'dav-prune');
+  const local = join(work, 'local-prune');
+  const key = join(work, 'key');
+  let dav = await startNginx({ dir: davDir });
+  try {
+    const server = () => join(dav.root, 'roots');
+    const filesOf = (dir: string, sub: string) => readdirSync(join(dir, sub)).filter((n) => !n.includes('.tmp-')).sort();
+    hacktreeOk(publisher, ['publish', local, V1, '--sign', key, '--upload', `${dav.url}roots`, '-q']);
+    const full = Object.keys(indexOf(local).packs);
+    const firstSignature = filesOf(local, 'signatures');
+    assert.equal(firstSignature.length, 1);
+    assert.deepEqual(filesOf(server(), 'packs'), full.map((id) => `${id}.pack.zst`).sort());
+
+    // This server refuses DELETE (dav_methods PUT): the publish succeeds with a warning.
+    const pruned = publishWith(['publish', local, V1, '--keep', '1', '--sign', key, '--upload', `${dav.url}roots`, '--json'], {});
+    assert.equal(pruned.status, 0, pruned.stderr);
+    const dropped = full.filter((id) => indexOf(local).packs[id] === undefined);
+    assert.equal((JSON.parse(pruned.stdout) as { packsDropped: number }).packsDropped, dropped.length);
+    assert.ok(dropped.length >= 2, 'the first version\'s own packs are dropped');
+    for (const id of dropped) assert.match(pruned.stderr, new RegExp(`warning: could not delete packs/${id}\\.pack\\.zst .*HTTP 405.*tries again`));
+    assert.ok(!pruned.stderr.includes('INTERNAL'));
+    assert.deepEqual(readFileSync(join(server(), 'index.json')), readFileSync(join(local, 'index.json')), 'the new index is up');
+    for (const id of dropped) assert.ok(filesOf(server(), 'packs').includes(`${id}.pack.zst`), 'still on the server');
+    const listed = (JSON.parse(readFileSync(join(server(), 'uploaded.json'), 'utf8')) as { files: string[] }).files;
+    for (const id of dropped) assert.ok(listed.includes(`packs/${id}.pack.zst`), 'uploaded.json keeps what is still to delete');
+
+    // The same files served by an nginx that allows DELETE: the next publish deletes them, after its index.
+    await dav.stop();
+    dav = await startNginx({ dir: davDir, davMethods: 'PUT DELETE' });
+    const logBefore = readFileSync(join(davDir, 'access.log'), 'utf8').length;
+    assert.deepEqual(filesOf(server(), 'signatures').length, 2);
+    const again = JSON.parse(hacktreeOk(publisher, ['publish', local, V1, '--keep', '1', '--sign', key, '--upload', `${dav.url}roots`, '--json'])) as { upload: { filesDeleted: number; notDeleted: unknown[] } };
+    assert.deepEqual(again.upload.notDeleted, []);
+    assert.deepEqual(filesOf(server(), 'packs'), filesOf(local, 'packs').filter((n) => n.endsWith('.pack.zst')), 'the server holds the packs the local copy holds');
+    assert.deepEqual(filesOf(local, 'signatures').length, 2, '--keep keeps the signatures of the new index and the one it replaced');
+    assert.deepEqual(filesOf(server(), 'signatures'), filesOf(local, 'signatures'), 'the first index\'s signature is gone there too');
+    assert.ok(!filesOf(server(), 'signatures').includes(firstSignature[0]!));
+    assert.equal(again.upload.filesDeleted, dropped.length + 1);
+    const log = readFileSync(join(davDir, 'access.log'), 'utf8').slice(logBefore).split('\n');
+    const indexPut = log.findIndex((l) => l.includes('"PUT /roots/index.json '));
+    const deletes = log.flatMap((l, i) => (l.includes('"DELETE ') ? [i] : []));
+    assert.ok(indexPut >= 0 && deletes.length === again.upload.filesDeleted && deletes.every((i) => i > indexPut), 'every DELETE came after the index');
+
+    const target = newTarget('from-pruned-dav', `${dav.url}roots`);
+    assert.equal((await pullOk(target, V1)).pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
+    assertFsckClean(target);
+    assertFsckClean(publisher);
+  } finally {
+    await dav.stop();
+  }
+});
+
+/** Rewrites a published index with `edit` and signs it again with the release key, as a publisher could have. */
+function resignIndex(dir: string, edit: (index: Record<string, unknown>) => void): void {
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Record<string, unknown>;
+  edit(index);
+  const bytes = Buffer.from(`${JSON.stringify(index, null, 1)}\n`);
+  writeFileSync(join(dir, 'index.json'), bytes);
+  const sig = execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-n', 'hacktree-index', '-f', join(work, 'key')], { input: bytes });
+  writeFileSync(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), sig);
+}
+
+test('an index past its expiry is refused with STATIC_INDEX_EXPIRED and nothing moves; pull --allow-expired takes it; an index without expiry expires 7 days after it was published', async () => {
+  const index = JSON.parse(readFileSync(join(published, 'index.json'), 'utf8')) as { published: string; expires: string };
+  assert.equal(Date.parse(index.expires) - Date.parse(index.published), 7 * 86_400_000, 'publish writes an expiry 7 days ahead by default');
+
+  const expired = faultyCopy('expired', (dir) => resignIndex(dir, (i) => (i.expires = '2026-01-02T03:04:05.000Z')));
+  const refused = await runAsync(['pull', 'cdn', V1], expired);
+  assert.match(refused.stderr, /hint: .*"hacktree publish DIR --sign KEY" again.*"hacktree pull --allow-expired"/);
+  await assertRefused(expired, 'STATIC_INDEX_EXPIRED', ['cdn', 'index.json', 'expired at 2026-01-02T03:04:05.000Z']);
+  const taken = await runAsync(['pull', 'cdn', V1, '--allow-expired', '--json'], expired);
+  assert.equal(taken.status, 0, taken.stderr);
+  assert.equal(git(expired, 'rev-parse', `root-${V1}`), git(publisher, 'rev-parse', `root-${V1}`));
+  assertFsckClean(expired);
+
+  const old = faultyCopy('unexpiring-old', (dir) => resignIndex(dir, (i) => {
+    delete i.expires;
+    i.published = new Date(Date.now() - 8 * 86_400_000).toISOString();
+  }));
+  await assertRefused(old, 'STATIC_INDEX_EXPIRED', ['no expiry', '7 days after it was published']);
+  const recent = faultyCopy('unexpiring-recent', (dir) => resignIndex(dir, (i) => delete i.expires));
+  await pullOk(recent, V1);
+  assertFsckClean(recent);
+});
+
+test('publish --valid-for sets the expiry; a bad --valid-for is refused and nothing is written', () => {
+  const dir = join(nginx.root, 'valid-for');
+  const out = JSON.parse(hacktreeOk(publisher, ['publish', dir, V1, '--valid-for', '2d', '--json'])) as { expires: string };
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { published: string; expires: string };
+  assert.equal(index.expires, out.expires);
+  assert.equal(Date.parse(index.expires) - Date.parse(index.published), 2 * 86_400_000);
+  const before = readFileSync(join(dir, 'index.json'));
+  for (const bad of ['soon', '30s', '-1d']) {
+    assertCliError(publishWith(['publish', dir, V1, `--valid-for=${bad}`], {}), 'USAGE', ['--valid-for']);
+    assert.deepEqual(readFileSync(join(dir, 'index.json')), before, 'the index is as it was');
+  }
+  assertFsckClean(publisher);
+});
+
+test('publish into a directory on another filesystem than the repository (a tmpfs): the dumb-HTTP packs are renamed there, not across', () => {
+  const dir = join(work, 'other-fs');
+  mkdirSync(dir);
+  const r = inMountNamespace(`mount -t tmpfs tmpfs ${dir}
+    ${hacktreeCommand} publish ${dir}/roots ${V1} --repo ${publisher} -q
+    git clone -q --bare ${dir}/roots ${dir}/clone.git
+    git --git-dir=${dir}/clone.git rev-parse root-${V1}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), git(publisher, 'rev-parse', `root-${V1}`));
+  assertFsckClean(publisher);
 });
 
 function publishWith(args: string[], env: Record<string, string>): RunResult {

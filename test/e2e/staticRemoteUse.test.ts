@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -138,6 +139,21 @@ test('root upgrade from a static remote: --check reads the signed index and chan
     assert.equal(git(target, 'rev-parse', BRANCH), newCommit, 'nothing moved');
   } finally {
     for (const [name, bytes] of saved) writeFileSync(join(sigDir, name), bytes);
+  }
+
+  // An index past its expiry (a frozen mirror): --check refuses it too, nothing moves.
+  const indexFile = join(nginx.root, 'repo', 'index.json');
+  const current = readFileSync(indexFile);
+  try {
+    // A newer serial (the same would be a rollback), signed by the publisher, long expired.
+    const parsed = JSON.parse(current.toString('utf8')) as { serial: number; expires: string };
+    const expired = Buffer.from(`${JSON.stringify({ ...parsed, serial: parsed.serial + 1, expires: '2026-01-01T00:00:00.000Z' }, null, 1)}\n`);
+    writeFileSync(indexFile, expired);
+    writeFileSync(join(sigDir, `${createHash('sha256').update(expired).digest('hex')}.sig`), execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-n', 'hacktree-index', '-f', join(work, 'key')], { input: expired }));
+    assertCliError(runHacktree(['root', 'upgrade', NAME, '--check', '--prefix', prefix], { repo: target }), 'STATIC_INDEX_EXPIRED', ['cdn', '2026-01-01T00:00:00.000Z']);
+    assert.equal(git(target, 'rev-parse', BRANCH), newCommit, 'nothing moved');
+  } finally {
+    writeFileSync(indexFile, current);
   }
   assertFsckClean(target);
 });

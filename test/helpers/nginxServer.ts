@@ -20,6 +20,12 @@ export interface NginxOptions {
   /** When given, PUT needs these credentials (HTTP basic); GET and HEAD need none. */
   user?: string;
   password?: string;
+  /** nginx's dav_methods (default "PUT"; "PUT DELETE" lets an upload delete). */
+  davMethods?: string;
+  /** The directory it serves (default: `dir`/www). */
+  root?: string;
+  /** An address and port to listen on (default: 127.0.0.1 and a free port). */
+  listen?: { host: string; port: number };
 }
 
 /** A port no one listens on right now: the kernel picks one for a listener that is closed at once. */
@@ -33,17 +39,18 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts nginx in the foreground with its own config, pid, logs and temp paths under `dir`
- * (never the system service), PUT enabled (`dav_methods PUT`, `create_full_put_path on`).
+ * (never the system service), PUT enabled (`dav_methods PUT`, or `davMethods`; `create_full_put_path on`).
  */
 export async function startNginx(options: NginxOptions): Promise<NginxServer> {
   const { dir } = options;
-  const root = join(dir, 'www');
+  const root = options.root ?? join(dir, 'www');
   mkdirSync(root, { recursive: true });
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   if (options.user !== undefined) writeFileSync(join(dir, 'htpasswd'), `${options.user}:{PLAIN}${options.password ?? ''}\n`);
   const auth = options.user === undefined ? '' : `limit_except GET HEAD { auth_basic "hacktree cache"; auth_basic_user_file ${join(dir, 'htpasswd')}; }`;
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = options.listen?.port ?? (await freePort());
+    const host = options.listen?.host ?? '127.0.0.1';
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, `
 daemon off;
@@ -60,11 +67,11 @@ http {
   uwsgi_temp_path ${join(dir, 'tmp', 'uwsgi')};
   scgi_temp_path ${join(dir, 'tmp', 'scgi')};
   server {
-    listen 127.0.0.1:${port};
+    listen ${host}:${port};
     root ${root};
     client_max_body_size 0;
     location / {
-      dav_methods PUT;
+      dav_methods ${options.davMethods ?? 'PUT'};
       create_full_put_path on;
       dav_access user:rw group:r all:r;
       ${auth}
@@ -76,20 +83,20 @@ http {
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (await waitForListener(port, child)) {
-      return { url: `http://127.0.0.1:${port}/`, root, port, stop: () => stopChild(child, exited) };
+    if (await waitForListener(host, port, child)) {
+      return { url: `http://${host}:${port}/`, root, port, stop: () => stopChild(child, exited) };
     }
     await stopChild(child, exited);
     // Another process may have taken the port between freePort and nginx's bind: try another.
-    if (attempt >= 3) throw new Error(`nginx did not start: ${stderr}\n${readLog(join(dir, 'error.log'))}`);
+    if (attempt >= 3 || options.listen !== undefined) throw new Error(`nginx did not start: ${stderr}\n${readLog(join(dir, 'error.log'))}`);
   }
 }
 
-async function waitForListener(port: number, child: ChildProcess): Promise<boolean> {
+async function waitForListener(host: string, port: number, child: ChildProcess): Promise<boolean> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) return false;
     const connected = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+      const socket = createConnection({ port, host }, () => {
         socket.destroy();
         resolve(true);
       });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { startNginx, type NginxServer } from '../helpers/nginxServer.js';
 import { story } from './story.js';
 
 // A publisher's day, as the README tells it: what the default runtime root ships (each
@@ -108,5 +109,82 @@ test('root sources writes every tarball and patch that built the root, whose sha
       assert.equal(s.check(`sha256sum ~/publish/sources/${file.path}`).stdout.slice(0, 64), file.sha256, file.path);
     }
   }
+  s.step('hacktree fsck');
+});
+
+// Then the root to machines, as the README goes on: signed and published as a static
+// repository that nginx serves at http://releases.example.org/ (a name the journey's own
+// /etc/hosts gives an address of the loopback, so the README's URL is the one used). The
+// publisher's repository is the journeys' cached one: an overlay keeps what this story commits
+// out of the cache. The machine is the same journey machine with empty /var/lib/hacktree and
+// /opt/hacktree mounted over the publisher's, so its commands are the README's, defaults and all.
+const RELEASES = { host: '127.86.0.16', port: 80 };
+const RELEASE_INDEX = () => JSON.parse(readFileSync(join(s.shell().home, 'publish/roots/index.json'), 'utf8')) as {
+  roots: Record<string, string>;
+  expires: string;
+  commits: Record<string, { packs: string[]; delta?: { pack: string } }>;
+};
+let releases: NginxServer | undefined;
+after(() => releases?.stop());
+
+function checked(command: string): string {
+  const r = s.check(command);
+  assert.equal(r.status, 0, `$ ${command}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+const toMachine = () => checked('mkdir -p ~/.machine/lib ~/.machine/opt && mount --bind ~/.machine/lib /var/lib/hacktree && mount --bind ~/.machine/opt /opt/hacktree');
+const packsServed = (from: number) => readFileSync(join(s.shell().home, '.nginx/access.log'), 'utf8').slice(from).split('\n').flatMap((l) => /"GET \/roots\/packs\/([0-9a-f]{64})\.pack\.zst /.exec(l)?.[1] ?? []);
+const accessLogSize = () => readFileSync(join(s.shell().home, '.nginx/access.log'), 'utf8').length;
+
+test('the publisher signs the root and publishes it as a static repository, its index signed and valid for 7 days', () => {
+  checked('mkdir -p ~/.publisher/upper ~/.publisher/work && mount -t overlay overlay -o "lowerdir=/var/lib/hacktree,upperdir=$HOME/.publisher/upper,workdir=$HOME/.publisher/work" /var/lib/hacktree');
+  s.step("ssh-keygen -q -t ed25519 -N '' -C release@example.org -f ~/release_ed25519");
+  s.step('hacktree root compose 3.2-runtime-opt-x86_64 --sign ~/release_ed25519');
+  s.step('hacktree publish ~/publish/roots 3.2-runtime-opt-x86_64 --keep 3 --sign ~/release_ed25519');
+  const index = RELEASE_INDEX();
+  const commit = checked(`git --git-dir=/var/lib/hacktree/repo rev-parse root-${ROOT}`).trim();
+  assert.equal(index.roots[`root-${ROOT}`], commit);
+  assert.ok(Date.parse(index.expires) > Date.now() + 6 * 86_400_000, `valid for a week: ${index.expires}`);
+  checked(`git --git-dir=/var/lib/hacktree/repo cat-file commit root-${ROOT} | grep -q '^gpgsig -----BEGIN SSH SIGNATURE'`);
+  checked('ls ~/publish/roots/signatures/$(sha256sum < ~/publish/roots/index.json | cut -c1-64).sig');
+});
+
+test('a machine pulls the root from the web server, checked against the key, deploys it and runs it', async () => {
+  const home = s.shell().home;
+  releases = await startNginx({ dir: join(home, '.nginx'), root: join(home, 'publish'), listen: RELEASES });
+  checked(`cp /etc/hosts ~/.hosts && echo '${RELEASES.host} releases.example.org' >> ~/.hosts && mount --bind ~/.hosts /etc/hosts`);
+  toMachine();
+  s.step('echo "release@example.org $(cat ~/release_ed25519.pub)" > /etc/hacktree/allowed_signers');
+  s.step('hacktree init');
+  s.step('hacktree remote add releases http://releases.example.org/roots --static --verify --allowed-signers /etc/hacktree/allowed_signers');
+  const logFrom = accessLogSize();
+  s.step(`hacktree pull releases ${ROOT}`);
+  const index = RELEASE_INDEX();
+  const published = index.roots[`root-${ROOT}`]!;
+  assert.equal(checked(`git --git-dir=/var/lib/hacktree/repo rev-parse root-${ROOT}`).trim(), published, 'the machine has the published commit');
+  assert.deepEqual(packsServed(logFrom).sort(), [...index.commits[published]!.packs].sort(), 'its packs came from the web server, each once');
+  s.step(`hacktree root checkout ${ROOT}`);
+  assert.match(s.step(`hacktree root run ${ROOT} -- hello`), /Hello, world!/);
+  assert.ok(!checked('ls /opt/hacktree').includes('i686'), 'the machine deployed only what it pulled');
+});
+
+test('the next version goes out by the same lines; the machine upgrades, downloading only its delta', () => {
+  checked('umount /var/lib/hacktree');
+  const before = RELEASE_INDEX().roots[`root-${ROOT}`]!;
+  s.step('hacktree root compose 3.2-runtime-opt-x86_64 --sign ~/release_ed25519');
+  s.step('hacktree publish ~/publish/roots 3.2-runtime-opt-x86_64 --keep 3 --sign ~/release_ed25519');
+  const index = RELEASE_INDEX();
+  const next = index.roots[`root-${ROOT}`]!;
+  assert.notEqual(next, before);
+  checked('mount --bind ~/.machine/lib /var/lib/hacktree');
+  assert.match(s.step(`hacktree root upgrade ${ROOT} --check`), /available/);
+  const logFrom = accessLogSize();
+  s.step(`hacktree root upgrade ${ROOT}`);
+  assert.equal(checked(`git --git-dir=/var/lib/hacktree/repo rev-parse root-${ROOT}`).trim(), next);
+  assert.deepEqual(packsServed(logFrom), [index.commits[next]!.delta!.pack], 'only the delta pack travelled');
+  const status = JSON.parse(checked(`hacktree root status ${ROOT} --json`)) as Array<{ current: { commit: string } }>;
+  assert.equal(status[0]!.current.commit, next, 'the machine runs the new version');
+  assert.match(s.step(`hacktree root run ${ROOT} -- hello`), /Hello, world!/);
   s.step('hacktree fsck');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isHacktreeError } from '../../src/errors/HacktreeError.js';
-import { componentKey, emptyStaticIndex, parseStaticIndex, serializeStaticIndex, type StaticIndex } from '../../src/model/static/staticIndex.js';
+import { componentKey, DEFAULT_VALID_FOR_SECONDS, emptyStaticIndex, indexExpiry, parseStaticIndex, serializeStaticIndex, type StaticIndex } from '../../src/model/static/staticIndex.js';
 import type { Oid } from '../../src/model/git/oid.js';
 import { keepNewestCommits } from '../../src/model/static/keepNewestCommits.js';
 
@@ -37,6 +37,16 @@ test('a damaged or foreign index is refused, saying what is wrong', () => {
   const badPack = sample();
   badPack.packs[packId]!.size = -1;
   refused(serializeStaticIndex(badPack), /not described correctly/);
+});
+
+test('an index expires at its expires; one without (written before expiries) 7 days after it was published; a malformed time is refused', () => {
+  const index = { ...sample(), published: '2026-12-01T00:00:00.000Z' };
+  assert.equal(indexExpiry(index), Date.parse('2026-12-01T00:00:00.000Z') + DEFAULT_VALID_FOR_SECONDS * 1000);
+  assert.equal(DEFAULT_VALID_FOR_SECONDS, 7 * 86_400);
+  assert.equal(indexExpiry({ ...index, expires: '2026-12-02T12:00:00.000Z' }), Date.parse('2026-12-02T12:00:00.000Z'));
+  refused(Buffer.from(JSON.stringify({ ...index, expires: 'next week' })), /expiry is not a time/);
+  refused(Buffer.from(JSON.stringify({ ...index, expires: 7 })), /expiry is not a time/);
+  refused(Buffer.from(JSON.stringify({ ...index, published: 'yesterday' })), /publication time/);
 });
 
 test('a component pack is keyed by its blobs, whatever order or repetition', () => {

@@ -50,6 +50,12 @@ export interface StaticIndex {
   serial: number;
   /** ISO 8601, when it was published: informative, rollback is judged by `serial`. */
   published: string;
+  /**
+   * ISO 8601: a client refuses the index after this (a mirror serving it unchanged forever
+   * would freeze machines at old versions). Absent in indexes written before it existed: they
+   * expire DEFAULT_VALID_FOR_SECONDS after `published` (indexExpiry).
+   */
+  expires?: string;
   /** Branch (root-NAME) -> its commit. */
   roots: Record<string, Oid>;
   commits: Record<string, StaticCommit>;
@@ -58,6 +64,14 @@ export interface StaticIndex {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const SHA1 = /^[0-9a-f]{40}$/;
+
+/** How long an index stays valid unless `publish --valid-for` says otherwise: 7 days. */
+export const DEFAULT_VALID_FOR_SECONDS = 7 * 86_400;
+
+/** When the index expires (ms since the epoch): its `expires`, else `published` plus the default validity. */
+export function indexExpiry(index: StaticIndex): number {
+  return index.expires !== undefined ? Date.parse(index.expires) : Date.parse(index.published) + DEFAULT_VALID_FOR_SECONDS * 1000;
+}
 
 export function isPackId(value: string): boolean {
   return SHA256.test(value);
@@ -92,7 +106,8 @@ export function parseStaticIndex(bytes: Buffer, where: string): StaticIndex {
   const index = value as StaticIndex;
   if (typeof value !== 'object' || value === null || index.format !== STATIC_INDEX_FORMAT) throw invalid(where, `its format is not "${STATIC_INDEX_FORMAT}"`);
   if (!Number.isSafeInteger(index.serial) || index.serial < 1) throw invalid(where, 'its serial is not a positive whole number');
-  if (typeof index.published !== 'string') throw invalid(where, 'it has no publication time');
+  if (typeof index.published !== 'string' || Number.isNaN(Date.parse(index.published))) throw invalid(where, 'it has no publication time');
+  if (index.expires !== undefined && (typeof index.expires !== 'string' || Number.isNaN(Date.parse(index.expires)))) throw invalid(where, 'its expiry is not a time');
   for (const field of ['roots', 'commits', 'packs'] as const) {
     if (typeof index[field] !== 'object' || index[field] === null || Array.isArray(index[field])) throw invalid(where, `"${field}" is not an object`);
   }

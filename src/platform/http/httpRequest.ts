@@ -11,7 +11,7 @@ export interface HttpResponse {
 }
 
 export interface HttpRequestOptions {
-  method: 'GET' | 'HEAD' | 'PUT';
+  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   /** A request body: bytes, or a stream of `contentLength` bytes. */
   body?: Buffer | { stream: Readable; contentLength: number };

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import type { Oid } from '../../model/git/oid.js';
 import { keepNewestCommits } from '../../model/static/keepNewestCommits.js';
-import { serializeStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
+import { DEFAULT_VALID_FOR_SECONDS, serializeStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
 import { withLockFile } from '../../platform/fs/lockFile.js';
 import type { ProgressCallback } from '../../store/blobs/storeFilesInParallel.js';
 import { readRef } from '../../store/refs/refs.js';
@@ -28,6 +28,8 @@ export interface PublishStaticOptions {
   zstdLevel?: number;
   /** Keep only each root's newest N commits in the index, and the packs they need. */
   keep?: number;
+  /** Seconds the index stays valid: clients refuse it after (default DEFAULT_VALID_FOR_SECONDS). */
+  validFor?: number;
   onProgress?: ProgressCallback;
 }
 
@@ -41,6 +43,8 @@ export interface PublishStaticResult {
   /** Packs deleted by --keep. */
   packsDropped: number;
   signed: boolean;
+  /** ISO 8601: when clients start refusing this index (publish again before). */
+  expires: string;
 }
 
 /**
@@ -67,8 +71,9 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
   const busy = (holder: string) => new HacktreeError('REPO_BUSY', `${dir} is being published by process ${holder}`, { hint: 'wait for the other "hacktree publish" to finish', data: { dir, holder } });
   return withLockFile(join(dir, 'publish.lock'), { busy }, async () => {
     const index = readPublishedIndex(dir);
+    const replaced = existsSync(join(dir, 'index.json')) ? sha256Of(readFileSync(join(dir, 'index.json'))) : undefined;
     const byKey = new Map(Object.entries(index.packs).map(([id, pack]) => [`${pack.kind} ${pack.key}`, id]));
-    const result: PublishStaticResult = { dir, serial: index.serial + 1, roots: [], packsWritten: 0, bytesWritten: 0, packsReused: 0, packsDropped: 0, signed: options.signKey !== undefined };
+    const result: PublishStaticResult = { dir, serial: index.serial + 1, roots: [], packsWritten: 0, bytesWritten: 0, packsReused: 0, packsDropped: 0, signed: options.signKey !== undefined, expires: '' };
     const zstdLevel = options.zstdLevel ?? DEFAULT_ZSTD_LEVEL;
     for (const { branch, commit } of branches) {
       // With --keep, only the versions that stay: older ones would be packed to be dropped.
@@ -125,16 +130,26 @@ export async function publishStatic(options: PublishStaticOptions): Promise<Publ
     updateDumbHttpFiles(dir, branches);
     const dropped = options.keep === undefined ? [] : keepNewestCommits(index, options.keep);
     index.serial = result.serial;
-    index.published = new Date().toISOString();
+    const now = Date.now();
+    index.published = new Date(now).toISOString();
+    index.expires = result.expires = new Date(now + (options.validFor ?? DEFAULT_VALID_FOR_SECONDS) * 1000).toISOString();
     const bytes = serializeStaticIndex(index);
+    const signatureName = `${sha256Of(bytes)}.sig`;
     if (options.signKey !== undefined) {
       const signature = signPayload(bytes, options.signKey, STATIC_INDEX_NAMESPACE);
-      writePublishedFile(join(dir, 'signatures', `${createHash('sha256').update(bytes).digest('hex')}.sig`), Buffer.from(signature));
+      writePublishedFile(join(dir, 'signatures', signatureName), Buffer.from(signature));
     }
     writePublishedFile(join(dir, 'index.json'), bytes);
     // Only once no index names them: a client reading the old index meanwhile still finds them.
     for (const id of dropped) rmSync(join(dir, 'packs', `${id}.pack.zst`), { force: true });
     result.packsDropped = dropped.length;
+    if (options.keep !== undefined) {
+      // Pruning drops the signatures of superseded indexes too, but keeps the one just replaced:
+      // a client that read it a moment ago still finds its signature.
+      for (const name of readdirSync(join(dir, 'signatures'))) {
+        if (name.endsWith('.sig') && name !== signatureName && name !== `${replaced}.sig`) rmSync(join(dir, 'signatures', name), { force: true });
+      }
+    }
     return result;
   });
 }
@@ -178,6 +193,10 @@ async function selectBranches(repo: Repository, roots: readonly string[]): Promi
     out.push({ branch, commit });
   }
   return out;
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function git(repo: Repository, args: string[]): Promise<string> {

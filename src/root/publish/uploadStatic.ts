@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
@@ -17,14 +18,32 @@ export interface UploadReport {
   url: string;
   filesSent: number;
   bytesSent: number;
+  /** Files deleted on the server (the local copy dropped them: --keep), after the index. */
+  filesDeleted: number;
+  /** Deletions that failed: warnings, tried again by the next upload (UPLOADED_LIST keeps them). */
+  notDeleted: Array<{ file: string; why: string }>;
 }
+
+/**
+ * On the server, beside index.json: every file an upload put there (that the server may still
+ * hold), so a later upload knows what to delete once the local copy no longer has it. A plain
+ * WebDAV server (nginx) cannot list a directory.
+ */
+export const UPLOADED_LIST = 'uploaded.json';
+const UPLOADED_FORMAT = 'hacktree-uploaded 1';
+
+/** The files an upload may delete: packs, index signatures and git's packs, nothing else. */
+const DELETABLE = /^(packs\/[0-9a-f]{64}\.pack\.zst|signatures\/[0-9a-f]{64}\.sig|objects\/pack\/pack-[0-9a-f]{40}\.(pack|idx))$/;
 
 /**
  * Copies a published directory to a web server by HTTP PUT in the order that keeps the
  * server's copy valid for readers throughout: the packs the server's index does not name (and
  * git's dumb-HTTP packs it lacks), then the signatures and git's small files, and index.json
- * last. Credentials come from HACKTREE_PUBLISH_TOKEN (bearer), else HACKTREE_PUBLISH_USER and
- * HACKTREE_PUBLISH_PASSWORD (basic); never from the URL.
+ * last. Then, and only then, it deletes (HTTP DELETE) what the server holds that the local copy
+ * dropped (`publish --keep`): the server's previous index no longer being there, no reader is
+ * sent to them. A failed DELETE is a warning, not a failure: the files stay in UPLOADED_LIST and
+ * the next upload tries again. Credentials come from HACKTREE_PUBLISH_TOKEN (bearer), else
+ * HACKTREE_PUBLISH_USER and HACKTREE_PUBLISH_PASSWORD (basic); never from the URL.
  */
 export async function uploadStatic(options: UploadStaticOptions): Promise<UploadReport> {
   if (urlHasCredentials(options.url) || !/^https?:\/\//.test(options.url)) {
@@ -34,12 +53,14 @@ export async function uploadStatic(options: UploadStaticOptions): Promise<Upload
   }
   const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
   const headers = authHeaders(options.env ?? process.env);
-  const report: UploadReport = { url: base, filesSent: 0, bytesSent: 0 };
-  const there = await serverPacks(base, headers);
-  const put = async (name: string) => {
+  const report: UploadReport = { url: base, filesSent: 0, bytesSent: 0, filesDeleted: 0, notDeleted: [] };
+  const server = await serverState(base, headers);
+  const there = server.packs;
+  const put = async (name: string, bytes?: Buffer) => {
     const file = join(options.dir, name);
-    const size = statSync(file).size;
-    const response = await httpRequest(new URL(name, base), { method: 'PUT', headers, body: { stream: createReadStream(file), contentLength: size } }).catch((err: unknown) => {
+    const size = bytes === undefined ? statSync(file).size : bytes.length;
+    const body = bytes ?? { stream: createReadStream(file), contentLength: size };
+    const response = await httpRequest(new URL(name, base), { method: 'PUT', headers, body }).catch((err: unknown) => {
       throw uploadFailed(base, name, (err as Error).message, err);
     });
     response.body.resume();
@@ -54,15 +75,53 @@ export async function uploadStatic(options: UploadStaticOptions): Promise<Upload
     report.bytesSent += size;
   };
   const local = parseStaticIndex(readFileSync(join(options.dir, 'index.json')), join(options.dir, 'index.json'));
-  for (const id of Object.keys(local.packs)) if (!there.has(id)) await put(`packs/${id}.pack.zst`);
+  const sent = new Set<string>();
+  for (const id of Object.keys(local.packs)) {
+    sent.add(`packs/${id}.pack.zst`);
+    if (!there.has(id)) await put(`packs/${id}.pack.zst`);
+  }
   for (const name of filesBelow(options.dir, 'objects/pack')) {
-    if (/\.(pack|idx)$/.test(name) && !(await exists(new URL(name, base), headers))) await put(name);
+    if (!/\.(pack|idx)$/.test(name)) continue;
+    sent.add(name);
+    if (!(await exists(new URL(name, base), headers))) await put(name);
   }
   for (const name of [...filesBelow(options.dir, 'signatures'), ...filesBelow(options.dir, 'refs'), 'objects/info/packs', 'info/refs', 'HEAD']) {
-    if (existsSync(join(options.dir, name))) await put(name);
+    if (!existsSync(join(options.dir, name))) continue;
+    sent.add(name);
+    await put(name);
   }
+  const stale = [...server.files].filter((name) => DELETABLE.test(name) && !sent.has(name)).sort();
+  // Before the index: should this upload stop after it, the next one still knows what to delete.
+  await put(UPLOADED_LIST, uploadedList([...sent, ...stale]));
   await put('index.json');
+  for (const name of stale) {
+    const outcome = await remove(new URL(name, base), headers);
+    if (outcome === 'deleted') report.filesDeleted++;
+    else if (outcome !== 'gone') report.notDeleted.push({ file: name, why: outcome });
+  }
+  if (stale.length > 0) {
+    await put(UPLOADED_LIST, uploadedList([...sent, ...report.notDeleted.map((n) => n.file)])).catch((err: unknown) => {
+      // The list still names what was deleted: the next upload finds those gone (404), no harm.
+      report.notDeleted.push({ file: UPLOADED_LIST, why: `could not update it (${(err as Error).message})` });
+    });
+  }
   return report;
+}
+
+function uploadedList(files: string[]): Buffer {
+  return Buffer.from(`${JSON.stringify({ format: UPLOADED_FORMAT, files: [...new Set(files)].sort() }, null, 1)}\n`);
+}
+
+/** DELETE: 'deleted', 'gone' (404: an earlier try deleted it, or it never was), else why not. */
+async function remove(url: URL, headers: Record<string, string>): Promise<string> {
+  try {
+    const response = await httpRequest(url, { method: 'DELETE', headers });
+    response.body.resume();
+    if (response.status === 404) return 'gone';
+    return response.status >= 200 && response.status <= 299 ? 'deleted' : `HTTP ${response.status}`;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -71,16 +130,41 @@ function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
   return {};
 }
 
-/** The packs the server's current index names: those need no upload (none when it has no index). */
-async function serverPacks(base: string, headers: Record<string, string>): Promise<Set<string>> {
-  const response = await httpRequest(new URL('index.json', base), { method: 'GET', headers }).catch((err: unknown) => {
-    throw uploadFailed(base, 'index.json', (err as Error).message, err);
+/**
+ * What the server holds: the packs its current index names (those need no upload; none when it
+ * has no index), and the files it may hold that an upload put there: UPLOADED_LIST's, and the
+ * current index's packs and signature (a server an older hacktree uploaded to has no list).
+ */
+async function serverState(base: string, headers: Record<string, string>): Promise<{ packs: Set<string>; files: Set<string> }> {
+  const index = await get(base, 'index.json', headers);
+  if (index === undefined) return { packs: new Set(), files: new Set() };
+  const packs = new Set(Object.keys(parseStaticIndex(index, `${redactUrl(base)}index.json`).packs));
+  const files = new Set([...packs].map((id) => `packs/${id}.pack.zst`));
+  files.add(`signatures/${createHash('sha256').update(index).digest('hex')}.sig`);
+  const list = await get(base, UPLOADED_LIST, headers);
+  if (list !== undefined) {
+    let parsed: { format?: unknown; files?: unknown };
+    try {
+      parsed = JSON.parse(list.toString('utf8')) as typeof parsed;
+    } catch {
+      parsed = {};
+    }
+    // Not one hacktree wrote: nothing more is known to be there, nothing is deleted by it.
+    if (parsed.format === UPLOADED_FORMAT && Array.isArray(parsed.files)) for (const name of parsed.files) if (typeof name === 'string') files.add(name);
+  }
+  return { packs, files };
+}
+
+/** A file of the server, or undefined when it has none (404). */
+async function get(base: string, name: string, headers: Record<string, string>): Promise<Buffer | undefined> {
+  const response = await httpRequest(new URL(name, base), { method: 'GET', headers }).catch((err: unknown) => {
+    throw uploadFailed(base, name, (err as Error).message, err);
   });
   const chunks: Buffer[] = [];
   for await (const chunk of response.body) chunks.push(chunk as Buffer);
-  if (response.status === 404) return new Set();
-  if (response.status !== 200) throw uploadFailed(base, 'index.json', `HTTP ${response.status} reading it`);
-  return new Set(Object.keys(parseStaticIndex(Buffer.concat(chunks), `${redactUrl(base)}index.json`).packs));
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw uploadFailed(base, name, `HTTP ${response.status} reading it`);
+  return Buffer.concat(chunks);
 }
 
 async function exists(url: URL, headers: Record<string, string>): Promise<boolean> {

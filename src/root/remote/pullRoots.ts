@@ -20,6 +20,8 @@ export interface PullOptions {
   onProgress?: ProgressCallback;
   /** git's own progress lines, for a terminal. */
   onGitProgress?: (text: string) => void;
+  /** From a static repository: accept its index past its expiry (pull --allow-expired). */
+  allowExpired?: boolean;
 }
 
 export type { PulledRoot } from './acceptPulledRoots.js';
@@ -53,7 +55,7 @@ export async function pullRoots(options: PullOptions): Promise<PullResult> {
       throw new HacktreeError('USAGE', `remote "${remote.name}" is a static repository, which serves each root's newest commit: --depth ${options.depth} does not apply`, { hint: 'leave out --depth (a static pull fetches the newest commit only, as --depth 1 does)' });
     }
     const { pullStaticRoots } = await import('./pullStaticRoots.js');
-    const { pulled, ...transfer } = await pullStaticRoots(repo, remote, { roots: options.roots, onProgress: options.onProgress });
+    const { pulled, ...transfer } = await pullStaticRoots(repo, remote, { roots: options.roots, onProgress: options.onProgress, allowExpired: options.allowExpired });
     return { remote: remote.name, pulled, static: transfer };
   }
   const branches = [...new Set(options.roots.map(remoteBranch))];

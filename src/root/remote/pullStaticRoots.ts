@@ -21,6 +21,8 @@ export interface StaticPullOptions {
   onProgress?: ProgressCallback;
   /** Packs downloaded at once (default 4). */
   parallel?: number;
+  /** Accept an index past its expiry (pull --allow-expired). */
+  allowExpired?: boolean;
 }
 
 export interface StaticPullResult {
@@ -45,7 +47,7 @@ export interface StaticPullResult {
  */
 export async function pullStaticRoots(repo: Repository, remote: Remote, options: StaticPullOptions): Promise<StaticPullResult> {
   const base = remote.url.endsWith('/') ? remote.url : `${remote.url}/`;
-  const { index, sha256 } = await readStaticIndex(remote, base);
+  const { index, sha256 } = await readStaticIndex(remote, base, { allowExpired: options.allowExpired });
   const branches = [...new Set(options.roots.map(remoteBranch))];
   const wanted = new Map<string, Oid>();
   for (const branch of branches) {
@@ -81,7 +83,7 @@ export async function pullStaticRoots(repo: Repository, remote: Remote, options:
     pulled.push({ branch, commit, previous, rawEntries });
   }
   failpoint('pull-after-checks');
-  const shallow = await withoutParents(repo, [...wanted.values()]);
+  const shallow = await withoutSoundParents(repo, [...wanted.values()]);
   if (shallow.length > 0) await withRepoLock(repo, () => writeShallowCommits(repo, new Set([...readShallowCommits(repo), ...shallow])));
   await movePulledBranches(repo, remote, pulled, () => recordStaticIndex(repo, remote.name, index.serial, sha256));
   return { remote: remote.name, pulled, serial: index.serial, packsFetched: missing.length, packsHere, bytesFetched };
@@ -101,14 +103,21 @@ async function hasObject(repo: Repository, oid: Oid): Promise<boolean> {
   return (await runGit(repo, ['cat-file', '-e', oid])).status === 0;
 }
 
-/** The pulled commits with a parent this repository does not hold: git's shallow file names them. */
-async function withoutParents(repo: Repository, commits: readonly Oid[]): Promise<Oid[]> {
+/**
+ * The pulled commits with a parent whose history this repository does not hold complete: git's
+ * shallow file names them. A parent merely present is not enough: a layered version's packs
+ * carry its ancestors' commits (in their parents' root and delta packs) without their
+ * components, or their own parents; a walk from them would find objects missing. A parent a
+ * branch holds passed a pull's checks (or was made here), one pulled now is checked by it.
+ */
+async function withoutSoundParents(repo: Repository, commits: readonly Oid[]): Promise<Oid[]> {
+  const pulled = new Set(commits);
   const out: Oid[] = [];
-  for (const commit of new Set(commits)) {
+  for (const commit of pulled) {
     const run = await runGit(repo, ['rev-parse', `${commit}^@`]);
     const parents = run.stdout.split('\n').filter((l) => l !== '') as Oid[];
     for (const parent of parents) {
-      if (!(await hasObject(repo, parent))) {
+      if (!pulled.has(parent) && !(await isOnABranch(repo, parent))) {
         out.push(commit);
         break;
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { redactUrl } from '../../model/remote/redactUrl.js';
-import { parseStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
+import { DEFAULT_VALID_FOR_SECONDS, indexExpiry, parseStaticIndex, STATIC_INDEX_NAMESPACE, type StaticIndex } from '../../model/static/staticIndex.js';
 import { fetchBytes } from '../../platform/http/fetchBytes.js';
 import type { Remote } from '../../store/remote/remoteConfig.js';
 import { verifyPayloadSignature } from '../../store/signatures/verifyPayloadSignature.js';
@@ -12,9 +12,11 @@ const MAX_INDEX_BYTES = 256 << 20;
 /**
  * A static remote's index, read and checked: its signature when the remote has --verify
  * (SIGNATURE_INVALID), its shape (STATIC_INDEX_INVALID), and that it is not older than the last
- * index a pull accepted from this remote (STATIC_INDEX_ROLLBACK). Returns it with its sha256.
+ * index a pull accepted from this remote (STATIC_INDEX_ROLLBACK), and that it has not expired
+ * (STATIC_INDEX_EXPIRED: a mirror serving an old index forever would otherwise freeze machines at
+ * old versions without any error; `allowExpired` is `pull --allow-expired`). Returns it with its sha256.
  */
-export async function readStaticIndex(remote: Remote, base: string): Promise<{ index: StaticIndex; sha256: string }> {
+export async function readStaticIndex(remote: Remote, base: string, options: { allowExpired?: boolean } = {}): Promise<{ index: StaticIndex; sha256: string }> {
   const where = `the index of remote "${remote.name}" (${redactUrl(base)}index.json)`;
   const bytes = await fetchBytes(`${base}index.json`, { maxBytes: MAX_INDEX_BYTES }).catch((err: unknown) => {
     throw staticRemoteFailed(remote, `could not read ${where}: ${(err as Error).message}`, err);
@@ -40,5 +42,15 @@ export async function readStaticIndex(remote: Remote, base: string): Promise<{ i
       data: { remote: remote.name, serial: index.serial, seen },
     });
   }
+  const expiry = indexExpiry(index);
+  if (!options.allowExpired && Date.now() > expiry) {
+    const expires = new Date(expiry).toISOString();
+    throw new HacktreeError('STATIC_INDEX_EXPIRED', `${where} expired at ${expires}${index.expires === undefined ? ` (it has no expiry: ${DEFAULT_VALID_DAYS} days after it was published, ${index.published})` : ''}, and it is now ${new Date().toISOString()}: refused (a server or mirror serving an old index would hold machines at old versions)`, {
+      hint: 'the publisher renews it: "hacktree publish DIR --sign KEY" again (and --upload), more often than --valid-for; check this machine\'s clock; "hacktree pull --allow-expired" takes it once anyway. Nothing was changed',
+      data: { remote: remote.name, expires, serial: index.serial },
+    });
+  }
   return { index, sha256 };
 }
+
+const DEFAULT_VALID_DAYS = DEFAULT_VALID_FOR_SECONDS / 86_400;

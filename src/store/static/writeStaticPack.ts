@@ -46,7 +46,11 @@ export async function writeStaticPack(repo: Repository, objects: readonly Oid[],
     const final = join(options.dir, 'packs', `${written.id}.pack.zst`);
     renameSync(tmp, final);
     if (options.dumbHttp === false) return { ...written, size: statSync(final).size };
-    const dumb = await runGit(repo, ['-c', 'pack.threads=1', 'pack-objects', '-q', join(options.dir, 'objects', 'pack', 'pack')], { input: list });
+    // The published repository as git's object directory, the store's objects as its alternate:
+    // pack-objects writes its temporary file beside the pack, so the rename that completes it
+    // stays on the published directory's filesystem (another one than the store's: EXDEV).
+    const env = { GIT_OBJECT_DIRECTORY: join(options.dir, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.dir, 'objects') };
+    const dumb = await runGit(repo, ['-c', 'pack.threads=1', 'pack-objects', '-q', join(options.dir, 'objects', 'pack', 'pack')], { input: list, env });
     if (dumb.status !== 0) throw packFailed(dumb.stderr);
     return { ...written, size: statSync(final).size, dumbPack: dumb.stdout.trim() };
   } finally {

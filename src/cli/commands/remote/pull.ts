@@ -8,7 +8,10 @@ export const pullCommand = defineCommand({
     remote: { type: 'string', demandOption: true },
     roots: { type: 'string', array: true, demandOption: true, describe: 'root names (or root-NAME branches)' },
   },
-  options: { depth: { type: 'number', describe: 'fetch only this many commits of history (1: the newest)' } },
+  options: {
+    depth: { type: 'number', describe: 'fetch only this many commits of history (1: the newest)' },
+    'allow-expired': { type: 'boolean', describe: "from a static repository: accept its index past its expiry, once (the publisher's renewal is overdue)" },
+  },
   examples: [['$0 pull dist 3.2-runtime-opt-x86_64 --depth 1', 'pull the newest commit of a root, then "root checkout" deploys it']],
   output: 'summary',
   run: async (args, ui) => {
@@ -17,7 +20,7 @@ export const pullCommand = defineCommand({
     }
     const { pullRoots } = await import('../../../root/remote/pullRoots.js');
     const { remote, roots, depth } = args;
-    return pullRoots({ repoDir: args.repo, remote, roots, depth, onProgress: ui.progress, onGitProgress: ui.live });
+    return pullRoots({ repoDir: args.repo, remote, roots, depth, onProgress: ui.progress, onGitProgress: ui.live, allowExpired: args['allow-expired'] });
   },
   text: (result) => [
     ...result.pulled.map((p) => `${p.branch} ${p.previous ? `${p.previous.slice(0, 12)}..` : ''}${p.commit} from ${result.remote}`),
