@@ -83,6 +83,9 @@ export async function composeRoot(options: ComposeRootOptions): Promise<Committe
       message: options.message ?? `Compose ${options.name}\n\n${names.map((n) => `artifact: ${n}`).join('\n')}\n`,
       refs,
       signKey: options.signKey,
+      // A re-run over the same artifacts is not a new version of the root (rpm-ostree's compose
+      // skips it too); a signature asked for is a new commit all the same.
+      unlessSameTree: options.signKey === undefined,
     });
     options.onProgress?.('composing', selected.length, selected.length);
     return { ...committed, root: options.name, artifacts: names, entries: entries.length };

@@ -28,5 +28,5 @@ export const rootComposeCommand = defineCommand({
       loadRecipes: () => loadRecipeSet(dirname(resolve(args.roots))),
     });
   },
-  text: (result) => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries)`,
+  text: (result) => `${result.branch} ${result.commit} (${result.artifacts.length} artifacts, ${result.entries} entries${result.created ? '' : '; unchanged, nothing committed'})`,
 });
