@@ -29,6 +29,14 @@ describe('root definition bases', () => {
     assert.throws(() => def({ bases: { runtime: 'a/b' } }), invalid(/"bases" maps root kinds/));
     assert.throws(() => def({ bases: ['x'] }), invalid(/"bases" maps root kinds/));
   });
+
+  it('says which list is missing or malformed, and what it lists', () => {
+    const parse = (record: object) => parseRootDefinition(JSON.stringify(record), 'roots/1.json');
+    assert.throws(() => parse({ version: '1', runtime: ['a'] }), invalid(/"arches" is missing: it must be a list of architecture names \(x86_64, i686, aarch64\)/));
+    assert.throws(() => parse({ version: '1', arches: 'x86_64', runtime: ['a'] }), invalid(/"arches" must be a list of architecture names/));
+    assert.throws(() => parse({ version: '1', arches: ['x86_64'] }), invalid(/"runtime" is missing: it must be a list of component names/));
+    assert.throws(() => def({ sdk: [1] }), invalid(/"sdk" must be a list of component names/));
+  });
 });
 
 describe('base definition', () => {

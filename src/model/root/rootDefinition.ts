@@ -46,8 +46,10 @@ export function parseRootDefinition(text: string, source: string): RootDefinitio
   const strings = (key: string, required: boolean): string[] => {
     const value = record[key];
     if (value === undefined && !required) return [];
+    const what = key === 'arches' ? `architecture names (${ARCHES.join(', ')})` : 'component names';
+    if (value === undefined) throw invalid(source, `"${key}" is missing: it must be a list of ${what}`);
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(v))) {
-      throw invalid(source, `"${key}" must be a list of component names`);
+      throw invalid(source, `"${key}" must be a list of ${what}`);
     }
     return value as string[];
   };
