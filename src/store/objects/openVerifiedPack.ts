@@ -20,9 +20,10 @@ const PACK_BLOB = 3;
 const IDX_MAGIC = 0xff744f63;
 
 /**
- * Opens a pack that `git index-pack` indexed in this process, for reading its blobs without git
- * cat-file and without hashing each again: index-pack computed every object's id from the bytes it
- * wrote, and wrote the .idx from those ids, so the body at an id's offset is that id's content.
+ * Opens a pack that this process just indexed (indexUndeltifiedPack, or `git index-pack`), for
+ * reading its blobs without git cat-file and without hashing each again: the indexer computed
+ * every object's id from the bytes of the pack file, and wrote the .idx from those ids, so the
+ * body at an id's offset is that id's content.
  * Only for packs this process just indexed: a pack found here already may have rotted on disk
  * since, and is read through git with every id checked (readObject).
  */
