@@ -22,7 +22,7 @@ export interface PulledRoot {
  * hacktree's checks of a pulled commit, whatever carried its objects (a git fetch, a static
  * repository's packs): its signature when the remote has --verify, its snapshot (files/ tree
  * and meta record) reads, and every blob is read, checked against its id (re-hashed, or hashed by
- * the index-pack that just wrote its pack) and put into the raw cache (so
+ * whatever just indexed its pack) and put into the raw cache (so
  * `root checkout` links, and fsck finds the raw objects). Returns the raw entries made.
  */
 export async function checkPulledCommit(repo: Repository, remote: Remote, branch: string, commit: Oid, fill: FillRawCacheOptions = {}): Promise<number> {

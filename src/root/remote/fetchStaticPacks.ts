@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HacktreeError, isHacktreeError } from '../../errors/HacktreeError.js';
 import { redactUrl } from '../../model/remote/redactUrl.js';
@@ -95,7 +96,8 @@ async function fetchPackLocked(repo: Repository, remote: Remote, base: string, i
   }
   failpoint('static-pull-before-index-pack');
   const name = await indexStaticPack(repo, part, `pack ${id} from remote "${remote.name}"`);
-  rmSync(part, { force: true });
+  // Off the main thread: unlinking tens of megabytes just written took a third of a second there.
+  await rm(part, { force: true });
   if (name !== pack.gitPack) {
     throw new HacktreeError('PACK_INVALID', `pack ${id} from remote "${remote.name}" is git pack ${name}, where its index says ${pack.gitPack}`, {
       hint: 'the published index does not match its packs: publish again',

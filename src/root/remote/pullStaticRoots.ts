@@ -41,8 +41,8 @@ export interface StaticPullResult {
  * `hacktree pull REMOTE ROOT...` from a static repository (docs/static.md): read the index and,
  * when the remote has --verify, its signature; refuse an index older than the last one
  * accepted; download the packs the roots need that are not here, in parallel, each resumed by
- * Range after a cut and checked against the index's sha256 before `git index-pack` checks
- * every object in it; then the same checks as a git pull (checkPulledCommit), and the branches move
+ * Range after a cut and checked against the index's sha256 before every object in it is
+ * checked (indexStaticPack); then the same checks as a git pull (checkPulledCommit), and the branches move
  * together (movePulledBranches), the index's serial recorded with them.
  */
 export async function pullStaticRoots(repo: Repository, remote: Remote, options: StaticPullOptions): Promise<StaticPullResult> {

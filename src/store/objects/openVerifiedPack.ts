@@ -8,7 +8,10 @@ export interface VerifiedPack {
   has(oid: Oid): boolean;
   /** Where the object starts in the pack, to read objects in the pack's order. */
   offsetOf(oid: Oid): number;
-  /** The object's body when it is stored whole as a blob; null for a git delta or another type. */
+  /**
+   * The object's body when it is stored whole as a blob; null for a git delta or another type.
+   * Valid until the next call: it may be a view of this reader's buffers.
+   */
   readBlob(oid: Oid): Buffer | null;
   close(): void;
 }
@@ -17,9 +20,10 @@ const PACK_BLOB = 3;
 const IDX_MAGIC = 0xff744f63;
 
 /**
- * Opens a pack that `git index-pack` indexed in this process, for reading its blobs without git
- * cat-file and without hashing each again: index-pack computed every object's id from the bytes it
- * wrote, and wrote the .idx from those ids, so the body at an id's offset is that id's content.
+ * Opens a pack that this process just indexed (indexUndeltifiedPack, or `git index-pack`), for
+ * reading its blobs without git cat-file and without hashing each again: the indexer computed
+ * every object's id from the bytes of the pack file, and wrote the .idx from those ids, so the
+ * body at an id's offset is that id's content.
  * Only for packs this process just indexed: a pack found here already may have rotted on disk
  * since, and is read through git with every id checked (readObject).
  */
@@ -28,6 +32,7 @@ export function openVerifiedPack(repo: Repository, gitPack: string): VerifiedPac
   const spans = readIdxSpans(`${base}.idx`, `${base}.pack`);
   const fd = openSync(`${base}.pack`, 'r');
   let buffer = Buffer.allocUnsafe(1 << 20);
+  let joined = Buffer.allocUnsafe(1 << 20);
   return {
     has: (oid) => spans.has(oid),
     offsetOf: (oid) => spans.get(oid)![0],
@@ -49,11 +54,39 @@ export function openVerifiedPack(repo: Repository, gitPack: string): VerifiedPac
         size += (byte & 0x7f) * scale;
       }
       if (type !== PACK_BLOB) return null;
+      if (joined.length < size) joined = Buffer.allocUnsafe(size);
+      const stored = storedBody(buffer.subarray(pos, length), size, joined);
+      if (stored !== null) return stored;
       const body = inflateSync(buffer.subarray(pos, length));
       return body.length === size ? body : null;
     },
     close: () => closeSync(fd),
   };
+}
+
+/**
+ * The body of a zlib stream of stored (uncompressed) deflate blocks, as publish packs objects
+ * (compression 0): the blocks' bytes copied into `out` (or, for one block, a view of `stream`),
+ * without zlib. Null when the stream is not of that form, or not of `size` bytes: zlib then
+ * decides. Its Adler-32 is not checked: the pack's objects were hashed moments ago.
+ */
+function storedBody(stream: Buffer, size: number, out: Buffer): Buffer | null {
+  if (stream.length < 2 || (stream[0]! & 0x0f) !== 8 || stream[1]! & 0x20 || (stream[0]! * 256 + stream[1]!) % 31 !== 0) return null;
+  let at = 2;
+  let got = 0;
+  for (let final = false; !final; ) {
+    if (at + 5 > stream.length) return null;
+    const header = stream[at]!;
+    if ((header & 6) !== 0) return null; // a compressed block
+    final = (header & 1) === 1;
+    const length = stream.readUInt16LE(at + 1);
+    if ((length ^ stream.readUInt16LE(at + 3)) !== 0xffff || at + 5 + length > stream.length || got + length > size) return null;
+    if (final && got === 0) return length === size ? stream.subarray(at + 5, at + 5 + length) : null;
+    stream.copy(out, got, at + 5, at + 5 + length);
+    got += length;
+    at += 5 + length;
+  }
+  return got === size ? out.subarray(0, size) : null;
 }
 
 /** Each object's [start, end) in the pack, from a version 2 .idx (git's pack-format.txt). */

@@ -16,7 +16,7 @@ type RawEntry = Exclude<FsEntry, { kind: 'dir' }>;
 export interface FillRawCacheOptions {
   onProgress?: ProgressCallback;
   /**
-   * Packs `git index-pack` indexed in this process (their names): their blobs are read straight
+   * Packs this process just indexed (their names; see openVerifiedPack): their blobs are read straight
    * from the pack file, in its order, without hashing them again (openVerifiedPack).
    */
   verifiedPacks?: readonly string[];
@@ -25,7 +25,7 @@ export interface FillRawCacheOptions {
 /**
  * Puts every non-directory entry of a snapshot that the raw cache lacks into it, from its git
  * blob (each read re-hashed against its id, so this also proves every blob is here and intact;
- * those of a verified pack were hashed by index-pack). After a pull the blobs are packed: they
+ * those of a verified pack were hashed when it was indexed). After a pull the blobs are packed: they
  * stream from one `git cat-file --batch`, pipelined. Returns how many raw entries were made.
  */
 export async function fillRawCache(repo: Repository, entries: readonly FsEntry[], options: FillRawCacheOptions = {}): Promise<number> {

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { HacktreeError } from '../../errors/HacktreeError.js';
+import { indexUndeltifiedPack } from '../objects/indexUndeltifiedPack.js';
+import { tempPathBeside } from '../repository/atomicWrite.js';
 import type { Repository } from '../repository/repository.js';
 
 /**
@@ -10,8 +14,21 @@ import type { Repository } from '../repository/repository.js';
  * present already: a root's pack names blobs of its component packs (indexed in any order) and
  * a parent commit that a pull of the newest version does not fetch. Connectivity is what
  * checkPulledCommit checks once all packs are in. Returns the name git gave the pack.
+ *
+ * First, though, the pack is decompressed to a file and given to indexUndeltifiedPack, which
+ * makes the same checks several times faster for a pack of whole objects (what publish writes);
+ * whatever that one does not take goes to git index-pack as above, whose verdict stands.
  */
 export async function indexStaticPack(repo: Repository, file: string, what: string): Promise<string> {
+  const temp = tempPathBeside(join(repo.objectsDir, 'pack', 'pack'));
+  try {
+    if ((await exitStatus(spawn('zstd', ['-q', '-d', '--long=27', file, '-o', temp], { stdio: 'ignore' }))) === 0) {
+      const name = await indexUndeltifiedPack(repo, temp);
+      if (name !== null) return name;
+    }
+  } finally {
+    rmSync(temp, { force: true });
+  }
   const zstd = spawn('zstd', ['-q', '-d', '-c', '--long=27', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   // zstd's output goes to index-pack through a pipe of their own, not through node: a pull
   // that fills the raw cache meanwhile (synchronous writes) does not stall it.
@@ -39,4 +56,11 @@ export async function indexStaticPack(repo: Repository, file: string, what: stri
     });
   }
   return name;
+}
+
+function exitStatus(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(127));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 }
