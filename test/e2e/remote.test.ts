@@ -90,7 +90,13 @@ test('remote add/list/remove keep remotes in git config, never with credentials'
   assert.equal(git(repo, 'config', 'remote.x.url'), 'http://127.0.0.1:1/x.git', 'native git sees the remote');
   const list = JSON.parse(hacktreeOk(repo, ['remote', 'list', '--json'])) as Array<{ name: string; url: string }>;
   assert.deepEqual(list.map((r) => [r.name, r.url]), [['x', 'http://127.0.0.1:1/x.git']]);
-  hacktreeOk(repo, ['remote', 'remove', 'x']);
+  // What a pull notes on the branches it moved; remove forgets the removed remote's notes only, as git's branch.*.remote.
+  hacktreeOk(repo, ['remote', 'add', 'y', 'http://127.0.0.1:1/y.git']);
+  git(repo, 'config', 'branch.root-a.hacktreeRemote', 'x');
+  git(repo, 'config', 'branch.root-b.hacktreeRemote', 'y');
+  assert.deepEqual(JSON.parse(hacktreeOk(repo, ['remote', 'remove', 'x', '--json'])), { removed: 'x', branches: ['root-a'] });
+  assert.equal(spawnSync('git', [`--git-dir=${repo}`, 'config', '--get', 'branch.root-a.hacktreeRemote']).status, 1, 'root-a no longer names x');
+  assert.equal(git(repo, 'config', 'branch.root-b.hacktreeRemote'), 'y');
   assertCliError(runHacktree(['remote', 'remove', 'x'], { repo }), 'REMOTE_NOT_FOUND', ['x']);
   assertCliError(runHacktree(['push', 'nope'], { repo }), 'REMOTE_NOT_FOUND', ['nope']);
 });

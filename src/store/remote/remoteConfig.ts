@@ -105,11 +105,26 @@ export async function addRemote(repo: Repository, options: AddRemoteOptions): Pr
   });
 }
 
-export async function removeRemote(repo: Repository, name: string): Promise<void> {
+/**
+ * Forgets a remote and, as `git remote remove` does with `branch.*.remote`, every branch's note
+ * that it was pulled from it (`branch.BRANCH.hacktreeRemote`): the branches themselves stay.
+ * Returns those branches.
+ */
+export async function removeRemote(repo: Repository, name: string): Promise<string[]> {
   await readRemote(repo, name);
-  await withRepoLock(repo, async () => {
+  return withRepoLock(repo, async () => {
+    const notes = await runGit(repo, ['config', '--get-regexp', '^branch\\..*\\.hacktreeremote$']);
+    const branches = notes.stdout.split('\n').flatMap((line) => {
+      const match = /^branch\.(.+)\.hacktreeremote (.*)$/.exec(line);
+      return match !== null && match[2] === name ? [match[1]!] : [];
+    });
+    for (const branch of branches) {
+      const unset = await runGit(repo, ['config', '--unset', `branch.${branch}.hacktreeRemote`]);
+      if (unset.status !== 0) throw configFailed(unset.stderr);
+    }
     const run = await runGit(repo, ['config', '--remove-section', `remote.${name}`]);
     if (run.status !== 0) throw configFailed(run.stderr);
+    return branches;
   });
 }
 
