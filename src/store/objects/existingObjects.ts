@@ -68,7 +68,7 @@ export function existingObjects(repo: Repository, what: string): ExistingObjects
  * The comparison itself: null when the stored object is the incoming one, else the error that
  * refuses the pack.
  */
-export function compare(oid: Oid, type: GitObjectType, body: Buffer, existing: { type: GitObjectType; body: Buffer }, what: string): HacktreeError | null {
+function compare(oid: Oid, type: GitObjectType, body: Buffer, existing: { type: GitObjectType; body: Buffer }, what: string): HacktreeError | null {
   if (existing.type === type && existing.body.equals(body)) return null;
   return new HacktreeError('PACK_OBJECT_COLLISION', `${what} holds object ${oid} (a ${type} of ${body.length} bytes), which is not the object this repository has under that id (a ${existing.type} of ${existing.body.length} bytes${existing.type === type && existing.body.length === body.length ? ', other bytes' : ''})`, {
     hint: `the remote serves an object that collides with one this repository has (a crafted SHA-1 collision, or the object here is damaged: "hacktree fsck" tells which); nothing of the pack was kept: do not trust that remote until this is understood, and report it`,
