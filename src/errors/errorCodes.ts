@@ -92,6 +92,8 @@ export const errorCodes = {
   CROSS_COMPILE_UNSUPPORTED: 18,
   // static repositories: an index past its expiry (a mirror frozen at an old index)
   STATIC_INDEX_EXPIRED: 20,
+  // a pulled pack holds another object under an id the repository has (SHA-1 collision check)
+  PACK_OBJECT_COLLISION: 5,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, wri
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { assertCliError } from '../helpers/assertCliError.js';
 import { hacktreeCommand, inMountNamespace, makeTempDir, type RunResult } from '../helpers/cli.js';
 import { hacktreeOk, packDir } from '../helpers/debRoot.js';
@@ -342,6 +343,25 @@ test('a truncated pack, a substituted pack and a pack the server lacks are refus
   await assertRefused(substituted, 'STATIC_PACK_MISMATCH', ['cdn', 'sha256']);
   const missing = faultyCopy('missing', (dir) => rmSync(join(dir, 'packs', `${newestPack(dir)}.pack.zst`)));
   await assertRefused(missing, 'STATIC_PACK_MISSING', ['cdn', '404']);
+});
+
+test('a pack holding another object under an id the repository has is refused with PACK_OBJECT_COLLISION; nothing moves, the pack is not kept', async () => {
+  // No real SHA-1 collision can be made here: the repository's own copy of a blob the pack
+  // carries (beta's README) is damaged on disk instead, so it holds other bytes under that id.
+  const target = newTarget('collide');
+  const oid = execFileSync('git', ['hash-object', '--stdin'], { input: 'beta\n', encoding: 'utf8' }).trim();
+  git(publisher, 'cat-file', '-e', oid);
+  const loose = join(target, 'objects', oid.slice(0, 2), oid.slice(2));
+  mkdirSync(join(loose, '..'), { recursive: true });
+  writeFileSync(loose, deflateSync('blob 5\0BETA\n'));
+  const before = snapshotRepoState(target);
+  assertCliError(await runAsync(['pull', 'cdn', V1], target), 'PACK_OBJECT_COLLISION', [oid, 'cdn', '/packs/']);
+  assertRepoUnchanged(before, snapshotRepoState(target));
+  assert.deepEqual(readdirSync(join(target, 'objects', 'hacktree-incoming')).filter((name) => name.endsWith('.part')), [], 'the refused pack is not kept to be resumed');
+  rmSync(loose); // the damage this test made: nothing else is wrong
+  assertFsckClean(target);
+  assert.equal((await pullOk(target, V1)).pulled[0]!.commit, git(publisher, 'rev-parse', `root-${V1}`));
+  assertFsckClean(target);
 });
 
 test('an index signed by another key, or not signed, is refused; so is an older index replayed', async () => {

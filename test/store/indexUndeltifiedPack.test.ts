@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import { isHacktreeError } from '../../src/errors/HacktreeError.js';
 import type { Oid } from '../../src/model/git/oid.js';
 import { indexUndeltifiedPack } from '../../src/store/objects/indexUndeltifiedPack.js';
+import { looseObjectPath } from '../../src/store/objects/objectStore.js';
+import { stopPackedObjectReader } from '../../src/store/objects/packedObjectReader.js';
 import { tempPathBeside } from '../../src/store/repository/atomicWrite.js';
 import { initRepository } from '../../src/store/repository/initRepository.js';
 import type { Repository } from '../../src/store/repository/repository.js';
 import { makeTempDir } from '../helpers/cli.js';
+import { assertFsckClean } from '../helpers/repoState.js';
 import { noiseBytes } from '../helpers/noiseBytes.js';
 
 // Packs as publish writes them (git pack-objects, compression 0, no deltas) and ones it does
@@ -51,10 +56,10 @@ async function freshRepo(): Promise<Repository> {
 }
 
 /** Writes the pack where indexStaticPack decompresses one, and indexes it. */
-async function index(repo: Repository, pack: Buffer): Promise<string | null> {
+async function index(repo: Repository, pack: Buffer, what?: string): Promise<string | null> {
   const temp = tempPathBeside(join(repo.objectsDir, 'pack', 'pack'));
   writeFileSync(temp, pack);
-  return indexUndeltifiedPack(repo, temp);
+  return indexUndeltifiedPack(repo, temp, what);
 }
 
 function packFiles(repo: Repository): string[] {
@@ -125,3 +130,83 @@ test('a tree git fsck refuses, or a .gitmodules blob it refuses, makes the pack 
   }
   assert.ok(!existsSync('/tmp/pwned'));
 });
+
+// A real SHA-1 collision cannot be made in a test. What is real instead: an object this
+// repository has whose stored bytes were damaged on disk (a loose file, then a pack entry), so
+// the repository holds other bytes under the id of the incoming, true object. The comparison
+// git index-pack makes ("SHA1 COLLISION FOUND") has to catch exactly that, with the hash untouched.
+
+function assertCollision(err: unknown, oid: Oid): true {
+  assert.ok(isHacktreeError(err, 'PACK_OBJECT_COLLISION'), String(err));
+  assert.match((err as Error).message, new RegExp(`^pack P from remote "r" holds object ${oid} \\(a blob of \\d+ bytes\\), which is not the object this repository has`));
+  assert.match((err as HacktreeErrorLike).hint, /collides with one this repository has.*do not trust that remote/);
+  return true;
+}
+type HacktreeErrorLike = Error & { hint: string };
+
+test('an object the repository has with other bytes (a damaged loose object) refuses the pack: PACK_OBJECT_COLLISION, nothing kept', async () => {
+  const body = 'the true object\n';
+  const a = blob(body);
+  const b = blob('another\n');
+  const tree = git(source, `100644 blob ${a}\ta\n100644 blob ${b}\tb\n`, 'mktree') as Oid;
+  const pack = packOf([tree, a, b]);
+  const repo = await freshRepo();
+  const path = looseObjectPath(repo, a);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, deflateSync(`blob ${body.length}\0${body.replace('true', 'fake')}`));
+  await assert.rejects(index(repo, pack, 'pack P from remote "r"'), (err) => assertCollision(err, a));
+  assert.deepEqual(packFiles(repo), [], 'nothing of the pack in objects/pack');
+  assert.deepEqual(readdirSync(repo.tmpDir), []);
+  rmSync(path); // the damage this test made: without it, nothing else is wrong
+  assertFsckClean(repo.dir);
+  // The true object loose: the same bytes pass.
+  git(repo.dir, body, 'hash-object', '-w', '--stdin');
+  const name = await index(repo, pack, 'pack P from remote "r"');
+  assert.deepEqual(packFiles(repo), [`pack-${name}.idx`, `pack-${name}.pack`]);
+  assertFsckClean(repo.dir);
+});
+
+test('objects the repository has packed with the same bytes pass; a packed one with other bytes refuses the pack', async () => {
+  const body = 'packed and then damaged on disk, 0123456789\n';
+  const a = blob(body);
+  const b = blob(noiseBytes(100_000, 7));
+  const c = blob('new in the second pack\n');
+  const tree = git(source, `100644 blob ${a}\ta\n100644 blob ${b}\tb\n`, 'mktree') as Oid;
+  const repo = await freshRepo();
+  const first = await index(repo, packOf([tree, a, b]));
+  assert.ok(first !== null);
+  // A second pack holding every object of the first and one more: compared, all the same.
+  const second = await index(repo, packOf([tree, a, b, c]), 'pack P from remote "r"');
+  assert.ok(second !== null && second !== first);
+  assert.equal(packFiles(repo).length, 4);
+  assertFsckClean(repo.dir);
+  // Now damage blob a in the first pack: its stored (compression 0) bytes and their Adler-32, so
+  // git cat-file reads the damaged bytes without complaint.
+  rmSync(join(repo.objectsDir, 'pack', `pack-${second}.idx`));
+  rmSync(join(repo.objectsDir, 'pack', `pack-${second}.pack`));
+  stopPackedObjectReader(repo);
+  const packPath = join(repo.objectsDir, 'pack', `pack-${first}.pack`);
+  const bytes = readFileSync(packPath);
+  const at = bytes.indexOf(body);
+  assert.ok(at > 0 && bytes.indexOf(body, at + 1) < 0);
+  const damaged = body.replace('damaged', 'DAMAGED');
+  bytes.write(damaged, at, 'latin1');
+  bytes.writeUInt32BE(adler32(Buffer.from(damaged)), at + body.length);
+  chmodSync(packPath, 0o644);
+  writeFileSync(packPath, bytes);
+  assert.equal(git(repo.dir, '', 'cat-file', 'blob', a), damaged.trim(), 'git reads the damaged bytes under the id');
+  await assert.rejects(index(repo, packOf([a, c]), 'pack P from remote "r"'), (err) => assertCollision(err, a));
+  assert.deepEqual(packFiles(repo), [`pack-${first}.idx`, `pack-${first}.pack`], 'nothing of the refused pack kept');
+  assert.deepEqual(readdirSync(repo.tmpDir), []);
+  stopPackedObjectReader(repo);
+});
+
+function adler32(data: Buffer): number {
+  let a = 1;
+  let b = 0;
+  for (const byte of data) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}

@@ -95,7 +95,14 @@ async function fetchPackLocked(repo: Repository, remote: Remote, base: string, i
     });
   }
   failpoint('static-pull-before-index-pack');
-  const name = await indexStaticPack(repo, part, `pack ${id} from remote "${remote.name}"`);
+  let name: string;
+  try {
+    name = await indexStaticPack(repo, part, `pack ${id} (${redactUrl(url)}) from remote "${remote.name}"`);
+  } catch (err) {
+    // A pack that collides with objects here is not kept for the next pull to resume.
+    if (isHacktreeError(err, 'PACK_OBJECT_COLLISION')) rmSync(part, { force: true });
+    throw err;
+  }
   // Off the main thread: unlinking tens of megabytes just written took a third of a second there.
   await rm(part, { force: true });
   if (name !== pack.gitPack) {

@@ -4,11 +4,13 @@ import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readS
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, inflateSync } from 'node:zlib';
+import type { GitObjectType } from '../../model/git/gitObject.js';
 import type { Oid } from '../../model/git/oid.js';
 import { packHeader } from '../../model/git/packFormat.js';
 import { serializePackIndex, type PackIndexEntry } from '../../model/git/packIndex.js';
 import { tempPath, tempPathBeside, translateWriteError } from '../repository/atomicWrite.js';
 import type { Repository } from '../repository/repository.js';
+import { existingObjects, type ExistingObjects } from './existingObjects.js';
 
 const TYPE_NAMES = ['', 'commit', 'tree', 'blob', 'tag'] as const;
 const PACK_TREE = 2;
@@ -33,12 +35,17 @@ const WINDOW = 8 << 20;
  * leaves them), or null, the file removed, for anything else: a git delta, an object that does
  * not inflate to its size, a wrong trailer, an object git's fsck refuses. The caller then gives
  * the pack to git index-pack, whose verdict and message stand.
+ *
+ * An object the repository has already must be the same bytes, as git index-pack checks
+ * (existingObjects): else PACK_OBJECT_COLLISION is thrown, naming `what`, nothing kept.
  */
-export async function indexUndeltifiedPack(repo: Repository, tempPack: string): Promise<string | null> {
+export async function indexUndeltifiedPack(repo: Repository, tempPack: string, what = 'the pack'): Promise<string | null> {
   let file: FileHandle | undefined;
   try {
     file = await open(tempPack, 'r');
-    const parsed = await parsePack(file);
+    const existing = existingObjects(repo, what);
+    const parsed = await parsePack(file, existing);
+    await existing?.settle();
     await file.close();
     file = undefined;
     if (parsed === null || !(await fsckOthers(repo, tempPack, parsed))) {
@@ -64,7 +71,7 @@ interface ParsedPack {
   dotGitNamed: Set<Oid>;
 }
 
-async function parsePack(file: FileHandle): Promise<ParsedPack | null> {
+async function parsePack(file: FileHandle, existing: ExistingObjects | null): Promise<ParsedPack | null> {
   const { size } = await file.stat();
   if (size < 32) return null;
   const body = size - 20; // the trailer hashes everything before it
@@ -133,6 +140,7 @@ async function parsePack(file: FileHandle): Promise<ParsedPack | null> {
     const oid = createHash('sha1').update(`${TYPE_NAMES[type]} ${length}\0`).update(content).digest('hex') as Oid;
     if (seen.has(oid)) return null;
     seen.add(oid);
+    await existing?.check(oid, TYPE_NAMES[type] as GitObjectType, content);
     const end = dataStart + used;
     const entry = window.subarray(pos - windowStart, end - windowStart);
     parsed.entries.push({ oid, crc32: crc32(entry), offset: pos });

@@ -8,6 +8,8 @@ import type { Repository } from '../repository/repository.js';
 
 export interface PackedObjectIds {
   has(oid: Oid): boolean;
+  /** Whether there is any pack index at all. */
+  any: boolean;
 }
 
 /**
@@ -26,5 +28,5 @@ export function packedObjectIds(repo: Repository): PackedObjectIds {
       if (errnoOf(err) !== 'ENOENT') throw err; // a concurrent repack removed it
     }
   }
-  return { has: (oid) => indexes.some((index) => packIndexHas(index, oid)) };
+  return { has: (oid) => indexes.some((index) => packIndexHas(index, oid)), any: indexes.length > 0 };
 }

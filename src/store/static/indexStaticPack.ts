@@ -23,7 +23,7 @@ export async function indexStaticPack(repo: Repository, file: string, what: stri
   const temp = tempPathBeside(join(repo.objectsDir, 'pack', 'pack'));
   try {
     if ((await exitStatus(spawn('zstd', ['-q', '-d', '--long=27', file, '-o', temp], { stdio: 'ignore' }))) === 0) {
-      const name = await indexUndeltifiedPack(repo, temp);
+      const name = await indexUndeltifiedPack(repo, temp, what);
       if (name !== null) return name;
     }
   } finally {
