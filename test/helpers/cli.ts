@@ -61,7 +61,7 @@ export function inMountNamespace(script: string): RunResult {
   return toRunResult(result, 'unshare');
 }
 
-function toRunResult(result: SpawnSyncReturns<string>, what: string): RunResult {
+export function toRunResult(result: SpawnSyncReturns<string>, what: string): RunResult {
   if (result.error) throw new Error(`could not run ${what}: ${result.error.message}`, { cause: result.error });
   // A process killed by a signal has no status; report it the way a shell would.
   const status = result.status ?? 128 + signalNumber(result.signal);
