@@ -1,7 +1,16 @@
 # Shared by the static-repository bench scripts (sourced after lib.sh, with $work set): a real
 # nginx serving $1 on 127.0.0.1 as plain files, its access log recording each request's body
 # bytes. Sets $url, $nginx_pid and $nginx_log; nginx_stop ends it (the caller's EXIT trap).
-# log_mark and bytes_since MARK give the bytes nginx sent since a mark.
+# log_mark and bytes_since MARK give the bytes nginx sent since a mark; timed runs a command and
+# prints its wall seconds (its output in $work/out.txt); median reads numbers on stdin (it
+# replaces lib.sh's, which takes arguments).
+
+# Runs a command under /usr/bin/time; prints its wall time in seconds.
+timed() {
+  /usr/bin/time -f '%e' -o "$work/time.txt" "$@" > "$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; say "failed: $*"; exit 1; }
+  cat "$work/time.txt"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 nginx_start() {
   local root=$1 port
@@ -41,3 +50,23 @@ nginx_stop() {
 
 log_mark() { wc -l < "$nginx_log"; }
 bytes_since() { tail -n +"$(($1 + 1))" "$nginx_log" | awk '{ s += $3 } END { print s + 0 }'; }
+
+# One alternating round of ostree's two ways of a first pull of REF from "$url/ostree" into a
+# fresh bare repository: per object, then through the from-empty static delta. Appends to
+# object_times and delta_times; sets object_bytes and delta_bytes (what nginx sent).
+ostree_pull_both() {
+  local ref=$1 round=$2 mode mark
+  for mode in object delta; do
+    say "$round: ostree pull ($mode)"
+    rm -rf "$work/ostree-target"; ostree --repo="$work/ostree-target" init --mode=bare
+    ostree --repo="$work/ostree-target" remote add --no-gpg-verify o "$url/ostree"
+    mark=$(log_mark)
+    if [[ $mode == object ]]; then
+      object_times+=("$(timed ostree --repo="$work/ostree-target" pull --disable-static-deltas o "$ref")")
+      object_bytes=$(bytes_since "$mark")
+    else
+      delta_times+=("$(timed ostree --repo="$work/ostree-target" pull o "$ref")")
+      delta_bytes=$(bytes_since "$mark")
+    fi
+  done
+}

@@ -43,12 +43,6 @@ bench_snapshot
 bin=$snapshot/bin/hacktree
 pub=$work/pub
 
-timed() {
-  /usr/bin/time -f '%e' -o "$work/time.txt" "$@" > "$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; say "failed: $*"; exit 1; }
-  cat "$work/time.txt"
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
 say "unpacking the $(ls "$debs"/*.deb | wc -l) .deb files and packing them as artifacts of roots 12 and 13 (untimed)"
 mkdir -p "$work/roots" "$work/artifacts-12" "$work/artifacts-13" "$work/changed"
 components=()
@@ -109,19 +103,7 @@ for i in $(seq 1 "$runs"); do
   second_bytes=$(bytes_since "$mark")
   second_packs=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).static; console.log(`${r.packsFetched} fetched, ${r.packsHere} here`)' "$work/out.txt")
   [[ $(git --git-dir="$work/target" rev-parse root-13-devel-opt-x86_64) == "$second" ]]
-  for mode in object delta; do
-    say "run $i/$runs: ostree pull ($mode)"
-    rm -rf "$work/ostree-target"; ostree --repo="$work/ostree-target" init --mode=bare
-    ostree --repo="$work/ostree-target" remote add --no-gpg-verify o "$url/ostree"
-    mark=$(log_mark)
-    if [[ $mode == object ]]; then
-      object_times+=("$(timed ostree --repo="$work/ostree-target" pull --disable-static-deltas o r12)")
-      object_bytes=$(bytes_since "$mark")
-    else
-      delta_times+=("$(timed ostree --repo="$work/ostree-target" pull o r12)")
-      delta_bytes=$(bytes_since "$mark")
-    fi
-  done
+  ostree_pull_both r12 "run $i/$runs"
 done
 say "ostree pull of the second tree into the last ostree target (per object: it shares the first's)"
 mark=$(log_mark)

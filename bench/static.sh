@@ -41,13 +41,6 @@ export HACKTREE_FSYNC=0
 bench_snapshot
 bin=$snapshot/bin/hacktree
 
-# Runs a command under /usr/bin/time; prints its wall time in seconds.
-timed() {
-  /usr/bin/time -f '%e' -o "$work/time.txt" "$@" > "$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; say "failed: $*"; exit 1; }
-  cat "$work/time.txt"
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
 say "committing the tree on the publisher and publishing it (zstd level $zstd_level)"
 "$bin" --repo "$work/pub" init -q
 "$bin" --repo "$work/pub" root commit root-w1 --tree "dir=$tree" -q >&2
@@ -73,19 +66,7 @@ for i in $(seq 1 "$runs"); do
   hacktree_times+=("$(timed "$bin" --repo "$work/target" pull s w1 -q)")
   hacktree_bytes=$(bytes_since "$mark")
   [[ $(git --git-dir="$work/target" rev-parse root-w1) == "$commit" ]]
-  for mode in object delta; do
-    say "run $i/$runs: ostree pull ($mode)"
-    rm -rf "$work/ostree-target"; ostree --repo="$work/ostree-target" init --mode=bare
-    ostree --repo="$work/ostree-target" remote add --no-gpg-verify o "$url/ostree"
-    mark=$(log_mark)
-    if [[ $mode == object ]]; then
-      object_times+=("$(timed ostree --repo="$work/ostree-target" pull --disable-static-deltas o w1)")
-      object_bytes=$(bytes_since "$mark")
-    else
-      delta_times+=("$(timed ostree --repo="$work/ostree-target" pull o w1)")
-      delta_bytes=$(bytes_since "$mark")
-    fi
-  done
+  ostree_pull_both w1 "run $i/$runs"
 done
 say "the next version: coreutils rebuilt (one byte appended to each of its files), pulled into the last targets"
 mkdir -p "$work/coreutils"
