@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { packDir } from '../helpers/debRoot.js';
 import { assertRepoUnchanged, snapshotRepoState } from '../helpers/repoState.js';
 import { assertOk, makeDaemonWorld, ROOT, startTestDaemon, type DaemonWorld, type TestDaemon } from '../helpers/daemonHarness.js';
 
@@ -114,6 +115,65 @@ test('a user outside the group is refused with an error naming the operation, th
   assert.equal(checkout.status, 13);
   assert.match(checkout.stderr, /may not run checkout through the daemon: it needs root\n {2}hint: run it as root/);
   assertRepoUnchanged(before, snapshotRepoState(world.repo));
+  fsckClean();
+});
+
+test('a member reads the repository through the daemon as root reads it directly (cat byte for byte); an outsider is refused; nothing changes', async () => {
+  const dev = world.developer;
+  // A local component with a binary file: the diff has something to say, and cat bytes to carry.
+  const dir = join(world.work, 'local-blob');
+  mkdirSync(join(dir, 'usr/share/alpha'), { recursive: true });
+  const blob = Buffer.from([...Array.from({ length: 256 }, (_, i) => i), 0xc3, 0x28, 0xff, 0x00]);
+  writeFileSync(join(dir, 'usr/share/alpha/blob'), blob);
+  writeFileSync(join(dir, 'usr/share/alpha/file'), 'alpha blob\n');
+  const artifact = packDir(dir, { name: 'alpha', version: '2', out: join(world.work, 'local-blob-out'), origin: 'local' });
+  chmodSync(join(world.work, 'local-blob-out'), 0o755);
+  assertOk(await world.asUser(dev, socket, ['root', 'install-local', artifact, '--root', ROOT, '-q']), 'install-local as the developer');
+  const before = snapshotRepoState(world.repo);
+  const local = `local/root-${ROOT}`;
+  const reads = [
+    ['root', 'list'], ['root', 'ls', ROOT], ['root', 'ls', local, '/usr/share', '-R'], ['root', 'cat', local, '/usr/share/alpha/file'],
+    ['root', 'log', local, '-n', '2'], ['root', 'diff', ROOT, local], ['root', 'show', local], ['root', 'blame', local, '/usr/share'],
+    ['artifact', 'list'],
+    // Failures too: the same error and exit status both ways.
+    ['root', 'cat', local, '/usr/share/nothing'], ['root', 'ls', 'no-such-root'],
+  ].flatMap((read) => [read, [...read, '--json']]);
+  // Reads run at once in the daemon: all of them together.
+  const viaDaemon = await Promise.all(reads.map((read) => world.asUser(dev, socket, read)));
+  reads.forEach((read, i) => {
+    const direct = world.direct(read);
+    const via = viaDaemon[i]!;
+    assert.equal(via.status, direct.status, `${read.join(' ')}: ${via.stderr}`);
+    assert.equal(via.stdout, direct.stdout, read.join(' '));
+    assert.equal(via.stderr, direct.stderr, read.join(' '));
+    if (i >= reads.length - 4) assert.notEqual(via.status, 0, `${read.join(' ')} fails`);
+    else assertOk(via, read.join(' '));
+  });
+  assert.match(viaDaemon[reads.findIndex((r) => r[1] === 'diff')]!.stdout, /^A \/usr\/share\/alpha\/blob$/m);
+  assert.match(daemon.log(), new RegExp(`uid ${dev.uid} cat: done`));
+  // A binary file, byte for byte: as stored, as root's direct cat writes it; --json as base64.
+  const cat = ['root', 'cat', local, '/usr/share/alpha/blob'];
+  const [bytes, json] = await Promise.all([world.asUser(dev, socket, cat), world.asUser(dev, socket, [...cat, '--json'])]);
+  assertOk(bytes, 'cat of a binary file');
+  assert.ok(bytes.bytes.equals(blob));
+  assert.ok(bytes.bytes.equals(world.direct(cat).bytes));
+  assert.equal(json.stdout, world.direct([...cat, '--json']).stdout);
+  assert.equal((JSON.parse(json.stdout) as { content: string }).content, blob.toString('base64'));
+
+  // Outside the group: each read refused, naming it.
+  const out = world.outsider;
+  const ops: Array<[string, string[]]> = [
+    ['list', ['root', 'list']], ['ls', ['root', 'ls', ROOT]], ['cat', cat], ['log', ['root', 'log', ROOT]], ['diff', ['root', 'diff', ROOT, local]],
+    ['show', ['root', 'show', ROOT]], ['blame', ['root', 'blame', ROOT, '/']], ['artifact-list', ['artifact', 'list']],
+  ];
+  const refused = await Promise.all(ops.map(([, args]) => world.asUser(out, socket, args)));
+  ops.forEach(([op], i) => {
+    assert.equal(refused[i]!.status, 13, `${op}: ${refused[i]!.stderr}`);
+    assert.equal(refused[i]!.stdout, '');
+    assert.match(refused[i]!.stderr, new RegExp(`^hacktree: error\\[DAEMON_REFUSED\\]: user ${out.name} \\(uid ${out.uid}\\) may not run ${op} through the daemon: it needs root or a member of group ${world.group}\n`));
+  });
+  assertRepoUnchanged(before, snapshotRepoState(world.repo));
+  assertOk(world.direct(['root', 'reset', ROOT, '-q']), 'reset');
   fsckClean();
 });
 

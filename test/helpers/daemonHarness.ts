@@ -28,11 +28,14 @@ export interface DaemonWorld {
   /** A path as the namespace's processes see it (through /proc/HOLDER/root). */
   inside(path: string): string;
   /** hacktree as root, directly, inside the namespace. */
-  direct(args: string[], env?: Record<string, string>): RunResult;
+  direct(args: string[], env?: Record<string, string>): ByteRunResult;
   /** hacktree as a user, with the daemon's socket in its environment. */
-  asUser(user: TestUser | 'root', socket: string, args: string[], env?: Record<string, string>): Promise<RunResult>;
+  asUser(user: TestUser | 'root', socket: string, args: string[], env?: Record<string, string>): Promise<ByteRunResult>;
   cleanUp(): void;
 }
+
+/** A run's result with its stdout's bytes too (`root cat` of a binary file). */
+export type ByteRunResult = RunResult & { bytes: Buffer };
 
 export interface TestUser {
   name: string;
@@ -121,25 +124,29 @@ function addUser(name: string, groups: string[]): TestUser {
   return { name, uid, gid };
 }
 
-function runSync(command: string, args: string[], env: NodeJS.ProcessEnv): RunResult {
+function runSync(command: string, args: string[], env: NodeJS.ProcessEnv): ByteRunResult {
   try {
-    const stdout = execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { status: 0, stdout, stderr: '' };
+    const bytes = execFileSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return { status: 0, stdout: bytes.toString('utf8'), stderr: '', bytes };
   } catch (err) {
-    const e = err as { status: number | null; stdout: string; stderr: string };
-    return { status: e.status ?? 128, stdout: e.stdout, stderr: e.stderr };
+    const e = err as { status: number | null; stdout?: Buffer; stderr?: Buffer };
+    const bytes = e.stdout ?? Buffer.alloc(0);
+    return { status: e.status ?? 128, stdout: bytes.toString('utf8'), stderr: (e.stderr ?? Buffer.alloc(0)).toString('utf8'), bytes };
   }
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ByteRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ status: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout, stderr }));
+    child.on('close', (code, signal) => {
+      const bytes = Buffer.concat(stdout);
+      resolve({ status: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout: bytes.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), bytes });
+    });
   });
 }
 

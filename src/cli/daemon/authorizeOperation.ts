@@ -23,7 +23,7 @@ export function authorizeOperation(options: { operation: string; access: Operati
       ? gid === undefined
         ? `group ${group} does not exist: an admin makes it (groupadd ${group}) and adds ${name ?? `uid ${peer.uid}`} to it, or run it as root`
         : `an admin adds ${name ?? `uid ${peer.uid}`} to group ${group} (usermod -aG ${group} ${name ?? 'USER'}; it counts from the next login), or run it as root`
-      : `run it as root (sudo hacktree ...): members of group ${group} may install-local, reset and update local branches only`;
+      : `run it as root (sudo hacktree ...): members of group ${group} may install-local, reset and update local branches and read`;
   throw new HacktreeError('DAEMON_REFUSED', `${caller} may not run ${operation} through the daemon: it needs ${needs}`, {
     hint,
     data: { operation, uid: peer.uid, gid: peer.gid, groups: peer.groups, group, needs: access },

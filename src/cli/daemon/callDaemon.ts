@@ -4,6 +4,7 @@ import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import { resolvePrefix } from '../../root/deploy/resolvePrefix.js';
 import { daemonSocketPath, type DaemonRoute, type ResponseLine, type WireError } from './daemonProtocol.js';
+import { fromWireBytes } from './wireBytes.js';
 import { fromWireError } from './wireError.js';
 
 /** What of a command's ui (CommandUi) the daemon's lines go to. */
@@ -39,7 +40,7 @@ export async function callDaemon(options: { route: DaemonRoute; keys: string[]; 
   const socket = daemonSocketPath();
   const response = await post(socket, `/v1/operations/${route.operation}`, JSON.stringify({ repo: resolve(String(args.repo)), args: sent }));
   if (response.statusCode !== 200) throw fromWireError(await readErrorBody(response, socket));
-  return readAnswer(response, socket, ui);
+  return fromWireBytes(await readAnswer(response, socket, ui), route);
 }
 
 function post(socket: string, path: string, body: string): Promise<IncomingMessage> {

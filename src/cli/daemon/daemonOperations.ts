@@ -32,4 +32,14 @@ export const daemonOperations: Record<DaemonOperation, OperationSpec> = {
   'build-root': { access: 'group', writes: true, load: async () => (await import('../commands/build/buildRoot.js')).buildRootCommand },
   // A read the group may do (the repository is root's to read): what make put on the local branch.
   local: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootLocal.js')).rootLocalCommand },
+  // The repository's other reads, for the same reason: the group reads everything, run at once.
+  list: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootList.js')).rootListCommand },
+  ls: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootLs.js')).rootLsCommand },
+  cat: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootCat.js')).rootCatCommand },
+  log: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootLog.js')).rootLogCommand },
+  diff: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootDiff.js')).rootDiffCommand },
+  show: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootShow.js')).rootShowCommand },
+  blame: { access: 'group', writes: false, load: async () => (await import('../commands/root/rootBlame.js')).rootBlameCommand },
+  'artifact-list': { access: 'group', writes: false, load: async () => (await import('../commands/artifact/artifactList.js')).artifactListCommand },
+  'artifact-show': { access: 'group', writes: false, load: async () => (await import('../commands/artifact/artifactShow.js')).artifactShowCommand },
 };

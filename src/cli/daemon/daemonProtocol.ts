@@ -12,7 +12,7 @@ export function daemonSocketPath(): string {
 }
 
 /** Every operation's name, as in POST /v1/operations/NAME. */
-export const DAEMON_OPERATIONS = ['status', 'checkout', 'rollback', 'undeploy', 'install-local', 'reset', 'update', 'config-apply', 'upgrade', 'build-root', 'local'] as const;
+export const DAEMON_OPERATIONS = ['status', 'checkout', 'rollback', 'undeploy', 'install-local', 'reset', 'update', 'config-apply', 'upgrade', 'build-root', 'local', 'list', 'ls', 'cat', 'log', 'diff', 'show', 'blame', 'artifact-list', 'artifact-show'] as const;
 export type DaemonOperation = (typeof DAEMON_OPERATIONS)[number];
 
 export function isDaemonOperation(name: string): name is DaemonOperation {
@@ -24,6 +24,8 @@ export interface DaemonRoute {
   operation: DaemonOperation;
   /** Arguments naming files: the client makes them absolute, the daemon checks that the caller may read them. */
   paths?: string[];
+  /** Fields of the result holding bytes (a Buffer): base64 on the wire (JSON has no bytes), Buffers again in the client. */
+  bytes?: string[];
 }
 
 /** The body of POST /v1/operations/NAME: the repository the client means, and the command's arguments. */

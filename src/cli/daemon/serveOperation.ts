@@ -8,6 +8,7 @@ import { DAEMON_OPERATIONS, isDaemonOperation, type ResponseLine } from './daemo
 import { operationArgs, type DaemonScope } from './operationArgs.js';
 import { readRequestBody } from './readRequestBody.js';
 import type { WriterQueue } from './writerQueue.js';
+import { toWireBytes } from './wireBytes.js';
 import { toWireError } from './wireError.js';
 
 export interface OperationContext {
@@ -52,7 +53,7 @@ export async function serveOperation(req: IncomingMessage, res: ServerResponse, 
     send({ started: { operation: name } });
     try {
       const result = await command.definition.run(args as never, daemonUi(send, context.scope));
-      send({ result: result ?? null });
+      send({ result: toWireBytes(result, command.definition.daemon) ?? null });
       context.log(`uid ${peer.uid} ${name}: done`);
     } catch (err) {
       const wire = toWireError(err);

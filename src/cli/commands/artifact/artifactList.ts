@@ -4,6 +4,7 @@ export const artifactListCommand = defineCommand({
   command: 'list',
   describe: 'List imported artifacts',
   examples: [['$0 artifact list --json', 'as JSON']],
+  daemon: { operation: 'artifact-list' },
   run: async (args) => {
     const { listArtifacts } = await import('../../../root/read/listArtifacts.js');
     return listArtifacts({ repoDir: args.repo });

@@ -6,6 +6,7 @@ export const artifactShowCommand = defineCommand({
   describe: 'Show an imported artifact: its metadata and entries',
   positionals: { name: { type: 'string', demandOption: true, describe: 'file name or sha256 (prefix of 8+ digits)' } },
   examples: [['$0 artifact show zlib-runtime,b=opt,o=master,r=3.2-opt-x86_64,v=1.3,.tar.gz', 'by file name']],
+  daemon: { operation: 'artifact-show' },
   run: async (args) => {
     const { showArtifact } = await import('../../../root/read/listArtifacts.js');
     return showArtifact({ repoDir: args.repo, name: args.name });

@@ -11,6 +11,7 @@ export const rootBlameCommand = defineCommand({
     ['$0 root blame 3.2-runtime-opt-x86_64 /usr/lib/libgdk_pixbuf-2.0.so.0', 'the artifact that shipped the file'],
     ['$0 root blame 3.2-runtime-opt-x86_64 /usr/share/locale', 'the artifacts that filled a directory'],
   ],
+  daemon: { operation: 'blame' },
   run: async (args) => {
     const { blameRootPath } = await import('../../../root/read/blameRootPath.js');
     const { displayRootPath } = await import('../../../model/root/parseRootPath.js');

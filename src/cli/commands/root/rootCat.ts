@@ -11,6 +11,7 @@ export const rootCatCommand = defineCommand({
     ['$0 root cat 3.2-runtime-opt-x86_64 /etc/os-release', 'the file as stored'],
     ['$0 root cat w1 /usr/bin/ls > ls', 'binary content is written unchanged'],
   ],
+  daemon: { operation: 'cat', bytes: ['content'] },
   run: async (args) => {
     const { catRootFile } = await import('../../../root/read/catRootFile.js');
     return catRootFile({ repoDir: args.repo, name: args.name, path: args.path });

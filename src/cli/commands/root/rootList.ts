@@ -4,6 +4,7 @@ export const rootListCommand = defineCommand({
   command: 'list',
   describe: 'List the roots (root-NAME and local/root-NAME branches) with their latest commit',
   examples: [['$0 root list', 'every root branch: name, commit, date, subject']],
+  daemon: { operation: 'list' },
   run: async (args) => {
     const { listRoots } = await import('../../../root/read/listRoots.js');
     return listRoots({ repoDir: args.repo });

@@ -11,6 +11,7 @@ export const rootLogCommand = defineCommand({
       return max === undefined || (Number.isInteger(max) && max >= 0) || `--max-count takes a whole number, 0 or more, not ${String(max)}`;
     }),
   examples: [['$0 root log 3.2-runtime-opt-x86_64 -n 5', 'the last five commits of root-3.2-runtime-opt-x86_64']],
+  daemon: { operation: 'log' },
   run: async (args) => {
     const { rootLog } = await import('../../../root/read/rootLog.js');
     return rootLog({ repoDir: args.repo, name: args.name, maxCount: args['max-count'] });

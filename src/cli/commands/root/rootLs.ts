@@ -14,6 +14,7 @@ export const rootLsCommand = defineCommand({
     ['$0 root ls 3.2-runtime-opt-x86_64 /usr/bin', 'mode, octal mode, uid, gid, size, path'],
     ['$0 root ls w1 /etc -R', 'everything under /etc'],
   ],
+  daemon: { operation: 'ls' },
   run: async (args) => {
     const { listRootPath } = await import('../../../root/read/listRootPath.js');
     return listRootPath({ repoDir: args.repo, name: args.name, path: args.path, recursive: args.recursive });

@@ -5,6 +5,7 @@ export const rootShowCommand = defineCommand({
   describe: "Show a root's commit, what its tree holds, and what it is made of: its base, artifacts and local components, with how many paths each provided",
   positionals: { name: { type: 'string', demandOption: true, describe: 'root name (branch root-NAME), or a branch, ref or commit' } },
   examples: [['$0 root show 3.2-runtime-opt-x86_64', 'commit, author, date, message, tree, entry counts, base, artifacts, local components']],
+  daemon: { operation: 'show' },
   run: async (args) => {
     const { showRoot } = await import('../../../root/read/showRoot.js');
     return showRoot({ repoDir: args.repo, name: args.name });
