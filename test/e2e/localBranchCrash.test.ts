@@ -3,13 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { hacktreeBin, inMountNamespace, makeTempDir } from '../helpers/cli.js';
-import { hacktreeOk, packDir } from '../helpers/debRoot.js';
+import { packDir } from '../helpers/debRoot.js';
+import { composeTwoComponentRoot, packLocalComponent, TWO_COMPONENT_ROOT } from '../helpers/twoComponentRoot.js';
 import { assertFsckClean } from '../helpers/repoState.js';
 
 // install-local killed (SIGKILL) at each of its phases and inside the redeploy it starts: the
 // local branch is absent or names a valid commit, the published root is the old or the new
 // deployment, complete, fsck is clean, and running the command again finishes the job.
-const ROOT = '1.0-runtime-opt-x86_64';
+const ROOT = TWO_COMPONENT_ROOT;
 const FAILPOINTS = [
   'install-local-after-import',
   'install-local-after-commit',
@@ -26,16 +27,9 @@ let localArtifact: string;
 
 before(() => {
   work = makeTempDir('hacktree-local-crash');
-  repo = join(work, 'repo');
+  ({ repo } = composeTwoComponentRoot(work));
   prefix = join(work, 'prefix');
   mkdirSync(prefix);
-  for (const [name, content] of [['alpha', 'alpha 1\n'], ['beta', 'beta 1\n']] as const) {
-    const dir = join(work, 'data', name);
-    mkdirSync(join(dir, 'usr/share', name), { recursive: true });
-    writeFileSync(join(dir, 'usr/share', name, 'file'), content);
-    writeFileSync(join(dir, 'usr/share', name, 'other'), `${name} other\n`);
-    packDir(dir, { name, version: '1', out: join(work, 'artifacts') });
-  }
   // Master's next compose: beta 2, alpha as before.
   const beta2 = join(work, 'data', 'beta2');
   mkdirSync(join(beta2, 'usr/share/beta'), { recursive: true });
@@ -43,14 +37,7 @@ before(() => {
   writeFileSync(join(beta2, 'usr/share/beta/other'), 'beta other\n');
   packDir(beta2, { name: 'beta', version: '2', out: join(work, 'artifacts-2') });
   packDir(join(work, 'data', 'alpha'), { name: 'alpha', version: '1', out: join(work, 'artifacts-2') });
-  const local = join(work, 'local-alpha');
-  mkdirSync(join(local, 'usr/share/alpha'), { recursive: true });
-  writeFileSync(join(local, 'usr/share/alpha/file'), 'alpha local\n');
-  localArtifact = packDir(local, { name: 'alpha', version: '1', out: join(work, 'local'), origin: 'local' });
-  mkdirSync(join(work, 'roots'));
-  writeFileSync(join(work, 'roots', '1.0.json'), JSON.stringify({ version: '1.0', arches: ['x86_64'], runtime: ['alpha', 'beta'] }));
-  hacktreeOk(repo, ['init']);
-  hacktreeOk(repo, ['root', 'compose', ROOT, '--roots', join(work, 'roots'), '--artifacts', join(work, 'artifacts')]);
+  localArtifact = packLocalComponent(work, 'alpha');
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

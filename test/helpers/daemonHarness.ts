@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { hacktreeBin, hacktreeCommand, makeTempDir, type RunResult } from './cli.js';
-import { hacktreeOk, packDir } from './debRoot.js';
+import { composeTwoComponentRoot, packLocalComponent, TWO_COMPONENT_ROOT } from './twoComponentRoot.js';
 
 /**
  * The daemon's tests' world: a repository with root ROOT (alpha, beta) composed, local artifacts
@@ -12,7 +12,7 @@ import { hacktreeOk, packDir } from './debRoot.js';
  * direct commands, enter it: its mounts outlive a killed daemon and vanish with the holder),
  * and users made for the test: a developer in the daemon's group and an outsider.
  */
-export const ROOT = '1.0-runtime-opt-x86_64';
+export const ROOT = TWO_COMPONENT_ROOT;
 
 export interface DaemonWorld {
   work: string;
@@ -47,29 +47,12 @@ export function makeDaemonWorld(tag: string): DaemonWorld {
   const work = makeTempDir(`hacktree-${tag}`);
   // The developer reads the artifacts it names and runs hacktree from here.
   chmodSync(work, 0o755);
-  const repo = join(work, 'repo');
+  const { repo } = composeTwoComponentRoot(work);
   const prefix = join(work, 'prefix');
   mkdirSync(prefix);
-  for (const [name, content] of [['alpha', 'alpha 1\n'], ['beta', 'beta 1\n']] as const) {
-    const dir = join(work, 'data', name);
-    mkdirSync(join(dir, 'usr/share', name), { recursive: true });
-    writeFileSync(join(dir, 'usr/share', name, 'file'), content);
-    writeFileSync(join(dir, 'usr/share', name, 'other'), `${name} other\n`);
-    packDir(dir, { name, version: '1', out: join(work, 'artifacts') });
-  }
-  const local = (name: string) => {
-    const dir = join(work, `local-${name}`);
-    mkdirSync(join(dir, 'usr/share', name), { recursive: true });
-    writeFileSync(join(dir, 'usr/share', name, 'file'), `${name} local\n`);
-    return packDir(dir, { name, version: '1', out: join(work, 'local'), origin: 'local' });
-  };
-  const localAlpha = local('alpha');
-  const localBeta = local('beta');
+  const localAlpha = packLocalComponent(work, 'alpha');
+  const localBeta = packLocalComponent(work, 'beta');
   chmodSync(join(work, 'local'), 0o755);
-  mkdirSync(join(work, 'roots'));
-  writeFileSync(join(work, 'roots', '1.0.json'), JSON.stringify({ version: '1.0', arches: ['x86_64'], runtime: ['alpha', 'beta'] }));
-  hacktreeOk(repo, ['init']);
-  hacktreeOk(repo, ['root', 'compose', ROOT, '--roots', join(work, 'roots'), '--artifacts', join(work, 'artifacts')]);
 
   const suffix = `${process.pid % 100000}`;
   const group = `htd${tag.slice(0, 6)}${suffix}`;
