@@ -71,6 +71,9 @@ export function startJourney(): JourneyShell {
     const as = user === undefined ? [] : ['setpriv', `--reuid=${user}`, `--regid=${groupOf(user)}`, '--init-groups'];
     const r = spawnSync('nsenter', ['-t', String(pid), '-m', '--', ...as, 'bash', '-euo', 'pipefail', '-c', 'cd -- "$1"; shift; eval "$1"', 'journey', cwd, script], {
       env: user === undefined ? env : { ...env, HOME: homeOf(user), USER: user, LOGNAME: user },
+      // No input, as at a prompt nothing types into a command: a pipe here is a socket pair,
+      // which bash takes for rshd's connection and then reads /etc/bash.bashrc (noise on stderr).
+      stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
