@@ -1,5 +1,5 @@
-# Shared by the static-repository bench scripts (sourced after lib.sh, with $work set): a real
-# nginx serving $1 on 127.0.0.1 as plain files, its access log recording each request's body
+# Shared by the static-repository bench scripts (sourced after lib.sh; static_bench_setup makes
+# $work): a real nginx serving $1 on 127.0.0.1 as plain files, its access log recording each request's body
 # bytes. Sets $url, $nginx_pid and $nginx_log; nginx_stop ends it (the caller's EXIT trap).
 # log_mark and bytes_since MARK give the bytes nginx sent since a mark; timed runs a command and
 # prints its wall seconds (its output in $work/out.txt); median reads numbers on stdin (it
@@ -11,6 +11,27 @@ timed() {
   cat "$work/time.txt"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# Makes $work (kept with --keep), an EXIT trap that stops nginx and removes $work, and the
+# hacktree under test as $bin; NAME names the work directory.
+static_bench_setup() {
+  work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-$1.XXXXXX")
+  trap static_bench_cleanup EXIT
+  export HACKTREE_FSYNC=0
+  bench_snapshot
+  bin=$snapshot/bin/hacktree
+}
+static_bench_cleanup() {
+  nginx_stop
+  if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
+}
+
+# A new empty repository at $work/target with the static repository at $url/static as remote s.
+static_target() {
+  rm -rf "$work/target"
+  "$bin" --repo "$work/target" init -q
+  "$bin" --repo "$work/target" remote add s "$url/static" --static -q
+}
 
 nginx_start() {
   local root=$1 port

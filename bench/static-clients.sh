@@ -37,15 +37,7 @@ if [[ -z $tree ]]; then
 fi
 [[ -d $tree ]] || { say "no tree at $tree"; exit 2; }
 
-work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-static-clients.XXXXXX")
-cleanup() {
-  nginx_stop
-  if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-export HACKTREE_FSYNC=0
-bench_snapshot
-bin=$snapshot/bin/hacktree
+static_bench_setup static-clients
 pub=$work/pub
 
 say "version 1: committing $tree and publishing it (zstd level $zstd_level)"

@@ -32,15 +32,7 @@ w1=$(bench_w1)
 debs=${w1%/rootfs}/debs
 changed_packages=(coreutils tar)
 
-work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-static-debs.XXXXXX")
-cleanup() {
-  nginx_stop
-  if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-export HACKTREE_FSYNC=0
-bench_snapshot
-bin=$snapshot/bin/hacktree
+static_bench_setup static-debs
 pub=$work/pub
 
 say "unpacking the $(ls "$debs"/*.deb | wc -l) .deb files and packing them as artifacts of roots 12 and 13 (untimed)"
@@ -93,7 +85,7 @@ hacktree_times=(); object_times=(); delta_times=()
 for i in $(seq 1 "$runs"); do
   sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
   say "run $i/$runs: hacktree pull of root 12, then of root 13, from the static repository"
-  rm -rf "$work/target"; "$bin" --repo "$work/target" init -q; "$bin" --repo "$work/target" remote add s "$url/static" --static -q
+  static_target
   mark=$(log_mark)
   hacktree_times+=("$(timed "$bin" --repo "$work/target" pull s 12-devel-opt-x86_64 -q)")
   first_bytes=$(bytes_since "$mark")

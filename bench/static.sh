@@ -31,15 +31,7 @@ for tool in nginx ostree zstd /usr/bin/time; do command -v "$tool" >/dev/null ||
 w1=$(bench_w1)
 tree=${w1%/rootfs}/rootfs-nodev
 
-work=$(mktemp -d "${HACKTREE_BENCH_DIR:-/var/tmp}/hacktree-bench-static.XXXXXX")
-cleanup() {
-  nginx_stop
-  if $keep; then say "work directory kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-export HACKTREE_FSYNC=0
-bench_snapshot
-bin=$snapshot/bin/hacktree
+static_bench_setup static
 
 say "committing the tree on the publisher and publishing it (zstd level $zstd_level)"
 "$bin" --repo "$work/pub" init -q
@@ -61,7 +53,7 @@ hacktree_times=(); object_times=(); delta_times=()
 for i in $(seq 1 "$runs"); do
   sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
   say "run $i/$runs: hacktree pull from the static repository"
-  rm -rf "$work/target"; "$bin" --repo "$work/target" init -q; "$bin" --repo "$work/target" remote add s "$url/static" --static -q
+  static_target
   mark=$(log_mark)
   hacktree_times+=("$(timed "$bin" --repo "$work/target" pull s w1 -q)")
   hacktree_bytes=$(bytes_since "$mark")
