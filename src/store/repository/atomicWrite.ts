@@ -1,14 +1,20 @@
 import { closeSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { HacktreeError } from '../../errors/HacktreeError.js';
 import { errnoOf } from '../../errors/errnoOf.js';
 import type { Repository } from './repository.js';
 
 let counter = 0;
+// Worker threads share the pid and each has its own counter from 0, and the clock may give two
+// threads the same reading: the thread id keeps their names apart (two blob workers once made
+// the same name, and the second open failed with EEXIST).
+const WRITER = `${process.pid}-${threadId}`;
+const STAGED_WRITER = `${process.pid}_${threadId}`;
 
 /** A fresh temporary name in the repository's staging directory (same filesystem as its targets). */
 export function tempPath(repo: Repository): string {
-  return join(repo.tmpDir, `${process.pid}-${process.hrtime.bigint()}-${counter++}`);
+  return join(repo.tmpDir, `${WRITER}-${process.hrtime.bigint()}-${counter++}`);
 }
 
 /**
@@ -25,7 +31,7 @@ export const TEMP_OBJECT_PREFIX = 'tmp_obj_';
  */
 export function tempPathBeside(target: string): string {
   // The target's directory by slicing, not dirname + join: this runs for every raw file a commit writes.
-  return `${target.slice(0, target.lastIndexOf('/') + 1)}${TEMP_OBJECT_PREFIX}${process.pid}_${process.hrtime.bigint()}_${counter++}`;
+  return `${target.slice(0, target.lastIndexOf('/') + 1)}${TEMP_OBJECT_PREFIX}${STAGED_WRITER}_${process.hrtime.bigint()}_${counter++}`;
 }
 
 /**
