@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
-import { errnoOf } from '../../errors/errnoOf.js';
 import { HacktreeError } from '../../errors/HacktreeError.js';
-import { unframeObject, type GitObjectType } from '../../model/git/gitObject.js';
+import type { GitObjectType } from '../../model/git/gitObject.js';
 import type { Oid } from '../../model/git/oid.js';
 import { listDirectory } from '../../platform/fs/listDirectory.js';
-import { corrupt, looseObjectPath } from './objectStore.js';
+import { corrupt, readLooseObjectAsStored } from './objectStore.js';
 import { packedObjectIds } from './packedObjectIds.js';
 import { readPackedObject } from './packedObjectReader.js';
 import type { Repository } from '../repository/repository.js';
@@ -43,7 +40,7 @@ export function existingObjects(repo: Repository, what: string): ExistingObjects
   };
   return {
     async check(oid, type, body) {
-      const loose = fans.has(oid.slice(0, 2)) ? readLooseUnverified(repo, oid) : null;
+      const loose = fans.has(oid.slice(0, 2)) ? readLooseObjectAsStored(repo, oid) : null;
       if (loose !== null) {
         const mismatch = compare(oid, type, body, loose, what);
         if (mismatch !== null) throw mismatch;
@@ -74,24 +71,4 @@ function compare(oid: Oid, type: GitObjectType, body: Buffer, existing: { type: 
     hint: `the remote serves an object that collides with one this repository has (a crafted SHA-1 collision, or the object here is damaged: "hacktree fsck" tells which); nothing of the pack was kept: do not trust that remote until this is understood, and report it`,
     data: { oid },
   });
-}
-
-/** A loose object's type and body as stored, without checking them against its id; null when not loose. */
-function readLooseUnverified(repo: Repository, oid: Oid): { type: GitObjectType; body: Buffer } | null {
-  let deflated: Buffer;
-  try {
-    deflated = readFileSync(looseObjectPath(repo, oid));
-  } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return null;
-    throw corrupt(oid, `its loose object cannot be read (${errnoOf(err) ?? String(err)})`, err);
-  }
-  let framed: Buffer;
-  try {
-    framed = inflateSync(deflated);
-  } catch (err) {
-    throw corrupt(oid, 'its loose object does not inflate', err);
-  }
-  const object = unframeObject(framed);
-  if (object === null) throw corrupt(oid, 'its loose object has a malformed header');
-  return object;
 }
