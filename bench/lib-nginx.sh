@@ -91,3 +91,17 @@ ostree_pull_both() {
     fi
   done
 }
+
+# The next version's package: a copy of TREE's coreutils files (its dpkg list) in DEST, one byte
+# appended to each. Only the package's own files: W1 merges /usr, and a path through /bin (a
+# symlink) is left out.
+rebuild_coreutils() {
+  local tree=$1 dest=$2 path
+  mkdir -p "$dest"
+  while read -r path; do
+    [[ -f $tree$path && ! -L $tree$path && $(readlink -f "$tree$path") == "$tree$path" ]] || continue
+    mkdir -p "$dest$(dirname "$path")"
+    cp -p "$tree$path" "$dest$path"
+    printf 'x' >> "$dest$path"
+  done < "$tree/var/lib/dpkg/info/coreutils.list"
+}

@@ -53,13 +53,7 @@ say "one repository pulls version 1; $clients hard-linked copies of it"
 for i in $(seq 1 "$clients"); do cp -al "$work/seed" "$work/client-$i"; done
 
 say "version 2: coreutils rebuilt"
-mkdir -p "$work/coreutils"
-while read -r path; do
-  [[ -f $tree$path && ! -L $tree$path && $(readlink -f "$tree$path") == "$tree$path" ]] || continue
-  mkdir -p "$work/coreutils$(dirname "$path")"
-  cp -p "$tree$path" "$work/coreutils$path"
-  printf 'x' >> "$work/coreutils$path"
-done < "$tree/var/lib/dpkg/info/coreutils.list"
+rebuild_coreutils "$tree" "$work/coreutils"
 "$bin" --repo "$pub" root commit root-v --tree ref=root-v --tree "dir=$work/coreutils" --union -q >&2
 v2=$(git --git-dir="$pub" rev-parse root-v)
 "$bin" --repo "$pub" publish "$work/www/static" v --zstd-level "$zstd_level" -q

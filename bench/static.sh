@@ -61,14 +61,7 @@ for i in $(seq 1 "$runs"); do
   ostree_pull_both w1 "run $i/$runs"
 done
 say "the next version: coreutils rebuilt (one byte appended to each of its files), pulled into the last targets"
-mkdir -p "$work/coreutils"
-while read -r path; do
-  # Only the package's own files (W1 merges /usr: a path through /bin, a symlink, is left out).
-  [[ -f $tree$path && ! -L $tree$path && $(readlink -f "$tree$path") == "$tree$path" ]] || continue
-  mkdir -p "$work/coreutils$(dirname "$path")"
-  cp -p "$tree$path" "$work/coreutils$path"
-  printf 'x' >> "$work/coreutils$path"
-done < "$tree/var/lib/dpkg/info/coreutils.list"
+rebuild_coreutils "$tree" "$work/coreutils"
 changed_files=$(find "$work/coreutils" -type f | wc -l)
 changed_zstd=$(tar -C "$work/coreutils" -cf - . | zstd -q -"$zstd_level" --long=27 -c | wc -c)
 "$bin" --repo "$work/pub" root commit root-w1 --tree ref=root-w1 --tree "dir=$work/coreutils" --union -q >&2
